@@ -1,0 +1,11 @@
+# Finds the system libraries (Debian 12 packages, installed by
+# scripts/install-deps.sh) and exposes each as an imported target.
+find_package(PkgConfig REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(Threads REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+add_library(imhere::sodium ALIAS PkgConfig::SODIUM)
+
+# Howard Hinnant's date library over the OS time zone database (IANA names).
+find_package(date REQUIRED)

@@ -1,0 +1,27 @@
+#pragma once
+// libsodium initialisation and the few primitives imhere uses from it.
+
+#include <array>
+#include <initializer_list>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace imhere {
+
+// Initialises libsodium once per process; cheap after the first call and safe
+// from any thread. Aborts start-up if the library cannot initialise.
+void ensureSodium();
+
+using Hmac = std::array<std::uint8_t, 32>;
+
+// HMAC-SHA256(key, parts[0] ‖ parts[1] ‖ ...).
+[[nodiscard]] Hmac hmacSha256(std::span<const std::uint8_t> key,
+                              std::initializer_list<std::span<const std::uint8_t>> parts);
+
+// Compares two equal-length byte strings in time independent of their content.
+[[nodiscard]] bool constantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
+
+[[nodiscard]] std::span<const std::uint8_t> asBytes(std::string_view text);
+
+} // namespace imhere
