@@ -1,5 +1,7 @@
 #include "crypto.h"
 
+#include "encoding.h"
+
 #include <sodium.h>
 
 #include <cstdio>
@@ -44,6 +46,11 @@ bool constantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uin
 std::span<const std::uint8_t> asBytes(std::string_view text)
 {
     return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+std::string badgeHash(std::span<const std::uint8_t> badgeKey, std::span<const std::uint8_t> credential)
+{
+    return hexEncode(hmacSha256(badgeKey, {credential}));
 }
 
 } // namespace imhere

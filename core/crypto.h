@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace imhere {
@@ -23,5 +24,10 @@ using Hmac = std::array<std::uint8_t, 32>;
 [[nodiscard]] bool constantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
 
 [[nodiscard]] std::span<const std::uint8_t> asBytes(std::string_view text);
+
+// uid_hash of a badge (DESIGN §3): lowercase hex of HMAC-SHA256(org badge key,
+// raw credential), where the credential is a card UID or a QR badge token.
+// Raw UIDs are never stored; only this hash is.
+[[nodiscard]] std::string badgeHash(std::span<const std::uint8_t> badgeKey, std::span<const std::uint8_t> credential);
 
 } // namespace imhere

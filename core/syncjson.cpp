@@ -349,7 +349,10 @@ std::string encode(const SyncResponse& response)
               {"cursor", response.cursor},
               {"more", response.more}};
     if (response.kiosk)
-        j["kiosk"] = {{"id", response.kiosk->id}, {"name", response.kiosk->name}, {"secret", response.kiosk->secret}};
+        j["kiosk"] = {{"id", response.kiosk->id},
+                     {"name", response.kiosk->name},
+                     {"secret", response.kiosk->secret},
+                     {"badge_key", response.kiosk->badgeKey}};
     return dump(j);
 }
 
@@ -411,9 +414,10 @@ Result<SyncResponse> decodeResponse(std::string_view text)
     });
     if (const json* kiosk = r.object("kiosk", true)) {
         JsonReader k(*kiosk, "kiosk");
-        k.allowOnly({"id", "name", "secret"});
+        k.allowOnly({"id", "name", "secret", "badge_key"});
         response.kiosk = KioskIdentity{static_cast<std::uint32_t>(k.integer("id", 1, 0xffffffff)),
-                                       k.text("name", limits::k_maxNameBytes), k.text("secret", 64, TextKind::Token)};
+                                       k.text("name", limits::k_maxNameBytes), k.text("secret", 64, TextKind::Token),
+                                       k.text("badge_key", 64, TextKind::Token)};
         if (!k.ok())
             r.failAt("kiosk", k.error());
     }

@@ -192,11 +192,13 @@ struct Changes {
     friend bool operator==(const Changes&, const Changes&) = default;
 };
 
-// Sent on the first sync (cursor 0): who the kiosk is and its code key.
+// Sent on the first sync (cursor 0): who the kiosk is, its rotating-code key,
+// and the organisation's badge key so taps can be hashed offline.
 struct KioskIdentity {
     std::uint32_t id = 0;
     std::string name;
-    std::string secret; // base64url of the 32-byte rotating-code key
+    std::string secret;   // base64url of the 32-byte rotating-code key K
+    std::string badgeKey; // base64url of the 32-byte org badge key (uid_hash = HMAC(badgeKey, raw UID))
     friend bool operator==(const KioskIdentity&, const KioskIdentity&) = default;
 };
 

@@ -1,5 +1,6 @@
 // Identifiers, tokens and encodings.
 
+#include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/random.h"
 
@@ -88,4 +89,17 @@ TEST(Encoding, Utf8Validation)
     EXPECT_FALSE(isValidUtf8("\xed\xa0\x80"));     // surrogate
     EXPECT_FALSE(isValidUtf8("\xe2\x82"));         // truncated
     EXPECT_FALSE(isValidUtf8("\xf4\x90\x80\x80")); // above U+10FFFF
+}
+
+TEST(Crypto, BadgeHashIsKeyedHmacOfTheUid)
+{
+    // Vector from Python: hmac.new(bytes(range(32)), bytes.fromhex('04a224b2c35e80'), sha256)
+    Bytes key(32);
+    for (std::size_t i = 0; i < key.size(); ++i)
+        key[i] = static_cast<std::uint8_t>(i);
+    const Bytes uid = *hexDecode("04a224b2c35e80");
+    EXPECT_EQ(badgeHash(key, uid), "cde8f8b30e2d5002ea71fe993bc1b6c93c121204ce5f3f774350cbce00954455");
+    Bytes otherKey = key;
+    otherKey[0] = 1;
+    EXPECT_NE(badgeHash(otherKey, uid), badgeHash(key, uid)); // another school, another hash
 }

@@ -56,7 +56,7 @@ SyncResponse sampleResponse()
     r.changes.checkIns = {{newUuidV4(), k_person, k_window, 1'790'000'000'500, CheckInSource::QrRemote, false}};
     r.cursor = 42;
     r.more = true;
-    r.kiosk = KioskIdentity{7, "Room 1 door", randomToken(32)};
+    r.kiosk = KioskIdentity{7, "Room 1 door", randomToken(32), randomToken(32)};
     return r;
 }
 
