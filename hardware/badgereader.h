@@ -3,10 +3,13 @@
 //
 // Thread rules: a reader is created, started and stopped on the GUI thread.
 // Device I/O and decoding run on a thread the reader owns, never on the GUI
-// thread. Signals may be emitted from that worker thread; connect to them with
-// the default (auto) connection so that receivers on the GUI thread get queued
-// calls. Duplicate reads of one badge within k_duplicateWindowMs are the
-// kiosk's to drop (CheckInService), so readers report every read they see.
+// thread. Every implementation in hardware/ emits its signals on the thread
+// the reader object lives on (workers hand results over with post*()), so
+// receivers need no locking and QSignalSpy works in tests; connecting with
+// the default (auto) connection is still right. Duplicate reads of one badge
+// within k_duplicateWindowMs are the kiosk's to drop (CheckInService), so
+// readers report every read they see (an NFC card resting on the reader is
+// one read: it is reported when it arrives).
 
 #include <QByteArray>
 #include <QObject>
@@ -41,13 +44,27 @@ public:
     virtual void stop() = 0;
     // A short human description, e.g. "NFC pn532_uart:/dev/ttyUSB0".
     [[nodiscard]] virtual QString description() const = 0;
+    // Whether the device is present and reading, as last signalled.
+    [[nodiscard]] bool isReady() const { return m_ready; }
 
 Q_SIGNALS:
     void badgeRead(const imhere::hardware::BadgeRead& read);
     // The device is present and reading (true) or gone/failing (false).
     void readyChanged(bool ready);
     void errorOccurred(const QString& message);
+
+protected:
+    // Thread-safe: queue the signal to the reader's own thread. Events posted
+    // to a reader that has been destroyed are discarded by Qt.
+    void postRead(BadgeRead read);
+    void postReady(bool ready); // emits readyChanged only on a change
+    void postError(QString message);
+
+private:
+    bool m_ready = false; // touched on the reader's thread only
 };
+
+[[nodiscard]] QString badgeSourceName(BadgeSource source);
 
 } // namespace imhere::hardware
 

@@ -1,0 +1,72 @@
+#include "readerfactory.h"
+
+#include "simulatedreader.h"
+
+#include <unistd.h>
+
+namespace imhere::hardware {
+
+namespace {
+
+const char* const k_specHelp =
+    "expected nfc[:CONNSTRING], wedge:/dev/input/..., camera[:DEVICE] or sim[:SOCKET]";
+
+} // namespace
+
+Result<ReaderSpec> parseReaderSpec(const QString& spec)
+{
+    const auto colon = spec.indexOf(QLatin1Char(':'));
+    const QString kind = colon < 0 ? spec : spec.left(colon);
+    const QString argument = colon < 0 ? QString() : spec.mid(colon + 1);
+    if (colon >= 0 && argument.isEmpty()) {
+        return fail("bad_reader_spec", "empty argument after ':' in '" + spec.toStdString() + "'; " + k_specHelp);
+    }
+    if (kind == QLatin1String("nfc")) {
+        return ReaderSpec{ReaderKind::Nfc, argument};
+    }
+    if (kind == QLatin1String("wedge")) {
+        if (argument.isEmpty()) {
+            return fail("bad_reader_spec", "wedge needs an event device, e.g. wedge:/dev/input/by-id/...-event-kbd");
+        }
+        return ReaderSpec{ReaderKind::Wedge, argument};
+    }
+    if (kind == QLatin1String("camera")) {
+        return ReaderSpec{ReaderKind::Camera, argument};
+    }
+    if (kind == QLatin1String("sim")) {
+        return ReaderSpec{ReaderKind::Simulated, argument};
+    }
+    return fail("bad_reader_spec", "unknown reader '" + spec.toStdString() + "'; " + k_specHelp);
+}
+
+Result<std::unique_ptr<BadgeReader>> createBadgeReader(const ReaderSpec& spec, QObject* parent)
+{
+    switch (spec.kind) {
+    case ReaderKind::Simulated:
+        if (spec.argument.isEmpty()) {
+            return SimulatedReader::fromStream(STDIN_FILENO, parent);
+        }
+        return SimulatedReader::fromSocket(spec.argument, parent);
+    case ReaderKind::Nfc:
+    case ReaderKind::Wedge:
+    case ReaderKind::Camera:
+        break;
+    }
+    return fail("reader_unavailable", "this reader kind is not built yet in this version");
+}
+
+Result<std::unique_ptr<BadgeReader>> createBadgeReader(const QString& spec, QObject* parent)
+{
+    auto parsed = parseReaderSpec(spec);
+    if (!parsed) {
+        return std::unexpected(parsed.error());
+    }
+    return createBadgeReader(*parsed, parent);
+}
+
+std::vector<AvailableReader> listAvailableReaders()
+{
+    return {{QStringLiteral("sim"), QStringLiteral("Simulated reader (lines on stdin)")}};
+}
+
+} // namespace imhere::hardware
