@@ -77,7 +77,8 @@ Result<json> parseBounded(std::string_view text)
         return fail("malformed_json", "nested deeper than " + std::to_string(limits::k_maxJsonDepth) + " levels");
     try {
         return json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error for syntax, out_of_range for numbers beyond a double.
         return fail("malformed_json", e.what());
     }
 }

@@ -136,6 +136,7 @@ TEST(SyncProtocol, MalformedDocumentsFailWhole)
         {"negative time", R"({"protocol":1,"kiosk_time":-5,"cursor":0,"events":[]})", "invalid_request"},
         {"huge integer", R"({"protocol":1,"kiosk_time":99999999999999999999999,"cursor":0,"events":[]})",
          "invalid_request"},
+        {"float overflow", R"({"protocol":1,"kiosk_time":61e3080,"cursor":0,"events":[]})", "malformed_json"},
         {"uint64 overflow", R"({"protocol":1,"kiosk_time":18446744073709551615,"cursor":0,"events":[]})",
          "invalid_request"},
         {"bad cursor", R"({"protocol":1,"kiosk_time":1,"cursor":-1,"events":[]})", "invalid_request"},
