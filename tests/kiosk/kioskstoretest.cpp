@@ -1,0 +1,151 @@
+// KioskStore on real files: migrations, sync replies applied atomically, and
+// an outbox that forgets an event only once the server has acknowledged it.
+#include "testsupport.h"
+
+#include "core/random.h"
+
+#include <QTest>
+
+using namespace imhere;
+using namespace imhere::kiosk;
+using namespace imhere::kiosk::test;
+
+namespace {
+sync::Event checkInEvent(const char* person, std::int64_t at)
+{
+    return sync::Event{newUuidV4(), at, person, sync::CheckIn{person, k_window, sync::CheckInSource::Nfc}};
+}
+} // namespace
+
+class KioskStoreTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void identityAndCursorArriveWithTheFirstReply()
+    {
+        TempStore temp;
+        auto store = temp.open();
+        QVERIFY(!store.identity().value().has_value());
+        QCOMPARE(store.cursor().value(), 0);
+        QVERIFY(store.applySync(schoolReply(k_t0, 42), -1234, k_t0).has_value());
+        auto identity = store.identity().value();
+        QVERIFY(identity.has_value());
+        QCOMPARE(identity->kioskId, 7u);
+        QCOMPARE(identity->secret, kioskSecret());
+        QCOMPARE(identity->badgeKey, badgeKey());
+        QCOMPARE(store.cursor().value(), 42);
+        QCOMPARE(store.clockOffsetMs().value(), -1234);
+        // Survives reopening.
+        auto again = temp.open();
+        QCOMPARE(again.cursor().value(), 42);
+    }
+
+    void credentialsAreKeptAcrossRestarts()
+    {
+        TempStore temp;
+        {
+            auto store = temp.open();
+            QVERIFY(!store.credentials().value().has_value());
+            QVERIFY(store.saveCredentials({"https://imhere.example", "tok-123", "/etc/ca.pem"}).has_value());
+        }
+        auto creds = temp.open().credentials().value();
+        QVERIFY(creds.has_value());
+        QCOMPARE(creds->serverUrl, std::string("https://imhere.example"));
+        QCOMPARE(creds->token, std::string("tok-123"));
+        QCOMPARE(creds->caFile, std::string("/etc/ca.pem"));
+    }
+
+    void acksRemoveOnlyTheirOwnRowsAndRejectionsAreKeptAside()
+    {
+        TempStore temp;
+        auto store = temp.open();
+        QVERIFY(store.applySync(schoolReply(k_t0), 0, k_t0).has_value());
+        std::vector<sync::Event> events;
+        for (int i = 0; i < 4; ++i) {
+            events.push_back(checkInEvent(k_ada, k_t0 + i));
+            QVERIFY(store.recordEvent(events.back()).has_value());
+        }
+        QCOMPARE(store.outboxLength().value(), 4);
+        sync::SyncResponse reply;
+        reply.serverTimeMs = k_t0;
+        reply.cursor = 2;
+        reply.acks = {{events[0].id, sync::AckStatus::Stored, ""},
+                      {events[1].id, sync::AckStatus::Duplicate, ""},
+                      {events[2].id, sync::AckStatus::Rejected, "unknown_window"}};
+        QVERIFY(store.applySync(reply, 0, k_t0).has_value());
+        auto left = store.outboxBatch(10).value();
+        QCOMPARE(left.size(), 1u);
+        QCOMPARE(left.front().id, events[3].id);
+        auto rejected = store.rejectedEvents(10).value();
+        QCOMPARE(rejected.size(), 1u);
+        QCOMPARE(rejected.front().id, events[2].id);
+        QCOMPARE(rejected.front().reason, std::string("unknown_window"));
+        QCOMPARE(rejected.front().type, std::string("check_in"));
+    }
+
+    void outboxKeepsTheOrderEventsHappenedIn()
+    {
+        TempStore temp;
+        auto store = temp.open();
+        std::vector<std::string> ids;
+        for (int i = 0; i < 7; ++i) {
+            auto e = checkInEvent(i % 2 ? k_ada : k_grace, k_t0 + 10 - i);
+            ids.push_back(e.id);
+            QVERIFY(store.recordEvent(e).has_value());
+        }
+        auto batch = store.outboxBatch(5).value();
+        QCOMPARE(batch.size(), 5u);
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            QCOMPARE(batch[i].id, ids[i]);
+    }
+
+    void aFailedEventLeavesNoHalfWrite()
+    {
+        TempStore temp;
+        auto store = temp.open();
+        auto e = checkInEvent(k_ada, k_t0);
+        QVERIFY(store.recordEvent(e).has_value());
+        // Same id again: the check-in row conflicts, so neither row may be added.
+        QVERIFY(!store.recordEvent(e).has_value());
+        QCOMPARE(store.outboxLength().value(), 1);
+    }
+
+    void pulledRemoteCheckInsWaitForConfirmation()
+    {
+        TempStore temp;
+        auto store = temp.open();
+        auto reply = schoolReply(k_t0);
+        const std::string remoteId = newUuidV4();
+        reply.changes.checkIns = {{remoteId, k_ada, k_window, k_t0 + 5, sync::CheckInSource::QrRemote, false}};
+        QVERIFY(store.applySync(reply, 0, k_t0).has_value());
+        QCOMPARE(store.unconfirmedRemote(k_window).value().size(), 1u);
+        QCOMPARE(store.presentCount(k_window).value(), 1);
+        sync::Event confirm{newUuidV4(), k_t0 + 9, k_grace, sync::RemoteConfirm{k_ada, k_window, remoteId}};
+        QVERIFY(store.recordEvent(confirm).has_value());
+        QCOMPARE(store.unconfirmedRemote(k_window).value().size(), 0u);
+    }
+
+    void rosterShowsStatusesCorrectionsAndFlags()
+    {
+        TempStore temp;
+        auto store = temp.open();
+        QVERIFY(store.applySync(schoolReply(k_t0), 0, k_t0).has_value());
+        QVERIFY(store.recordEvent(checkInEvent(k_ada, k_t0 + 60'000)).has_value());
+        sync::Event absent{newUuidV4(), k_t0 + 1, k_grace,
+                           sync::Correction{k_grace, k_window, false, "sick", std::nullopt}};
+        QVERIFY(store.recordEvent(absent).has_value());
+        sync::Event flag{newUuidV4(), k_t0 + 2, k_grace,
+                         sync::FlagChange{k_ada, k_window, sync::Flag::CameraOff, true, ""}};
+        QVERIFY(store.recordEvent(flag).has_value());
+        auto roster = store.roster(k_window).value();
+        QCOMPARE(roster.size(), 2u);
+        QCOMPARE(roster[0].person, std::string(k_ada)); // students first
+        QCOMPARE(roster[0].checkedInAt.value(), k_t0 + 60'000);
+        QCOMPARE(roster[0].flags, std::vector<std::string>{"CAMERA_OFF"});
+        QCOMPARE(roster[1].corrected.value(), false);
+        QCOMPARE(roster[1].lastEventId, absent.id);
+        QCOMPARE(store.presentCount(k_window).value(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(KioskStoreTest)
+#include "kioskstoretest.moc"
