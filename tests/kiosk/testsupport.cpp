@@ -83,3 +83,22 @@ hardware::BadgeRead tap(const QByteArray& credential, hardware::BadgeSource sour
 }
 
 } // namespace imhere::kiosk::test
+
+namespace imhere::kiosk::test {
+std::vector<QByteArray> addTrainees(sync::SyncResponse& reply, int count)
+{
+    static constexpr std::string_view k_alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+    std::vector<QByteArray> badges;
+    for (int i = 0; i < count; ++i) {
+        std::string id = "trainee";
+        for (int shift = 10; shift >= 0; shift -= 5)
+            id.push_back(k_alphabet[static_cast<std::size_t>((i >> shift) & 31)]);
+        QByteArray uid = QByteArray::fromHex("08000000") + QByteArray::number(i);
+        reply.changes.people.push_back({id, "Trainee " + std::to_string(i) + " Example", std::nullopt, false});
+        reply.changes.badges.push_back({hashOf(uid), id, false});
+        reply.changes.enrollments.push_back({id, k_course, sync::Role::Student, false});
+        badges.push_back(uid);
+    }
+    return badges;
+}
+} // namespace imhere::kiosk::test

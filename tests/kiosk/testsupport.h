@@ -52,3 +52,9 @@ hardware::BadgeRead tap(const QByteArray& credential,
                         hardware::BadgeSource source = hardware::BadgeSource::Nfc);
 
 } // namespace imhere::kiosk::test
+
+namespace imhere::kiosk::test {
+// Adds `count` trainees enrolled in the open course, each with a badge; returns
+// their raw badge credentials in order.
+std::vector<QByteArray> addTrainees(sync::SyncResponse& reply, int count);
+} // namespace imhere::kiosk::test
