@@ -3,6 +3,7 @@
 // acknowledged batch whole.
 
 #include "core/database.h"
+#include "tests/support/tempdir.h"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +16,7 @@
 #include <unistd.h>
 
 using namespace imhere;
-namespace fs = std::filesystem;
+using imhere::testing::TempDir;
 
 namespace {
 
@@ -117,25 +118,11 @@ std::set<int> verifiedBatches(const std::string& path)
     return batches;
 }
 
-class TempDir {
-public:
-    TempDir()
-    {
-        std::string pattern = (fs::temp_directory_path() / "imhere-kill-XXXXXX").string();
-        m_path = mkdtemp(pattern.data());
-    }
-    ~TempDir() { fs::remove_all(m_path); }
-    [[nodiscard]] std::string file(const std::string& name) const { return (m_path / name).string(); }
-
-private:
-    fs::path m_path;
-};
-
 } // namespace
 
 TEST(DatabaseKill, OpenTransactionIsDiscardedAndCommitsKept)
 {
-    TempDir dir;
+    TempDir dir("imhere-kill");
     const auto path = dir.file("kill.db");
     constexpr int batches = 50;
     const Child child = spawnWriter(path, batches);
@@ -158,7 +145,7 @@ TEST(DatabaseKill, KilledAtRandomMomentsLosesNoAcknowledgedBatch)
 {
     std::mt19937 rng(20261122);
     for (int round = 0; round < 8; ++round) {
-        TempDir dir;
+        TempDir dir("imhere-kill");
         const auto path = dir.file("kill.db");
         const Child child = spawnWriter(path, -1);
         const int stopAfter = std::uniform_int_distribution<int>(5, 60)(rng);

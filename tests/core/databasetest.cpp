@@ -2,6 +2,7 @@
 // migrations.
 
 #include "core/database.h"
+#include "tests/support/tempdir.h"
 #include "core/encoding.h"
 
 #include <gtest/gtest.h>
@@ -12,23 +13,9 @@
 #include <unistd.h>
 
 using namespace imhere;
-namespace fs = std::filesystem;
+using imhere::testing::TempDir;
 
 namespace {
-
-class TempDir {
-public:
-    TempDir()
-    {
-        std::string pattern = (fs::temp_directory_path() / "imhere-db-XXXXXX").string();
-        m_path = mkdtemp(pattern.data());
-    }
-    ~TempDir() { fs::remove_all(m_path); }
-    [[nodiscard]] std::string file(const std::string& name) const { return (m_path / name).string(); }
-
-private:
-    fs::path m_path;
-};
 
 constexpr Migration k_v1{1, "CREATE TABLE person(id INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;"};
 constexpr Migration k_v2{2, "CREATE TABLE badge(id INTEGER PRIMARY KEY,"
@@ -47,7 +34,7 @@ std::string pragma(Database& db, const char* name)
 
 TEST(Database, OpensConfiguredAndMigrated)
 {
-    TempDir dir;
+    TempDir dir("imhere-db");
     auto db = Database::open(dir.file("a.db"), {.migrations = k_schema});
     ASSERT_TRUE(db) << db.error().message;
     EXPECT_EQ(pragma(*db, "journal_mode"), "wal");
@@ -59,7 +46,7 @@ TEST(Database, OpensConfiguredAndMigrated)
 
 TEST(Database, BindsAndReadsTypedValues)
 {
-    TempDir dir;
+    TempDir dir("imhere-db");
     auto db = Database::open(dir.file("a.db"));
     ASSERT_TRUE(db);
     ASSERT_TRUE(db->exec("CREATE TABLE t(i INTEGER, d REAL, s TEXT, b BLOB, n TEXT) STRICT"));
@@ -80,7 +67,7 @@ TEST(Database, BindsAndReadsTypedValues)
 
 TEST(Database, ErrorsAreValues)
 {
-    TempDir dir;
+    TempDir dir("imhere-db");
     auto db = Database::open(dir.file("a.db"), {.migrations = k_schema});
     ASSERT_TRUE(db);
     EXPECT_EQ(db->prepare("SELEKT 1").error().code, "sqlite");
@@ -100,7 +87,7 @@ TEST(Database, ErrorsAreValues)
 
 TEST(Database, TransactionRollsBackUnlessCommitted)
 {
-    TempDir dir;
+    TempDir dir("imhere-db");
     auto db = Database::open(dir.file("a.db"), {.migrations = k_schema});
     ASSERT_TRUE(db);
     {
@@ -120,7 +107,7 @@ TEST(Database, TransactionRollsBackUnlessCommitted)
 
 TEST(Database, ImmediateTransactionHoldsTheWriteLock)
 {
-    TempDir dir;
+    TempDir dir("imhere-db");
     auto a = Database::open(dir.file("a.db"), {.migrations = k_schema});
     auto b = Database::open(dir.file("a.db"), {.migrations = k_schema, .busyTimeoutMs = 50});
     ASSERT_TRUE(a && b);
@@ -133,7 +120,7 @@ TEST(Database, ImmediateTransactionHoldsTheWriteLock)
 
 TEST(Database, MigrationsRunOnceAndUpgradeInPlace)
 {
-    TempDir dir;
+    TempDir dir("imhere-db");
     const auto path = dir.file("a.db");
     {
         auto db = Database::open(path, {.migrations = std::span(k_schema).first(1)});
@@ -152,7 +139,7 @@ TEST(Database, MigrationsRunOnceAndUpgradeInPlace)
 
 TEST(Database, FailedMigrationLeavesThePreviousVersionIntact)
 {
-    TempDir dir;
+    TempDir dir("imhere-db");
     const auto path = dir.file("a.db");
     ASSERT_TRUE(Database::open(path, {.migrations = k_schema}));
     const std::array broken{k_v1, k_v2, k_v3Broken};
@@ -169,7 +156,7 @@ TEST(Database, FailedMigrationLeavesThePreviousVersionIntact)
 
 TEST(Database, RefusesANewerSchema)
 {
-    TempDir dir;
+    TempDir dir("imhere-db");
     const auto path = dir.file("a.db");
     {
         auto db = Database::open(path, {.migrations = k_schema});
@@ -182,7 +169,7 @@ TEST(Database, RefusesANewerSchema)
 
 TEST(Database, RejectsGappedMigrations)
 {
-    TempDir dir;
+    TempDir dir("imhere-db");
     const std::array gapped{k_v1, Migration{3, "SELECT 1"}};
     auto db = Database::open(dir.file("a.db"), {.migrations = gapped});
     ASSERT_FALSE(db);
@@ -191,7 +178,7 @@ TEST(Database, RejectsGappedMigrations)
 
 TEST(Database, RefusesAFileThatIsNotADatabase)
 {
-    TempDir dir;
+    TempDir dir("imhere-db");
     const auto path = dir.file("junk.db");
     FILE* f = std::fopen(path.c_str(), "wb");
     std::fputs("this is not an sqlite database, just some text long enough to fill a header....", f);
