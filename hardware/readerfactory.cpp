@@ -1,6 +1,8 @@
 #include "readerfactory.h"
 
+#include "evdevdevice.h"
 #include "simulatedreader.h"
+#include "wedgereader.h"
 
 #include <unistd.h>
 
@@ -47,8 +49,9 @@ Result<std::unique_ptr<BadgeReader>> createBadgeReader(const ReaderSpec& spec, Q
             return SimulatedReader::fromStream(STDIN_FILENO, parent);
         }
         return SimulatedReader::fromSocket(spec.argument, parent);
-    case ReaderKind::Nfc:
     case ReaderKind::Wedge:
+        return std::make_unique<WedgeReader>(spec.argument, parent);
+    case ReaderKind::Nfc:
     case ReaderKind::Camera:
         break;
     }
@@ -66,7 +69,16 @@ Result<std::unique_ptr<BadgeReader>> createBadgeReader(const QString& spec, QObj
 
 std::vector<AvailableReader> listAvailableReaders()
 {
-    return {{QStringLiteral("sim"), QStringLiteral("Simulated reader (lines on stdin)")}};
+    std::vector<AvailableReader> found;
+    for (const auto& keyboard : listKeyboardCandidates()) {
+        found.push_back({QStringLiteral("wedge:%1").arg(QString::fromStdString(keyboard.path)),
+                         QStringLiteral("%1 (%2)").arg(QString::fromStdString(keyboard.name),
+                                                       keyboard.looksLikeBadgeReader
+                                                           ? QStringLiteral("looks like a badge reader")
+                                                           : QStringLiteral("a keyboard; a wedge reader types like one"))});
+    }
+    found.push_back({QStringLiteral("sim"), QStringLiteral("Simulated reader (lines on stdin)")});
+    return found;
 }
 
 } // namespace imhere::hardware
