@@ -1,6 +1,7 @@
 #include "readerfactory.h"
 
 #include "evdevdevice.h"
+#include "nfcreader.h"
 #include "simulatedreader.h"
 #include "wedgereader.h"
 
@@ -52,6 +53,7 @@ Result<std::unique_ptr<BadgeReader>> createBadgeReader(const ReaderSpec& spec, Q
     case ReaderKind::Wedge:
         return std::make_unique<WedgeReader>(spec.argument, parent);
     case ReaderKind::Nfc:
+        return std::make_unique<NfcReader>(spec.argument, parent);
     case ReaderKind::Camera:
         break;
     }
