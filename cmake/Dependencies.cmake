@@ -9,3 +9,10 @@ add_library(imhere::sodium ALIAS PkgConfig::SODIUM)
 
 # Howard Hinnant's date library over the OS time zone database (IANA names).
 find_package(date REQUIRED)
+
+# Server: HTTP (libmicrohttpd), service notification (libsystemd). The server
+# folder is skipped when libmicrohttpd is missing, so the rest still builds.
+pkg_check_modules(MHD IMPORTED_TARGET libmicrohttpd>=0.9.71)
+pkg_check_modules(SYSTEMD IMPORTED_TARGET libsystemd)
+# Server tests and benchmarks talk HTTP through libcurl.
+pkg_check_modules(CURL IMPORTED_TARGET libcurl)

@@ -1,0 +1,180 @@
+// Sign-in, sessions, API keys and people (org admins).
+
+#include "apijson.h"
+#include "routes.h"
+
+#include "sync-server/auth/passwords.h"
+#include "sync-server/auth/tokens.h"
+#include "sync-server/serverlimits.h"
+#include "sync-server/tryresult.h"
+
+#include "core/jsonreader.h"
+#include "core/random.h"
+
+namespace imhere::server {
+
+namespace {
+
+// Verifying against this when the email is unknown keeps the answer's
+// timing from telling which emails have accounts.
+const std::string& decoyHash()
+{
+    static const std::string hash = hashSecret(randomToken(16), k_passwordCost).value_or("");
+    return hash;
+}
+
+std::string sessionCookie(const std::string& token, std::int64_t maxAgeSec)
+{
+    return std::string(k_sessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
+        + std::to_string(maxAgeSec);
+}
+
+Response tooManyAttempts(std::int64_t retryMs)
+{
+    Response r = errorResponse(429, "rate_limited", "too many failed sign-ins; try again later");
+    r.withHeader("Retry-After", std::to_string((retryMs + 999) / 1000));
+    return r;
+}
+
+Result<Response> login(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(body, jsonBody(request));
+    JsonReader r(body, "");
+    r.allowOnly({"email", "password"});
+    const std::string email = r.text("email", limits::k_maxEmailBytes);
+    const std::string password = r.text("password", limits::k_maxPasswordBytes);
+    if (!r.ok())
+        return std::unexpected(invalid(r.error()));
+
+    std::string account = email;
+    for (char& ch : account)
+        ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    account = "account:" + account;
+    const std::string address = "address:" + request.remoteIp;
+    const std::int64_t now = api.clock.nowMs();
+    const auto wait = std::max(api.accountLimiter.retryAfterMs(account, now),
+                               api.addressLimiter.retryAfterMs(address, now));
+    if (wait > 0)
+        return tooManyAttempts(wait);
+
+    TRY_ASSIGN(person, api.store.personByEmail(email));
+    const bool ok = person && person->passwordHash ? verifySecret(*person->passwordHash, password)
+                                                   : (void(verifySecret(decoyHash(), password)), false);
+    if (!ok) {
+        api.accountLimiter.recordFailure(account, now);
+        api.addressLimiter.recordFailure(address, now);
+        return fail("bad_credentials", "wrong email or password");
+    }
+    api.accountLimiter.reset(account);
+    if (needsRehash(*person->passwordHash, k_passwordCost)) {
+        TRY_ASSIGN(fresh, hashSecret(password, k_passwordCost));
+        TRY(api.store.setPasswordHash(person->id, fresh));
+    }
+
+    const std::string token = randomToken(limits::k_secretTokenBytes);
+    const std::string csrf = randomToken(limits::k_secretTokenBytes);
+    TRY(api.store.createSession(sha256(token), Session{person->id, csrf, now + limits::k_sessionLifetimeMs}));
+    Response response = jsonResponse(200, {{"person", personJson(*person, true)}, {"csrf_token", csrf}});
+    response.withHeader("Set-Cookie", sessionCookie(token, limits::k_sessionLifetimeMs / 1000));
+    return response;
+}
+
+Result<Response> logout(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(caller, api.caller(request));
+    TRY(allow(caller.kind == PrincipalKind::Session, "only a signed-in session can sign out"));
+    TRY(api.store.deleteSession(caller.principal.sessionHash));
+    Response response = jsonResponse(200, {{"signed_out", true}});
+    response.withHeader("Set-Cookie", sessionCookie("", 0));
+    return response;
+}
+
+Result<Response> me(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(caller, api.caller(request));
+    TRY_ASSIGN(courses, api.store.listCourses(caller.person.id));
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& c : courses)
+        list.push_back(courseJson(c.course, c.role));
+    return jsonResponse(200, {{"person", personJson(caller.person, true)}, {"courses", list}});
+}
+
+Result<Response> createApiKey(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(caller, api.caller(request));
+    // A key cannot mint keys: that would outlive its own revocation.
+    TRY(allow(caller.kind == PrincipalKind::Session, "API keys are created from a signed-in session"));
+    TRY_ASSIGN(body, jsonBody(request));
+    JsonReader r(body, "");
+    r.allowOnly({"scope"});
+    const std::string scope = r.text("scope", 10, TextKind::Token);
+    if (r.ok() && scope != "read" && scope != "write")
+        r.failAt("scope", "expected \"read\" or \"write\"");
+    if (!r.ok())
+        return std::unexpected(invalid(r.error()));
+    const IssuedToken issued = issueToken(k_apiKeyPrefix);
+    TRY(api.store.createApiKey(caller.person.id, issued.lookup, issued.hash,
+                               scope == "write" ? ApiScope::Write : ApiScope::Read));
+    return jsonResponse(201, {{"key", issued.token}, {"prefix", issued.lookup}, {"scope", scope}});
+}
+
+Result<Response> createPerson(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(caller, api.caller(request));
+    TRY(allow(caller.person.isAdmin, "only an org admin adds people"));
+    TRY_ASSIGN(body, jsonBody(request));
+    JsonReader r(body, "");
+    r.allowOnly({"display_name", "email", "github", "codewars", "is_admin", "password"});
+    NewPerson p;
+    p.displayName = r.text("display_name", imhere::limits::k_maxNameBytes);
+    p.email = r.optionalText("email", limits::k_maxEmailBytes);
+    p.github = r.optionalText("github", limits::k_maxUsernameBytes, TextKind::Token);
+    p.codewars = r.optionalText("codewars", limits::k_maxUsernameBytes, TextKind::Token);
+    p.isAdmin = r.optionalBoolean("is_admin", false);
+    auto password = r.optionalText("password", limits::k_maxPasswordBytes);
+    if (r.ok() && p.email && p.email->find('@') == std::string::npos)
+        r.failAt("email", "expected an email address");
+    if (r.ok() && password && password->size() < limits::k_minPasswordBytes)
+        r.failAt("password", "shorter than " + std::to_string(limits::k_minPasswordBytes) + " bytes");
+    if (!r.ok())
+        return std::unexpected(invalid(r.error()));
+    nlohmann::json extra = nlohmann::json::object();
+    if (p.email) {
+        const bool generated = !password;
+        if (generated)
+            password = generatePassword();
+        TRY_ASSIGN(hash, hashSecret(*password, k_passwordCost));
+        p.passwordHash = hash;
+        if (generated)
+            extra["password"] = *password; // shown once
+    }
+    TRY_ASSIGN(created, api.store.createPerson(p));
+    nlohmann::json out = {{"person", personJson(created, true)}};
+    out.update(extra);
+    return jsonResponse(201, out);
+}
+
+Result<Response> listPeople(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(caller, api.caller(request));
+    TRY(allow(caller.person.isAdmin, "only an org admin lists people"));
+    TRY_ASSIGN(people, api.store.listPeople());
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& p : people)
+        list.push_back(personJson(p, true));
+    return jsonResponse(200, {{"people", list}});
+}
+
+} // namespace
+
+void addAccountRoutes(Router& router, ApiContext& api)
+{
+    router.add("POST", "/api/v1/login", wrap([&api](const Request& r) { return login(api, r); }));
+    router.add("POST", "/api/v1/logout", wrap([&api](const Request& r) { return logout(api, r); }));
+    router.add("GET", "/api/v1/me", wrap([&api](const Request& r) { return me(api, r); }));
+    router.add("POST", "/api/v1/api-keys", wrap([&api](const Request& r) { return createApiKey(api, r); }));
+    router.add("GET", "/api/v1/people", wrap([&api](const Request& r) { return listPeople(api, r); }));
+    router.add("POST", "/api/v1/people", wrap([&api](const Request& r) { return createPerson(api, r); }));
+}
+
+} // namespace imhere::server

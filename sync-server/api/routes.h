@@ -1,0 +1,26 @@
+#pragma once
+// Registers every route of imhere-server on a router (DESIGN §6). Each
+// add*Routes lives in its own file; docs/openapi.yaml lists the same set,
+// and a test keeps the two in step.
+
+#include "apicontext.h"
+
+namespace imhere::server {
+
+void addAccountRoutes(Router& router, ApiContext& api);
+void addCourseRoutes(Router& router, ApiContext& api);
+void addWindowRoutes(Router& router, ApiContext& api);
+void addRecordRoutes(Router& router, ApiContext& api);
+void addSyncRoutes(Router& router, ApiContext& api);
+
+inline void addAllRoutes(Router& router, ApiContext& api)
+{
+    router.add("GET", "/healthz", [](const Request&) { return jsonResponse(200, {{"status", "ok"}}); });
+    addAccountRoutes(router, api);
+    addCourseRoutes(router, api);
+    addWindowRoutes(router, api);
+    addRecordRoutes(router, api);
+    addSyncRoutes(router, api);
+}
+
+} // namespace imhere::server

@@ -1,0 +1,42 @@
+// POST /api/v1/kiosk/sync (DESIGN §5), for kiosk tokens only.
+
+#include "routes.h"
+
+#include "sync-server/tryresult.h"
+
+#include "core/limits.h"
+#include "core/syncprotocol.h"
+
+namespace imhere::server {
+
+namespace {
+
+Result<Response> syncKiosk(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(principal, api.auth.identify(request));
+    if (principal.kind == PrincipalKind::Anonymous)
+        return fail("unauthenticated", "send the kiosk token as 'Authorization: Bearer <token>'");
+    TRY(allow(principal.kind == PrincipalKind::Kiosk, "only a kiosk token may sync"));
+    TRY(requireJsonContentType(request));
+    auto decoded = sync::decodeRequest(request.body);
+    if (!decoded) {
+        const auto& e = decoded.error();
+        if (e.code == "malformed_json" || e.code == "unsupported_protocol")
+            return std::unexpected(e);
+        if (e.code == "too_large")
+            return fail("too_large", e.message);
+        return std::unexpected(invalid(e.message));
+    }
+    TRY_ASSIGN(response, api.store.sync(*principal.kiosk, *decoded, api.clock.nowMs()));
+    return Response{200, "application/json", sync::encode(response), {}};
+}
+
+} // namespace
+
+void addSyncRoutes(Router& router, ApiContext& api)
+{
+    router.add("POST", "/api/v1/kiosk/sync", wrap([&api](const Request& r) { return syncKiosk(api, r); }),
+               RouteOptions{imhere::limits::k_maxSyncBodyBytes});
+}
+
+} // namespace imhere::server

@@ -1,0 +1,67 @@
+#include "authenticator.h"
+
+#include "tokens.h"
+
+#include "sync-server/serverlimits.h"
+#include "sync-server/tryresult.h"
+
+#include "core/crypto.h"
+
+namespace imhere::server {
+
+namespace {
+
+Result<Principal> unauthenticated()
+{
+    return fail("unauthenticated", "the bearer token is not valid");
+}
+
+} // namespace
+
+Result<Principal> Authenticator::identify(const Request& request) const
+{
+    if (const auto authorization = request.header("authorization")) {
+        constexpr std::string_view scheme = "Bearer ";
+        if (!authorization->starts_with(scheme))
+            return fail("unauthenticated", "expected 'Authorization: Bearer <token>'");
+        return bearer(authorization->substr(scheme.size()));
+    }
+    const auto cookie = request.cookie(k_sessionCookie);
+    if (!cookie || cookie->size() > limits::k_maxTokenChars)
+        return Principal{};
+    Bytes hash = sha256(*cookie);
+    TRY_ASSIGN(session, m_store.session(hash, m_clock.nowMs()));
+    if (!session)
+        return Principal{};
+    TRY_ASSIGN(person, m_store.personById(session->person));
+    if (!person)
+        return Principal{};
+    return Principal{PrincipalKind::Session, std::move(person), std::nullopt, ApiScope::Write, session->csrfToken,
+                     std::move(hash)};
+}
+
+Result<Principal> Authenticator::bearer(std::string_view token) const
+{
+    if (token.size() > limits::k_maxTokenChars || token.size() < limits::k_tokenLookupPrefixChars)
+        return unauthenticated();
+    const Bytes hash = sha256(token);
+    const std::string lookup = tokenLookup(token);
+    if (token.starts_with(k_apiKeyPrefix)) {
+        TRY_ASSIGN(key, m_store.apiKeyByPrefix(lookup));
+        if (!key || !constantTimeEqual(key->hash, hash))
+            return unauthenticated();
+        TRY_ASSIGN(person, m_store.personById(key->person));
+        if (!person)
+            return unauthenticated();
+        return Principal{PrincipalKind::ApiKey, std::move(person), std::nullopt, key->scope, {}, {}};
+    }
+    if (token.starts_with(k_kioskTokenPrefix)) {
+        TRY_ASSIGN(kiosk, m_store.kioskByPrefix(lookup));
+        if (!kiosk || kiosk->revoked || !constantTimeEqual(kiosk->tokenHash, hash))
+            return unauthenticated();
+        return Principal{PrincipalKind::Kiosk, std::nullopt, std::move(kiosk), ApiScope::Write, {}, {}};
+    }
+    return unauthenticated();
+}
+
+} // namespace imhere::server

@@ -1,0 +1,50 @@
+#include "loginlimiter.h"
+
+#include "sync-server/serverlimits.h"
+
+namespace imhere::server {
+
+std::int64_t LoginLimiter::retryAfterMs(const std::string& key, std::int64_t nowMs)
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_failures.find(key);
+    if (it == m_failures.end())
+        return 0;
+    auto& times = it->second;
+    while (!times.empty() && times.front() <= nowMs - m_windowMs)
+        times.pop_front();
+    if (static_cast<int>(times.size()) < m_maxFailures)
+        return 0;
+    // Free again once the oldest failure that keeps the count at the limit ages out.
+    return times[times.size() - static_cast<std::size_t>(m_maxFailures)] + m_windowMs - nowMs;
+}
+
+void LoginLimiter::recordFailure(const std::string& key, std::int64_t nowMs)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_failures.size() >= limits::k_maxTrackedLoginKeys)
+        prune(nowMs);
+    auto& times = m_failures[key];
+    times.push_back(nowMs);
+    // Keep no more than the limit needs, so a flood cannot grow memory.
+    while (static_cast<int>(times.size()) > m_maxFailures)
+        times.pop_front();
+}
+
+void LoginLimiter::reset(const std::string& key)
+{
+    std::lock_guard lock(m_mutex);
+    m_failures.erase(key);
+}
+
+void LoginLimiter::prune(std::int64_t nowMs)
+{
+    std::erase_if(m_failures, [&](const auto& entry) {
+        return entry.second.empty() || entry.second.back() <= nowMs - m_windowMs;
+    });
+    // Still full of live entries: forget everything rather than grow without bound.
+    if (m_failures.size() >= limits::k_maxTrackedLoginKeys)
+        m_failures.clear();
+}
+
+} // namespace imhere::server

@@ -1,0 +1,40 @@
+#pragma once
+// The imhere-server commands (DESIGN §7). Each returns the process exit
+// status: 0 success, 1 failure, 2 usage error. main.cpp only dispatches.
+
+#include "options.h"
+
+#include "sync-server/store/store.h"
+
+#include "core/clock.h"
+
+#include <memory>
+#include <span>
+#include <string_view>
+
+namespace imhere::server::cli {
+
+struct Command {
+    std::string_view name; // "serve", "user add", ...
+    std::string_view summary;
+    std::string_view help; // full --help text
+    int (*run)(const CommandLine& line, const Settings& settings);
+};
+
+[[nodiscard]] std::span<const Command> commands();
+[[nodiscard]] std::string_view commonHelp();
+
+int serveCommand(const CommandLine& line, const Settings& settings);
+int initCommand(const CommandLine& line, const Settings& settings);
+int userAddCommand(const CommandLine& line, const Settings& settings);
+int kioskAddCommand(const CommandLine& line, const Settings& settings);
+int backupCommand(const CommandLine& line, const Settings& settings);
+int importRosterCommand(const CommandLine& line, const Settings& settings);
+int demoDataCommand(const CommandLine& line, const Settings& settings);
+
+// Opens the store named by --db (or IMHERE_DB / config), printing why not.
+[[nodiscard]] std::unique_ptr<Store> openStore(const Settings& settings, const Clock& clock);
+// Prints "imhere-server: <message>" to stderr and returns 1.
+int failWith(std::string_view message);
+
+} // namespace imhere::server::cli

@@ -1,0 +1,101 @@
+// The command table: names, one-line summaries and --help texts.
+
+#include "commands.h"
+
+#include <array>
+
+namespace imhere::server::cli {
+
+namespace {
+
+constexpr std::string_view k_common = R"(
+Common options:
+  --db PATH          the SQLite database file (env IMHERE_DB, config [server] db)
+  --config FILE      an INI file; keys in [server] match the long option names
+  --help             this text
+Settings are taken from the command line, then IMHERE_<NAME> environment
+variables, then the config file.
+)";
+
+const std::array<Command, 7> k_commands{{
+    {"serve", "run the HTTP server in the foreground",
+     R"(usage: imhere-server serve --db PATH [--listen HOST:PORT] [--config FILE]
+                          [--threads N] [--connection-timeout SECONDS]
+
+Serves the JSON API, kiosk sync and /healthz until SIGTERM or SIGINT, then
+finishes running requests and exits 0. Prints the bound address on start
+(port 0 picks a free port). Under systemd (Type=notify) it reports READY=1
+and STOPPING=1.
+  --listen HOST:PORT        default 127.0.0.1:8080 (IMHERE_LISTEN)
+  --threads N               HTTP worker threads, default 4
+  --connection-timeout S    drop idle or slow clients after S seconds, default 15
+)",
+     serveCommand},
+    {"init", "create or migrate the database, optionally with an admin",
+     R"(usage: imhere-server init --db PATH [--admin-email EMAIL] [--admin-name NAME]
+
+Creates the database (or migrates an older one) and the organisation's badge
+key. With --admin-email, adds an org admin and prints a generated password once.
+)",
+     initCommand},
+    {"user add", "add a person",
+     R"(usage: imhere-server user add --db PATH --name NAME [--email EMAIL] [--admin]
+                             [--github USER] [--codewars USER]
+                             [--password-stdin] [--with-pin]
+
+Adds a person and prints their public id. With --email they can sign in: a
+password is generated and printed once, or read from stdin with
+--password-stdin. --with-pin generates a 6-digit kiosk PIN for a teacher or TA
+(printed once; stored as an argon2id hash). --admin makes an org admin.
+)",
+     userAddCommand},
+    {"import-roster", "enrol people from a CSV file",
+     R"(usage: imhere-server import-roster FILE.csv --course ID --db PATH
+
+FILE.csv has a header naming the columns display_name, email, role (student,
+ta or teacher) and optionally github, codewars. People are matched by email
+and created when new. Every bad row is reported with its line number, and if
+any row is bad nothing is imported.
+)",
+     importRosterCommand},
+    {"kiosk add", "register a kiosk and print its token",
+     R"(usage: imhere-server kiosk add --db PATH --name NAME --course ID [--course ID ...]
+
+Registers a kiosk for the given courses (the courses it serves and syncs) and
+prints its id and its token once. Start the kiosk with --token TOKEN; on its
+first sync it receives its rotating-code key and the badge key.
+)",
+     kioskAddCommand},
+    {"demo-data", "fill the database with a synthetic school",
+     R"(usage: imhere-server demo-data --db PATH [--badges FILE]
+
+Writes 3 courses, 66 trainees, 6 TAs, 3 teachers and an admin, 8 weeks of
+classes with check-ins (some late, some remote), flags and corrections, an
+open class today in each course, and one kiosk serving all three. Writes the
+badge file (default: demo-badges.txt beside the database; tab-separated raw
+UID hex, public id, role, PIN, name) and demo-kiosk-token.txt. Prints the demo
+admin login.
+)",
+     demoDataCommand},
+    {"backup", "copy the database while the server runs",
+     R"(usage: imhere-server backup --db PATH --to FILE
+
+Copies the database with SQLite's online backup API: a consistent snapshot,
+safe while `serve` is running.
+)",
+     backupCommand},
+}};
+
+} // namespace
+
+std::span<const Command> commands()
+{
+    return k_commands;
+}
+
+std::string_view commonHelp()
+{
+    return k_common;
+}
+
+} // namespace imhere::server::cli

@@ -1,0 +1,251 @@
+// `imhere-server demo-data`: a realistic synthetic school — 3 courses, 66
+// trainees, TAs, teachers, 8 weeks of windows with check-ins (some late, some
+// remote), flags and corrections — plus the file of badge UIDs and PINs the
+// demo uses to tap in at the kiosk.
+
+#include "commands.h"
+#include "demonames.h"
+
+#include "sync-server/auth/passwords.h"
+#include "sync-server/auth/tokens.h"
+#include "sync-server/tryresult.h"
+
+#include "core/crypto.h"
+#include "core/limits.h"
+#include "core/random.h"
+#include "core/timezone.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+namespace imhere::server::cli {
+
+namespace {
+
+constexpr std::string_view k_adminEmail = "admin@imhere.demo";
+constexpr std::string_view k_adminPassword = "imhere-demo-admin";
+constexpr std::string_view k_staffPassword = "imhere-demo-staff";
+constexpr int k_weeks = 8;
+constexpr int k_traineesPerCourse = 22;
+constexpr std::int64_t k_minuteMs = 60'000;
+constexpr std::int64_t k_dayMs = 24 * 60 * k_minuteMs;
+// Every demo badge UID comes from this seed, so the same taps work after a
+// fresh `demo-data` on any machine.
+constexpr std::uint32_t k_seed = 20'260'101;
+
+struct DemoCourse {
+    std::string_view name;
+    std::string_view timezone;
+    int weekdayHour; // the evening class, local time
+};
+
+constexpr std::array<DemoCourse, 3> k_courses{{
+    {"WM5 · JS1", "Europe/London", 18},
+    {"NW6 · React", "Europe/London", 19},
+    {"CPT2 · SQL", "Africa/Johannesburg", 18},
+}};
+
+struct DemoPerson {
+    Person person;
+    std::string uidHex;
+    std::string role;
+    std::string pin;
+};
+
+class DemoSchool {
+public:
+    DemoSchool(Store& store, std::int64_t nowMs) : m_store(store), m_now(nowMs), m_rng(k_seed) {}
+
+    Result<void> build(std::vector<DemoPerson>& people, std::vector<Course>& courses);
+
+private:
+    Result<DemoPerson> person(std::string name, std::string role, bool staff);
+    Result<void> classes(const Course& course, int hour, const std::vector<PersonId>& participants, PersonId teacher);
+    Result<void> attend(const Window& w, PersonId person, PersonId teacher);
+    int roll(int below) { return std::uniform_int_distribution<int>(0, below - 1)(m_rng); }
+
+    Store& m_store;
+    std::int64_t m_now;
+    std::mt19937 m_rng;
+    Bytes m_badgeKey;
+    int m_nameIndex = 0;
+};
+
+Result<DemoPerson> DemoSchool::person(std::string name, std::string role, bool staff)
+{
+    if (name.empty()) {
+        const auto given = k_givenNames[static_cast<std::size_t>(m_nameIndex) % k_givenNames.size()];
+        const auto family = k_familyNames[static_cast<std::size_t>(m_nameIndex * 7 + 3) % k_familyNames.size()];
+        name = std::string(given) + " " + std::string(family);
+        ++m_nameIndex;
+    }
+    std::string local;
+    for (const char c : name) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+            local.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+        else if (c == ' ')
+            local.push_back('.');
+    }
+    NewPerson p{name, local + std::to_string(m_nameIndex) + "@imhere.demo", std::nullopt, std::nullopt,
+                std::nullopt, std::nullopt, false};
+    std::string pin;
+    if (staff) {
+        TRY_ASSIGN(hash, hashSecret(k_staffPassword, k_passwordCost));
+        p.passwordHash = hash;
+        pin = std::to_string(100'000 + roll(900'000));
+        TRY_ASSIGN(pinHash, hashSecret(pin, k_pinCost));
+        p.pinHash = pinHash;
+    }
+    TRY_ASSIGN(created, m_store.createPerson(p));
+    Bytes uid{0x04};
+    for (int i = 0; i < 6; ++i)
+        uid.push_back(static_cast<std::uint8_t>(roll(256)));
+    TRY(m_store.addBadge(created.id, badgeHash(m_badgeKey, uid)));
+    return DemoPerson{created, hexEncode(uid), std::move(role), pin};
+}
+
+Result<void> DemoSchool::attend(const Window& w, PersonId person, PersonId teacher)
+{
+    const std::int64_t start = *w.scheduledStart;
+    const int r = roll(100);
+    if (r < 8) {
+        // Absent; now and then a teacher later marks a forgotten tap present.
+        if (roll(3) == 0)
+            TRY(m_store.addCorrection({newUuidV4(), person, w.id, true, "forgot to clock in", std::nullopt, teacher,
+                                       start + 2 * 60 * k_minuteMs, std::nullopt}));
+        return {};
+    }
+    const std::int64_t offset = r < 78 ? (roll(19) - 10) * k_minuteMs : (11 + roll(45)) * k_minuteMs;
+    const bool remote = roll(100) < 12;
+    const CheckInSource source = remote ? CheckInSource::QrRemote
+                                        : (roll(10) == 0 ? CheckInSource::QrBadge : CheckInSource::Nfc);
+    const std::string id = newUuidV4();
+    TRY(m_store.addCheckIn({id, person, w.id, start + offset + roll(60'000), source, person, std::nullopt}));
+    const int f = roll(100);
+    if (remote && f < 15)
+        TRY(m_store.addFlag({newUuidV4(), person, w.id, Flag::CameraOff, true, "camera off most of the class",
+                             teacher, start + 90 * k_minuteMs, std::nullopt}));
+    else if (f < 4)
+        TRY(m_store.addFlag({newUuidV4(), person, w.id, Flag::LeftEarly, true, "left at the break", teacher,
+                             start + 100 * k_minuteMs, std::nullopt}));
+    else if (f < 6)
+        TRY(m_store.addFlag({newUuidV4(), person, w.id, Flag::LowParticipation, true, "", teacher,
+                             start + 110 * k_minuteMs, std::nullopt}));
+    else if (f == 6)
+        // Two volunteers corrected the same record from the same view: kept
+        // for review.
+        for (const bool present : {false, true})
+            TRY(m_store.addCorrection({newUuidV4(), person, w.id, present,
+                                       present ? "was there, I saw them" : "left after ten minutes", id, teacher,
+                                       start + (present ? 130 : 120) * k_minuteMs, std::nullopt}));
+    return {};
+}
+
+Result<void> DemoSchool::classes(const Course& course, int hour, const std::vector<PersonId>& participants,
+                                 PersonId teacher)
+{
+    TRY_ASSIGN(today, localFromUtc(course.timezone, m_now));
+    for (int day = k_weeks * 7; day >= 1; --day) {
+        TRY_ASSIGN(date, localFromUtc(course.timezone, m_now - day * k_dayMs));
+        // Two classes a week: an evening on Tuesday-ish and Saturday morning.
+        const bool evening = day % 7 == 3;
+        const bool saturday = day % 7 == 0;
+        if (!evening && !saturday)
+            continue;
+        LocalDateTime at{date.year, date.month, date.day, evening ? hour : 10, evening ? 0 : 30, 0};
+        TRY_ASSIGN(start, utcFromLocal(course.timezone, at));
+        const std::string title = std::string(evening ? "Evening class " : "Saturday workshop ")
+            + std::to_string(date.day) + "/" + std::to_string(date.month);
+        TRY_ASSIGN(w, m_store.createWindow({newUuidV4(), course.id, title, start, start - 15 * k_minuteMs, teacher}));
+        for (const PersonId p : participants)
+            TRY(attend(w, p, teacher));
+        TRY(m_store.closeWindow(w.id, start + 3 * 60 * k_minuteMs, teacher));
+    }
+    (void)today;
+    // Today's class is open, so the kiosk demo can check people in.
+    TRY(m_store.createWindow({newUuidV4(), course.id, "Today's class", m_now - 5 * k_minuteMs,
+                              m_now - 10 * k_minuteMs, teacher}));
+    return {};
+}
+
+Result<void> DemoSchool::build(std::vector<DemoPerson>& people, std::vector<Course>& courses)
+{
+    TRY_ASSIGN(key, m_store.badgeKey());
+    m_badgeKey = std::move(key);
+    TRY_ASSIGN(adminHash, hashSecret(k_adminPassword, k_passwordCost));
+    TRY_ASSIGN(admin, m_store.createPerson({"Programme Admin", std::string(k_adminEmail), std::nullopt, std::nullopt,
+                                            adminHash, std::nullopt, true}));
+    (void)admin;
+    for (const DemoCourse& spec : k_courses) {
+        TRY_ASSIGN(teacher, person("", "teacher", true));
+        TRY_ASSIGN(course, m_store.createCourse({std::string(spec.name), std::string(spec.timezone), 10, 60, {}},
+                                                teacher.person.id));
+        people.push_back(teacher);
+        std::vector<PersonId> participants;
+        for (int t = 0; t < 2; ++t) {
+            TRY_ASSIGN(ta, person("", "ta", true));
+            TRY(m_store.setEnrollment(ta.person.id, course.id, Role::Ta, teacher.person.id));
+            participants.push_back(ta.person.id);
+            people.push_back(ta);
+        }
+        for (int s = 0; s < k_traineesPerCourse; ++s) {
+            TRY_ASSIGN(trainee, person("", "student", false));
+            TRY(m_store.setEnrollment(trainee.person.id, course.id, Role::Student, teacher.person.id));
+            participants.push_back(trainee.person.id);
+            people.push_back(trainee);
+        }
+        TRY(classes(course, spec.weekdayHour, participants, teacher.person.id));
+        courses.push_back(course);
+    }
+    return {};
+}
+
+} // namespace
+
+int demoDataCommand(const CommandLine&, const Settings& settings)
+{
+    SystemClock clock;
+    auto store = openStore(settings, clock);
+    if (!store)
+        return 1;
+    auto existing = store->personByEmail(k_adminEmail);
+    if (!existing || *existing)
+        return failWith("this database already has the demo school");
+
+    std::vector<DemoPerson> people;
+    std::vector<Course> courses;
+    DemoSchool school(*store, clock.nowMs());
+    if (auto built = store->inTransaction([&] { return school.build(people, courses); }); !built)
+        return failWith("demo data not written: " + built.error().message);
+
+    const IssuedToken token = issueToken(k_kioskTokenPrefix);
+    std::vector<std::string> courseIds;
+    for (const auto& c : courses)
+        courseIds.push_back(c.id);
+    auto kiosk = store->createKiosk({"Demo classroom door", token.lookup, token.hash,
+                                     randomBytes(imhere::limits::k_kioskKeyBytes), courseIds});
+    if (!kiosk)
+        return failWith(kiosk.error().message);
+
+    const std::filesystem::path db(*settings.get("db"));
+    const std::filesystem::path badges = settings.get("badges").value_or((db.parent_path() / "demo-badges.txt").string());
+    std::ofstream out(badges);
+    out << "# imhere demo badges: raw NFC UID (hex), public id, role, PIN (- for none), name\n";
+    for (const auto& p : people)
+        out << p.uidHex << '\t' << p.person.publicId << '\t' << p.role << '\t' << (p.pin.empty() ? "-" : p.pin)
+            << '\t' << p.person.displayName << '\n';
+    const std::filesystem::path kioskFile = badges.parent_path() / "demo-kiosk-token.txt";
+    std::ofstream(kioskFile) << token.token << '\n';
+    if (!out)
+        return failWith("could not write " + badges.string());
+
+    std::printf("demo school written: %zu courses, %zu people\n", courses.size(), people.size() + 1);
+    std::printf("badges and PINs: %s\nkiosk token: %s\n", badges.c_str(), kioskFile.c_str());
+    std::printf("admin login: %s / %s\nteachers and TAs: their email in %s / %s\n", k_adminEmail.data(),
+                k_adminPassword.data(), "GET /api/v1/people", k_staffPassword.data());
+    return 0;
+}
+
+} // namespace imhere::server::cli

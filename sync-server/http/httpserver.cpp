@@ -1,0 +1,217 @@
+#include "httpserver.h"
+
+#include "sync-server/serverlimits.h"
+
+#include "core/limits.h"
+
+#include <microhttpd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <charconv>
+#include <cstring>
+#include <exception>
+#include <variant>
+
+namespace imhere::server {
+
+namespace {
+
+// Lives from the first callback of a request to its completion notice.
+struct PendingRequest {
+    Request request;
+    const Route* route = nullptr;
+    bool tooLarge = false;
+};
+
+struct ResponseDeleter {
+    void operator()(MHD_Response* r) const { MHD_destroy_response(r); }
+};
+
+MHD_Result send(MHD_Connection* connection, const Response& response)
+{
+    std::unique_ptr<MHD_Response, ResponseDeleter> r(MHD_create_response_from_buffer(
+        response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY));
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r.get(), MHD_HTTP_HEADER_CONTENT_TYPE, response.contentType.c_str());
+    MHD_add_response_header(r.get(), "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r.get(), "Cache-Control", "no-store");
+    for (const auto& [name, value] : response.headers)
+        MHD_add_response_header(r.get(), name.c_str(), value.c_str());
+    return MHD_queue_response(connection, static_cast<unsigned>(response.status), r.get());
+}
+
+MHD_Result collectHeader(void* cls, MHD_ValueKind, const char* key, const char* value)
+{
+    auto* headers = static_cast<std::map<std::string, std::string, std::less<>>*>(cls);
+    std::string name(key);
+    for (char& c : name)
+        c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    (*headers)[name] = value ? value : "";
+    return MHD_YES;
+}
+
+std::string remoteAddress(MHD_Connection* connection)
+{
+    const auto* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!info || !info->client_addr)
+        return {};
+    char text[INET6_ADDRSTRLEN] = {};
+    if (info->client_addr->sa_family == AF_INET) {
+        const auto* a = reinterpret_cast<const sockaddr_in*>(info->client_addr);
+        inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
+    } else if (info->client_addr->sa_family == AF_INET6) {
+        const auto* a = reinterpret_cast<const sockaddr_in6*>(info->client_addr);
+        inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
+    }
+    return text;
+}
+
+// First call for a request: match the route and refuse an oversized body
+// from its Content-Length, before a byte of it is read.
+MHD_Result begin(const Router& router, MHD_Connection* connection, const char* url, const char* method,
+                 void** state)
+{
+    auto pending = std::make_unique<PendingRequest>();
+    pending->request.method = method;
+    pending->request.path = url;
+    pending->request.remoteIp = remoteAddress(connection);
+    MHD_get_connection_values(connection, MHD_HEADER_KIND, collectHeader, &pending->request.headers);
+
+    // MHD's memory pool is a hard cap with room for its buffers; the
+    // header limit of DESIGN §6 is checked exactly here.
+    std::size_t headerBytes = pending->request.path.size();
+    for (const auto& [name, value] : pending->request.headers)
+        headerBytes += name.size() + value.size() + 4;
+    if (headerBytes > imhere::limits::k_maxHeaderBytes) {
+        *state = pending.release();
+        return send(connection, errorResponse(431, "headers_too_large",
+                                              "request headers larger than "
+                                                  + std::to_string(imhere::limits::k_maxHeaderBytes) + " bytes"));
+    }
+
+    auto matched = router.match(pending->request.method, pending->request.path);
+    if (auto* error = std::get_if<Response>(&matched)) {
+        *state = pending.release();
+        return send(connection, *error);
+    }
+    auto& m = std::get<RouteMatch>(matched);
+    pending->route = m.route;
+    pending->request.params = std::move(m.params);
+
+    if (const auto length = pending->request.header("content-length")) {
+        std::uint64_t n = 0;
+        const auto [end, ec] = std::from_chars(length->data(), length->data() + length->size(), n);
+        if (ec != std::errc{} || end != length->data() + length->size() || n > pending->route->maxBodyBytes) {
+            *state = pending.release();
+            return send(connection, errorResponse(413, "too_large",
+                                                  "request body larger than "
+                                                      + std::to_string(m.route->maxBodyBytes) + " bytes"));
+        }
+        pending->request.body.reserve(static_cast<std::size_t>(n));
+    }
+    *state = pending.release();
+    return MHD_YES;
+}
+
+MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, const char* method, const char*,
+                     const char* uploadData, size_t* uploadSize, void** state)
+{
+    const auto& router = *static_cast<const Router*>(cls);
+    if (!*state)
+        return begin(router, connection, url, method, state);
+    auto& pending = *static_cast<PendingRequest*>(*state);
+    if (!pending.route)
+        return MHD_YES; // an error was queued on the first call
+    if (*uploadSize > 0) {
+        if (pending.request.body.size() + *uploadSize > pending.route->maxBodyBytes) {
+            // A chunked body grew past the limit. MHD cannot queue a response
+            // in the middle of an upload, so the connection is closed instead
+            // of reading the rest.
+            pending.tooLarge = true;
+            return MHD_NO;
+        }
+        pending.request.body.append(uploadData, *uploadSize);
+        *uploadSize = 0;
+        return MHD_YES;
+    }
+    try {
+        return send(connection, pending.route->handler(pending.request));
+    } catch (const std::exception& e) {
+        // Handlers return errors as values; reaching here is a defect, and the
+        // client still gets a well-formed answer.
+        return send(connection, errorResponse(Error{"internal", e.what()}));
+    }
+}
+
+void onCompleted(void*, MHD_Connection*, void** state, MHD_RequestTerminationCode)
+{
+    delete static_cast<PendingRequest*>(*state);
+    *state = nullptr;
+}
+
+} // namespace
+
+void HttpServer::DaemonStopper::operator()(MHD_Daemon* d) const
+{
+    MHD_stop_daemon(d);
+}
+
+HttpServer::~HttpServer()
+{
+    stop();
+}
+
+Result<void> HttpServer::start(const HttpServerOptions& options)
+{
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(options.port);
+    if (inet_pton(AF_INET, options.host.c_str(), &address.sin_addr) != 1)
+        return fail("invalid_listen", "cannot listen on '" + options.host + "': expected an IPv4 address");
+
+    const unsigned threads = options.threads ? std::min(options.threads, limits::k_maxThreads)
+                                             : limits::k_defaultThreads;
+    const unsigned timeout = options.connectionTimeoutSec ? options.connectionTimeoutSec
+                                                          : limits::k_connectionTimeoutSec;
+    MHD_Daemon* daemon = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, nullptr, nullptr, onRequest,
+        const_cast<Router*>(&m_router), MHD_OPTION_SOCK_ADDR, &address, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, limits::k_maxConnections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        limits::k_maxConnectionsPerIp, MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        limits::k_connectionMemoryBytes, MHD_OPTION_NOTIFY_COMPLETED, onCompleted, nullptr, MHD_OPTION_END);
+    if (!daemon)
+        return fail("listen_failed", "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": "
+                                         + std::strerror(errno));
+    m_daemon.reset(daemon);
+    const auto* info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    m_port = info ? info->port : options.port;
+    return {};
+}
+
+void HttpServer::stop()
+{
+    m_daemon.reset();
+}
+
+Result<HttpServerOptions> parseListen(std::string_view listen)
+{
+    const auto colon = listen.rfind(':');
+    if (colon == std::string_view::npos)
+        return fail("invalid_listen", "expected HOST:PORT, got '" + std::string(listen) + "'");
+    HttpServerOptions options;
+    options.host = std::string(listen.substr(0, colon));
+    if (options.host == "localhost")
+        options.host = "127.0.0.1";
+    const auto portText = listen.substr(colon + 1);
+    unsigned port = 0;
+    const auto [end, ec] = std::from_chars(portText.data(), portText.data() + portText.size(), port);
+    if (ec != std::errc{} || end != portText.data() + portText.size() || port > 65535)
+        return fail("invalid_listen", "bad port in '" + std::string(listen) + "'");
+    options.port = static_cast<std::uint16_t>(port);
+    return options;
+}
+
+} // namespace imhere::server

@@ -1,0 +1,55 @@
+#pragma once
+// libmicrohttpd behind the Router: an epoll listener with a small thread
+// pool, body limits enforced from Content-Length before the body is read,
+// a header limit through the per-connection memory pool, and connection
+// limits and an idle timeout against slow clients.
+//
+// Thread rules: construct, start() and stop() from one thread. Handlers run
+// on MHD's pool threads, several at once; whatever they touch must be
+// thread-safe. The router must outlive the server.
+
+#include "router.h"
+
+#include "core/result.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+struct MHD_Daemon;
+
+namespace imhere::server {
+
+struct HttpServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0; // 0: any free port; see HttpServer::port()
+    unsigned threads = 0;   // 0: limits::k_defaultThreads
+    unsigned connectionTimeoutSec = 0; // 0: limits::k_connectionTimeoutSec
+};
+
+class HttpServer {
+public:
+    explicit HttpServer(const Router& router) : m_router(router) {}
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    [[nodiscard]] Result<void> start(const HttpServerOptions& options);
+    // Stops accepting, lets running handlers finish, closes every connection.
+    void stop();
+    [[nodiscard]] std::uint16_t port() const { return m_port; }
+
+private:
+    struct DaemonStopper {
+        void operator()(MHD_Daemon* d) const;
+    };
+
+    const Router& m_router;
+    std::unique_ptr<MHD_Daemon, DaemonStopper> m_daemon;
+    std::uint16_t m_port = 0;
+};
+
+// "HOST:PORT" → parts; HOST may be a dotted IPv4 address or "localhost".
+[[nodiscard]] Result<HttpServerOptions> parseListen(std::string_view listen);
+
+} // namespace imhere::server

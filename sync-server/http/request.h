@@ -1,0 +1,27 @@
+#pragma once
+// One HTTP request as the router and the handlers see it: fully read, with
+// header names in lower case and path parameters filled in by the router.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace imhere::server {
+
+struct Request {
+    std::string method;
+    std::string path;
+    std::string body;
+    std::string remoteIp;
+    std::map<std::string, std::string, std::less<>> headers; // lower-case names
+    std::map<std::string, std::string, std::less<>> params;  // from {name} in the route pattern
+
+    [[nodiscard]] std::optional<std::string_view> header(std::string_view lowerName) const;
+    [[nodiscard]] std::optional<std::string> cookie(std::string_view name) const;
+    [[nodiscard]] const std::string& param(std::string_view name) const;
+    // POST, PUT, PATCH and DELETE change state; they need a CSRF token with a session.
+    [[nodiscard]] bool changesState() const;
+};
+
+} // namespace imhere::server

@@ -1,0 +1,76 @@
+#include "router.h"
+
+#include "core/limits.h"
+
+#include <optional>
+
+namespace imhere::server {
+
+namespace {
+
+std::vector<std::string_view> segments(std::string_view path)
+{
+    std::vector<std::string_view> out;
+    std::size_t start = 1; // paths begin with '/'
+    while (start <= path.size()) {
+        const auto end = path.find('/', start);
+        out.push_back(path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        if (end == std::string_view::npos)
+            break;
+        start = end + 1;
+    }
+    return out;
+}
+
+std::optional<std::map<std::string, std::string, std::less<>>> matchPattern(std::string_view pattern,
+                                                                            std::string_view path)
+{
+    const auto want = segments(pattern);
+    const auto have = segments(path);
+    if (want.size() != have.size())
+        return std::nullopt;
+    std::map<std::string, std::string, std::less<>> params;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        const auto w = want[i];
+        if (w.size() > 2 && w.front() == '{' && w.back() == '}') {
+            if (have[i].empty())
+                return std::nullopt;
+            params.emplace(std::string(w.substr(1, w.size() - 2)), std::string(have[i]));
+        } else if (w != have[i]) {
+            return std::nullopt;
+        }
+    }
+    return params;
+}
+
+} // namespace
+
+void Router::add(std::string method, std::string pattern, Handler handler, RouteOptions options)
+{
+    const std::size_t maxBody = options.maxBodyBytes ? options.maxBodyBytes : imhere::limits::k_maxBodyBytes;
+    m_routes.push_back(Route{std::move(method), std::move(pattern), maxBody, std::move(handler)});
+}
+
+std::variant<RouteMatch, Response> Router::match(std::string_view method, std::string_view path) const
+{
+    if (path.empty() || path.front() != '/')
+        return errorResponse(404, "not_found", "no such resource");
+    std::string allowed;
+    for (const Route& route : m_routes) {
+        auto params = matchPattern(route.pattern, path);
+        if (!params)
+            continue;
+        if (route.method == method)
+            return RouteMatch{&route, std::move(*params)};
+        if (!allowed.empty())
+            allowed += ", ";
+        allowed += route.method;
+    }
+    if (allowed.empty())
+        return errorResponse(404, "not_found", "no such resource");
+    Response r = errorResponse(405, "method_not_allowed", "this resource allows " + allowed);
+    r.withHeader("Allow", allowed);
+    return r;
+}
+
+} // namespace imhere::server

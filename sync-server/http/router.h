@@ -1,0 +1,51 @@
+#pragma once
+// Method + path pattern → handler. Patterns are '/'-separated literals and
+// {name} segments; a {name} matches one non-empty segment and lands in
+// Request::params. A path that matches a pattern under another method is a
+// 405, one that matches nothing a 404.
+//
+// Thread rules: routes are added before the server starts; after that the
+// router is read-only and match() may be called from any thread.
+
+#include "request.h"
+#include "response.h"
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace imhere::server {
+
+using Handler = std::function<Response(const Request&)>;
+
+struct RouteOptions {
+    std::size_t maxBodyBytes = 0; // 0: core limits::k_maxBodyBytes
+};
+
+struct Route {
+    std::string method;
+    std::string pattern;
+    std::size_t maxBodyBytes;
+    Handler handler;
+};
+
+struct RouteMatch {
+    const Route* route;
+    std::map<std::string, std::string, std::less<>> params;
+};
+
+class Router {
+public:
+    void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+
+    // A match, or the 404/405 error response to send.
+    [[nodiscard]] std::variant<RouteMatch, Response> match(std::string_view method, std::string_view path) const;
+    [[nodiscard]] const std::vector<Route>& routes() const { return m_routes; }
+
+private:
+    std::vector<Route> m_routes;
+};
+
+} // namespace imhere::server

@@ -1,0 +1,58 @@
+#pragma once
+// Limits, timeouts and cost parameters of imhere-server. Shared ones (body
+// sizes, sync counts) live in core/limits.h; these only matter to the server.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace imhere::server::limits {
+
+// HTTP (DESIGN §6). The per-connection memory pool holds the request line and
+// headers plus MHD's read/write buffers, so it is the header limit plus room
+// for those buffers; MHD answers 431 when headers do not fit.
+inline constexpr std::size_t k_connectionMemoryBytes = 32 << 10;
+inline constexpr unsigned k_maxConnections = 1000;
+inline constexpr unsigned k_maxConnectionsPerIp = 400;
+inline constexpr unsigned k_defaultThreads = 4;
+inline constexpr unsigned k_maxThreads = 64;
+// An idle or slow client is dropped after this many seconds without progress.
+inline constexpr unsigned k_connectionTimeoutSec = 15;
+inline constexpr std::size_t k_maxUrlBytes = 2048;
+
+// Sessions and tokens.
+inline constexpr std::int64_t k_sessionLifetimeMs = 12LL * 3600 * 1000;
+inline constexpr std::size_t k_secretTokenBytes = 32;
+inline constexpr std::size_t k_tokenLookupPrefixChars = 11; // "ak_" + 8 characters
+inline constexpr std::size_t k_maxTokenChars = 128;
+inline constexpr std::size_t k_maxPasswordBytes = 1024;
+inline constexpr std::size_t k_minPasswordBytes = 10;
+inline constexpr std::size_t k_maxEmailBytes = 254;
+inline constexpr std::size_t k_maxUsernameBytes = 64;
+
+// Failed logins (DESIGN §6): per account and per client address, in a window.
+inline constexpr int k_loginFailuresPerAccount = 5;
+inline constexpr int k_loginFailuresPerIp = 20;
+inline constexpr std::int64_t k_loginFailureWindowMs = 15LL * 60 * 1000;
+inline constexpr std::size_t k_maxTrackedLoginKeys = 100'000;
+
+// Sync (DESIGN §5): changes per reply; a kiosk event may be this far ahead
+// of server time before it is refused as from the future.
+inline constexpr std::size_t k_syncChangeRowsPerReply = 1'000;
+inline constexpr std::int64_t k_maxEventFutureSkewMs = 5LL * 60 * 1000;
+// Check-ins stamped this long after a window closed are still accepted: the
+// kiosk clock is corrected, but only to within the last sync's round trip.
+inline constexpr std::int64_t k_windowCloseGraceMs = 60'000;
+// Check-ins made elsewhere are sent to kiosks only for windows open now or
+// closed within this long.
+inline constexpr std::int64_t k_syncCheckInHorizonMs = 24LL * 3600 * 1000;
+
+// Roster import.
+inline constexpr std::size_t k_maxRosterRows = 5'000;
+inline constexpr std::size_t k_maxRosterBytes = 4 << 20;
+
+// Lists over the API are bounded.
+inline constexpr std::size_t k_maxListedRows = 10'000;
+inline constexpr std::size_t k_maxStudentsAtCreation = 500;
+
+} // namespace imhere::server::limits

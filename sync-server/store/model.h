@@ -1,0 +1,184 @@
+#pragma once
+// The server's domain values (DESIGN §3) as the Store hands them out.
+
+#include "core/punctuality.h"
+#include "core/syncprotocol.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace imhere::server {
+
+using sync::CheckInSource;
+using sync::Flag;
+using sync::Role;
+
+using PersonId = std::int64_t; // internal; the outside world sees public_id
+
+struct Person {
+    PersonId id = 0;
+    std::string publicId;
+    std::string displayName;
+    std::optional<std::string> email;
+    std::optional<std::string> github;
+    std::optional<std::string> codewars;
+    std::optional<std::string> pinHash;
+    std::optional<std::string> passwordHash;
+    bool isAdmin = false;
+};
+
+struct NewPerson {
+    std::string displayName;
+    std::optional<std::string> email;
+    std::optional<std::string> github;
+    std::optional<std::string> codewars;
+    std::optional<std::string> passwordHash;
+    std::optional<std::string> pinHash;
+    bool isAdmin = false;
+};
+
+struct Course {
+    std::string id; // UUID
+    std::string name;
+    std::string timezone;
+    int lateAfterMin = 10;
+    int absentAfterMin = 60;
+    bool removed = false;
+};
+
+struct NewCourse {
+    std::string name;
+    std::string timezone;
+    int lateAfterMin = 10;
+    int absentAfterMin = 60;
+    std::vector<PersonId> students; // enrolled together with the course
+};
+
+struct CourseWithRole {
+    Course course;
+    std::optional<Role> role; // none for an admin who is not enrolled
+};
+
+struct Member {
+    std::string publicId;
+    std::string displayName;
+    Role role = Role::Student;
+};
+
+struct Window {
+    std::string id; // UUID
+    std::string course;
+    std::string title;
+    std::optional<std::int64_t> scheduledStart;
+    std::optional<std::int64_t> openedAt;
+    std::optional<std::int64_t> closedAt;
+    std::optional<std::string> openedBy; // public id
+    [[nodiscard]] bool isOpenAt(std::int64_t ms) const
+    {
+        return openedAt && *openedAt <= ms && (!closedAt || ms <= *closedAt);
+    }
+    // Lateness is measured from the scheduled start, or from the opening of
+    // an ad hoc window.
+    [[nodiscard]] std::optional<std::int64_t> startMs() const { return scheduledStart ? scheduledStart : openedAt; }
+};
+
+struct NewWindow {
+    std::string id; // UUID made by whoever opened it
+    std::string course;
+    std::string title;
+    std::optional<std::int64_t> scheduledStart;
+    std::optional<std::int64_t> openAt; // open at once when set
+    std::optional<PersonId> actor;
+};
+
+// Events are append-only; `kiosk` is set when the event came through sync.
+struct CheckInEvent {
+    std::string id;
+    PersonId person = 0;
+    std::string window;
+    std::int64_t at = 0;
+    CheckInSource source = CheckInSource::Manual;
+    PersonId actor = 0;
+    std::optional<std::uint32_t> kiosk;
+};
+
+struct CorrectionEvent {
+    std::string id;
+    PersonId person = 0;
+    std::string window;
+    bool present = true;
+    std::string reason;
+    std::optional<std::string> base;
+    PersonId actor = 0;
+    std::int64_t at = 0;
+    std::optional<std::uint32_t> kiosk;
+};
+
+struct FlagEvent {
+    std::string id;
+    PersonId person = 0;
+    std::string window;
+    Flag flag = Flag::LeftEarly;
+    bool set = true;
+    std::string note;
+    PersonId actor = 0;
+    std::int64_t at = 0;
+    std::optional<std::uint32_t> kiosk;
+};
+
+// The attendance record of one person for one window, folded from events.
+struct AttendanceRecord {
+    std::string person; // public id
+    std::string displayName;
+    Role role = Role::Student;
+    std::string window;
+    std::string windowTitle;
+    std::optional<std::int64_t> windowStart;
+    bool present = false;
+    // Unset while the window is open and the person has not checked in.
+    std::optional<AttendanceStatus> status;
+    std::optional<std::int64_t> firstCheckIn;
+    int minutesLate = 0;
+    std::optional<CheckInSource> source;
+    bool remote = false;
+    bool corrected = false;
+    bool needsReview = false; // two corrections on one base
+    std::vector<Flag> flags;
+    std::optional<std::string> lastEvent; // the `base` for the next correction
+};
+
+enum class ApiScope { Read, Write };
+
+struct Session {
+    PersonId person = 0;
+    std::string csrfToken;
+    std::int64_t expiresAt = 0;
+};
+
+struct ApiKey {
+    std::int64_t id = 0;
+    PersonId person = 0;
+    std::vector<std::uint8_t> hash;
+    ApiScope scope = ApiScope::Read;
+};
+
+struct Kiosk {
+    std::uint32_t id = 0;
+    std::string name;
+    std::vector<std::uint8_t> tokenHash;
+    std::vector<std::uint8_t> secret; // K, 32 bytes
+    bool revoked = false;
+    std::vector<std::string> courses;
+};
+
+struct NewKiosk {
+    std::string name;
+    std::string tokenPrefix;
+    std::vector<std::uint8_t> tokenHash;
+    std::vector<std::uint8_t> secret;
+    std::vector<std::string> courses;
+};
+
+} // namespace imhere::server

@@ -1,0 +1,198 @@
+#include "sqliteschema.h"
+
+namespace imhere::server {
+
+namespace {
+
+// Events (check_in, correction, flag_event, window_event, remote_confirm)
+// are append-only and keyed by the UUID made where they happened, so a
+// replayed event is one `ON CONFLICT DO NOTHING`. change_log feeds the sync
+// cursor: every change a kiosk may need appends a row; `course` scopes it.
+constexpr std::string_view k_v1 = R"sql(
+CREATE TABLE org(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  badge_key BLOB NOT NULL CHECK (length(badge_key) = 32)
+) STRICT;
+
+CREATE TABLE person(
+  id INTEGER PRIMARY KEY,
+  public_id TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  email TEXT UNIQUE COLLATE NOCASE,
+  github TEXT,
+  codewars TEXT,
+  pin_hash TEXT,
+  password_hash TEXT,
+  is_admin INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE badge(
+  uid_hash TEXT PRIMARY KEY CHECK (length(uid_hash) = 64),
+  person INTEGER NOT NULL REFERENCES person(id),
+  revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX badge_person ON badge(person);
+
+CREATE TABLE course(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  timezone TEXT NOT NULL,
+  late_after_min INTEGER NOT NULL,
+  absent_after_min INTEGER NOT NULL,
+  removed INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1)),
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE enrollment(
+  person INTEGER NOT NULL REFERENCES person(id),
+  course TEXT NOT NULL REFERENCES course(id),
+  role TEXT NOT NULL CHECK (role IN ('student', 'ta', 'teacher')),
+  PRIMARY KEY (person, course)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX enrollment_course ON enrollment(course);
+
+-- Who was enrolled when, and by whom: role NULL records a removal.
+CREATE TABLE enrollment_history(
+  seq INTEGER PRIMARY KEY,
+  person INTEGER NOT NULL REFERENCES person(id),
+  course TEXT NOT NULL REFERENCES course(id),
+  role TEXT CHECK (role IN ('student', 'ta', 'teacher')),
+  actor INTEGER REFERENCES person(id),
+  at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE attendance_window(
+  id TEXT PRIMARY KEY,
+  course TEXT NOT NULL REFERENCES course(id),
+  title TEXT NOT NULL,
+  scheduled_start INTEGER,
+  opened_at INTEGER,
+  closed_at INTEGER,
+  opened_by INTEGER REFERENCES person(id)
+) STRICT;
+CREATE INDEX window_course ON attendance_window(course, scheduled_start);
+
+CREATE TABLE window_event(
+  id TEXT PRIMARY KEY,
+  window_id TEXT NOT NULL REFERENCES attendance_window(id),
+  kind TEXT NOT NULL CHECK (kind IN ('open', 'close')),
+  actor INTEGER REFERENCES person(id),
+  at INTEGER NOT NULL,
+  kiosk INTEGER,
+  received_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE check_in(
+  id TEXT PRIMARY KEY,
+  person INTEGER NOT NULL REFERENCES person(id),
+  window_id TEXT NOT NULL REFERENCES attendance_window(id),
+  at INTEGER NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('nfc', 'wedge', 'qr_badge', 'qr_remote', 'manual')),
+  kiosk INTEGER,
+  actor INTEGER NOT NULL REFERENCES person(id),
+  received_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX check_in_window ON check_in(window_id, person);
+
+CREATE TABLE correction(
+  id TEXT PRIMARY KEY,
+  person INTEGER NOT NULL REFERENCES person(id),
+  window_id TEXT NOT NULL REFERENCES attendance_window(id),
+  present INTEGER NOT NULL CHECK (present IN (0, 1)),
+  reason TEXT NOT NULL,
+  base TEXT,
+  actor INTEGER NOT NULL REFERENCES person(id),
+  at INTEGER NOT NULL,
+  kiosk INTEGER,
+  received_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX correction_window ON correction(window_id, person);
+
+CREATE TABLE flag_event(
+  id TEXT PRIMARY KEY,
+  person INTEGER NOT NULL REFERENCES person(id),
+  window_id TEXT NOT NULL REFERENCES attendance_window(id),
+  flag TEXT NOT NULL CHECK (flag IN ('LEFT_EARLY', 'CAMERA_OFF', 'LOW_PARTICIPATION', 'ABSENT')),
+  is_set INTEGER NOT NULL CHECK (is_set IN (0, 1)),
+  note TEXT NOT NULL,
+  actor INTEGER NOT NULL REFERENCES person(id),
+  at INTEGER NOT NULL,
+  kiosk INTEGER,
+  received_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX flag_event_window ON flag_event(window_id, person);
+
+CREATE TABLE remote_confirm(
+  id TEXT PRIMARY KEY,
+  check_in TEXT NOT NULL REFERENCES check_in(id),
+  actor INTEGER NOT NULL REFERENCES person(id),
+  at INTEGER NOT NULL,
+  kiosk INTEGER,
+  received_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX remote_confirm_check_in ON remote_confirm(check_in);
+
+CREATE TABLE api_key(
+  id INTEGER PRIMARY KEY,
+  prefix TEXT NOT NULL UNIQUE,
+  hash BLOB NOT NULL,
+  person INTEGER NOT NULL REFERENCES person(id),
+  scope TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+  revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE session(
+  token_hash BLOB PRIMARY KEY,
+  person INTEGER NOT NULL REFERENCES person(id),
+  csrf TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE kiosk(
+  id INTEGER PRIMARY KEY CHECK (id BETWEEN 1 AND 4294967295),
+  name TEXT NOT NULL,
+  token_prefix TEXT NOT NULL UNIQUE,
+  token_hash BLOB NOT NULL,
+  secret BLOB NOT NULL CHECK (length(secret) = 32),
+  revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE kiosk_course(
+  kiosk INTEGER NOT NULL REFERENCES kiosk(id),
+  course TEXT NOT NULL REFERENCES course(id),
+  PRIMARY KEY (kiosk, course)
+) STRICT, WITHOUT ROWID;
+
+-- The first outcome of every event id a kiosk sent, so a replay is answered
+-- the same way.
+CREATE TABLE sync_receipt(
+  event_id TEXT PRIMARY KEY,
+  kiosk INTEGER NOT NULL REFERENCES kiosk(id),
+  status TEXT NOT NULL CHECK (status IN ('stored', 'rejected')),
+  reason TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE change_log(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('person', 'badge', 'course', 'window', 'enrollment', 'check_in')),
+  ref TEXT NOT NULL,
+  course TEXT
+) STRICT;
+CREATE INDEX change_log_course ON change_log(course, seq);
+)sql";
+
+constexpr Migration k_migrations[] = {{1, k_v1}};
+
+} // namespace
+
+std::span<const Migration> sqliteMigrations()
+{
+    return k_migrations;
+}
+
+} // namespace imhere::server

@@ -1,0 +1,321 @@
+// SqliteStore: connection, transactions, people, badges and credentials.
+// Courses and windows are in sqlitestorecourses.cpp, events and records in
+// sqlitestorerecords.cpp, kiosk sync in sqlitestoresync.cpp.
+
+#include "sqlitestore.h"
+
+#include "sqliteschema.h"
+#include "sync-server/tryresult.h"
+
+#include "core/limits.h"
+#include "core/random.h"
+
+#include <sqlite3.h>
+
+namespace imhere::server {
+
+namespace {
+
+Person personFrom(Statement& s)
+{
+    return Person{s.int64At(0),         s.textAt(1),         s.textAt(2),         s.optionalTextAt(3),
+                  s.optionalTextAt(4),  s.optionalTextAt(5), s.optionalTextAt(6), s.optionalTextAt(7),
+                  s.intAt(8) != 0};
+}
+
+constexpr std::string_view k_personColumns =
+    "SELECT id, public_id, display_name, email, github, codewars, pin_hash, password_hash, is_admin FROM person ";
+
+} // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, const Clock& clock)
+{
+    TRY_ASSIGN(db, Database::open(path, {.migrations = sqliteMigrations()}));
+    std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), clock));
+    TRY(store->write([&]() -> Result<void> {
+        TRY_ASSIGN(insert, store->query("INSERT INTO org(id, badge_key) VALUES(1, ?) ON CONFLICT DO NOTHING"));
+        insert->bindBlob(1, randomBytes(imhere::limits::k_kioskKeyBytes));
+        return insert->run();
+    }));
+    return store;
+}
+
+Result<SqliteStore::Lease> SqliteStore::query(std::string_view sql)
+{
+    auto it = m_statements.find(std::string(sql));
+    if (it == m_statements.end()) {
+        TRY_ASSIGN(statement, m_db.prepare(sql));
+        it = m_statements.emplace(std::string(sql), std::move(statement)).first;
+    }
+    return Lease(it->second);
+}
+
+Result<void> SqliteStore::write(const std::function<Result<void>()>& work)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_transactionDepth > 0)
+        return work();
+    TRY_ASSIGN(txn, Transaction::begin(m_db));
+    ++m_transactionDepth;
+    auto result = work();
+    --m_transactionDepth;
+    if (!result)
+        return result; // the Transaction rolls back
+    return txn.commit();
+}
+
+Result<void> SqliteStore::inTransaction(const std::function<Result<void>()>& work)
+{
+    return write(work);
+}
+
+Result<void> SqliteStore::logChange(std::string_view kind, std::string_view ref,
+                                    std::optional<std::string_view> course)
+{
+    TRY_ASSIGN(s, query("INSERT INTO change_log(kind, ref, course) VALUES(?, ?, ?)"));
+    s->bind(1, kind).bind(2, ref);
+    course ? s->bind(3, *course) : s->bind(3, nullptr);
+    return s->run();
+}
+
+Result<Bytes> SqliteStore::badgeKey()
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT badge_key FROM org WHERE id = 1"));
+    TRY_ASSIGN(row, s->step());
+    if (!row)
+        return fail("internal", "the organisation settings are missing");
+    return s->blobAt(0);
+}
+
+// ---- people -------------------------------------------------------------------
+
+Result<Person> SqliteStore::createPerson(const NewPerson& p)
+{
+    Person created;
+    TRY(write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("INSERT INTO person(public_id, display_name, email, github, codewars, password_hash,"
+                            " pin_hash, is_admin, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        const std::string publicId = newPublicId();
+        s->bindAll(publicId, p.displayName, p.email, p.github, p.codewars, p.passwordHash, p.pinHash,
+                   p.isAdmin ? 1 : 0, m_clock.nowMs());
+        if (auto r = s->run(); !r) {
+            if (r.error().code == "constraint")
+                return fail("already_exists", "a person with this email already exists");
+            return r;
+        }
+        created = Person{m_db.lastInsertRowId(), publicId, p.displayName, p.email, p.github, p.codewars,
+                         p.pinHash, p.passwordHash, p.isAdmin};
+        return logChange("person", std::to_string(created.id), std::nullopt);
+    }));
+    return created;
+}
+
+Result<std::optional<Person>> SqliteStore::personWhere(std::string_view where,
+                                                       const std::function<void(Statement&)>& bind)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query(std::string(k_personColumns) + std::string(where)));
+    bind(*s);
+    TRY_ASSIGN(row, s->step());
+    if (!row)
+        return std::optional<Person>();
+    return std::optional(personFrom(*s));
+}
+
+Result<std::optional<Person>> SqliteStore::personById(PersonId id)
+{
+    return personWhere("WHERE id = ?", [&](Statement& s) { s.bind(1, id); });
+}
+
+Result<std::optional<Person>> SqliteStore::personByPublicId(std::string_view publicId)
+{
+    return personWhere("WHERE public_id = ?", [&](Statement& s) { s.bind(1, publicId); });
+}
+
+Result<std::optional<Person>> SqliteStore::personByEmail(std::string_view email)
+{
+    return personWhere("WHERE email = ?", [&](Statement& s) { s.bind(1, email); });
+}
+
+Result<std::vector<Person>> SqliteStore::listPeople()
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query(std::string(k_personColumns) + "ORDER BY display_name, id LIMIT 10000"));
+    std::vector<Person> people;
+    for (;;) {
+        TRY_ASSIGN(row, s->step());
+        if (!row)
+            break;
+        people.push_back(personFrom(*s));
+    }
+    return people;
+}
+
+Result<void> SqliteStore::setPasswordHash(PersonId id, const std::string& hash)
+{
+    return write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("UPDATE person SET password_hash = ? WHERE id = ?"));
+        return s->bindAll(hash, id).run();
+    });
+}
+
+Result<void> SqliteStore::setPinHash(PersonId id, const std::string& hash)
+{
+    return write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("UPDATE person SET pin_hash = ? WHERE id = ?"));
+        TRY(s->bindAll(hash, id).run());
+        return logChange("person", std::to_string(id), std::nullopt);
+    });
+}
+
+Result<void> SqliteStore::addBadge(PersonId id, const std::string& uidHash)
+{
+    return write([&]() -> Result<void> {
+        TRY_ASSIGN(owner, query("SELECT person, revoked FROM badge WHERE uid_hash = ?"));
+        owner->bind(1, uidHash);
+        TRY_ASSIGN(row, owner->step());
+        if (row && owner->int64At(0) == id && owner->intAt(1) == 0)
+            return {};
+        if (row && owner->intAt(1) == 0)
+            return fail("already_exists", "this badge belongs to someone else");
+        TRY_ASSIGN(s, query("INSERT INTO badge(uid_hash, person, revoked, created_at) VALUES(?, ?, 0, ?)"
+                            " ON CONFLICT(uid_hash) DO UPDATE SET person = excluded.person, revoked = 0"));
+        TRY(s->bindAll(uidHash, id, m_clock.nowMs()).run());
+        return logChange("badge", uidHash, std::nullopt);
+    });
+}
+
+Result<std::size_t> SqliteStore::badgeCount(PersonId id)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT count(*) FROM badge WHERE person = ? AND revoked = 0"));
+    s->bind(1, id);
+    TRY(s->step());
+    return static_cast<std::size_t>(s->int64At(0));
+}
+
+// ---- credentials ----------------------------------------------------------------
+
+Result<void> SqliteStore::createSession(const Bytes& tokenHash, const Session& session)
+{
+    return write([&]() -> Result<void> {
+        TRY_ASSIGN(purge, query("DELETE FROM session WHERE expires_at < ?"));
+        TRY(purge->bind(1, m_clock.nowMs()).run());
+        TRY_ASSIGN(s, query("INSERT INTO session(token_hash, person, csrf, expires_at) VALUES(?, ?, ?, ?)"));
+        s->bindBlob(1, tokenHash);
+        return s->bind(2, session.person).bind(3, session.csrfToken).bind(4, session.expiresAt).run();
+    });
+}
+
+Result<std::optional<Session>> SqliteStore::session(const Bytes& tokenHash, std::int64_t nowMs)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT person, csrf, expires_at FROM session WHERE token_hash = ? AND expires_at > ?"));
+    s->bindBlob(1, tokenHash).bind(2, nowMs);
+    TRY_ASSIGN(row, s->step());
+    if (!row)
+        return std::optional<Session>();
+    return std::optional(Session{s->int64At(0), s->textAt(1), s->int64At(2)});
+}
+
+Result<void> SqliteStore::deleteSession(const Bytes& tokenHash)
+{
+    return write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("DELETE FROM session WHERE token_hash = ?"));
+        s->bindBlob(1, tokenHash);
+        return s->run();
+    });
+}
+
+Result<std::int64_t> SqliteStore::createApiKey(PersonId person, const std::string& prefix, const Bytes& hash,
+                                               ApiScope scope)
+{
+    std::int64_t id = 0;
+    TRY(write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("INSERT INTO api_key(prefix, hash, person, scope, created_at) VALUES(?, ?, ?, ?, ?)"));
+        s->bind(1, prefix).bindBlob(2, hash);
+        TRY(s->bind(3, person).bind(4, scope == ApiScope::Write ? "write" : "read").bind(5, m_clock.nowMs()).run());
+        id = m_db.lastInsertRowId();
+        return {};
+    }));
+    return id;
+}
+
+Result<std::optional<ApiKey>> SqliteStore::apiKeyByPrefix(std::string_view prefix)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT id, person, hash, scope FROM api_key WHERE prefix = ? AND revoked = 0"));
+    s->bind(1, prefix);
+    TRY_ASSIGN(row, s->step());
+    if (!row)
+        return std::optional<ApiKey>();
+    return std::optional(
+        ApiKey{s->int64At(0), s->int64At(1), s->blobAt(2), s->textAt(3) == "write" ? ApiScope::Write : ApiScope::Read});
+}
+
+Result<Kiosk> SqliteStore::createKiosk(const NewKiosk& k)
+{
+    Kiosk created;
+    TRY(write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("INSERT INTO kiosk(name, token_prefix, token_hash, secret, created_at)"
+                            " VALUES(?, ?, ?, ?, ?)"));
+        s->bind(1, k.name).bind(2, k.tokenPrefix).bindBlob(3, k.tokenHash).bindBlob(4, k.secret);
+        TRY(s->bind(5, m_clock.nowMs()).run());
+        created = Kiosk{static_cast<std::uint32_t>(m_db.lastInsertRowId()), k.name, k.tokenHash, k.secret, false,
+                        k.courses};
+        for (const auto& course : k.courses) {
+            TRY_ASSIGN(link, query("INSERT INTO kiosk_course(kiosk, course)"
+                                   " SELECT ?, id FROM course WHERE id = ? AND removed = 0"));
+            TRY(link->bind(1, std::int64_t{created.id}).bind(2, course).run());
+            if (m_db.changes() == 0)
+                return fail("not_found", "no course " + course);
+        }
+        return {};
+    }));
+    return created;
+}
+
+Result<std::optional<Kiosk>> SqliteStore::kioskByPrefix(std::string_view prefix)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT id, name, token_hash, secret, revoked FROM kiosk WHERE token_prefix = ?"));
+    s->bind(1, prefix);
+    TRY_ASSIGN(row, s->step());
+    if (!row)
+        return std::optional<Kiosk>();
+    Kiosk k{static_cast<std::uint32_t>(s->int64At(0)), s->textAt(1), s->blobAt(2), s->blobAt(3), s->intAt(4) != 0,
+            {}};
+    TRY_ASSIGN(courses, query("SELECT course FROM kiosk_course WHERE kiosk = ? ORDER BY course"));
+    courses->bind(1, std::int64_t{k.id});
+    for (;;) {
+        TRY_ASSIGN(more, courses->step());
+        if (!more)
+            break;
+        k.courses.push_back(courses->textAt(0));
+    }
+    return std::optional(std::move(k));
+}
+
+// ---- operations -------------------------------------------------------------------
+
+Result<void> SqliteStore::backupTo(const std::string& path)
+{
+    std::lock_guard lock(m_mutex);
+    sqlite3* target = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> owner(target, &sqlite3_close);
+    if (rc != SQLITE_OK)
+        return std::unexpected(sqliteError(target, rc, "open " + path));
+    sqlite3_backup* backup = sqlite3_backup_init(target, "main", m_db.handle(), "main");
+    if (!backup)
+        return std::unexpected(sqliteError(target, sqlite3_errcode(target), "backup to " + path));
+    // One step copies every page while the store's mutex holds writers off.
+    rc = sqlite3_backup_step(backup, -1);
+    sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE)
+        return std::unexpected(sqliteError(target, rc, "backup to " + path));
+    return {};
+}
+
+} // namespace imhere::server

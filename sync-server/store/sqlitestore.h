@@ -1,0 +1,123 @@
+#pragma once
+// The Store over one SQLite file (DESIGN §9): STRICT tables, WAL,
+// synchronous=FULL so an acknowledged event survives power loss, and
+// BEGIN IMMEDIATE for every write.
+//
+// Thread rules: one connection guarded by one (recursive) mutex; any thread
+// may call any method, and calls are serialised. Writes are serialised by
+// SQLite anyway; keeping reads on the same connection keeps the store simple,
+// and the figures in docs/PERFORMANCE.md show it is not the bottleneck.
+
+#include "store.h"
+
+#include "core/clock.h"
+#include "core/database.h"
+
+#include <mutex>
+#include <utility>
+#include <unordered_map>
+
+namespace imhere::server {
+
+class SqliteStore final : public Store {
+public:
+    // Opens or creates the file, migrates it, and makes the org badge key on
+    // first use.
+    [[nodiscard]] static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, const Clock& clock);
+
+    Result<void> inTransaction(const std::function<Result<void>()>& work) override;
+    Result<Bytes> badgeKey() override;
+
+    Result<Person> createPerson(const NewPerson& person) override;
+    Result<std::optional<Person>> personById(PersonId id) override;
+    Result<std::optional<Person>> personByPublicId(std::string_view publicId) override;
+    Result<std::optional<Person>> personByEmail(std::string_view email) override;
+    Result<std::vector<Person>> listPeople() override;
+    Result<void> setPasswordHash(PersonId id, const std::string& hash) override;
+    Result<void> setPinHash(PersonId id, const std::string& hash) override;
+    Result<void> addBadge(PersonId id, const std::string& uidHash) override;
+    Result<std::size_t> badgeCount(PersonId id) override;
+
+    Result<Course> createCourse(const NewCourse& course, PersonId creator) override;
+    Result<std::optional<Course>> course(std::string_view id) override;
+    Result<std::vector<CourseWithRole>> listCourses(std::optional<PersonId> person) override;
+    Result<void> removeCourse(std::string_view id, PersonId actor) override;
+    Result<std::optional<Role>> roleIn(PersonId person, std::string_view course) override;
+    Result<void> setEnrollment(PersonId person, std::string_view course, Role role, PersonId actor) override;
+    Result<bool> removeEnrollment(PersonId person, std::string_view course, PersonId actor) override;
+    Result<std::vector<Member>> roster(std::string_view course) override;
+
+    Result<Window> createWindow(const NewWindow& window) override;
+    Result<std::optional<Window>> window(std::string_view id) override;
+    Result<std::vector<Window>> windowsOf(std::string_view course) override;
+    Result<Window> openWindow(std::string_view id, std::int64_t at, PersonId actor) override;
+    Result<Window> closeWindow(std::string_view id, std::int64_t at, PersonId actor) override;
+
+    Result<bool> addCheckIn(const CheckInEvent& event) override;
+    Result<bool> addCorrection(const CorrectionEvent& event) override;
+    Result<bool> addFlag(const FlagEvent& event) override;
+    Result<bool> hasCheckIn(PersonId person, std::string_view window) override;
+
+    Result<std::vector<AttendanceRecord>> windowRecords(std::string_view window) override;
+    Result<std::vector<AttendanceRecord>> personRecords(std::string_view course, PersonId person) override;
+    Result<std::vector<AttendanceRecord>> courseRecords(std::string_view course) override;
+    Result<AttendanceRecord> record(std::string_view window, PersonId person) override;
+
+    Result<void> createSession(const Bytes& tokenHash, const Session& session) override;
+    Result<std::optional<Session>> session(const Bytes& tokenHash, std::int64_t nowMs) override;
+    Result<void> deleteSession(const Bytes& tokenHash) override;
+    Result<std::int64_t> createApiKey(PersonId person, const std::string& prefix, const Bytes& hash,
+                                      ApiScope scope) override;
+    Result<std::optional<ApiKey>> apiKeyByPrefix(std::string_view prefix) override;
+    Result<Kiosk> createKiosk(const NewKiosk& kiosk) override;
+    Result<std::optional<Kiosk>> kioskByPrefix(std::string_view prefix) override;
+
+    Result<sync::SyncResponse> sync(const Kiosk& kiosk, const sync::SyncRequest& request,
+                                    std::int64_t nowMs) override;
+
+    Result<void> backupTo(const std::string& path) override;
+
+private:
+    // A cached prepared statement, reset (and its read snapshot released)
+    // when the lease ends.
+    class Lease {
+    public:
+        explicit Lease(Statement& s) : m_s(&s) {}
+        Lease(Lease&& o) noexcept : m_s(std::exchange(o.m_s, nullptr)) {}
+        Lease& operator=(Lease&&) = delete;
+        ~Lease()
+        {
+            if (m_s)
+                m_s->reset();
+        }
+        Statement* operator->() { return m_s; }
+        Statement& operator*() { return *m_s; }
+
+    private:
+        Statement* m_s;
+    };
+
+    SqliteStore(Database db, const Clock& clock) : m_db(std::move(db)), m_clock(clock) {}
+
+    Result<Lease> query(std::string_view sql);
+    Result<void> write(const std::function<Result<void>()>& work);
+    Result<void> logChange(std::string_view kind, std::string_view ref, std::optional<std::string_view> course);
+    Result<std::optional<Person>> personWhere(std::string_view column, const std::function<void(Statement&)>& bind);
+    Result<std::optional<Window>> windowUnlocked(std::string_view id);
+    Result<std::vector<AttendanceRecord>> records(std::string_view course, std::optional<std::string_view> window,
+                                                  std::optional<PersonId> person);
+    // Sync halves (sqlitestoresync.cpp).
+    Result<sync::Ack> applyEvent(const Kiosk& kiosk, const sync::Event& event, std::int64_t nowMs);
+    Result<std::optional<std::string>> rejectionFor(const Kiosk& kiosk, const sync::Event& event,
+                                                    std::int64_t nowMs);
+    Result<void> storeEvent(const Kiosk& kiosk, const sync::Event& event);
+    Result<void> pullChanges(const Kiosk& kiosk, std::int64_t cursor, sync::SyncResponse& response);
+
+    std::recursive_mutex m_mutex;
+    Database m_db;
+    const Clock& m_clock;
+    std::unordered_map<std::string, Statement> m_statements;
+    int m_transactionDepth = 0;
+};
+
+} // namespace imhere::server

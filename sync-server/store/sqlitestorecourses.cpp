@@ -1,0 +1,249 @@
+// SqliteStore: courses, enrollments and attendance windows.
+
+#include "sqlitestore.h"
+
+#include "sync-server/tryresult.h"
+
+#include "core/random.h"
+
+namespace imhere::server {
+
+namespace {
+
+Course courseFrom(Statement& s)
+{
+    return Course{s.textAt(0), s.textAt(1), s.textAt(2), s.intAt(3), s.intAt(4), s.intAt(5) != 0};
+}
+
+Window windowFrom(Statement& s)
+{
+    return Window{s.textAt(0),          s.textAt(1),          s.textAt(2),         s.optionalInt64At(3),
+                  s.optionalInt64At(4), s.optionalInt64At(5), s.optionalTextAt(6)};
+}
+
+constexpr std::string_view k_windowColumns =
+    "SELECT w.id, w.course, w.title, w.scheduled_start, w.opened_at, w.closed_at, p.public_id"
+    " FROM attendance_window w LEFT JOIN person p ON p.id = w.opened_by ";
+
+} // namespace
+
+Result<Course> SqliteStore::createCourse(const NewCourse& c, PersonId creator)
+{
+    Course created{newUuidV4(), c.name, c.timezone, c.lateAfterMin, c.absentAfterMin, false};
+    TRY(write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("INSERT INTO course(id, name, timezone, late_after_min, absent_after_min, created_at)"
+                            " VALUES(?, ?, ?, ?, ?, ?)"));
+        TRY(s->bindAll(created.id, c.name, c.timezone, c.lateAfterMin, c.absentAfterMin, m_clock.nowMs()).run());
+        TRY(logChange("course", created.id, created.id));
+        TRY(setEnrollment(creator, created.id, Role::Teacher, creator));
+        for (const PersonId student : c.students) {
+            if (student != creator)
+                TRY(setEnrollment(student, created.id, Role::Student, creator));
+        }
+        return {};
+    }));
+    return created;
+}
+
+Result<std::optional<Course>> SqliteStore::course(std::string_view id)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT id, name, timezone, late_after_min, absent_after_min, removed FROM course"
+                        " WHERE id = ?"));
+    s->bind(1, id);
+    TRY_ASSIGN(row, s->step());
+    if (!row)
+        return std::optional<Course>();
+    return std::optional(courseFrom(*s));
+}
+
+Result<std::vector<CourseWithRole>> SqliteStore::listCourses(std::optional<PersonId> person)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT c.id, c.name, c.timezone, c.late_after_min, c.absent_after_min, c.removed, e.role"
+                        " FROM course c LEFT JOIN enrollment e ON e.course = c.id AND e.person = ?1"
+                        " WHERE c.removed = 0 AND (?2 OR e.role IS NOT NULL) ORDER BY c.name, c.id"));
+    s->bind(1, person.value_or(0)).bind(2, person ? 0 : 1);
+    std::vector<CourseWithRole> out;
+    for (;;) {
+        TRY_ASSIGN(row, s->step());
+        if (!row)
+            break;
+        out.push_back({courseFrom(*s), s->isNullAt(6) ? std::nullopt : sync::roleFromString(s->textAt(6))});
+    }
+    return out;
+}
+
+Result<void> SqliteStore::removeCourse(std::string_view id, PersonId)
+{
+    return write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("UPDATE course SET removed = 1 WHERE id = ? AND removed = 0"));
+        TRY(s->bind(1, id).run());
+        if (m_db.changes() == 0)
+            return fail("not_found", "no such course");
+        return logChange("course", id, id);
+    });
+}
+
+Result<std::optional<Role>> SqliteStore::roleIn(PersonId person, std::string_view course)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT role FROM enrollment WHERE person = ? AND course = ?"));
+    s->bind(1, person).bind(2, course);
+    TRY_ASSIGN(row, s->step());
+    if (!row)
+        return std::optional<Role>();
+    return sync::roleFromString(s->textAt(0));
+}
+
+Result<void> SqliteStore::setEnrollment(PersonId person, std::string_view course, Role role, PersonId actor)
+{
+    return write([&]() -> Result<void> {
+        const auto roleName = sync::toString(role);
+        TRY_ASSIGN(s, query("INSERT INTO enrollment(person, course, role) VALUES(?, ?, ?)"
+                            " ON CONFLICT(person, course) DO UPDATE SET role = excluded.role"
+                            " WHERE role <> excluded.role"));
+        TRY(s->bind(1, person).bind(2, course).bind(3, roleName).run());
+        if (m_db.changes() == 0)
+            return {};
+        TRY_ASSIGN(h, query("INSERT INTO enrollment_history(person, course, role, actor, at) VALUES(?, ?, ?, ?, ?)"));
+        h->bindAll(person, course, roleName, actor, m_clock.nowMs());
+        if (actor == 0)
+            h->bind(4, nullptr); // from the command line, not a person
+        TRY(h->run());
+        return logChange("enrollment", std::to_string(person), course);
+    });
+}
+
+Result<bool> SqliteStore::removeEnrollment(PersonId person, std::string_view course, PersonId actor)
+{
+    bool removed = false;
+    TRY(write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("DELETE FROM enrollment WHERE person = ? AND course = ?"));
+        TRY(s->bind(1, person).bind(2, course).run());
+        removed = m_db.changes() > 0;
+        if (!removed)
+            return {};
+        TRY_ASSIGN(h, query("INSERT INTO enrollment_history(person, course, role, actor, at)"
+                            " VALUES(?, ?, NULL, ?, ?)"));
+        h->bindAll(person, course, actor, m_clock.nowMs());
+        if (actor == 0)
+            h->bind(3, nullptr);
+        TRY(h->run());
+        return logChange("enrollment", std::to_string(person), course);
+    }));
+    return removed;
+}
+
+Result<std::vector<Member>> SqliteStore::roster(std::string_view course)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT p.public_id, p.display_name, e.role FROM enrollment e JOIN person p ON p.id = e.person"
+                        " WHERE e.course = ? ORDER BY p.display_name, p.id"));
+    s->bind(1, course);
+    std::vector<Member> out;
+    for (;;) {
+        TRY_ASSIGN(row, s->step());
+        if (!row)
+            break;
+        out.push_back({s->textAt(0), s->textAt(1), sync::roleFromString(s->textAt(2)).value_or(Role::Student)});
+    }
+    return out;
+}
+
+// ---- windows ---------------------------------------------------------------------
+
+Result<std::optional<Window>> SqliteStore::windowUnlocked(std::string_view id)
+{
+    TRY_ASSIGN(s, query(std::string(k_windowColumns) + "WHERE w.id = ?"));
+    s->bind(1, id);
+    TRY_ASSIGN(row, s->step());
+    if (!row)
+        return std::optional<Window>();
+    return std::optional(windowFrom(*s));
+}
+
+Result<std::optional<Window>> SqliteStore::window(std::string_view id)
+{
+    std::lock_guard lock(m_mutex);
+    return windowUnlocked(id);
+}
+
+Result<std::vector<Window>> SqliteStore::windowsOf(std::string_view course)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query(std::string(k_windowColumns)
+                        + "WHERE w.course = ? ORDER BY coalesce(w.scheduled_start, w.opened_at), w.id"));
+    s->bind(1, course);
+    std::vector<Window> out;
+    for (;;) {
+        TRY_ASSIGN(row, s->step());
+        if (!row)
+            break;
+        out.push_back(windowFrom(*s));
+    }
+    return out;
+}
+
+Result<Window> SqliteStore::createWindow(const NewWindow& w)
+{
+    TRY(write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("INSERT INTO attendance_window(id, course, title, scheduled_start, opened_at, opened_by)"
+                            " VALUES(?, ?, ?, ?, ?, ?)"));
+        if (auto r = s->bindAll(w.id, w.course, w.title, w.scheduledStart, w.openAt, w.actor).run(); !r) {
+            if (r.error().code == "constraint")
+                return fail("already_exists", "a window with this id already exists");
+            return r;
+        }
+        if (w.openAt) {
+            TRY_ASSIGN(e, query("INSERT INTO window_event(id, window_id, kind, actor, at, received_at)"
+                                " VALUES(?, ?, 'open', ?, ?, ?)"));
+            TRY(e->bindAll(newUuidV4(), w.id, w.actor, *w.openAt, m_clock.nowMs()).run());
+        }
+        return logChange("window", w.id, w.course);
+    }));
+    TRY_ASSIGN(created, window(w.id));
+    return *created;
+}
+
+Result<Window> SqliteStore::openWindow(std::string_view id, std::int64_t at, PersonId actor)
+{
+    TRY(write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("UPDATE attendance_window SET opened_at = ?, opened_by = ?"
+                            " WHERE id = ? AND opened_at IS NULL"));
+        TRY(s->bindAll(at, actor, id).run());
+        if (m_db.changes() == 0)
+            return {};
+        TRY_ASSIGN(e, query("INSERT INTO window_event(id, window_id, kind, actor, at, received_at)"
+                            " VALUES(?, ?, 'open', ?, ?, ?)"));
+        TRY(e->bindAll(newUuidV4(), id, actor, at, m_clock.nowMs()).run());
+        TRY_ASSIGN(w, windowUnlocked(id));
+        return logChange("window", id, w->course);
+    }));
+    TRY_ASSIGN(w, window(id));
+    if (!w)
+        return fail("not_found", "no such window");
+    return *w;
+}
+
+Result<Window> SqliteStore::closeWindow(std::string_view id, std::int64_t at, PersonId actor)
+{
+    TRY(write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("UPDATE attendance_window SET closed_at = max(?1, coalesce(opened_at, ?1)),"
+                            " opened_at = coalesce(opened_at, ?1) WHERE id = ?2 AND closed_at IS NULL"));
+        TRY(s->bind(1, at).bind(2, id).run());
+        if (m_db.changes() == 0)
+            return {};
+        TRY_ASSIGN(e, query("INSERT INTO window_event(id, window_id, kind, actor, at, received_at)"
+                            " VALUES(?, ?, 'close', ?, ?, ?)"));
+        TRY(e->bindAll(newUuidV4(), id, actor, at, m_clock.nowMs()).run());
+        TRY_ASSIGN(w, windowUnlocked(id));
+        return logChange("window", id, w->course);
+    }));
+    TRY_ASSIGN(w, window(id));
+    if (!w)
+        return fail("not_found", "no such window");
+    return *w;
+}
+
+} // namespace imhere::server

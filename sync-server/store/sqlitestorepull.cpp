@@ -1,0 +1,154 @@
+// SqliteStore: the pull half of kiosk sync — what changed since the cursor
+// in the kiosk's courses, as current state, in bounded batches.
+
+#include "sqlitestore.h"
+
+#include "sync-server/serverlimits.h"
+#include "sync-server/tryresult.h"
+
+#include "core/limits.h"
+
+#include <set>
+
+namespace imhere::server {
+
+namespace {
+
+using namespace imhere::sync;
+
+struct LogRow {
+    std::int64_t seq;
+    std::string kind;
+    std::string ref;
+    std::optional<std::string> course;
+};
+
+std::size_t total(const Changes& c)
+{
+    return c.people.size() + c.badges.size() + c.courses.size() + c.windows.size() + c.enrollments.size()
+        + c.checkIns.size();
+}
+
+} // namespace
+
+Result<void> SqliteStore::pullChanges(const Kiosk& kiosk, std::int64_t cursor, SyncResponse& response)
+{
+    std::vector<LogRow> rows;
+    {
+        TRY_ASSIGN(s, query("SELECT seq, kind, ref, course FROM change_log WHERE seq > ?1 AND (course IS NULL"
+                            " OR course IN (SELECT course FROM kiosk_course WHERE kiosk = ?2)) ORDER BY seq LIMIT ?3"));
+        s->bind(1, cursor).bind(2, std::int64_t{kiosk.id})
+            .bind(3, static_cast<std::int64_t>(limits::k_syncChangeRowsPerReply));
+        for (;;) {
+            TRY_ASSIGN(row, s->step());
+            if (!row)
+                break;
+            rows.push_back({s->int64At(0), s->textAt(1), s->textAt(2), s->optionalTextAt(3)});
+        }
+    }
+    response.more = rows.size() == limits::k_syncChangeRowsPerReply;
+    if (rows.empty()) {
+        TRY_ASSIGN(s, query("SELECT coalesce(max(seq), 0) FROM change_log"));
+        TRY(s->step());
+        response.cursor = s->int64At(0);
+        return {};
+    }
+
+    Changes& out = response.changes;
+    std::set<std::string> seen; // "kind:key", so each thing is sent once per reply
+
+    // A person is sent when enrolled in a served course, with a PIN hash
+    // only when they run a class (teacher or TA) in one of them.
+    auto emitPerson = [&](PersonId id) -> Result<void> {
+        if (!seen.insert("person:" + std::to_string(id)).second)
+            return {};
+        TRY_ASSIGN(s, query("SELECT p.public_id, p.display_name, p.pin_hash,"
+                            " max(e.role IN ('teacher', 'ta')) FROM person p JOIN enrollment e ON e.person = p.id"
+                            " JOIN kiosk_course k ON k.course = e.course AND k.kiosk = ?2 WHERE p.id = ?1"
+                            " GROUP BY p.id"));
+        TRY_ASSIGN(row, s->bind(1, id).bind(2, std::int64_t{kiosk.id}).step());
+        if (!row)
+            return {};
+        const bool runsClass = s->intAt(3) != 0;
+        out.people.push_back({s->textAt(0), s->textAt(1), runsClass ? s->optionalTextAt(2) : std::nullopt, false});
+        return {};
+    };
+    auto emitBadgesOf = [&](PersonId id) -> Result<void> {
+        TRY_ASSIGN(s, query("SELECT b.uid_hash, p.public_id, b.revoked FROM badge b JOIN person p ON p.id = b.person"
+                            " WHERE b.person = ? AND EXISTS (SELECT 1 FROM enrollment e JOIN kiosk_course k"
+                            " ON k.course = e.course AND k.kiosk = ? WHERE e.person = b.person)"));
+        s->bind(1, id).bind(2, std::int64_t{kiosk.id});
+        for (;;) {
+            TRY_ASSIGN(row, s->step());
+            if (!row)
+                break;
+            if (seen.insert("badge:" + s->textAt(0)).second)
+                out.badges.push_back({s->textAt(0), s->textAt(1), s->intAt(2) != 0});
+        }
+        return {};
+    };
+
+    for (const LogRow& row : rows) {
+        // Stop early rather than overflow the reply; the cursor says where.
+        if (total(out) + 100 > imhere::limits::k_maxSyncChanges) {
+            response.more = true;
+            break;
+        }
+        response.cursor = row.seq;
+        if (row.kind == "person") {
+            TRY(emitPerson(std::stoll(row.ref)));
+        } else if (row.kind == "badge") {
+            TRY_ASSIGN(s, query("SELECT person FROM badge WHERE uid_hash = ?"));
+            TRY_ASSIGN(found, s->bind(1, row.ref).step());
+            if (found) {
+                const PersonId owner = s->int64At(0);
+                seen.erase("badge:" + row.ref);
+                TRY(emitBadgesOf(owner));
+            }
+        } else if (row.kind == "course") {
+            if (!seen.insert("course:" + row.ref).second)
+                continue;
+            TRY_ASSIGN(c, course(row.ref));
+            if (c)
+                out.courses.push_back({c->id, c->name, c->timezone, c->lateAfterMin, c->absentAfterMin, c->removed});
+        } else if (row.kind == "window") {
+            if (!seen.insert("window:" + row.ref).second)
+                continue;
+            TRY_ASSIGN(w, windowUnlocked(row.ref));
+            if (w)
+                out.windows.push_back({w->id, w->course, w->title, w->scheduledStart, w->openedAt, w->closedAt});
+        } else if (row.kind == "enrollment") {
+            if (!row.course || !seen.insert("enrollment:" + row.ref + ":" + *row.course).second)
+                continue;
+            const PersonId person = std::stoll(row.ref);
+            TRY_ASSIGN(p, personById(person));
+            TRY_ASSIGN(role, roleIn(person, *row.course));
+            if (!p)
+                continue;
+            out.enrollments.push_back({p->publicId, *row.course, role.value_or(Role::Student), !role.has_value()});
+            // The person may have changed before they joined a served course.
+            TRY(emitPerson(person));
+            TRY(emitBadgesOf(person));
+        } else if (row.kind == "check_in") {
+            if (!seen.insert("check_in:" + row.ref).second)
+                continue;
+            // Check-ins this kiosk made itself are already on it, and those of
+            // long-closed windows are history the kiosk has no use for.
+            TRY_ASSIGN(s, query("SELECT c.id, p.public_id, c.window_id, c.at, c.source,"
+                                " EXISTS (SELECT 1 FROM remote_confirm r WHERE r.check_in = c.id)"
+                                " FROM check_in c JOIN person p ON p.id = c.person"
+                                " JOIN attendance_window w ON w.id = c.window_id"
+                                " WHERE c.id = ? AND (c.kiosk IS NULL OR c.kiosk <> ?)"
+                                " AND (w.closed_at IS NULL OR w.closed_at > ?)"));
+            TRY_ASSIGN(found, s->bind(1, row.ref).bind(2, std::int64_t{kiosk.id})
+                                  .bind(3, response.serverTimeMs - limits::k_syncCheckInHorizonMs).step());
+            if (found)
+                out.checkIns.push_back({s->textAt(0), s->textAt(1), s->textAt(2), s->int64At(3),
+                                        checkInSourceFromString(s->textAt(4)).value_or(CheckInSource::Manual),
+                                        s->intAt(5) != 0});
+        }
+    }
+    return {};
+}
+
+} // namespace imhere::server

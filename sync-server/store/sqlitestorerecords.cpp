@@ -1,0 +1,207 @@
+// SqliteStore: append-only attendance events and the records folded from them.
+
+#include "sqlitestore.h"
+
+#include "attendancefold.h"
+#include "sync-server/tryresult.h"
+
+#include <map>
+
+namespace imhere::server {
+
+namespace {
+
+void bindKiosk(Statement& s, int index, std::optional<std::uint32_t> kiosk)
+{
+    kiosk ? s.bind(index, std::int64_t{*kiosk}) : s.bind(index, nullptr);
+}
+
+using EventKey = std::pair<std::string, std::string>; // (person public id, window id)
+
+void bindScope(Statement& s, std::string_view course, std::optional<std::string_view> window,
+               std::optional<PersonId> person)
+{
+    s.bind(1, course);
+    window ? s.bind(2, *window) : s.bind(2, nullptr);
+    person ? s.bind(3, *person) : s.bind(3, nullptr);
+}
+
+constexpr std::string_view k_scope = " JOIN attendance_window w ON w.id = e.window_id JOIN person p ON p.id = e.person"
+                                     " WHERE w.course = ?1 AND (?2 IS NULL OR e.window_id = ?2)"
+                                     " AND (?3 IS NULL OR e.person = ?3)";
+
+} // namespace
+
+Result<bool> SqliteStore::addCheckIn(const CheckInEvent& e)
+{
+    bool inserted = false;
+    TRY(write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("INSERT INTO check_in(id, person, window_id, at, source, kiosk, actor, received_at)"
+                            " VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+        s->bindAll(e.id, e.person, e.window, e.at, sync::toString(e.source));
+        bindKiosk(*s, 6, e.kiosk);
+        TRY(s->bind(7, e.actor).bind(8, m_clock.nowMs()).run());
+        inserted = m_db.changes() > 0;
+        if (!inserted)
+            return {};
+        TRY_ASSIGN(w, windowUnlocked(e.window));
+        return logChange("check_in", e.id, w ? std::optional<std::string_view>(w->course) : std::nullopt);
+    }));
+    return inserted;
+}
+
+Result<bool> SqliteStore::addCorrection(const CorrectionEvent& e)
+{
+    bool inserted = false;
+    TRY(write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("INSERT INTO correction(id, person, window_id, present, reason, base, actor, at, kiosk,"
+                            " received_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+        s->bindAll(e.id, e.person, e.window, e.present ? 1 : 0, e.reason, e.base, e.actor, e.at);
+        bindKiosk(*s, 9, e.kiosk);
+        TRY(s->bind(10, m_clock.nowMs()).run());
+        inserted = m_db.changes() > 0;
+        return {};
+    }));
+    return inserted;
+}
+
+Result<bool> SqliteStore::addFlag(const FlagEvent& e)
+{
+    bool inserted = false;
+    TRY(write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("INSERT INTO flag_event(id, person, window_id, flag, is_set, note, actor, at, kiosk,"
+                            " received_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+        s->bindAll(e.id, e.person, e.window, sync::toString(e.flag), e.set ? 1 : 0, e.note, e.actor, e.at);
+        bindKiosk(*s, 9, e.kiosk);
+        TRY(s->bind(10, m_clock.nowMs()).run());
+        inserted = m_db.changes() > 0;
+        return {};
+    }));
+    return inserted;
+}
+
+Result<bool> SqliteStore::hasCheckIn(PersonId person, std::string_view window)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT 1 FROM check_in WHERE person = ? AND window_id = ? LIMIT 1"));
+    s->bind(1, person).bind(2, window);
+    return s->step();
+}
+
+Result<std::vector<AttendanceRecord>> SqliteStore::records(std::string_view courseId,
+                                                           std::optional<std::string_view> windowId,
+                                                           std::optional<PersonId> personId)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(courseRow, course(courseId));
+    if (!courseRow)
+        return fail("not_found", "no such course");
+    std::vector<Window> windows;
+    if (windowId) {
+        TRY_ASSIGN(w, windowUnlocked(*windowId));
+        if (!w)
+            return fail("not_found", "no such window");
+        windows.push_back(*w);
+    } else {
+        TRY_ASSIGN(all, windowsOf(courseId));
+        windows = std::move(all);
+    }
+
+    // Participants are students and TAs; teachers run the class.
+    std::vector<Member> members;
+    {
+        TRY_ASSIGN(s, query("SELECT p.public_id, p.display_name, e.role FROM enrollment e JOIN person p"
+                            " ON p.id = e.person WHERE e.course = ?1 AND e.role IN ('student', 'ta')"
+                            " AND (?2 IS NULL OR e.person = ?2) ORDER BY p.display_name, p.id"));
+        s->bind(1, courseId);
+        personId ? s->bind(2, *personId) : s->bind(2, nullptr);
+        for (;;) {
+            TRY_ASSIGN(row, s->step());
+            if (!row)
+                break;
+            members.push_back({s->textAt(0), s->textAt(1), sync::roleFromString(s->textAt(2)).value_or(Role::Student)});
+        }
+    }
+
+    std::map<EventKey, RecordEvents> events;
+    {
+        TRY_ASSIGN(s, query(std::string("SELECT e.id, p.public_id, e.window_id, e.at, e.source FROM check_in e")
+                            + std::string(k_scope)));
+        bindScope(*s, courseId, windowId, personId);
+        for (;;) {
+            TRY_ASSIGN(row, s->step());
+            if (!row)
+                break;
+            events[{s->textAt(1), s->textAt(2)}].checkIns.push_back(
+                {s->textAt(0), s->int64At(3), sync::checkInSourceFromString(s->textAt(4)).value_or(CheckInSource::Manual)});
+        }
+    }
+    {
+        TRY_ASSIGN(s, query(std::string("SELECT e.id, p.public_id, e.window_id, e.at, e.present, e.base"
+                                        " FROM correction e") + std::string(k_scope)));
+        bindScope(*s, courseId, windowId, personId);
+        for (;;) {
+            TRY_ASSIGN(row, s->step());
+            if (!row)
+                break;
+            events[{s->textAt(1), s->textAt(2)}].corrections.push_back(
+                {s->textAt(0), s->int64At(3), s->intAt(4) != 0, s->optionalTextAt(5)});
+        }
+    }
+    {
+        TRY_ASSIGN(s, query(std::string("SELECT e.id, p.public_id, e.window_id, e.at, e.flag, e.is_set"
+                                        " FROM flag_event e") + std::string(k_scope)));
+        bindScope(*s, courseId, windowId, personId);
+        for (;;) {
+            TRY_ASSIGN(row, s->step());
+            if (!row)
+                break;
+            events[{s->textAt(1), s->textAt(2)}].flags.push_back(
+                {s->textAt(0), s->int64At(3), sync::flagFromString(s->textAt(4)).value_or(Flag::LeftEarly),
+                 s->intAt(5) != 0});
+        }
+    }
+
+    std::vector<AttendanceRecord> out;
+    out.reserve(windows.size() * members.size());
+    for (const Window& w : windows) {
+        for (const Member& m : members) {
+            auto it = events.find({m.publicId, w.id});
+            out.push_back(foldRecord(*courseRow, w, m, it == events.end() ? RecordEvents{} : std::move(it->second)));
+        }
+    }
+    return out;
+}
+
+Result<std::vector<AttendanceRecord>> SqliteStore::windowRecords(std::string_view windowId)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(w, windowUnlocked(windowId));
+    if (!w)
+        return fail("not_found", "no such window");
+    return records(w->course, windowId, std::nullopt);
+}
+
+Result<std::vector<AttendanceRecord>> SqliteStore::personRecords(std::string_view courseId, PersonId person)
+{
+    return records(courseId, std::nullopt, person);
+}
+
+Result<AttendanceRecord> SqliteStore::record(std::string_view windowId, PersonId person)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(w, windowUnlocked(windowId));
+    if (!w)
+        return fail("not_found", "no such window");
+    TRY_ASSIGN(found, records(w->course, windowId, person));
+    if (found.empty())
+        return fail("not_found", "this person does not take part in the course");
+    return std::move(found.front());
+}
+
+Result<std::vector<AttendanceRecord>> SqliteStore::courseRecords(std::string_view courseId)
+{
+    return records(courseId, std::nullopt, std::nullopt);
+}
+
+} // namespace imhere::server

@@ -1,0 +1,249 @@
+// SqliteStore: kiosk sync (DESIGN §5) — applying a batch of kiosk events
+// once each, and the cursor pull of what the kiosk's courses need.
+
+#include "sqlitestore.h"
+
+#include "sync-server/serverlimits.h"
+#include "sync-server/tryresult.h"
+
+#include "core/limits.h"
+
+#include <algorithm>
+#include <set>
+
+namespace imhere::server {
+
+namespace {
+
+using namespace imhere::sync;
+
+bool serves(const Kiosk& kiosk, std::string_view course)
+{
+    return std::ranges::find(kiosk.courses, course) != kiosk.courses.end();
+}
+
+bool runsClass(std::optional<Role> role)
+{
+    return role == Role::Teacher || role == Role::Ta;
+}
+
+bool participates(std::optional<Role> role)
+{
+    return role == Role::Student || role == Role::Ta;
+}
+
+// Rejection reasons are stable snake_case codes the kiosk can act on.
+using Rejection = std::optional<std::string>;
+
+} // namespace
+
+Result<SyncResponse> SqliteStore::sync(const Kiosk& kiosk, const SyncRequest& request, std::int64_t nowMs)
+{
+    std::lock_guard lock(m_mutex);
+    SyncResponse response;
+    response.serverTimeMs = nowMs;
+    if (!request.events.empty()) {
+        TRY(write([&]() -> Result<void> {
+            for (const DecodedEvent& decoded : request.events) {
+                if (const auto* bad = std::get_if<EventRejection>(&decoded)) {
+                    std::string reason = "invalid_event: " + bad->reason;
+                    reason.resize(std::min(reason.size(), imhere::limits::k_maxReasonBytes));
+                    response.acks.push_back({bad->id, AckStatus::Rejected, std::move(reason)});
+                    continue;
+                }
+                TRY_ASSIGN(ack, applyEvent(kiosk, std::get<Event>(decoded), nowMs));
+                response.acks.push_back(std::move(ack));
+            }
+            return {};
+        }));
+    }
+    TRY(pullChanges(kiosk, request.cursor, response));
+    if (request.cursor == 0) {
+        TRY_ASSIGN(key, badgeKey());
+        response.kiosk = KioskIdentity{kiosk.id, kiosk.name, base64UrlEncode(kiosk.secret), base64UrlEncode(key)};
+    }
+    return response;
+}
+
+Result<Ack> SqliteStore::applyEvent(const Kiosk& kiosk, const Event& event, std::int64_t nowMs)
+{
+    {
+        TRY_ASSIGN(seen, query("SELECT status, reason FROM sync_receipt WHERE event_id = ?"));
+        seen->bind(1, event.id);
+        TRY_ASSIGN(row, seen->step());
+        if (row) {
+            if (seen->textAt(0) == "stored")
+                return Ack{event.id, AckStatus::Duplicate, {}};
+            return Ack{event.id, AckStatus::Rejected, seen->textAt(1)};
+        }
+    }
+    TRY_ASSIGN(rejection, rejectionFor(kiosk, event, nowMs));
+    if (!rejection)
+        TRY(storeEvent(kiosk, event));
+    TRY_ASSIGN(receipt, query("INSERT INTO sync_receipt(event_id, kiosk, status, reason, received_at)"
+                              " VALUES(?, ?, ?, ?, ?)"));
+    TRY(receipt->bindAll(event.id, std::int64_t{kiosk.id}, rejection ? "rejected" : "stored",
+                         rejection.value_or(""), nowMs)
+            .run());
+    if (rejection)
+        return Ack{event.id, AckStatus::Rejected, *rejection};
+    return Ack{event.id, AckStatus::Stored, {}};
+}
+
+Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& event, std::int64_t nowMs)
+{
+    if (event.at > nowMs + limits::k_maxEventFutureSkewMs)
+        return Rejection("from_future");
+    TRY_ASSIGN(actor, personByPublicId(event.actor));
+    if (!actor)
+        return Rejection("unknown_actor");
+
+    // The role the actor has in `course`; an org admin counts as a teacher.
+    auto actorRole = [&](std::string_view course) -> Result<std::optional<Role>> {
+        if (actor->isAdmin)
+            return std::optional(Role::Teacher);
+        return roleIn(actor->id, course);
+    };
+    // Person and window of a per-record event, checked the same way for
+    // check-ins, corrections, flags and remote confirmations.
+    auto recordTarget = [&](std::string_view personId,
+                            std::string_view windowId) -> Result<std::pair<Rejection, std::optional<Window>>> {
+        TRY_ASSIGN(person, personByPublicId(personId));
+        if (!person)
+            return std::pair(Rejection("unknown_person"), std::optional<Window>());
+        TRY_ASSIGN(window, windowUnlocked(windowId));
+        if (!window)
+            return std::pair(Rejection("unknown_window"), std::optional<Window>());
+        if (!serves(kiosk, window->course))
+            return std::pair(Rejection("forbidden"), window);
+        TRY_ASSIGN(role, roleIn(person->id, window->course));
+        if (!participates(role))
+            return std::pair(Rejection("not_enrolled"), window);
+        return std::pair(Rejection(), window);
+    };
+
+    return std::visit(
+        [&](const auto& body) -> Result<Rejection> {
+            using T = std::decay_t<decltype(body)>;
+            if constexpr (std::is_same_v<T, CheckIn>) {
+                TRY_ASSIGN(target, recordTarget(body.person, body.window));
+                if (target.first)
+                    return target.first;
+                const Window& w = *target.second;
+                if (!w.openedAt || event.at < *w.openedAt - limits::k_windowCloseGraceMs)
+                    return Rejection("window_not_open");
+                if (w.closedAt && event.at > *w.closedAt + limits::k_windowCloseGraceMs)
+                    return Rejection("window_closed");
+                if (body.source == CheckInSource::QrRemote)
+                    return Rejection("forbidden"); // remote check-ins come from phones, not kiosks
+                if (body.source == CheckInSource::Manual) {
+                    TRY_ASSIGN(role, actorRole(w.course));
+                    if (!runsClass(role))
+                        return Rejection("forbidden");
+                } else if (body.person != event.actor) {
+                    return Rejection("forbidden"); // a tap is made by the badge holder
+                }
+                return Rejection();
+            } else if constexpr (std::is_same_v<T, Correction> || std::is_same_v<T, FlagChange>) {
+                TRY_ASSIGN(target, recordTarget(body.person, body.window));
+                if (target.first)
+                    return target.first;
+                TRY_ASSIGN(role, actorRole(target.second->course));
+                // Toggling presence is the teacher's; mentors (TAs) may flag.
+                const bool allowed = std::is_same_v<T, Correction> ? role == Role::Teacher : runsClass(role);
+                return allowed ? Rejection() : Rejection("forbidden");
+            } else if constexpr (std::is_same_v<T, RemoteConfirm>) {
+                TRY_ASSIGN(target, recordTarget(body.person, body.window));
+                if (target.first)
+                    return target.first;
+                TRY_ASSIGN(role, actorRole(target.second->course));
+                if (!runsClass(role))
+                    return Rejection("forbidden");
+                TRY_ASSIGN(s, query("SELECT 1 FROM check_in c JOIN person p ON p.id = c.person"
+                                    " WHERE c.id = ? AND c.window_id = ? AND p.public_id = ?"));
+                TRY_ASSIGN(found, s->bindAll(body.checkIn, body.window, body.person).step());
+                return found ? Rejection() : Rejection("unknown_check_in");
+            } else if constexpr (std::is_same_v<T, WindowOpen>) {
+                TRY_ASSIGN(target, course(body.course));
+                if (!target || target->removed)
+                    return Rejection("unknown_course");
+                if (!serves(kiosk, body.course))
+                    return Rejection("forbidden");
+                TRY_ASSIGN(role, actorRole(body.course));
+                if (!runsClass(role))
+                    return Rejection("forbidden");
+                TRY_ASSIGN(existing, windowUnlocked(body.window));
+                return existing ? Rejection("window_exists") : Rejection();
+            } else if constexpr (std::is_same_v<T, WindowClose>) {
+                TRY_ASSIGN(window, windowUnlocked(body.window));
+                if (!window)
+                    return Rejection("unknown_window");
+                if (!serves(kiosk, window->course))
+                    return Rejection("forbidden");
+                TRY_ASSIGN(role, actorRole(window->course));
+                return runsClass(role) ? Rejection() : Rejection("forbidden");
+            } else if constexpr (std::is_same_v<T, BadgeEnroll>) {
+                TRY_ASSIGN(person, personByPublicId(body.person));
+                if (!person)
+                    return Rejection("unknown_person");
+                bool personHere = false;
+                bool actorRunsHere = false;
+                for (const auto& served : kiosk.courses) {
+                    TRY_ASSIGN(personRole, roleIn(person->id, served));
+                    TRY_ASSIGN(role, actorRole(served));
+                    personHere = personHere || personRole.has_value();
+                    actorRunsHere = actorRunsHere || (personRole && runsClass(role));
+                }
+                if (!personHere)
+                    return Rejection("not_enrolled");
+                if (!actorRunsHere)
+                    return Rejection("forbidden");
+                TRY_ASSIGN(s, query("SELECT person FROM badge WHERE uid_hash = ? AND revoked = 0"));
+                TRY_ASSIGN(owned, s->bind(1, body.uidHash).step());
+                return owned && s->int64At(0) != person->id ? Rejection("badge_in_use") : Rejection();
+            }
+        },
+        event.body);
+}
+
+Result<void> SqliteStore::storeEvent(const Kiosk& kiosk, const Event& event)
+{
+    TRY_ASSIGN(actor, personByPublicId(event.actor));
+    auto personId = [&](std::string_view publicId) -> Result<PersonId> {
+        TRY_ASSIGN(p, personByPublicId(publicId));
+        return p->id;
+    };
+    return std::visit(
+        [&](const auto& b) -> Result<void> {
+            using T = std::decay_t<decltype(b)>;
+            if constexpr (std::is_same_v<T, CheckIn>) {
+                TRY_ASSIGN(person, personId(b.person));
+                return withoutValue(addCheckIn({event.id, person, b.window, event.at, b.source, actor->id, kiosk.id}));
+            } else if constexpr (std::is_same_v<T, Correction>) {
+                TRY_ASSIGN(person, personId(b.person));
+                return withoutValue(addCorrection(
+                    {event.id, person, b.window, b.present, b.reason, b.base, actor->id, event.at, kiosk.id}));
+            } else if constexpr (std::is_same_v<T, FlagChange>) {
+                TRY_ASSIGN(person, personId(b.person));
+                return withoutValue(
+                    addFlag({event.id, person, b.window, b.flag, b.set, b.note, actor->id, event.at, kiosk.id}));
+            } else if constexpr (std::is_same_v<T, WindowOpen>) {
+                return withoutValue(createWindow({b.window, b.course, b.title, b.scheduledStart, event.at, actor->id}));
+            } else if constexpr (std::is_same_v<T, WindowClose>) {
+                return withoutValue(closeWindow(b.window, event.at, actor->id));
+            } else if constexpr (std::is_same_v<T, BadgeEnroll>) {
+                TRY_ASSIGN(person, personId(b.person));
+                return addBadge(person, b.uidHash);
+            } else if constexpr (std::is_same_v<T, RemoteConfirm>) {
+                TRY_ASSIGN(s, query("INSERT INTO remote_confirm(id, check_in, actor, at, kiosk, received_at)"
+                                    " VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+                TRY(s->bindAll(event.id, b.checkIn, actor->id, event.at, std::int64_t{kiosk.id}, m_clock.nowMs())
+                        .run());
+                TRY_ASSIGN(w, windowUnlocked(b.window));
+                return logChange("check_in", b.checkIn, w->course);
+            }
+        },
+        event.body);
+}
+
+} // namespace imhere::server

@@ -1,0 +1,108 @@
+#pragma once
+// Everything the server keeps, behind one interface so that SQLite and (in a
+// later change) PostgreSQL are interchangeable. All SQL lives in the
+// implementations. Events are append-only; attendance records are folded
+// from them on read (attendancefold.h).
+//
+// Errors carry codes the HTTP layer maps to statuses: not_found,
+// already_exists, conflict, invalid_request; anything else is internal.
+//
+// Thread rules: every method may be called from any thread; implementations
+// serialise what must be serialised. inTransaction() runs its function as
+// one atomic unit; calls made inside it join that unit.
+
+#include "model.h"
+
+#include "core/encoding.h"
+#include "core/result.h"
+#include "core/syncprotocol.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace imhere::server {
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    [[nodiscard]] virtual Result<void> inTransaction(const std::function<Result<void>()>& work) = 0;
+
+    // ---- organisation ----
+    // The org badge key: uid_hash = HMAC-SHA256(key, raw UID). Made once.
+    [[nodiscard]] virtual Result<Bytes> badgeKey() = 0;
+
+    // ---- people ----
+    [[nodiscard]] virtual Result<Person> createPerson(const NewPerson& person) = 0;
+    [[nodiscard]] virtual Result<std::optional<Person>> personById(PersonId id) = 0;
+    [[nodiscard]] virtual Result<std::optional<Person>> personByPublicId(std::string_view publicId) = 0;
+    [[nodiscard]] virtual Result<std::optional<Person>> personByEmail(std::string_view email) = 0;
+    [[nodiscard]] virtual Result<std::vector<Person>> listPeople() = 0;
+    [[nodiscard]] virtual Result<void> setPasswordHash(PersonId id, const std::string& hash) = 0;
+    [[nodiscard]] virtual Result<void> setPinHash(PersonId id, const std::string& hash) = 0;
+    // already_exists when the hash is on another person's active badge.
+    [[nodiscard]] virtual Result<void> addBadge(PersonId id, const std::string& uidHash) = 0;
+    [[nodiscard]] virtual Result<std::size_t> badgeCount(PersonId id) = 0;
+
+    // ---- courses and rosters ----
+    [[nodiscard]] virtual Result<Course> createCourse(const NewCourse& course, PersonId creator) = 0;
+    // Removed courses are returned with removed = true.
+    [[nodiscard]] virtual Result<std::optional<Course>> course(std::string_view id) = 0;
+    // All live courses (admin view), or those `person` is enrolled in.
+    [[nodiscard]] virtual Result<std::vector<CourseWithRole>> listCourses(std::optional<PersonId> person) = 0;
+    [[nodiscard]] virtual Result<void> removeCourse(std::string_view id, PersonId actor) = 0;
+    [[nodiscard]] virtual Result<std::optional<Role>> roleIn(PersonId person, std::string_view course) = 0;
+    // `actor` 0: done from the command line rather than by a person.
+    [[nodiscard]] virtual Result<void> setEnrollment(PersonId person, std::string_view course, Role role,
+                                                     PersonId actor) = 0;
+    // false when the person was not enrolled.
+    [[nodiscard]] virtual Result<bool> removeEnrollment(PersonId person, std::string_view course, PersonId actor) = 0;
+    [[nodiscard]] virtual Result<std::vector<Member>> roster(std::string_view course) = 0;
+
+    // ---- windows ----
+    [[nodiscard]] virtual Result<Window> createWindow(const NewWindow& window) = 0;
+    [[nodiscard]] virtual Result<std::optional<Window>> window(std::string_view id) = 0;
+    [[nodiscard]] virtual Result<std::vector<Window>> windowsOf(std::string_view course) = 0;
+    // Opening an open window or closing a closed one changes nothing.
+    [[nodiscard]] virtual Result<Window> openWindow(std::string_view id, std::int64_t at, PersonId actor) = 0;
+    [[nodiscard]] virtual Result<Window> closeWindow(std::string_view id, std::int64_t at, PersonId actor) = 0;
+
+    // ---- events (append-only; a known id is ignored) ----
+    [[nodiscard]] virtual Result<bool> addCheckIn(const CheckInEvent& event) = 0;
+    [[nodiscard]] virtual Result<bool> addCorrection(const CorrectionEvent& event) = 0;
+    [[nodiscard]] virtual Result<bool> addFlag(const FlagEvent& event) = 0;
+    [[nodiscard]] virtual Result<bool> hasCheckIn(PersonId person, std::string_view window) = 0;
+
+    // ---- attendance records ----
+    [[nodiscard]] virtual Result<std::vector<AttendanceRecord>> windowRecords(std::string_view window) = 0;
+    [[nodiscard]] virtual Result<std::vector<AttendanceRecord>> personRecords(std::string_view course,
+                                                                              PersonId person) = 0;
+    [[nodiscard]] virtual Result<std::vector<AttendanceRecord>> courseRecords(std::string_view course) = 0;
+    // not_found unless the person takes part (student or TA) in the window's course.
+    [[nodiscard]] virtual Result<AttendanceRecord> record(std::string_view window, PersonId person) = 0;
+
+    // ---- credentials ----
+    [[nodiscard]] virtual Result<void> createSession(const Bytes& tokenHash, const Session& session) = 0;
+    [[nodiscard]] virtual Result<std::optional<Session>> session(const Bytes& tokenHash, std::int64_t nowMs) = 0;
+    [[nodiscard]] virtual Result<void> deleteSession(const Bytes& tokenHash) = 0;
+    [[nodiscard]] virtual Result<std::int64_t> createApiKey(PersonId person, const std::string& prefix,
+                                                            const Bytes& hash, ApiScope scope) = 0;
+    [[nodiscard]] virtual Result<std::optional<ApiKey>> apiKeyByPrefix(std::string_view prefix) = 0;
+    [[nodiscard]] virtual Result<Kiosk> createKiosk(const NewKiosk& kiosk) = 0;
+    [[nodiscard]] virtual Result<std::optional<Kiosk>> kioskByPrefix(std::string_view prefix) = 0;
+
+    // ---- kiosk sync (DESIGN §5) ----
+    // Applies the events in one transaction (each id once; a replay answers
+    // with the first outcome) and returns the changes since the cursor that
+    // the kiosk's courses need.
+    [[nodiscard]] virtual Result<sync::SyncResponse> sync(const Kiosk& kiosk, const sync::SyncRequest& request,
+                                                          std::int64_t nowMs) = 0;
+
+    // ---- operations ----
+    [[nodiscard]] virtual Result<void> backupTo(const std::string& path) = 0;
+};
+
+} // namespace imhere::server

@@ -1,0 +1,117 @@
+// The HTTP layer against a real libmicrohttpd on loopback: health, error
+// shape, body and header limits enforced before reading, slow clients.
+
+#include "rawsocket.h"
+#include "testserver.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+using namespace imhere::test;
+using namespace std::chrono_literals;
+
+TEST(HttpServer, HealthzAnswersOk)
+{
+    TestServer server;
+    auto r = server.client().get("/healthz");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.json(), nlohmann::json({{"status", "ok"}}));
+    EXPECT_EQ(r.header("content-type"), "application/json");
+}
+
+TEST(HttpServer, UnknownRoutesAndMethodsGetJsonErrors)
+{
+    TestServer server;
+    auto client = server.client();
+    auto missing = client.get("/api/v1/nothing/here");
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(missing.errorCode(), "not_found");
+    auto wrong = client.request("DELETE", "/healthz");
+    EXPECT_EQ(wrong.status, 405);
+    EXPECT_EQ(wrong.errorCode(), "method_not_allowed");
+    EXPECT_EQ(wrong.header("allow"), "GET");
+}
+
+TEST(HttpServer, OversizedBodyIsRefusedFromContentLengthBeforeItIsSent)
+{
+    TestServer server;
+    RawSocket s(server.http->port());
+    ASSERT_TRUE(s.connected());
+    // Announce 64 MiB, send none of it: the 413 must come anyway.
+    ASSERT_TRUE(s.send("POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                       "Content-Length: 67108864\r\n\r\n"));
+    const std::string reply = s.readAll(3s);
+    EXPECT_TRUE(reply.starts_with("HTTP/1.1 413")) << reply;
+    EXPECT_NE(reply.find("\"too_large\""), std::string::npos);
+    EXPECT_EQ(server.client().get("/healthz").status, 200);
+}
+
+TEST(HttpServer, SyncAllowsFourMebibytesOtherRoutesOne)
+{
+    TestServer server;
+    auto client = server.client();
+    const std::string twoMiB(2 << 20, ' ');
+    EXPECT_EQ(client.json("POST", "/api/v1/login", twoMiB).status, 413);
+    // Within the sync limit the body is read; with no token it is a 401.
+    EXPECT_EQ(client.json("POST", "/api/v1/kiosk/sync", twoMiB).status, 401);
+    EXPECT_EQ(client.json("POST", "/api/v1/kiosk/sync", std::string((4 << 20) + 1, ' ')).status, 413);
+}
+
+TEST(HttpServer, ChunkedBodyPastTheLimitIsCutOff)
+{
+    TestServer server;
+    RawSocket s(server.http->port());
+    ASSERT_TRUE(s.connected());
+    ASSERT_TRUE(s.send("POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                       "Transfer-Encoding: chunked\r\n\r\n"));
+    const std::string chunk(64 << 10, 'x');
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+    for (int i = 0; i < 20 && s.send(size + chunk + "\r\n"); ++i) {
+    }
+    const std::string reply = s.readAll(3s);
+    EXPECT_TRUE(s.closedByPeer());
+    EXPECT_EQ(reply.find("HTTP/1.1 200"), std::string::npos);
+    EXPECT_EQ(server.client().get("/healthz").status, 200);
+}
+
+TEST(HttpServer, HeadersOverSixteenKibibytesAreRefused)
+{
+    TestServer server;
+    auto client = server.client();
+    auto r = client.get("/healthz", {"X-Padding: " + std::string(20 << 10, 'a')});
+    EXPECT_GE(r.status, 400);
+    EXPECT_LT(r.status, 500);
+    EXPECT_EQ(client.get("/healthz", {"X-Padding: " + std::string(8 << 10, 'a')}).status, 200);
+}
+
+TEST(HttpServer, ASlowClientIsDroppedAfterTheConnectionTimeout)
+{
+    TestServer server(1);
+    RawSocket s(server.http->port());
+    ASSERT_TRUE(s.connected());
+    ASSERT_TRUE(s.send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+    const auto started = std::chrono::steady_clock::now();
+    s.readAll(5s);
+    EXPECT_TRUE(s.closedByPeer());
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
+    EXPECT_EQ(server.client().get("/healthz").status, 200);
+}
+
+TEST(HttpServer, ManyConcurrentClientsAreServed)
+{
+    TestServer server;
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 16; ++t) {
+        threads.emplace_back([&] {
+            auto client = server.client();
+            for (int i = 0; i < 20; ++i)
+                ok += client.get("/healthz").status == 200 ? 1 : 0;
+        });
+    }
+    for (auto& t : threads)
+        t.join();
+    EXPECT_EQ(ok.load(), 16 * 20);
+}

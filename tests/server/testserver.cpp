@@ -1,0 +1,131 @@
+#include "testserver.h"
+
+#include "sync-server/auth/tokens.h"
+
+#include "core/random.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace imhere::test {
+
+using namespace imhere::server;
+
+TempDir::TempDir()
+{
+    std::string pattern = (std::filesystem::temp_directory_path() / "imhere-test-XXXXXX").string();
+    if (!mkdtemp(pattern.data()))
+        throw std::runtime_error("mkdtemp failed");
+    m_path = pattern;
+}
+
+TempDir::~TempDir()
+{
+    std::error_code ignored;
+    std::filesystem::remove_all(m_path, ignored);
+}
+
+TestServer::TestServer(unsigned connectionTimeoutSec) : clock(SystemClock().nowMs())
+{
+    auto opened = SqliteStore::open(dbPath(), clock);
+    if (!opened)
+        throw std::runtime_error(opened.error().message);
+    store = std::move(*opened);
+    api = std::make_unique<ApiContext>(*store, clock);
+    addAllRoutes(router, *api);
+    http = std::make_unique<HttpServer>(router);
+    HttpServerOptions options;
+    options.threads = 2;
+    options.connectionTimeoutSec = connectionTimeoutSec;
+    if (auto started = http->start(options); !started)
+        throw std::runtime_error(started.error().message);
+}
+
+TestServer::~TestServer()
+{
+    http->stop();
+}
+
+std::string TestServer::url() const
+{
+    return "http://127.0.0.1:" + std::to_string(http->port());
+}
+
+Headers bearer(const std::string& token)
+{
+    return {"Authorization: Bearer " + token};
+}
+
+Person addPerson(Store& store, const std::string& name, std::optional<std::string> email)
+{
+    auto p = store.createPerson({name, std::move(email), std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                                 false});
+    if (!p)
+        throw std::runtime_error(p.error().message);
+    return *p;
+}
+
+namespace {
+
+template <class T>
+T must(Result<T> r)
+{
+    if (!r)
+        throw std::runtime_error(r.error().code + ": " + r.error().message);
+    return std::move(*r);
+}
+
+void must(Result<void> r)
+{
+    if (!r)
+        throw std::runtime_error(r.error().code + ": " + r.error().message);
+}
+
+} // namespace
+
+Headers School::sessionFor(TestServer& server, const Person& person)
+{
+    const std::string token = randomToken(32);
+    const std::string csrf = randomToken(32);
+    must(server.store->createSession(sha256(token), Session{person.id, csrf, server.clock.nowMs() + 3'600'000}));
+    return {"Cookie: imhere_session=" + token, "X-CSRF-Token: " + csrf};
+}
+
+School School::build(TestServer& server)
+{
+    Store& store = *server.store;
+    School s;
+    s.admin = must(store.createPerson({"Org Admin", "admin@example.org", std::nullopt, std::nullopt, std::nullopt,
+                                       std::nullopt, true}));
+    s.teacherA = addPerson(store, "Tomás Teacher", "tomas@example.org");
+    s.taA = addPerson(store, "Tara TA");
+    s.studentA = addPerson(store, "Sam Student");
+    s.studentA2 = addPerson(store, "Zoë Student");
+    s.studentB = addPerson(store, "Bea Other");
+    s.teacherB = addPerson(store, "Teo Other Teacher");
+    s.outsider = addPerson(store, "Olu Outsider");
+    s.courseA = must(store.createCourse({"WM5 · JS1", "Europe/London", 10, 60, {s.studentA.id, s.studentA2.id}},
+                                        s.teacherA.id));
+    s.courseB = must(store.createCourse({"NW6 · React", "Europe/London", 10, 60, {s.studentB.id}}, s.teacherB.id));
+    must(store.setEnrollment(s.taA.id, s.courseA.id, sync::Role::Ta, s.teacherA.id));
+    const auto now = server.clock.nowMs();
+    s.openA = must(store.createWindow({newUuidV4(), s.courseA.id, "Week 1", now - 60'000, now - 120'000, s.teacherA.id}));
+    s.openB = must(store.createWindow({newUuidV4(), s.courseB.id, "Week 1", now - 60'000, now - 120'000, s.teacherB.id}));
+    s.closedA = must(store.createWindow({newUuidV4(), s.courseA.id, "Week 0", now - 7 * 86'400'000,
+                                         now - 7 * 86'400'000, s.teacherA.id}));
+    s.closedA = must(store.closeWindow(s.closedA.id, now - 7 * 86'400'000 + 3 * 3'600'000, s.teacherA.id));
+
+    const IssuedToken kiosk = issueToken(k_kioskTokenPrefix);
+    s.kiosk = must(store.createKiosk({"Room 1 door", kiosk.lookup, kiosk.hash, randomBytes(32), {s.courseA.id}}));
+    s.kioskToken = kiosk.token;
+    const IssuedToken read = issueToken(k_apiKeyPrefix);
+    must(store.createApiKey(s.teacherA.id, read.lookup, read.hash, ApiScope::Read));
+    s.readKey = read.token;
+    const IssuedToken write = issueToken(k_apiKeyPrefix);
+    must(store.createApiKey(s.admin.id, write.lookup, write.hash, ApiScope::Write));
+    s.writeKey = write.token;
+    return s;
+}
+
+} // namespace imhere::test

@@ -1,0 +1,70 @@
+#pragma once
+// A real imhere-server in the test process: SQLite in a fresh temporary
+// directory, libmicrohttpd on a free loopback port, the full route table,
+// and a clock the test controls. School fills it with two courses and one
+// person of every kind the access rules distinguish.
+
+#include "httpclient.h"
+
+#include "sync-server/api/routes.h"
+#include "sync-server/http/httpserver.h"
+#include "sync-server/store/sqlitestore.h"
+
+#include "core/clock.h"
+
+#include <filesystem>
+#include <map>
+
+namespace imhere::test {
+
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+class TestServer {
+public:
+    explicit TestServer(unsigned connectionTimeoutSec = 0);
+    ~TestServer();
+
+    [[nodiscard]] std::string url() const;
+    [[nodiscard]] HttpClient client() const { return HttpClient(url()); }
+    [[nodiscard]] std::string dbPath() const { return (dir.path() / "imhere.db").string(); }
+
+    ManualClock clock;
+    TempDir dir;
+    std::unique_ptr<server::SqliteStore> store;
+    std::unique_ptr<server::ApiContext> api;
+    server::Router router;
+    std::unique_ptr<server::HttpServer> http;
+};
+
+using Headers = std::vector<std::string>;
+
+struct School {
+    server::Person admin, teacherA, taA, studentA, studentA2, studentB, teacherB, outsider;
+    server::Course courseA, courseB;
+    server::Window openA, openB, closedA;
+    server::Kiosk kiosk; // serves course A
+    std::string kioskToken;
+    std::string readKey;  // API key of teacherA, scope read
+    std::string writeKey; // API key of the admin, scope write
+
+    static School build(TestServer& server);
+    // Cookie and CSRF headers of a fresh session (made in the store, so no
+    // password hashing slows the tests down).
+    static Headers sessionFor(TestServer& server, const server::Person& person);
+};
+
+[[nodiscard]] Headers bearer(const std::string& token);
+[[nodiscard]] server::Person addPerson(server::Store& store, const std::string& name,
+                                       std::optional<std::string> email = std::nullopt);
+
+} // namespace imhere::test
