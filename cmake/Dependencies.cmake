@@ -15,4 +15,4 @@ find_package(date REQUIRED)
 pkg_check_modules(MHD IMPORTED_TARGET libmicrohttpd>=0.9.71)
 pkg_check_modules(SYSTEMD IMPORTED_TARGET libsystemd)
 # Server tests and benchmarks talk HTTP through libcurl.
-pkg_check_modules(CURL IMPORTED_TARGET libcurl)
+pkg_check_modules(LIBCURL IMPORTED_TARGET libcurl)
