@@ -102,8 +102,7 @@ Result<void> SqliteStore::pullChanges(const Kiosk& kiosk, std::int64_t cursor, S
             TRY_ASSIGN(found, s->bind(1, row.ref).step());
             if (found) {
                 const PersonId owner = s->int64At(0);
-                seen.erase("badge:" + row.ref);
-                TRY(emitBadgesOf(owner));
+                TRY(emitBadgesOf(owner)); // current state, so one copy per reply is enough
             }
         } else if (row.kind == "course") {
             if (!seen.insert("course:" + row.ref).second)
