@@ -104,6 +104,8 @@ private:
     Result<void> logChange(std::string_view kind, std::string_view ref, std::optional<std::string_view> course);
     Result<std::optional<Person>> personWhere(std::string_view column, const std::function<void(Statement&)>& bind);
     Result<std::optional<Window>> windowUnlocked(std::string_view id);
+    // The course of a window, or nullopt when there is no such window.
+    Result<std::optional<std::string>> courseOfWindow(std::string_view id);
     Result<std::vector<AttendanceRecord>> records(std::string_view course, std::optional<std::string_view> window,
                                                   std::optional<PersonId> person);
     // Sync halves (sqlitestoresync.cpp).
@@ -112,12 +114,18 @@ private:
                                                     std::int64_t nowMs);
     Result<void> storeEvent(const Kiosk& kiosk, const sync::Event& event);
     Result<void> pullChanges(const Kiosk& kiosk, std::int64_t cursor, sync::SyncResponse& response);
+    // Lookups memoised for one sync batch: people and roles do not change
+    // inside a batch, and the same few dozen people recur in hundreds of events.
+    Result<std::optional<Person>> batchPerson(std::string_view publicId);
+    Result<std::optional<Role>> batchRole(PersonId person, std::string_view course);
 
     std::recursive_mutex m_mutex;
     Database m_db;
     const Clock& m_clock;
     std::unordered_map<std::string, Statement> m_statements;
     int m_transactionDepth = 0;
+    std::unordered_map<std::string, std::optional<Person>> m_batchPeople;
+    std::unordered_map<std::string, std::optional<Role>> m_batchRoles;
 };
 
 } // namespace imhere::server

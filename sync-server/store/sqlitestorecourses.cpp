@@ -163,6 +163,15 @@ Result<std::optional<Window>> SqliteStore::windowUnlocked(std::string_view id)
     return std::optional(windowFrom(*s));
 }
 
+Result<std::optional<std::string>> SqliteStore::courseOfWindow(std::string_view id)
+{
+    TRY_ASSIGN(s, query("SELECT course FROM attendance_window WHERE id = ?"));
+    TRY_ASSIGN(row, s->bind(1, id).step());
+    if (!row)
+        return std::optional<std::string>();
+    return std::optional(s->textAt(0));
+}
+
 Result<std::optional<Window>> SqliteStore::window(std::string_view id)
 {
     std::lock_guard lock(m_mutex);
@@ -217,8 +226,8 @@ Result<Window> SqliteStore::openWindow(std::string_view id, std::int64_t at, Per
         TRY_ASSIGN(e, query("INSERT INTO window_event(id, window_id, kind, actor, at, received_at)"
                             " VALUES(?, ?, 'open', ?, ?, ?)"));
         TRY(e->bindAll(newUuidV4(), id, actor, at, m_clock.nowMs()).run());
-        TRY_ASSIGN(w, windowUnlocked(id));
-        return logChange("window", id, w->course);
+        TRY_ASSIGN(course, courseOfWindow(id));
+        return logChange("window", id, course);
     }));
     TRY_ASSIGN(w, window(id));
     if (!w)
@@ -237,8 +246,8 @@ Result<Window> SqliteStore::closeWindow(std::string_view id, std::int64_t at, Pe
         TRY_ASSIGN(e, query("INSERT INTO window_event(id, window_id, kind, actor, at, received_at)"
                             " VALUES(?, ?, 'close', ?, ?, ?)"));
         TRY(e->bindAll(newUuidV4(), id, actor, at, m_clock.nowMs()).run());
-        TRY_ASSIGN(w, windowUnlocked(id));
-        return logChange("window", id, w->course);
+        TRY_ASSIGN(course, courseOfWindow(id));
+        return logChange("window", id, course);
     }));
     TRY_ASSIGN(w, window(id));
     if (!w)

@@ -44,8 +44,8 @@ Result<bool> SqliteStore::addCheckIn(const CheckInEvent& e)
         inserted = m_db.changes() > 0;
         if (!inserted)
             return {};
-        TRY_ASSIGN(w, windowUnlocked(e.window));
-        return logChange("check_in", e.id, w ? std::optional<std::string_view>(w->course) : std::nullopt);
+        TRY_ASSIGN(course, courseOfWindow(e.window));
+        return logChange("check_in", e.id, course);
     }));
     return inserted;
 }

@@ -43,6 +43,8 @@ Result<SyncResponse> SqliteStore::sync(const Kiosk& kiosk, const SyncRequest& re
     SyncResponse response;
     response.serverTimeMs = nowMs;
     if (!request.events.empty()) {
+        m_batchPeople.clear();
+        m_batchRoles.clear();
         TRY(write([&]() -> Result<void> {
             for (const DecodedEvent& decoded : request.events) {
                 if (const auto* bad = std::get_if<EventRejection>(&decoded)) {
@@ -63,6 +65,26 @@ Result<SyncResponse> SqliteStore::sync(const Kiosk& kiosk, const SyncRequest& re
         response.kiosk = KioskIdentity{kiosk.id, kiosk.name, base64UrlEncode(kiosk.secret), base64UrlEncode(key)};
     }
     return response;
+}
+
+Result<std::optional<Person>> SqliteStore::batchPerson(std::string_view publicId)
+{
+    const std::string key(publicId);
+    if (const auto it = m_batchPeople.find(key); it != m_batchPeople.end())
+        return it->second;
+    TRY_ASSIGN(person, personByPublicId(publicId));
+    m_batchPeople.emplace(key, person);
+    return person;
+}
+
+Result<std::optional<Role>> SqliteStore::batchRole(PersonId person, std::string_view course)
+{
+    const std::string key = std::to_string(person) + ":" + std::string(course);
+    if (const auto it = m_batchRoles.find(key); it != m_batchRoles.end())
+        return it->second;
+    TRY_ASSIGN(role, roleIn(person, course));
+    m_batchRoles.emplace(key, role);
+    return role;
 }
 
 Result<Ack> SqliteStore::applyEvent(const Kiosk& kiosk, const Event& event, std::int64_t nowMs)
@@ -94,7 +116,7 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
 {
     if (event.at > nowMs + limits::k_maxEventFutureSkewMs)
         return Rejection("from_future");
-    TRY_ASSIGN(actor, personByPublicId(event.actor));
+    TRY_ASSIGN(actor, batchPerson(event.actor));
     if (!actor)
         return Rejection("unknown_actor");
 
@@ -102,13 +124,13 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
     auto actorRole = [&](std::string_view course) -> Result<std::optional<Role>> {
         if (actor->isAdmin)
             return std::optional(Role::Teacher);
-        return roleIn(actor->id, course);
+        return batchRole(actor->id, course);
     };
     // Person and window of a per-record event, checked the same way for
     // check-ins, corrections, flags and remote confirmations.
     auto recordTarget = [&](std::string_view personId,
                             std::string_view windowId) -> Result<std::pair<Rejection, std::optional<Window>>> {
-        TRY_ASSIGN(person, personByPublicId(personId));
+        TRY_ASSIGN(person, batchPerson(personId));
         if (!person)
             return std::pair(Rejection("unknown_person"), std::optional<Window>());
         TRY_ASSIGN(window, windowUnlocked(windowId));
@@ -116,7 +138,7 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
             return std::pair(Rejection("unknown_window"), std::optional<Window>());
         if (!serves(kiosk, window->course))
             return std::pair(Rejection("forbidden"), window);
-        TRY_ASSIGN(role, roleIn(person->id, window->course));
+        TRY_ASSIGN(role, batchRole(person->id, window->course));
         if (!participates(role))
             return std::pair(Rejection("not_enrolled"), window);
         return std::pair(Rejection(), window);
@@ -183,13 +205,13 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
                 TRY_ASSIGN(role, actorRole(window->course));
                 return runsClass(role) ? Rejection() : Rejection("forbidden");
             } else if constexpr (std::is_same_v<T, BadgeEnroll>) {
-                TRY_ASSIGN(person, personByPublicId(body.person));
+                TRY_ASSIGN(person, batchPerson(body.person));
                 if (!person)
                     return Rejection("unknown_person");
                 bool personHere = false;
                 bool actorRunsHere = false;
                 for (const auto& served : kiosk.courses) {
-                    TRY_ASSIGN(personRole, roleIn(person->id, served));
+                    TRY_ASSIGN(personRole, batchRole(person->id, served));
                     TRY_ASSIGN(role, actorRole(served));
                     personHere = personHere || personRole.has_value();
                     actorRunsHere = actorRunsHere || (personRole && runsClass(role));
@@ -208,39 +230,42 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
 
 Result<void> SqliteStore::storeEvent(const Kiosk& kiosk, const Event& event)
 {
-    TRY_ASSIGN(actor, personByPublicId(event.actor));
+    // Both were checked by rejectionFor in this same transaction.
     auto personId = [&](std::string_view publicId) -> Result<PersonId> {
-        TRY_ASSIGN(p, personByPublicId(publicId));
+        TRY_ASSIGN(p, batchPerson(publicId));
+        if (!p)
+            return fail("not_found", "no person " + std::string(publicId));
         return p->id;
     };
+    TRY_ASSIGN(actorId, personId(event.actor));
     return std::visit(
         [&](const auto& b) -> Result<void> {
             using T = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<T, CheckIn>) {
                 TRY_ASSIGN(person, personId(b.person));
-                return withoutValue(addCheckIn({event.id, person, b.window, event.at, b.source, actor->id, kiosk.id}));
+                return withoutValue(addCheckIn({event.id, person, b.window, event.at, b.source, actorId, kiosk.id}));
             } else if constexpr (std::is_same_v<T, Correction>) {
                 TRY_ASSIGN(person, personId(b.person));
                 return withoutValue(addCorrection(
-                    {event.id, person, b.window, b.present, b.reason, b.base, actor->id, event.at, kiosk.id}));
+                    {event.id, person, b.window, b.present, b.reason, b.base, actorId, event.at, kiosk.id}));
             } else if constexpr (std::is_same_v<T, FlagChange>) {
                 TRY_ASSIGN(person, personId(b.person));
                 return withoutValue(
-                    addFlag({event.id, person, b.window, b.flag, b.set, b.note, actor->id, event.at, kiosk.id}));
+                    addFlag({event.id, person, b.window, b.flag, b.set, b.note, actorId, event.at, kiosk.id}));
             } else if constexpr (std::is_same_v<T, WindowOpen>) {
-                return withoutValue(createWindow({b.window, b.course, b.title, b.scheduledStart, event.at, actor->id}));
+                return withoutValue(createWindow({b.window, b.course, b.title, b.scheduledStart, event.at, actorId}));
             } else if constexpr (std::is_same_v<T, WindowClose>) {
-                return withoutValue(closeWindow(b.window, event.at, actor->id));
+                return withoutValue(closeWindow(b.window, event.at, actorId));
             } else if constexpr (std::is_same_v<T, BadgeEnroll>) {
                 TRY_ASSIGN(person, personId(b.person));
                 return addBadge(person, b.uidHash);
             } else if constexpr (std::is_same_v<T, RemoteConfirm>) {
                 TRY_ASSIGN(s, query("INSERT INTO remote_confirm(id, check_in, actor, at, kiosk, received_at)"
                                     " VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
-                TRY(s->bindAll(event.id, b.checkIn, actor->id, event.at, std::int64_t{kiosk.id}, m_clock.nowMs())
+                TRY(s->bindAll(event.id, b.checkIn, actorId, event.at, std::int64_t{kiosk.id}, m_clock.nowMs())
                         .run());
-                TRY_ASSIGN(w, windowUnlocked(b.window));
-                return logChange("check_in", b.checkIn, w->course);
+                TRY_ASSIGN(course, courseOfWindow(b.window));
+                return logChange("check_in", b.checkIn, course);
             }
         },
         event.body);
