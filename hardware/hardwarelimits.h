@@ -39,4 +39,9 @@ inline constexpr std::size_t k_simMaxClients = 8;
 inline constexpr std::size_t k_qrTokenMinBytes = 10;
 inline constexpr std::size_t k_qrTokenMaxBytes = 64;
 
+// Camera: a badge held in view is one read, like an NFC card resting on the
+// reader. The same token counts as a new read only after it has been out of
+// sight this long (decoding misses a frame now and then while it is held).
+inline constexpr auto k_qrSameBadgeGap = 1500ms;
+
 } // namespace imhere::hardware::limits

@@ -1,10 +1,15 @@
 #include "readerfactory.h"
 
+#include "camerareader.h"
 #include "evdevdevice.h"
+#include "nfchandles.h"
 #include "nfcreader.h"
 #include "simulatedreader.h"
 #include "wedgereader.h"
 
+#include <QMediaDevices>
+
+#include <array>
 #include <unistd.h>
 
 namespace imhere::hardware {
@@ -13,6 +18,36 @@ namespace {
 
 const char* const k_specHelp =
     "expected nfc[:CONNSTRING], wedge:/dev/input/..., camera[:DEVICE] or sim[:SOCKET]";
+
+// More NFC readers than any door has; libnfc needs a fixed-size array.
+constexpr std::size_t k_maxListedNfcDevices = 8;
+
+void appendNfcDevices(std::vector<AvailableReader>& found)
+{
+    nfc_context* raw = nullptr;
+    nfc_init(&raw);
+    const NfcContextPtr context(raw);
+    if (!context) {
+        return;
+    }
+    std::array<nfc_connstring, k_maxListedNfcDevices> connstrings{};
+    const auto count = nfc_list_devices(context.get(), connstrings.data(), connstrings.size());
+    for (std::size_t i = 0; i < count; ++i) {
+        const QString connstring = QString::fromLocal8Bit(connstrings[i]);
+        found.push_back({QStringLiteral("nfc:%1").arg(connstring), QStringLiteral("NFC reader (libnfc)")});
+    }
+}
+
+void appendCameras(std::vector<AvailableReader>& found)
+{
+    const auto defaultId = QMediaDevices::defaultVideoInput().id();
+    for (const auto& camera : QMediaDevices::videoInputs()) {
+        found.push_back({QStringLiteral("camera:%1").arg(QString::fromUtf8(camera.id())),
+                         QStringLiteral("%1 (camera%2)")
+                             .arg(camera.description(),
+                                  camera.id() == defaultId ? QStringLiteral(", the default") : QString())});
+    }
+}
 
 } // namespace
 
@@ -54,10 +89,15 @@ Result<std::unique_ptr<BadgeReader>> createBadgeReader(const ReaderSpec& spec, Q
         return std::make_unique<WedgeReader>(spec.argument, parent);
     case ReaderKind::Nfc:
         return std::make_unique<NfcReader>(spec.argument, parent);
-    case ReaderKind::Camera:
-        break;
+    case ReaderKind::Camera: {
+        auto camera = findCamera(spec.argument);
+        if (!camera) {
+            return std::unexpected(camera.error());
+        }
+        return std::make_unique<CameraReader>(*camera, parent);
     }
-    return fail("reader_unavailable", "this reader kind is not built yet in this version");
+    }
+    return fail("bad_reader_spec", k_specHelp);
 }
 
 Result<std::unique_ptr<BadgeReader>> createBadgeReader(const QString& spec, QObject* parent)
@@ -72,6 +112,7 @@ Result<std::unique_ptr<BadgeReader>> createBadgeReader(const QString& spec, QObj
 std::vector<AvailableReader> listAvailableReaders()
 {
     std::vector<AvailableReader> found;
+    appendNfcDevices(found);
     for (const auto& keyboard : listKeyboardCandidates()) {
         found.push_back({QStringLiteral("wedge:%1").arg(QString::fromStdString(keyboard.path)),
                          QStringLiteral("%1 (%2)").arg(QString::fromStdString(keyboard.name),
@@ -79,6 +120,7 @@ std::vector<AvailableReader> listAvailableReaders()
                                                            ? QStringLiteral("looks like a badge reader")
                                                            : QStringLiteral("a keyboard; a wedge reader types like one"))});
     }
+    appendCameras(found);
     found.push_back({QStringLiteral("sim"), QStringLiteral("Simulated reader (lines on stdin)")});
     return found;
 }

@@ -28,7 +28,8 @@ struct ReaderSpec {
     QString argument; // connstring, device path, camera id or socket path; may be empty
 };
 
-// Errors: code "bad_reader_spec" with a message listing the accepted forms.
+// Errors: code "bad_reader_spec" with a message listing the accepted forms;
+// for cameras "no_camera" or "camera_not_found" (see findCamera).
 [[nodiscard]] Result<ReaderSpec> parseReaderSpec(const QString& spec);
 [[nodiscard]] Result<std::unique_ptr<BadgeReader>> createBadgeReader(const ReaderSpec& spec,
                                                                      QObject* parent = nullptr);
@@ -41,9 +42,10 @@ struct AvailableReader {
     QString description; // e.g. "PN532 v1.6 on /dev/ttyUSB0"
 };
 
-// Looks for libnfc devices, evdev devices that look like wedge readers and
-// cameras. Blocks for up to a few seconds (libnfc probes USB); call it from a
-// set-up tool or a worker thread, not on the kiosk's GUI thread while running.
+// Looks for libnfc devices, evdev keyboards (wedge readers type like one),
+// cameras and the simulated reader. Blocks for up to a few seconds (libnfc
+// probes USB); call it from a set-up tool or a worker thread, not on the
+// kiosk's GUI thread while running.
 [[nodiscard]] std::vector<AvailableReader> listAvailableReaders();
 
 } // namespace imhere::hardware
