@@ -42,6 +42,13 @@ QString badgeSourceName(BadgeSource source)
     return QStringLiteral("unknown");
 }
 
+QString describeBadgeRead(const BadgeRead& read)
+{
+    const QString credential = read.source == BadgeSource::Nfc ? QString::fromLatin1(read.credential.toHex())
+                                                               : QString::fromUtf8(read.credential);
+    return badgeSourceName(read.source) + QLatin1Char(' ') + credential;
+}
+
 } // namespace imhere::hardware
 
 namespace {

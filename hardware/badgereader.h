@@ -65,6 +65,9 @@ private:
 };
 
 [[nodiscard]] QString badgeSourceName(BadgeSource source);
+// One line for a person setting up a reader: the source, then the UID in hex
+// (NFC) or the text read (wedge digits, QR badge token).
+[[nodiscard]] QString describeBadgeRead(const BadgeRead& read);
 
 } // namespace imhere::hardware
 
