@@ -197,6 +197,10 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
         if (auto r = db.exec(pragma); !r)
             return std::unexpected(r.error());
     }
+    if (options.cacheKiB > 0) {
+        if (auto r = db.exec("PRAGMA cache_size=-" + std::to_string(options.cacheKiB)); !r)
+            return std::unexpected(r.error());
+    }
 
     const int newest = options.migrations.empty()
         ? 0

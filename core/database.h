@@ -92,6 +92,7 @@ struct OpenOptions {
     bool readOnly = false;
     std::span<const Migration> migrations{};
     int busyTimeoutMs = 0; // 0: limits::k_sqliteBusyTimeoutMs
+    int cacheKiB = 0;      // page cache per connection; 0: SQLite's default (2 MiB)
 };
 
 class Database {

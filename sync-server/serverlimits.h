@@ -36,6 +36,10 @@ inline constexpr int k_loginFailuresPerIp = 20;
 inline constexpr std::int64_t k_loginFailureWindowMs = 15LL * 60 * 1000;
 inline constexpr std::size_t k_maxTrackedLoginKeys = 100'000;
 
+// The store's page cache: the random-key event indexes outgrow SQLite's
+// default 2 MiB within a term, and every miss is a read inside the write lock.
+inline constexpr int k_storeCacheKiB = 32 << 10;
+
 // Sync (DESIGN §5): changes per reply; a kiosk event may be this far ahead
 // of server time before it is refused as from the future.
 inline constexpr std::size_t k_syncChangeRowsPerReply = 1'000;

@@ -1,7 +1,7 @@
 // Sync ingest: check-in events in batches of 100 through the real HTTP path
 // (libcurl → libmicrohttpd → SqliteStore), next to a raw SQLite insert of
 // the same rows in transactions of 100 on the same file system, with the
-// same WAL + synchronous=FULL settings. The ratio is the figure.
+// same WAL + synchronous=FULL settings and page cache size. The ratio is the figure.
 //
 //   bench_server_sync [batches]   (default 200)
 
@@ -9,6 +9,7 @@
 
 #include "sync-server/api/routes.h"
 #include "sync-server/http/httpserver.h"
+#include "sync-server/serverlimits.h"
 #include "sync-server/store/sqlitestore.h"
 
 #include "core/database.h"
@@ -145,7 +146,8 @@ double rawInsert(const std::filesystem::path& dir, int batches)
             " at INTEGER NOT NULL, source TEXT NOT NULL, kiosk INTEGER, actor INTEGER NOT NULL,"
             " received_at INTEGER NOT NULL) STRICT;"},
     };
-    auto db = std::move(*Database::open((dir / "raw.db").string(), {.migrations = k_schema}));
+    auto db = std::move(
+        *Database::open((dir / "raw.db").string(), {.migrations = k_schema, .cacheKiB = server::limits::k_storeCacheKiB}));
     auto insert = std::move(*db.prepare("INSERT INTO check_in VALUES(?, ?, ?, ?, 'nfc', 1, ?, ?)"));
     std::vector<std::string> ids;
     for (int i = 0; i < batches * k_batch; ++i)

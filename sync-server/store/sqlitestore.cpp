@@ -4,7 +4,9 @@
 
 #include "sqlitestore.h"
 
+#include "sqliterows.h"
 #include "sqliteschema.h"
+#include "sync-server/serverlimits.h"
 #include "sync-server/tryresult.h"
 
 #include "core/limits.h"
@@ -14,23 +16,12 @@
 
 namespace imhere::server {
 
-namespace {
-
-Person personFrom(Statement& s)
-{
-    return Person{s.int64At(0),         s.textAt(1),         s.textAt(2),         s.optionalTextAt(3),
-                  s.optionalTextAt(4),  s.optionalTextAt(5), s.optionalTextAt(6), s.optionalTextAt(7),
-                  s.intAt(8) != 0};
-}
-
-constexpr std::string_view k_personColumns =
-    "SELECT id, public_id, display_name, email, github, codewars, pin_hash, password_hash, is_admin FROM person ";
-
-} // namespace
+using rows::k_personColumns;
+using rows::personFrom;
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, const Clock& clock)
 {
-    TRY_ASSIGN(db, Database::open(path, {.migrations = sqliteMigrations()}));
+    TRY_ASSIGN(db, Database::open(path, {.migrations = sqliteMigrations(), .cacheKiB = limits::k_storeCacheKiB}));
     std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), clock));
     TRY(store->write([&]() -> Result<void> {
         TRY_ASSIGN(insert, store->query("INSERT INTO org(id, badge_key) VALUES(1, ?) ON CONFLICT DO NOTHING"));
@@ -70,11 +61,12 @@ Result<void> SqliteStore::inTransaction(const std::function<Result<void>()>& wor
 }
 
 Result<void> SqliteStore::logChange(std::string_view kind, std::string_view ref,
-                                    std::optional<std::string_view> course)
+                                    std::optional<std::string_view> course, std::optional<std::uint32_t> origin)
 {
-    TRY_ASSIGN(s, query("INSERT INTO change_log(kind, ref, course) VALUES(?, ?, ?)"));
+    TRY_ASSIGN(s, query("INSERT INTO change_log(kind, ref, course, kiosk) VALUES(?, ?, ?, ?)"));
     s->bind(1, kind).bind(2, ref);
     course ? s->bind(3, *course) : s->bind(3, nullptr);
+    origin ? s->bind(4, std::int64_t{*origin}) : s->bind(4, nullptr);
     return s->run();
 }
 

@@ -101,7 +101,11 @@ private:
 
     Result<Lease> query(std::string_view sql);
     Result<void> write(const std::function<Result<void>()>& work);
-    Result<void> logChange(std::string_view kind, std::string_view ref, std::optional<std::string_view> course);
+    // `origin` is the kiosk a change came from, so its own pull can skip it.
+    Result<void> logChange(std::string_view kind, std::string_view ref, std::optional<std::string_view> course,
+                           std::optional<std::uint32_t> origin = std::nullopt);
+    // addCheckIn inside a write, for a caller that already knows the window's course.
+    Result<bool> insertCheckIn(const CheckInEvent& event, std::optional<std::string_view> course);
     Result<std::optional<Person>> personWhere(std::string_view column, const std::function<void(Statement&)>& bind);
     Result<std::optional<Window>> windowUnlocked(std::string_view id);
     // The course of a window, or nullopt when there is no such window.
@@ -118,6 +122,12 @@ private:
     // inside a batch, and the same few dozen people recur in hundreds of events.
     Result<std::optional<Person>> batchPerson(std::string_view publicId);
     Result<std::optional<Role>> batchRole(PersonId person, std::string_view course);
+    // Windows are memoised too, but a window event in the batch forgets its window.
+    Result<std::optional<Window>> batchWindow(std::string_view id);
+    // One query each for every person, enrollment and window a batch names,
+    // and for the first outcome of every event id in it (sqlitestorebatch.cpp).
+    Result<void> loadBatch(const Kiosk& kiosk, const sync::SyncRequest& request);
+    Result<std::unordered_map<std::string, sync::Ack>> priorOutcomes(const sync::SyncRequest& request);
 
     std::recursive_mutex m_mutex;
     Database m_db;
@@ -126,6 +136,7 @@ private:
     int m_transactionDepth = 0;
     std::unordered_map<std::string, std::optional<Person>> m_batchPeople;
     std::unordered_map<std::string, std::optional<Role>> m_batchRoles;
+    std::unordered_map<std::string, std::optional<Window>> m_batchWindows;
 };
 
 } // namespace imhere::server

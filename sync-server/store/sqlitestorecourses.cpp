@@ -2,11 +2,16 @@
 
 #include "sqlitestore.h"
 
+#include "sqliterows.h"
+
 #include "sync-server/tryresult.h"
 
 #include "core/random.h"
 
 namespace imhere::server {
+
+using rows::k_windowColumns;
+using rows::windowFrom;
 
 namespace {
 
@@ -14,16 +19,6 @@ Course courseFrom(Statement& s)
 {
     return Course{s.textAt(0), s.textAt(1), s.textAt(2), s.intAt(3), s.intAt(4), s.intAt(5) != 0};
 }
-
-Window windowFrom(Statement& s)
-{
-    return Window{s.textAt(0),          s.textAt(1),          s.textAt(2),         s.optionalInt64At(3),
-                  s.optionalInt64At(4), s.optionalInt64At(5), s.optionalTextAt(6)};
-}
-
-constexpr std::string_view k_windowColumns =
-    "SELECT w.id, w.course, w.title, w.scheduled_start, w.opened_at, w.closed_at, p.public_id"
-    " FROM attendance_window w LEFT JOIN person p ON p.id = w.opened_by ";
 
 } // namespace
 

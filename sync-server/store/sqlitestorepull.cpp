@@ -35,8 +35,11 @@ Result<void> SqliteStore::pullChanges(const Kiosk& kiosk, std::int64_t cursor, S
 {
     std::vector<LogRow> rows;
     {
+        // A kiosk's own check-ins are already on it: skipped here by origin,
+        // without reading each one back.
         TRY_ASSIGN(s, query("SELECT seq, kind, ref, course FROM change_log WHERE seq > ?1 AND (course IS NULL"
-                            " OR course IN (SELECT course FROM kiosk_course WHERE kiosk = ?2)) ORDER BY seq LIMIT ?3"));
+                            " OR course IN (SELECT course FROM kiosk_course WHERE kiosk = ?2))"
+                            " AND (kiosk IS NULL OR kiosk <> ?2) ORDER BY seq LIMIT ?3"));
         s->bind(1, cursor).bind(2, std::int64_t{kiosk.id})
             .bind(3, static_cast<std::int64_t>(limits::k_syncChangeRowsPerReply));
         for (;;) {

@@ -36,18 +36,25 @@ Result<bool> SqliteStore::addCheckIn(const CheckInEvent& e)
 {
     bool inserted = false;
     TRY(write([&]() -> Result<void> {
-        TRY_ASSIGN(s, query("INSERT INTO check_in(id, person, window_id, at, source, kiosk, actor, received_at)"
-                            " VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
-        s->bindAll(e.id, e.person, e.window, e.at, sync::toString(e.source));
-        bindKiosk(*s, 6, e.kiosk);
-        TRY(s->bind(7, e.actor).bind(8, m_clock.nowMs()).run());
-        inserted = m_db.changes() > 0;
-        if (!inserted)
-            return {};
         TRY_ASSIGN(course, courseOfWindow(e.window));
-        return logChange("check_in", e.id, course);
+        TRY_ASSIGN(added, insertCheckIn(e, course));
+        inserted = added;
+        return {};
     }));
     return inserted;
+}
+
+Result<bool> SqliteStore::insertCheckIn(const CheckInEvent& e, std::optional<std::string_view> course)
+{
+    TRY_ASSIGN(s, query("INSERT INTO check_in(id, person, window_id, at, source, kiosk, actor, received_at)"
+                        " VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    s->bindAll(e.id, e.person, e.window, e.at, sync::toString(e.source));
+    bindKiosk(*s, 6, e.kiosk);
+    TRY(s->bind(7, e.actor).bind(8, m_clock.nowMs()).run());
+    if (m_db.changes() == 0)
+        return false;
+    TRY(logChange("check_in", e.id, course, e.kiosk));
+    return true;
 }
 
 Result<bool> SqliteStore::addCorrection(const CorrectionEvent& e)

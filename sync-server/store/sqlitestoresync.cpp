@@ -43,9 +43,9 @@ Result<SyncResponse> SqliteStore::sync(const Kiosk& kiosk, const SyncRequest& re
     SyncResponse response;
     response.serverTimeMs = nowMs;
     if (!request.events.empty()) {
-        m_batchPeople.clear();
-        m_batchRoles.clear();
         TRY(write([&]() -> Result<void> {
+            TRY(loadBatch(kiosk, request));
+            TRY_ASSIGN(outcomes, priorOutcomes(request));
             for (const DecodedEvent& decoded : request.events) {
                 if (const auto* bad = std::get_if<EventRejection>(&decoded)) {
                     std::string reason = "invalid_event: " + bad->reason;
@@ -53,7 +53,15 @@ Result<SyncResponse> SqliteStore::sync(const Kiosk& kiosk, const SyncRequest& re
                     response.acks.push_back({bad->id, AckStatus::Rejected, std::move(reason)});
                     continue;
                 }
-                TRY_ASSIGN(ack, applyEvent(kiosk, std::get<Event>(decoded), nowMs));
+                const Event& event = std::get<Event>(decoded);
+                if (const auto prior = outcomes.find(event.id); prior != outcomes.end()) {
+                    response.acks.push_back(prior->second);
+                    continue;
+                }
+                TRY_ASSIGN(ack, applyEvent(kiosk, event, nowMs));
+                // The same id again later in this batch is answered as a replay.
+                outcomes.emplace(event.id, ack.status == AckStatus::Stored ? Ack{event.id, AckStatus::Duplicate, {}}
+                                                                            : ack);
                 response.acks.push_back(std::move(ack));
             }
             return {};
@@ -87,26 +95,30 @@ Result<std::optional<Role>> SqliteStore::batchRole(PersonId person, std::string_
     return role;
 }
 
+Result<std::optional<Window>> SqliteStore::batchWindow(std::string_view id)
+{
+    const std::string key(id);
+    if (const auto it = m_batchWindows.find(key); it != m_batchWindows.end())
+        return it->second;
+    TRY_ASSIGN(window, windowUnlocked(id));
+    m_batchWindows.emplace(key, window);
+    return window;
+}
+
+// Called inside the batch's transaction for an id with no prior outcome.
 Result<Ack> SqliteStore::applyEvent(const Kiosk& kiosk, const Event& event, std::int64_t nowMs)
 {
-    {
-        TRY_ASSIGN(seen, query("SELECT status, reason FROM sync_receipt WHERE event_id = ?"));
-        seen->bind(1, event.id);
-        TRY_ASSIGN(row, seen->step());
-        if (row) {
-            if (seen->textAt(0) == "stored")
-                return Ack{event.id, AckStatus::Duplicate, {}};
-            return Ack{event.id, AckStatus::Rejected, seen->textAt(1)};
-        }
-    }
     TRY_ASSIGN(rejection, rejectionFor(kiosk, event, nowMs));
     if (!rejection)
         TRY(storeEvent(kiosk, event));
-    TRY_ASSIGN(receipt, query("INSERT INTO sync_receipt(event_id, kiosk, status, reason, received_at)"
-                              " VALUES(?, ?, ?, ?, ?)"));
-    TRY(receipt->bindAll(event.id, std::int64_t{kiosk.id}, rejection ? "rejected" : "stored",
-                         rejection.value_or(""), nowMs)
-            .run());
+    // A stored check-in's check_in row is its receipt (see priorOutcomes).
+    if (rejection || !std::holds_alternative<CheckIn>(event.body)) {
+        TRY_ASSIGN(receipt, query("INSERT INTO sync_receipt(event_id, kiosk, status, reason, received_at)"
+                                  " VALUES(?, ?, ?, ?, ?)"));
+        TRY(receipt->bindAll(event.id, std::int64_t{kiosk.id}, rejection ? "rejected" : "stored",
+                             rejection.value_or(""), nowMs)
+                .run());
+    }
     if (rejection)
         return Ack{event.id, AckStatus::Rejected, *rejection};
     return Ack{event.id, AckStatus::Stored, {}};
@@ -133,7 +145,7 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
         TRY_ASSIGN(person, batchPerson(personId));
         if (!person)
             return std::pair(Rejection("unknown_person"), std::optional<Window>());
-        TRY_ASSIGN(window, windowUnlocked(windowId));
+        TRY_ASSIGN(window, batchWindow(windowId));
         if (!window)
             return std::pair(Rejection("unknown_window"), std::optional<Window>());
         if (!serves(kiosk, window->course))
@@ -194,10 +206,10 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
                 TRY_ASSIGN(role, actorRole(body.course));
                 if (!runsClass(role))
                     return Rejection("forbidden");
-                TRY_ASSIGN(existing, windowUnlocked(body.window));
+                TRY_ASSIGN(existing, batchWindow(body.window));
                 return existing ? Rejection("window_exists") : Rejection();
             } else if constexpr (std::is_same_v<T, WindowClose>) {
-                TRY_ASSIGN(window, windowUnlocked(body.window));
+                TRY_ASSIGN(window, batchWindow(body.window));
                 if (!window)
                     return Rejection("unknown_window");
                 if (!serves(kiosk, window->course))
@@ -243,7 +255,10 @@ Result<void> SqliteStore::storeEvent(const Kiosk& kiosk, const Event& event)
             using T = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<T, CheckIn>) {
                 TRY_ASSIGN(person, personId(b.person));
-                return withoutValue(addCheckIn({event.id, person, b.window, event.at, b.source, actorId, kiosk.id}));
+                TRY_ASSIGN(window, batchWindow(b.window)); // checked by rejectionFor
+                const auto course = window ? std::optional<std::string_view>(window->course) : std::nullopt;
+                return withoutValue(
+                    insertCheckIn({event.id, person, b.window, event.at, b.source, actorId, kiosk.id}, course));
             } else if constexpr (std::is_same_v<T, Correction>) {
                 TRY_ASSIGN(person, personId(b.person));
                 return withoutValue(addCorrection(
@@ -253,8 +268,10 @@ Result<void> SqliteStore::storeEvent(const Kiosk& kiosk, const Event& event)
                 return withoutValue(
                     addFlag({event.id, person, b.window, b.flag, b.set, b.note, actorId, event.at, kiosk.id}));
             } else if constexpr (std::is_same_v<T, WindowOpen>) {
+                m_batchWindows.erase(b.window); // read again by later events of the batch
                 return withoutValue(createWindow({b.window, b.course, b.title, b.scheduledStart, event.at, actorId}));
             } else if constexpr (std::is_same_v<T, WindowClose>) {
+                m_batchWindows.erase(b.window);
                 return withoutValue(closeWindow(b.window, event.at, actorId));
             } else if constexpr (std::is_same_v<T, BadgeEnroll>) {
                 TRY_ASSIGN(person, personId(b.person));

@@ -139,6 +139,27 @@ TEST_F(Sync, AReplayedBatchGetsTheSameAcksAndChangesNothing)
     EXPECT_EQ(checkInsOf(school.studentA2, school.openA.id), 0u);
 }
 
+TEST_F(Sync, AnEventIdRepeatedInOneBatchIsStoredOnceWhateverItClaimsToBe)
+{
+    const Event stored = tap(school.studentA, school.openA.id);
+    const Event rejected = tap(school.studentB, school.openA.id); // not in course A
+    Event sameIdAsAFlag{stored.id, stored.at, school.taA.publicId,
+                        FlagChange{school.studentA.publicId, school.openA.id, Flag::CameraOff, true, ""}};
+    const SyncResponse r = sync(0, {stored, rejected, stored, rejected, sameIdAsAFlag});
+    ASSERT_EQ(r.acks.size(), 5u);
+    EXPECT_EQ(r.acks[0].status, AckStatus::Stored);
+    EXPECT_EQ(r.acks[1].reason, "not_enrolled");
+    EXPECT_EQ(r.acks[2].status, AckStatus::Duplicate);
+    EXPECT_EQ(r.acks[3], r.acks[1]);
+    EXPECT_EQ(r.acks[4].status, AckStatus::Duplicate); // a stored check-in's id is taken
+    const auto later = sync(r.cursor, {sameIdAsAFlag});
+    ASSERT_EQ(later.acks.size(), 1u);
+    EXPECT_EQ(later.acks[0].status, AckStatus::Duplicate);
+    const auto record = server.store->record(school.openA.id, school.studentA.id);
+    ASSERT_TRUE(record);
+    EXPECT_TRUE(record->flags.empty());
+}
+
 TEST_F(Sync, WindowsOpenedAtTheKioskAcceptCheckInsInTheSameBatch)
 {
     const std::string window = newUuidV4();
