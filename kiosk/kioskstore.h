@@ -107,6 +107,7 @@ public:
     // within the early-open margin and not closed; newest start first.
     [[nodiscard]] Result<std::vector<Window>> openWindows(std::int64_t nowMs);
     [[nodiscard]] Result<std::vector<Window>> openWindowsFor(std::string_view person, std::int64_t nowMs);
+    [[nodiscard]] Result<std::optional<Window>> window(std::string_view id);
     [[nodiscard]] Result<std::optional<CheckInRecord>> checkInFor(std::string_view person, std::string_view window);
     [[nodiscard]] Result<std::vector<CheckInRecord>> recentCheckIns(std::string_view window, int limit);
     [[nodiscard]] Result<int> presentCount(std::string_view window);

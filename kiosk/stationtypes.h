@@ -4,6 +4,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 
@@ -60,3 +61,33 @@ struct StationStatus {
 
 Q_DECLARE_METATYPE(imhere::kiosk::TapFeedback)
 Q_DECLARE_METATYPE(imhere::kiosk::StationStatus)
+
+namespace imhere::kiosk {
+
+// One line of the admin screen's roster.
+struct RosterRow {
+    QString person;
+    QString name;
+    QString role;      // student | ta | teacher
+    QString status;    // "present", "late", "absent", "not in yet"
+    QString time;      // first check-in HH:MM, or empty
+    QString source;    // how they checked in
+    QStringList flags; // e.g. CAMERA_OFF
+    QString lastEventId;
+};
+
+// An open or openable window as the admin screen lists it.
+struct WindowRow {
+    QString id;
+    QString course;
+    QString courseName;
+    QString title;
+    QString opened; // HH:MM it opened or starts
+};
+
+} // namespace imhere::kiosk
+
+Q_DECLARE_METATYPE(imhere::kiosk::RosterRow)
+Q_DECLARE_METATYPE(QList<imhere::kiosk::RosterRow>)
+Q_DECLARE_METATYPE(imhere::kiosk::WindowRow)
+Q_DECLARE_METATYPE(QList<imhere::kiosk::WindowRow>)

@@ -129,6 +129,23 @@ Result<std::vector<Window>> KioskStore::openWindowsFor(std::string_view person, 
     return collect<Window>(stmt, readWindow);
 }
 
+Result<std::optional<Window>> KioskStore::window(std::string_view id)
+{
+    auto stmt = m_db.prepare(R"sql(
+SELECT w.id, w.course, COALESCE(c.name, ''), w.title, COALESCE(c.timezone, 'UTC'),
+       COALESCE(w.scheduled_start, w.opened_at, 0),
+       COALESCE(c.late_after_min, 10), COALESCE(c.absent_after_min, 60)
+FROM windows w LEFT JOIN courses c ON c.id = w.course WHERE w.id = ?
+)sql");
+    if (!stmt)
+        return std::unexpected(stmt.error());
+    stmt->bind(1, id);
+    auto rows = collect<Window>(stmt, readWindow);
+    if (!rows)
+        return std::unexpected(rows.error());
+    return rows->empty() ? std::optional<Window>{} : std::optional<Window>{rows->front()};
+}
+
 Result<std::optional<CheckInRecord>> KioskStore::checkInFor(std::string_view person, std::string_view window)
 {
     auto stmt = m_db.prepare(std::string(k_checkInColumns) +

@@ -1,0 +1,70 @@
+#pragma once
+// The volunteer's side of the kiosk (DESIGN §8): a teacher or TA taps their
+// badge and types their PIN (argon2id, verified offline against the synced
+// hash; after k_pinMaxFailures wrong tries the PIN is locked for
+// k_pinCooldownMs, also across restarts). In a session they open and close
+// windows, correct presence, set flags, confirm remote check-ins and give an
+// unknown badge to a person. Every action is an outbox event written with
+// its local effect in one transaction.
+//
+// Thread rules: lives on the store thread beside CheckInService and shares
+// its KioskStore; slots are called through queued connections; signals are
+// emitted on the store thread. PIN verification (hundreds of ms) runs here,
+// never on the GUI thread.
+
+#include "kioskstore.h"
+#include "stationtypes.h"
+
+#include "core/clock.h"
+
+#include <QObject>
+
+namespace imhere::kiosk {
+
+class AdminService : public QObject {
+    Q_OBJECT
+public:
+    AdminService(KioskStore& store, const Clock& clock, QObject* parent = nullptr);
+
+    [[nodiscard]] bool inSession() const { return !m_actor.empty(); }
+
+public Q_SLOTS:
+    // A tap while the admin screen wants badges (from CheckInService::adminBadge).
+    void handleBadge(const QString& uidHash, const QString& person, const QString& name);
+    void verifyPin(const QString& pin);
+    void endSession();
+
+    void selectWindow(const QString& windowId);
+    void openWindow(const QString& courseId, const QString& title);
+    void closeWindow(const QString& windowId);
+    void markPresence(const QString& person, bool present, const QString& reason, const QString& base);
+    void setFlag(const QString& person, const QString& flag, bool set, const QString& note);
+    void confirmRemote(const QString& checkInId, const QString& person, const QString& windowId);
+    void enrollBadge(const QString& uidHash, const QString& person);
+    void refresh();
+
+Q_SIGNALS:
+    void pinRequested(const QString& name);
+    void loginRefused(const QString& message);
+    void pinRejected(const QString& message, int lockedForSeconds);
+    void sessionStarted(const QString& name);
+    void sessionEnded();
+    void unknownBadgeCaptured(const QString& uidHash);
+    void actionDone(const QString& message);
+    void actionFailed(const QString& message);
+    void eventRecorded();
+    void viewChanged(const QList<imhere::kiosk::WindowRow>& windows, const QList<imhere::kiosk::WindowRow>& courses,
+                     const QString& selectedWindow, const QList<imhere::kiosk::RosterRow>& roster, int rejectedCount);
+
+private:
+    [[nodiscard]] bool record(sync::EventBody body, const QString& done);
+    [[nodiscard]] std::int64_t lockedUntil();
+
+    KioskStore& m_store;
+    const Clock& m_clock;
+    std::string m_candidate; // badge tapped, PIN not yet typed
+    std::string m_actor;     // staff member in session
+    std::string m_selectedWindow;
+};
+
+} // namespace imhere::kiosk

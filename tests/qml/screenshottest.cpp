@@ -1,0 +1,221 @@
+// Renders every kiosk state offscreen to PNG (for a person to look at) and
+// checks what a machine can: the idle screen's QR code decodes to the
+// remote check-in URL, and each state shows its own words.
+#include "kiosk/admincontroller.h"
+#include "kiosk/kioskcontroller.h"
+
+#include "core/clock.h"
+#include "core/rotatingcode.h"
+
+#include <ZXing/ReadBarcode.h>
+
+#include <QDir>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QTest>
+#include <QtQml/qqmlextensionplugin.h>
+
+Q_IMPORT_QML_PLUGIN(Imhere_KioskPlugin)
+
+using namespace imhere;
+using namespace imhere::kiosk;
+
+namespace {
+constexpr std::int64_t k_now = 1'767'600'003'000;
+const QByteArray k_secret(32, '\x17');
+
+StationStatus openStatus()
+{
+    StationStatus s;
+    s.ready = true;
+    s.kioskId = 7;
+    s.secret = k_secret;
+    s.serverUrl = QStringLiteral("https://imhere.example.org");
+    s.windowId = QStringLiteral("7a1c2a3b-0000-4000-8000-000000000001");
+    s.windowTitle = QStringLiteral("Week 3 · Asynchronous JavaScript and Promises");
+    s.courseName = QStringLiteral("WM5 · JS1");
+    s.presentCount = 14;
+    for (const auto& [name, time] : {std::pair{"Ada L.", "18:02"}, {"Grace H.", "18:01"}, {"Alan T.", "17:59"},
+                                     {"Katherine J.", "17:58"}, {"Margaret H.", "17:55"}})
+        s.recent.push_back({{}, {}, {}, QString::fromUtf8(name), QString::fromUtf8(time), QStringLiteral("nfc")});
+    s.remotePending.push_back({QStringLiteral("c1"), QStringLiteral("p1"), s.windowId, QStringLiteral("Hedy L."),
+                               QStringLiteral("18:03"), QStringLiteral("qr_remote")});
+    return s;
+}
+
+TapFeedback feedback(TapFeedback::Kind kind, const char* name, const char* detail, bool late = false)
+{
+    TapFeedback f;
+    f.kind = kind;
+    f.name = QString::fromUtf8(name);
+    f.detail = QString::fromUtf8(detail);
+    f.late = late;
+    return f;
+}
+} // namespace
+
+class ScreenshotTest : public QObject {
+    Q_OBJECT
+
+    ManualClock m_clock{k_now};
+    std::unique_ptr<KioskController> m_controller;
+    std::unique_ptr<AdminController> m_admin;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    QQuickWindow* m_window = nullptr;
+    QDir m_out;
+
+    QImage shoot(const QString& name)
+    {
+        QTest::qWait(50);
+        QImage image = m_window->grabWindow();
+        image.save(m_out.filePath(name + QStringLiteral(".png")));
+        return image;
+    }
+    // The text of every visible item under the window that has one, joined.
+    static void collectText(QQuickItem* item, QStringList& parts)
+    {
+        if (!item->isVisible() || item->opacity() == 0.0)
+            return;
+        if (const QVariant text = item->property("text"); text.isValid() && text.typeId() == QMetaType::QString)
+            parts << text.toString();
+        for (QQuickItem* child : item->childItems())
+            collectText(child, parts);
+    }
+    QString visibleText() const
+    {
+        QStringList parts;
+        collectText(m_window->contentItem(), parts);
+        return parts.join(u'\n');
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_out = QDir(QStringLiteral(SCREENSHOT_DIR));
+        QVERIFY(m_out.mkpath(QStringLiteral(".")));
+        m_controller = std::make_unique<KioskController>(m_clock);
+        m_admin = std::make_unique<AdminController>();
+        m_engine = std::make_unique<QQmlApplicationEngine>();
+        m_engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+        m_engine->setInitialProperties({{QStringLiteral("controller"), QVariant::fromValue(m_controller.get())},
+                                        {QStringLiteral("admin"), QVariant::fromValue(m_admin.get())}});
+        m_engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Imhere/Kiosk/Main.qml")));
+        QCOMPARE(m_engine->rootObjects().size(), 1);
+        m_window = qobject_cast<QQuickWindow*>(m_engine->rootObjects().front());
+        QVERIFY(m_window);
+        m_window->resize(1280, 800);
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    }
+
+    void idleWithAnOpenWindowShowsAScannableCode()
+    {
+        m_controller->setOnline(true);
+        m_controller->setStatus(openStatus());
+        const QImage image = shoot(QStringLiteral("01-idle"));
+        QVERIFY(visibleText().contains(QStringLiteral("Tap your badge")));
+        QVERIFY(visibleText().contains(QStringLiteral("14 in today")));
+        QVERIFY(visibleText().contains(QStringLiteral("Hedy L.")));
+        const QImage gray = image.convertToFormat(QImage::Format_Grayscale8);
+        const ZXing::ImageView view(gray.constBits(), gray.width(), gray.height(), ZXing::ImageFormat::Lum,
+                                    static_cast<int>(gray.bytesPerLine()));
+        const auto result = ZXing::ReadBarcode(view, ZXing::DecodeHints().setFormats(ZXing::BarcodeFormat::QRCode));
+        QVERIFY2(result.isValid(), "no QR code found in the idle screen");
+        QCOMPARE(QString::fromStdString(result.text()), m_controller->qrText());
+        QVERIFY(m_controller->qrText().startsWith(QStringLiteral("https://imhere.example.org/q/")));
+    }
+
+    void idleOfflineShowsTheQueue()
+    {
+        m_controller->setOnline(false);
+        m_controller->setQueueLength(37);
+        shoot(QStringLiteral("02-idle-offline"));
+        QVERIFY(visibleText().contains(QStringLiteral("37 check-ins saved here")));
+        m_controller->setOnline(true);
+    }
+
+    void idleWithNoOpenWindow()
+    {
+        StationStatus s;
+        s.ready = true;
+        m_controller->setStatus(s);
+        shoot(QStringLiteral("03-idle-no-window"));
+        QVERIFY(visibleText().contains(QStringLiteral("No class open right now")));
+        QVERIFY(m_controller->qrText().isEmpty());
+        m_controller->setStatus(openStatus());
+    }
+
+    void results_data()
+    {
+        QTest::addColumn<TapFeedback>("fb");
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("words");
+        QTest::newRow("success") << feedback(TapFeedback::Kind::CheckedIn, "Ada Lovelace", "On time")
+                                 << "04-success" << "On time";
+        QTest::newRow("late") << feedback(TapFeedback::Kind::CheckedIn, "Bartholomew Featherstonehaugh-Smythe",
+                                          "Late by 17 min", true)
+                              << "05-late" << "Late by 17 min";
+        QTest::newRow("already") << feedback(TapFeedback::Kind::AlreadyCheckedIn, "Ada Lovelace",
+                                             "Already checked in at 18:02")
+                                 << "06-already" << "Already checked in at 18:02";
+        QTest::newRow("unknown") << feedback(TapFeedback::Kind::UnknownBadge, "", "Please ask a volunteer.")
+                                 << "07-unknown" << "Badge not recognised";
+        QTest::newRow("closed") << feedback(TapFeedback::Kind::NoOpenWindow, "Alan Turing",
+                                            "No class is open for you right now.")
+                                << "08-no-open-window" << "No class is open for you right now.";
+        QTest::newRow("failed") << feedback(TapFeedback::Kind::Failed, "", "Not saved. Please ask a volunteer.")
+                                << "09-failed" << "Not saved";
+    }
+    void results()
+    {
+        QFETCH(TapFeedback, fb);
+        QFETCH(QString, file);
+        QFETCH(QString, words);
+        m_controller->showFeedback(fb);
+        shoot(file);
+        QVERIFY2(visibleText().contains(words), qPrintable(visibleText()));
+        QVERIFY(!visibleText().contains(QStringLiteral("Tap your badge")));
+        m_controller->dismissFeedback();
+    }
+
+    void adminPin()
+    {
+        m_admin->begin();
+        shoot(QStringLiteral("10-admin-badge"));
+        QVERIFY(visibleText().contains(QStringLiteral("Tap your teacher or TA badge.")));
+        m_admin->onPinRequested(QStringLiteral("Grace Hopper"));
+        m_admin->onPinRejected(QStringLiteral("Wrong PIN. 3 tries left."), 0);
+        shoot(QStringLiteral("11-admin-pin"));
+        QVERIFY(visibleText().contains(QStringLiteral("3 tries left")));
+    }
+
+    void adminSession()
+    {
+        m_admin->onSessionStarted(QStringLiteral("Grace Hopper"));
+        const QString w = openStatus().windowId;
+        QList<RosterRow> roster{
+            {QStringLiteral("a"), QStringLiteral("Ada Lovelace"), QStringLiteral("student"), QStringLiteral("on time"), QStringLiteral("18:02"), QStringLiteral("nfc"), {}, QStringLiteral("e1")},
+            {QStringLiteral("b"), QStringLiteral("Alan Turing"), QStringLiteral("student"), QStringLiteral("late 12 min"), QStringLiteral("18:12"), QStringLiteral("wedge"), {QStringLiteral("CAMERA_OFF")}, QStringLiteral("e2")},
+            {QStringLiteral("c"), QStringLiteral("Katherine Johnson"), QStringLiteral("student"), QStringLiteral("not in yet"), {}, {}, {}, {}},
+            {QStringLiteral("d"), QStringLiteral("Grace Hopper"), QStringLiteral("teacher"), QStringLiteral("absent"), {}, {}, {}, QStringLiteral("e3")}};
+        m_admin->onView({{w, QStringLiteral("course"), QStringLiteral("WM5 · JS1"), QStringLiteral("Week 3 · Async"), QStringLiteral("18:00")}},
+                        {{{}, QStringLiteral("course"), QStringLiteral("WM5 · JS1"), {}, {}}}, w, roster, 2);
+        m_admin->onUnknownBadge(QStringLiteral("ab12"));
+        shoot(QStringLiteral("12-admin-session"));
+        const QString text = visibleText();
+        QVERIFY(text.contains(QStringLiteral("Katherine Johnson")));
+        QVERIFY(text.contains(QStringLiteral("Give badge")));
+        QVERIFY(text.contains(QStringLiteral("Remote: Hedy L. at 18:03")));
+        m_admin->cancel();
+        QVERIFY(!visibleText().contains(QStringLiteral("Roster")));
+    }
+
+    void cleanupTestCase()
+    {
+        m_engine.reset();
+    }
+};
+
+QTEST_MAIN(ScreenshotTest)
+#include "screenshottest.moc"
