@@ -5,5 +5,7 @@ target_compile_options(imhere_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
   -Wcast-align -Wunused -Woverloaded-virtual -Wconversion -Wsign-conversion
   -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
+  # Designated initializers may leave out members that have defaults.
+  -Wno-missing-field-initializers
   $<$<BOOL:${IMHERE_WARNINGS_AS_ERRORS}>:-Werror>)
 add_library(imhere::warnings ALIAS imhere_warnings)
