@@ -5,6 +5,8 @@
 
 #include "apicontext.h"
 
+#include "sync-server/pages/pages.h"
+
 namespace imhere::server {
 
 void addAccountRoutes(Router& router, ApiContext& api);
@@ -21,6 +23,7 @@ inline void addAllRoutes(Router& router, ApiContext& api)
     addWindowRoutes(router, api);
     addRecordRoutes(router, api);
     addSyncRoutes(router, api);
+    addWebPages(router, api);
 }
 
 } // namespace imhere::server

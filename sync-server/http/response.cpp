@@ -24,9 +24,10 @@ int statusForErrorCode(std::string_view code)
         std::string_view code;
         int status;
     };
-    static constexpr std::array<Entry, 18> k_table{{
+    static constexpr std::array<Entry, 19> k_table{{
         {"malformed_json", 400},
         {"invalid_id", 400},
+        {"invalid_form", 400},
         {"unsupported_protocol", 400},
         {"unauthenticated", 401},
         {"bad_credentials", 401},

@@ -27,7 +27,7 @@ nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem
 nav a[aria-current]{font-weight:700;text-decoration-thickness:3px}
 header form{margin-left:auto}
 header .who{margin-right:.75rem}
-.link-button{background:none;border:0;color:#fff;text-decoration:underline;font:inherit;cursor:pointer;padding:.5rem 0;min-height:44px}
+.link-button{background:none;border:0;box-shadow:none;color:#fff;text-decoration:underline;font:inherit;cursor:pointer;padding:.5rem 0;min-height:44px}
 main{display:block;max-width:64rem;margin:0 auto;padding:1rem 1rem 3rem;background:#fff;min-height:70vh}
 main.narrow{max-width:34rem}
 h1{font-size:1.9rem;line-height:1.2;margin:.5rem 0 1rem}
@@ -74,6 +74,7 @@ thead th{border-bottom:2px solid #0b0c0c}
 details{margin:0 0 1rem}
 summary{cursor:pointer;font-weight:700;min-height:44px;padding:.5rem 0}
 footer{max-width:64rem;margin:0 auto;padding:1rem;color:#505a5f}
+@media (max-width:40rem){table.stack thead{position:absolute;left:-999em}table.stack tr{display:block;border-bottom:2px solid #b1b4b6;padding:.5rem 0}table.stack th,table.stack td{display:block;border:0;padding:.15rem 0}}
 @media print{header,footer,.no-print,.skip{display:none}main{padding:0}html{background:#fff}}
 )CSS";
 

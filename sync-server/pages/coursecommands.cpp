@@ -1,0 +1,137 @@
+// The form posts behind the home and course pages: open and close windows,
+// check in, add and remove students and TAs, add and remove courses. Each
+// answers with a redirect back and a one-line flash saying what happened.
+
+#include "pages.h"
+
+#include "sync-server/service/attendance.h"
+#include "sync-server/tryresult.h"
+#include "sync-server/web/html.h"
+
+#include "core/random.h"
+#include "core/timezone.h"
+
+namespace imhere::server {
+
+namespace {
+
+// Only local paths are followed, so a form cannot send people elsewhere.
+std::string backTo(const web::FormData& form, const std::string& fallback)
+{
+    const std::string back = form.text("back");
+    const bool local = back.size() > 0 && back.size() < 200 && back[0] == '/' && (back.size() == 1 || back[1] != '/')
+        && back.find_first_of("\\\r\n") == std::string::npos;
+    return local ? back : fallback;
+}
+
+Result<Person> personByIdOrEmail(ApiContext& api, const std::string& text)
+{
+    TRY_ASSIGN(found, text.find('@') != std::string::npos ? api.store.personByEmail(text)
+                                                          : api.store.personByPublicId(text));
+    if (!found)
+        return fail("not_found", "nobody has the id or email \"" + text.substr(0, 80) + "\"");
+    return std::move(*found);
+}
+
+Result<Response> openNew(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(id, uuidParam(request, "course"));
+    const std::string back = backTo(post.form, "/courses/" + id);
+    std::string title = post.form.text("title");
+    if (title.empty()) {
+        TRY_ASSIGN(course, api.liveCourse(id));
+        title = "Class on " + formatLocalDateTime(course.timezone, api.clock.nowMs()).substr(0, 10);
+    }
+    auto done = openNewWindow(api, post.caller, id, title, std::nullopt, true);
+    return redirectWithOutcome(done ? Result<std::string>("Attendance window \"" + done->title + "\" is open.")
+                        : std::unexpected(done.error()),
+                   back);
+}
+
+Result<Response> openOrClose(ApiContext& api, const Request& request, bool open)
+{
+    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(id, uuidParam(request, "window"));
+    auto done = setWindowOpen(api, post.caller, id, open);
+    const std::string back = backTo(post.form, done ? "/courses/" + done->course : "/");
+    return redirectWithOutcome(done ? Result<std::string>(std::string("Attendance window \"") + done->title + "\" is "
+                                              + (open ? "open." : "closed. Everyone who did not check in is absent."))
+                        : std::unexpected(done.error()),
+                   back);
+}
+
+Result<Response> selfCheckIn(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(id, uuidParam(request, "window"));
+    auto done = checkIn(api, post.caller, id, std::nullopt);
+    return redirectWithOutcome(done ? Result<std::string>("You are checked in"
+                                              + std::string(done->status == AttendanceStatus::Late
+                                                                ? ", " + std::to_string(done->minutesLate) + " minutes late."
+                                                                : ", on time."))
+                        : std::unexpected(done.error()),
+                   backTo(post.form, "/"));
+}
+
+Result<Response> addMember(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(id, uuidParam(request, "course"));
+    const std::string back = "/courses/" + id;
+    const auto role = sync::roleFromString(post.form.text("role"));
+    // Each add form names its field after its role, so labels stay unique on the page.
+    const std::string who = post.form.text("person-" + post.form.text("role"));
+    if (!role || who.empty())
+        return redirectWithOutcome(fail("invalid_request", "enter the person's id or email address"), back);
+    auto person = personByIdOrEmail(api, who);
+    if (!person)
+        return redirectWithOutcome(std::unexpected(person.error()), back);
+    auto added = assignMember(api, post.caller, id, person->publicId, *role);
+    return redirectWithOutcome(added ? Result<std::string>(person->displayName + (*added ? " is now " : " is from now on ")
+                                               + (*role == Role::Ta ? "a TA" : *role == Role::Teacher ? "a teacher" : "a student")
+                                               + " in this course.")
+                         : std::unexpected(added.error()),
+                   back);
+}
+
+Result<Response> dropMember(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(id, uuidParam(request, "course"));
+    TRY_ASSIGN(personId, publicIdParam(request, "person"));
+    auto person = api.personById(personId);
+    auto done = removeMember(api, post.caller, id, personId);
+    return redirectWithOutcome(done ? Result<std::string>((person ? person->displayName : personId) + " is no longer in this course.")
+                        : std::unexpected(done.error()),
+                   "/courses/" + id);
+}
+
+Result<Response> dropCourse(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(id, uuidParam(request, "course"));
+    TRY_ASSIGN(course, api.liveCourse(id));
+    auto done = removeCourse(api, post.caller, id);
+    if (!done)
+        return redirectWithOutcome(std::unexpected(done.error()), "/courses/" + id);
+    return redirect("/", web::Flash{web::Flash::Kind::Success,
+                                    "\"" + course.name + "\" is removed. Its attendance records are kept."});
+}
+
+} // namespace
+
+void addCourseForms(Router& router, ApiContext& api)
+{
+    router.add("POST", "/courses/{course}/windows", page(api, [&api](const Request& r) { return openNew(api, r); }));
+    router.add("POST", "/windows/{window}/open", page(api, [&api](const Request& r) { return openOrClose(api, r, true); }));
+    router.add("POST", "/windows/{window}/close",
+               page(api, [&api](const Request& r) { return openOrClose(api, r, false); }));
+    router.add("POST", "/windows/{window}/check-in", page(api, [&api](const Request& r) { return selfCheckIn(api, r); }));
+    router.add("POST", "/courses/{course}/members", page(api, [&api](const Request& r) { return addMember(api, r); }));
+    router.add("POST", "/courses/{course}/members/{person}/remove",
+               page(api, [&api](const Request& r) { return dropMember(api, r); }));
+    router.add("POST", "/courses/{course}/remove", page(api, [&api](const Request& r) { return dropCourse(api, r); }));
+}
+
+} // namespace imhere::server

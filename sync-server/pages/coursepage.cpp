@@ -1,0 +1,176 @@
+// The course page: windows, the roster of students and TAs, and everyone's
+// records per window. Teachers change the roster here ("Add TA to Class");
+// students see only their own records.
+
+#include "pages.h"
+
+#include "sync-server/service/attendance.h"
+#include "sync-server/tryresult.h"
+#include "sync-server/web/forms.h"
+#include "sync-server/web/html.h"
+
+#include <algorithm>
+#include <map>
+
+namespace imhere::server {
+
+namespace {
+
+constexpr std::size_t k_windowsInMatrix = 8;
+
+std::string windowsSection(const Course& course, const std::vector<Window>& windows, const CourseAccess& access,
+                           const std::string& csrf, std::int64_t now)
+{
+    std::string html = "<h2 id=\"windows\">Attendance windows</h2>";
+    if (access.runsClass()) {
+        html += "<form method=\"post\" action=\"/courses/" + course.id + "/windows\" class=\"no-print\">"
+            + web::csrfInput(csrf)
+            + web::renderField({.name = "title", .label = "Open a new attendance window",
+                                .hint = "A title such as \"Week 3 · Arrays\"; leave empty for today's date"})
+            + "<button type=\"submit\">Open attendance window</button></form>";
+    }
+    if (windows.empty())
+        return html + "<p>No windows yet.</p>";
+    html += "<div class=\"table-wrap\"><table><caption>Windows, newest first</caption><thead><tr><th scope=\"col\">Window</th>"
+            "<th scope=\"col\">State</th><th scope=\"col\">Action</th></tr></thead><tbody>";
+    for (auto it = windows.rbegin(); it != windows.rend(); ++it) {
+        const Window& w = *it;
+        html += "<tr><th scope=\"row\">";
+        html += access.runsClass() ? "<a href=\"/windows/" + w.id + "\">" + web::escape(w.title) + "</a>" : web::escape(w.title);
+        html += "</th><td>" + web::escape(windowState(w, course.timezone, now)) + "</td><td>";
+        if (access.runsClass() && w.isOpenAt(now))
+            html += web::renderButtonForm({.action = "/windows/" + w.id + "/close", .label = "Close", .csrfToken = csrf,
+                                           .style = "secondary", .accessibleLabel = "Close " + w.title});
+        else if (access.runsClass() && !w.openedAt)
+            html += web::renderButtonForm({.action = "/windows/" + w.id + "/open", .label = "Open", .csrfToken = csrf,
+                                           .accessibleLabel = "Open " + w.title});
+        html += "</td></tr>";
+    }
+    return html + "</tbody></table></div>";
+}
+
+std::string rosterSection(const Course& course, const std::vector<Member>& members, const CourseAccess& access,
+                          const std::string& csrf)
+{
+    std::string html = "<h2 id=\"roster\">People</h2>";
+    for (const Role role : {Role::Teacher, Role::Ta, Role::Student}) {
+        std::string rows;
+        for (const auto& m : members) {
+            if (m.role != role)
+                continue;
+            rows += "<tr><th scope=\"row\">" + web::escape(m.displayName) + "</th><td><code>" + m.publicId + "</code></td><td>";
+            if (access.teaches() && (role != Role::Teacher || access.admin))
+                rows += web::renderButtonForm({.action = "/courses/" + course.id + "/members/" + m.publicId + "/remove",
+                                               .label = "Remove", .csrfToken = csrf, .style = "secondary",
+                                               .accessibleLabel = "Remove " + m.displayName + " from the course"});
+            rows += "</td></tr>";
+        }
+        const std::string plural = role == Role::Teacher ? "Teachers" : role == Role::Ta ? "TAs" : "Students";
+        if (rows.empty()) {
+            html += "<h3>" + plural + "</h3><p>None yet.</p>";
+            continue;
+        }
+        html += "<div class=\"table-wrap\"><table class=\"stack\"><caption>" + plural + "</caption><thead><tr><th scope=\"col\">Name</th>"
+                "<th scope=\"col\">Id</th><th scope=\"col\">Action</th></tr></thead><tbody>" + rows + "</tbody></table></div>";
+    }
+    if (access.teaches()) {
+        for (const auto& [role, label] : {std::pair{"student", "Add a student"}, std::pair{"ta", "Add TA to Class"}}) {
+            html += "<form method=\"post\" action=\"/courses/" + course.id + "/members\" class=\"no-print\">"
+                + web::csrfInput(csrf) + web::hiddenInput("role", role)
+                + web::renderField({.name = std::string("person-") + role, .label = label,
+                                    .hint = "Their imhere id (10 letters and digits) or email address"})
+                + "<button type=\"submit\">" + label + "</button></form>";
+        }
+    }
+    return html;
+}
+
+// Rows: participants; columns: the latest windows; cells: status tags.
+std::string recordsSection(const std::vector<AttendanceRecord>& records, const std::vector<Window>& windows)
+{
+    const std::size_t first = windows.size() > k_windowsInMatrix ? windows.size() - k_windowsInMatrix : 0;
+    std::map<std::string, std::map<std::string, const AttendanceRecord*>> byPerson;
+    std::map<std::string, std::string> names;
+    for (const auto& r : records) {
+        byPerson[r.person][r.window] = &r;
+        names[r.person] = r.displayName;
+    }
+    std::string html = "<h2 id=\"records\">Attendance records</h2>";
+    if (byPerson.empty())
+        return html + "<p>No records yet.</p>";
+    html += "<div class=\"table-wrap\"><table><caption>The last " + std::to_string(windows.size() - first)
+        + " windows; open a window to change a record</caption><thead><tr><th scope=\"col\">Name</th>";
+    for (std::size_t i = first; i < windows.size(); ++i)
+        html += "<th scope=\"col\"><a href=\"/windows/" + windows[i].id + "\">" + web::escape(windows[i].title) + "</a></th>";
+    html += "<th scope=\"col\">Present</th></tr></thead><tbody>";
+    std::vector<std::pair<std::string, std::string>> order; // (name, public id)
+    for (const auto& [person, name] : names)
+        order.emplace_back(name, person);
+    std::ranges::sort(order);
+    for (const auto& [name, person] : order) {
+        const auto& cells = byPerson[person];
+        int present = 0, counted = 0;
+        for (const auto& [window, r] : cells) {
+            if (r->status) {
+                ++counted;
+                present += r->present ? 1 : 0;
+            }
+        }
+        html += "<tr><th scope=\"row\">" + web::escape(name) + "</th>";
+        for (std::size_t i = first; i < windows.size(); ++i) {
+            const auto it = cells.find(windows[i].id);
+            html += "<td>" + (it == cells.end() ? std::string("—") : recordTags(*it->second)) + "</td>";
+        }
+        html += "<td>" + std::to_string(present) + " of " + std::to_string(counted) + "</td></tr>";
+    }
+    return html + "</tbody></table></div>";
+}
+
+Result<Response> coursePage(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(caller, requireSignedIn(api, request));
+    TRY_ASSIGN(id, uuidParam(request, "course"));
+    TRY_ASSIGN(course, api.liveCourse(id));
+    TRY_ASSIGN(access, api.access(caller, id));
+    TRY(allow(access.member(), "you are not in this course"));
+    TRY_ASSIGN(windows, api.store.windowsOf(id));
+    const auto now = api.clock.nowMs();
+    const std::string& csrf = caller.principal.csrfToken;
+
+    auto frame = frameFor(caller, course.name, "");
+    std::string& m = frame.main;
+    m += "<h1>" + web::escape(course.name) + "</h1><p class=\"lead\">";
+    m += access.role ? "You are " + std::string(access.role == Role::Ta ? "a TA" : access.role == Role::Teacher ? "a teacher" : "a student")
+                     : std::string("You are an org admin");
+    m += " in this course. Times are in " + web::escape(course.timezone) + "; arriving more than "
+        + std::to_string(course.lateAfterMin) + " minutes after the start is late, more than "
+        + std::to_string(course.absentAfterMin) + " minutes is absent.</p>";
+    m += windowsSection(course, windows, access, csrf, now);
+    if (access.runsClass()) {
+        TRY_ASSIGN(members, api.store.roster(id));
+        m += rosterSection(course, members, access, csrf);
+        TRY_ASSIGN(records, api.store.courseRecords(id));
+        m += recordsSection(records, windows);
+    } else {
+        TRY_ASSIGN(records, api.store.personRecords(id, caller.person.id));
+        m += "<h2 id=\"records\">Your attendance</h2><p><a href=\"/me\">See all your attendance</a></p>";
+        m += recordsSection(records, windows);
+    }
+    if (access.teaches()) {
+        m += "<details class=\"no-print\"><summary>Remove this course</summary><p>People lose access to it; its "
+             "attendance records are kept for reports.</p>"
+            + web::renderButtonForm({.action = "/courses/" + id + "/remove", .label = "Remove " + course.name,
+                                     .csrfToken = csrf, .style = "warning"})
+            + "</details>";
+    }
+    return pageResponse(request, std::move(frame));
+}
+
+} // namespace
+
+void addCoursePages(Router& router, ApiContext& api)
+{
+    router.add("GET", "/courses/{course}", page(api, [&api](const Request& r) { return coursePage(api, r); }));
+}
+
+} // namespace imhere::server

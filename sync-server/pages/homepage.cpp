@@ -1,0 +1,110 @@
+// Home: my courses grouped by my role in each. Teachers and TAs open and close
+// the attendance window from here; students and TAs check in here
+// (seed: "opens attendance window from home page", "signs into a course's
+// attendance window on the homepage").
+
+#include "pages.h"
+
+#include "sync-server/service/attendance.h"
+#include "sync-server/tryresult.h"
+#include "sync-server/web/forms.h"
+#include "sync-server/web/html.h"
+
+namespace imhere::server {
+
+namespace {
+
+struct Group {
+    std::string heading;
+    std::vector<std::string> cards;
+};
+
+Result<std::string> courseCard(ApiContext& api, const Caller& caller, const Course& course, std::optional<Role> role)
+{
+    const auto now = api.clock.nowMs();
+    TRY_ASSIGN(windows, api.store.windowsOf(course.id));
+    const Window* open = openWindowIn(windows, now);
+    const std::string csrf = caller.principal.csrfToken;
+    const bool runs = caller.person.isAdmin || role == Role::Teacher || role == Role::Ta;
+    const bool takesPart = role == Role::Student || role == Role::Ta;
+
+    std::string html = "<li class=\"card\"><h3><a href=\"/courses/" + course.id + "\">" + web::escape(course.name)
+        + "</a></h3><p class=\"muted\">" + web::escape(course.timezone) + "</p>";
+    if (open) {
+        html += "<p><strong>" + web::escape(open->title) + "</strong> — " + windowState(*open, course.timezone, now)
+            + "</p><div class=\"actions\">";
+        if (takesPart) {
+            TRY_ASSIGN(record, api.store.record(open->id, caller.person.id));
+            if (record.firstCheckIn || record.present)
+                html += "<p>" + web::escape(recordSummary(record, course.timezone)) + " " + recordTags(record) + "</p>";
+            else
+                html += web::renderButtonForm({.action = "/windows/" + open->id + "/check-in", .label = "Check in",
+                                               .csrfToken = csrf, .hidden = {{"back", "/"}},
+                                               .accessibleLabel = "Check in to " + course.name});
+        }
+        if (runs)
+            html += web::renderButtonForm({.action = "/windows/" + open->id + "/close",
+                                           .label = "Close attendance window", .csrfToken = csrf,
+                                           .hidden = {{"back", "/"}}, .style = "secondary",
+                                           .accessibleLabel = "Close attendance window for " + course.name});
+        html += "</div>";
+    } else {
+        html += "<p>No attendance window is open.</p>";
+        if (runs)
+            html += web::renderButtonForm({.action = "/courses/" + course.id + "/windows",
+                                           .label = "Open attendance window", .csrfToken = csrf,
+                                           .hidden = {{"back", "/"}},
+                                           .accessibleLabel = "Open attendance window for " + course.name});
+    }
+    return html + "</li>";
+}
+
+Result<Response> home(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(caller, requireSignedIn(api, request));
+    TRY_ASSIGN(mine, api.store.listCourses(caller.person.id));
+    Group teaching{"Courses you teach", {}}, assisting{"Courses you assist as a TA", {}},
+        taking{"Courses you take", {}}, others{"Other courses (as an org admin)", {}};
+    for (const auto& c : mine) {
+        TRY_ASSIGN(card, courseCard(api, caller, c.course, c.role));
+        (c.role == Role::Teacher ? teaching : c.role == Role::Ta ? assisting : taking).cards.push_back(card);
+    }
+    if (caller.person.isAdmin) {
+        TRY_ASSIGN(all, api.store.listCourses(std::nullopt));
+        for (const auto& c : all) {
+            const bool enrolled = std::ranges::any_of(mine, [&](const auto& m) { return m.course.id == c.course.id; });
+            if (!enrolled) {
+                TRY_ASSIGN(card, courseCard(api, caller, c.course, std::nullopt));
+                others.cards.push_back(card);
+            }
+        }
+    }
+    auto frame = frameFor(caller, "Your courses", "/");
+    std::string& m = frame.main;
+    m += "<h1>Your courses</h1>";
+    TRY_ASSIGN(mayCreate, mayCreateCourse(api, caller));
+    if (mayCreate)
+        m += "<p><a class=\"button\" href=\"/courses/new\">Add a course</a></p>";
+    bool any = false;
+    for (const Group* g : {&teaching, &assisting, &taking, &others}) {
+        if (g->cards.empty())
+            continue;
+        any = true;
+        m += "<h2>" + web::escape(g->heading) + "</h2><ul class=\"cards\">";
+        for (const auto& card : g->cards)
+            m += card;
+        m += "</ul>";
+    }
+    if (!any)
+        m += "<p class=\"lead\">You are not in any course yet. Your course team adds you.</p>";
+    return pageResponse(request, std::move(frame));
+}
+
+} // namespace
+
+void addHomePage(Router& router, ApiContext& api)
+{
+    router.add("GET", "/", page(api, [&api](const Request& r) { return home(api, r); }));
+}
+
+} // namespace imhere::server

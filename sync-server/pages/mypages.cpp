@@ -1,0 +1,169 @@
+// My attendance (every course I take part in, with punctuality), and adding a
+// course (teachers and org admins).
+
+#include "pages.h"
+
+#include "sync-server/service/attendance.h"
+#include "sync-server/tryresult.h"
+#include "sync-server/web/forms.h"
+#include "sync-server/web/html.h"
+
+#include "core/random.h"
+
+#include <sstream>
+
+namespace imhere::server {
+
+namespace {
+
+std::string courseSummary(const Course& course, const std::vector<AttendanceRecord>& records)
+{
+    int counted = 0, present = 0, onTime = 0, lateMinutes = 0, late = 0;
+    for (const auto& r : records) {
+        if (!r.status)
+            continue;
+        ++counted;
+        present += r.present ? 1 : 0;
+        onTime += r.status == AttendanceStatus::OnTime ? 1 : 0;
+        if (r.status == AttendanceStatus::Late) {
+            ++late;
+            lateMinutes += r.minutesLate;
+        }
+    }
+    std::string html = "<h2>" + web::escape(course.name) + "</h2>";
+    if (counted == 0)
+        return html + "<p>No finished windows yet.</p>";
+    html += "<p>Present at " + std::to_string(present) + " of " + std::to_string(counted) + " classes; on time at "
+        + std::to_string(onTime) + ".";
+    if (late > 0)
+        html += " When late, " + std::to_string(lateMinutes / late) + " minutes on average.";
+    html += "</p><div class=\"table-wrap\"><table><caption>Your records in " + web::escape(course.name)
+        + "</caption><thead><tr><th scope=\"col\">Class</th><th scope=\"col\">Start</th><th scope=\"col\">Check-in</th>"
+          "<th scope=\"col\">Status</th></tr></thead><tbody>";
+    for (auto it = records.rbegin(); it != records.rend(); ++it) {
+        const auto& r = *it;
+        html += "<tr><th scope=\"row\">" + web::escape(r.windowTitle) + "</th><td>"
+            + web::escape(r.windowStart ? web::dateTimeText(course.timezone, *r.windowStart) : "—") + "</td><td>"
+            + web::escape(recordSummary(r, course.timezone)) + "</td><td>" + recordTags(r) + "</td></tr>";
+    }
+    return html + "</tbody></table></div>";
+}
+
+Result<Response> myAttendance(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(caller, requireSignedIn(api, request));
+    TRY_ASSIGN(courses, api.store.listCourses(caller.person.id));
+    auto frame = frameFor(caller, "My attendance", "/me");
+    std::string& m = frame.main;
+    m += "<h1>My attendance</h1><p class=\"lead\">Your imhere id is <code>" + caller.person.publicId
+        + "</code>. Reports and the public API show this id, never your name.</p>";
+    bool any = false;
+    for (const auto& c : courses) {
+        if (c.role != Role::Student && c.role != Role::Ta)
+            continue;
+        any = true;
+        TRY_ASSIGN(records, api.store.personRecords(c.course.id, caller.person.id));
+        m += courseSummary(c.course, records);
+    }
+    if (!any)
+        m += "<p>You do not take part in any course as a student or TA.</p>";
+    return pageResponse(request, std::move(frame));
+}
+
+Response newCourseForm(const Request& request, const Caller& caller, const web::FormData* form,
+                       const std::vector<std::pair<std::string, std::string>>& errors, int status)
+{
+    auto value = [&](const char* name, const char* fallback) { return form ? form->text(name) : std::string(fallback); };
+    auto errorFor = [&](const std::string& name) {
+        for (const auto& [field, message] : errors)
+            if (field == name)
+                return message;
+        return std::string();
+    };
+    auto frame = frameFor(caller, "Add a course", "/");
+    std::string& m = frame.main;
+    m += web::errorSummary(errors) + "<h1>Add a course</h1><form method=\"post\" action=\"/courses\" novalidate>"
+        + web::csrfInput(caller.principal.csrfToken)
+        + web::renderField({.name = "name", .label = "Course name", .value = value("name", ""),
+                            .hint = "For example: WM5 · JS1", .error = errorFor("name"), .required = true})
+        + web::renderField({.name = "timezone", .label = "Time zone", .value = value("timezone", "Europe/London"),
+                            .hint = "Where the class meets, as an IANA name such as Europe/London",
+                            .error = errorFor("timezone"), .required = true})
+        + web::renderField({.name = "late_after_min", .label = "Late after (minutes)", .type = "number",
+                            .value = value("late_after_min", "10"), .error = errorFor("late_after_min"),
+                            .inputmode = "numeric"})
+        + web::renderField({.name = "absent_after_min", .label = "Absent after (minutes)", .type = "number",
+                            .value = value("absent_after_min", "60"), .error = errorFor("absent_after_min"),
+                            .inputmode = "numeric"})
+        + web::renderField({.name = "students", .label = "Students (optional)", .type = "textarea",
+                            .value = value("students", ""),
+                            .hint = "One imhere id or email address per line; you can add more later",
+                            .error = errorFor("students")})
+        + "<button type=\"submit\">Add course</button></form>";
+    return pageResponse(request, std::move(frame), status);
+}
+
+Result<Response> getNewCourse(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(caller, requireSignedIn(api, request));
+    TRY_ASSIGN(allowed, mayCreateCourse(api, caller));
+    TRY(allow(allowed, "only teachers and org admins add courses"));
+    return newCourseForm(request, caller, nullptr, {}, 200);
+}
+
+Result<Response> postNewCourse(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(post, signedInPost(api, request));
+    std::vector<std::pair<std::string, std::string>> errors;
+    NewCourse course;
+    course.name = post.form.text("name");
+    course.timezone = post.form.text("timezone");
+    auto minutes = [&](const char* name, int& out) {
+        const std::string text = post.form.text(name);
+        if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos)
+            errors.emplace_back(name, "Enter a whole number of minutes");
+        else
+            out = std::stoi(text);
+    };
+    minutes("late_after_min", course.lateAfterMin);
+    minutes("absent_after_min", course.absentAfterMin);
+    if (course.name.empty())
+        errors.emplace_back("name", "Enter the course name");
+    std::istringstream lines(post.form.text("students"));
+    for (std::string line; std::getline(lines, line);) {
+        line.erase(0, line.find_first_not_of(" \t\r"));
+        line.erase(line.find_last_not_of(" \t\r") + 1);
+        if (line.empty())
+            continue;
+        TRY_ASSIGN(found, line.find('@') != std::string::npos ? api.store.personByEmail(line)
+                                                              : api.store.personByPublicId(line));
+        if (!found) {
+            errors.emplace_back("students", "Nobody has the id or email \"" + line.substr(0, 80) + "\"");
+            break;
+        }
+        course.students.push_back(found->id);
+    }
+    if (errors.empty()) {
+        auto created = createCourse(api, post.caller, course);
+        if (created)
+            return redirect("/courses/" + created->id,
+                            web::Flash{web::Flash::Kind::Success, "\"" + created->name + "\" is added."});
+        if (statusForErrorCode(created.error().code) != 422)
+            return std::unexpected(created.error());
+        const auto& message = created.error().message;
+        const auto colon = message.find(':');
+        errors.emplace_back(message.substr(0, colon), message.substr(colon + 2));
+    }
+    return newCourseForm(request, post.caller, &post.form, errors, 422);
+}
+
+} // namespace
+
+void addMyPages(Router& router, ApiContext& api)
+{
+    router.add("GET", "/me", page(api, [&api](const Request& r) { return myAttendance(api, r); }));
+    router.add("GET", "/courses/new", page(api, [&api](const Request& r) { return getNewCourse(api, r); }));
+    router.add("POST", "/courses", page(api, [&api](const Request& r) { return postNewCourse(api, r); }));
+}
+
+} // namespace imhere::server

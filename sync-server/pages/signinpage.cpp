@@ -1,0 +1,104 @@
+// Sign-in and sign-out. The sign-in form carries a one-time token that must
+// match a cookie set with the form, so another site cannot sign a browser in
+// to an account of its choosing.
+
+#include "pages.h"
+
+#include "sync-server/service/accounts.h"
+#include "sync-server/serverlimits.h"
+#include "sync-server/tryresult.h"
+#include "sync-server/web/forms.h"
+#include "sync-server/web/html.h"
+
+#include "core/crypto.h"
+#include "core/random.h"
+
+namespace imhere::server {
+
+namespace {
+
+constexpr std::string_view k_loginCookie = "imhere_login";
+constexpr int k_loginFormMaxAgeSec = 3600;
+
+Response signInForm(const Request& request, int status, const std::string& email, const std::string& error)
+{
+    const std::string token = randomToken(16);
+    web::PageFrame f;
+    f.title = "Sign in";
+    f.description = "Sign in to imhere to take or manage attendance";
+    f.narrow = true;
+    std::string& m = f.main;
+    if (!error.empty())
+        m += web::errorSummary({{"email", error}});
+    m += "<h1>Sign in</h1><p>Use the email and password your course team gave you.</p>"
+         "<form method=\"post\" action=\"/login\" novalidate>";
+    m += web::hiddenInput("login_token", token);
+    m += web::renderField({.name = "email", .label = "Email address", .type = "email", .value = email,
+                           .error = error, .autocomplete = "username", .required = true});
+    m += web::renderField({.name = "password", .label = "Password", .type = "password",
+                           .autocomplete = "current-password", .required = true});
+    m += "<button type=\"submit\">Sign in</button></form>"
+         "<p class=\"muted\">Checking in from a video call? Scan the code on the classroom screen with your "
+         "phone instead.</p>";
+    Response r = pageResponse(request, std::move(f), status);
+    r.withHeader("Set-Cookie", std::string(k_loginCookie) + "=" + token + "; Path=/login; HttpOnly; SameSite=Strict; Max-Age="
+                                   + std::to_string(k_loginFormMaxAgeSec));
+    return r;
+}
+
+Result<Response> getSignIn(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(caller, sessionCaller(api, request));
+    if (caller)
+        return redirect("/");
+    return signInForm(request, 200, "", "");
+}
+
+Result<Response> postSignIn(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(form, formBody(request));
+    const std::string email = form.text("email");
+    const std::string password = form.get("password").value_or("");
+    const auto cookie = request.cookie(k_loginCookie);
+    const std::string token = form.get("login_token").value_or("");
+    if (!cookie || token.empty() || !constantTimeEqual(asBytes(*cookie), asBytes(token)))
+        return signInForm(request, 403, email, "This sign-in form has expired; try again");
+    if (email.empty() || password.empty() || email.size() > limits::k_maxEmailBytes
+        || password.size() > limits::k_maxPasswordBytes)
+        return signInForm(request, 422, email, "Enter your email address and password");
+    if (const auto wait = signInRetryAfterMs(api, email, request.remoteIp); wait > 0) {
+        Response r = signInForm(request, 429, email,
+                                "Too many failed attempts; wait " + std::to_string((wait + 59'999) / 60'000)
+                                    + " minutes and try again");
+        r.withHeader("Retry-After", std::to_string((wait + 999) / 1000));
+        return r;
+    }
+    auto signedIn = signIn(api, email, password, request.remoteIp);
+    if (!signedIn && signedIn.error().code == "bad_credentials")
+        return signInForm(request, 401, email, "The email address or password is wrong");
+    if (!signedIn)
+        return std::unexpected(signedIn.error());
+    Response r = redirect("/");
+    r.withHeader("Set-Cookie", sessionCookie(signedIn->sessionToken, limits::k_sessionLifetimeMs / 1000));
+    return r;
+}
+
+Result<Response> postSignOut(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY(signOut(api, post.caller));
+    Response r = redirect("/login", web::Flash{web::Flash::Kind::Success, "You have signed out."});
+    r.withHeader("Set-Cookie", sessionCookie("", 0));
+    return r;
+}
+
+} // namespace
+
+void addSignInPages(Router& router, ApiContext& api)
+{
+    router.add("GET", "/login", page(api, [&api](const Request& r) { return getSignIn(api, r); }));
+    router.add("POST", "/login", page(api, [&api](const Request& r) { return postSignIn(api, r); }));
+    router.add("POST", "/logout", page(api, [&api](const Request& r) { return postSignOut(api, r); }));
+}
+
+} // namespace imhere::server

@@ -1,0 +1,132 @@
+// One attendance window: everyone's record with check-in time, status and
+// flags. Teachers toggle presence with a reason ("Toggle"); teachers and TAs
+// set and clear mentor flags.
+
+#include "pages.h"
+
+#include "sync-server/service/attendance.h"
+#include "sync-server/tryresult.h"
+#include "sync-server/web/forms.h"
+#include "sync-server/web/html.h"
+
+namespace imhere::server {
+
+namespace {
+
+constexpr Flag k_flags[] = {Flag::LeftEarly, Flag::CameraOff, Flag::LowParticipation, Flag::Absent};
+
+std::string changeForms(const AttendanceRecord& r, const std::string& window, const CourseAccess& access,
+                        const std::string& csrf)
+{
+    const std::string base = "/windows/" + window + "/people/" + r.person;
+    const std::string who = web::escape(r.displayName);
+    std::string html = "<details><summary>Change<span class=\"skip\"> " + who + "'s record</span></summary>";
+    if (access.teaches()) {
+        const bool makePresent = !r.present;
+        html += "<form method=\"post\" action=\"" + base + "/presence\">" + web::csrfInput(csrf)
+            + web::hiddenInput("present", makePresent ? "1" : "0") + web::hiddenInput("base", r.lastEvent.value_or(""))
+            + web::renderField({.name = "reason-" + r.person, .label = "Reason",
+                                .hint = makePresent ? "For example: forgot to clock in" : "For example: left after ten minutes",
+                                .required = true})
+            + "<button type=\"submit\">" + (makePresent ? "Mark present" : "Mark absent")
+            + "<span class=\"skip\"> " + who + "</span></button></form>";
+    }
+    html += "<form method=\"post\" action=\"" + base + "/flags\">" + web::csrfInput(csrf);
+    std::vector<web::Choice> choices;
+    for (const Flag f : k_flags)
+        choices.push_back({std::string(sync::toString(f)), flagLabel(f)});
+    html += web::renderSelect({.name = "flag-" + r.person, .label = "Flag"}, choices)
+        + web::renderField({.name = "note-" + r.person, .label = "Note (optional)"})
+        + "<button type=\"submit\" name=\"set\" value=\"1\">Set flag</button>"
+          "<button type=\"submit\" name=\"set\" value=\"0\" class=\"secondary\">Clear flag</button></form>";
+    return html + "</details>";
+}
+
+Result<Response> windowPage(ApiContext& api, const Request& request)
+{
+    TRY_ASSIGN(caller, requireSignedIn(api, request));
+    TRY_ASSIGN(id, uuidParam(request, "window"));
+    TRY_ASSIGN(window, api.windowById(id));
+    TRY_ASSIGN(course, api.liveCourse(window.course));
+    TRY_ASSIGN(access, api.access(caller, window.course));
+    TRY(allow(access.runsClass(), "only teachers and TAs see everyone's records"));
+    TRY_ASSIGN(records, api.store.windowRecords(id));
+    const auto now = api.clock.nowMs();
+    const std::string& csrf = caller.principal.csrfToken;
+
+    auto frame = frameFor(caller, window.title + " · " + course.name, "");
+    std::string& m = frame.main;
+    m += "<p><a href=\"/courses/" + course.id + "\">" + web::escape(course.name) + "</a></p><h1>"
+        + web::escape(window.title) + "</h1><p class=\"lead\">" + web::escape(windowState(window, course.timezone, now));
+    if (const auto start = window.startMs())
+        m += ". Lateness counts from " + web::escape(web::dateTimeText(course.timezone, *start));
+    m += ".</p><div class=\"actions no-print\">";
+    if (window.isOpenAt(now))
+        m += web::renderButtonForm({.action = "/windows/" + id + "/close", .label = "Close attendance window",
+                                    .csrfToken = csrf, .hidden = {{"back", "/windows/" + id}}, .style = "secondary"});
+    else if (!window.openedAt)
+        m += web::renderButtonForm({.action = "/windows/" + id + "/open", .label = "Open attendance window",
+                                    .csrfToken = csrf, .hidden = {{"back", "/windows/" + id}}});
+    m += "</div>";
+
+    int present = 0, late = 0, review = 0;
+    for (const auto& r : records) {
+        present += r.present ? 1 : 0;
+        late += r.status == AttendanceStatus::Late ? 1 : 0;
+        review += r.needsReview ? 1 : 0;
+    }
+    m += "<p>" + std::to_string(present) + " of " + std::to_string(records.size()) + " present, " + std::to_string(late)
+        + " late.";
+    if (review > 0)
+        m += " <strong>" + std::to_string(review) + " record" + (review == 1 ? " needs" : "s need") + " review.</strong>";
+    m += "</p><div class=\"table-wrap\"><table class=\"stack\"><caption>Records</caption><thead><tr><th scope=\"col\">Name</th>"
+         "<th scope=\"col\">Role</th><th scope=\"col\">Check-in</th><th scope=\"col\">Status</th>"
+         "<th scope=\"col\" class=\"no-print\">Change</th></tr></thead><tbody>";
+    for (const auto& r : records) {
+        m += "<tr><th scope=\"row\">" + web::escape(r.displayName) + "</th><td>" + roleLabel(r.role) + "</td><td>"
+            + web::escape(recordSummary(r, course.timezone)) + "</td><td>" + recordTags(r)
+            + "</td><td class=\"no-print\">" + changeForms(r, id, access, csrf) + "</td></tr>";
+    }
+    m += "</tbody></table></div>";
+    return pageResponse(request, std::move(frame));
+}
+
+Result<Response> recordChange(ApiContext& api, const Request& request, bool presence)
+{
+    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(id, uuidParam(request, "window"));
+    TRY_ASSIGN(person, publicIdParam(request, "person"));
+    const std::string back = "/windows/" + id;
+    Result<AttendanceRecord> done = fail("invalid_request", "nothing to change");
+    if (presence) {
+        const auto base = post.form.text("base");
+        done = correctPresence(api, post.caller, id, person, post.form.text("present") == "1",
+                               post.form.text("reason-" + person),
+                               base.empty() ? std::nullopt : std::optional<std::string>(base));
+    } else {
+        const auto flag = sync::flagFromString(post.form.text("flag-" + person));
+        if (flag)
+            done = changeFlag(api, post.caller, id, person, *flag, post.form.text("set") == "1",
+                              post.form.text("note-" + person));
+        else
+            done = fail("invalid_request", "choose a flag");
+    }
+    if (!done)
+        return redirectWithOutcome(std::unexpected(done.error()), back);
+    const std::string what = presence ? (done->present ? " is marked present." : " is marked absent.")
+                                      : "'s flags are updated.";
+    return redirectWithOutcome(done->displayName + what, back);
+}
+
+} // namespace
+
+void addWindowPages(Router& router, ApiContext& api)
+{
+    router.add("GET", "/windows/{window}", page(api, [&api](const Request& r) { return windowPage(api, r); }));
+    router.add("POST", "/windows/{window}/people/{person}/presence",
+               page(api, [&api](const Request& r) { return recordChange(api, r, true); }));
+    router.add("POST", "/windows/{window}/people/{person}/flags",
+               page(api, [&api](const Request& r) { return recordChange(api, r, false); }));
+}
+
+} // namespace imhere::server
