@@ -149,8 +149,10 @@ Result<Response> redirectWithOutcome(Result<std::string> done, const std::string
 {
     if (done)
         return redirect(back, web::Flash{web::Flash::Kind::Success, *done});
+    // A refusal by role only comes from a request the pages never offer (no
+    // button is shown to whom it is refused), so it gets the 403 page.
     const int status = statusForErrorCode(done.error().code);
-    if (status >= 500 || status == 401)
+    if (status >= 500 || status == 401 || status == 403)
         return std::unexpected(done.error());
     std::string message = done.error().message;
     if (!message.empty())
