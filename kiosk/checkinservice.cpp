@@ -33,7 +33,7 @@ TapFeedback failed(const Error& error)
     qCWarning(lcCheckIn) << "store failure:" << q(error.code) << q(error.message);
     TapFeedback fb;
     fb.kind = TapFeedback::Kind::Failed;
-    fb.detail = QStringLiteral("Not saved. Please ask a volunteer.");
+    fb.detail = QStringLiteral("Nothing was recorded. Tap again or ask a volunteer.");
     return fb;
 }
 

@@ -1,7 +1,7 @@
 // imhere-kiosk: the check-in station by the classroom door. Only wiring here:
 // command line, provisioning, the Station, the reader and the QML window.
 #include "curltransport.h"
-#include "kioskstore.h"
+#include "provisioning.h"
 #include "station.h"
 
 #include "hardware/readerfactory.h"
@@ -15,8 +15,6 @@
 #include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
 
-#include <sys/stat.h>
-
 #include <cstdio>
 #include <memory>
 
@@ -28,31 +26,19 @@ using namespace imhere;
 using namespace imhere::kiosk;
 
 constexpr int k_selfTestTimeoutMs = 20'000;
+constexpr int k_exitUsage = 2;
 
-int failWith(const QString& message)
+int failWith(const QString& message, int code = 1)
 {
     std::fprintf(stderr, "imhere-kiosk: %s\n", qPrintable(message));
-    return 1;
+    return code;
 }
 
-// First start stores the server and token; later starts need only --data.
-Result<void> provision(const std::string& storePath, const QString& server, const QString& token,
-                       const QString& caFile)
+std::optional<std::string> optionValue(const QCommandLineParser& parser, const QCommandLineOption& option)
 {
-    auto store = KioskStore::open(storePath);
-    if (!store)
-        return std::unexpected(store.error());
-    if (!server.isEmpty() || !token.isEmpty()) {
-        if (server.isEmpty() || token.isEmpty())
-            return fail("usage", "--server and --token go together");
-        return store->saveCredentials({server.toStdString(), token.toStdString(), caFile.toStdString()});
-    }
-    auto creds = store->credentials();
-    if (!creds)
-        return std::unexpected(creds.error());
-    if (!*creds)
-        return fail("usage", "this data directory has no kiosk credentials yet: give --server and --token once");
-    return {};
+    if (!parser.isSet(option))
+        return std::nullopt;
+    return parser.value(option).toStdString();
 }
 
 } // namespace
@@ -64,48 +50,56 @@ int main(int argc, char** argv)
     QGuiApplication::setApplicationVersion(QStringLiteral("0.1.0"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("imhere check-in kiosk (offline-first)."));
+    parser.setApplicationDescription(QStringLiteral(
+        "imhere check-in kiosk (offline-first).\n\n"
+        "First start:  imhere-kiosk --server URL --token TOKEN --data DIR\n"
+        "Later starts: imhere-kiosk --data DIR\n"
+        "The token comes from `imhere-server kiosk add`. Simulated taps (--reader sim): type\n"
+        "a card UID in hex per line on stdin, or with --reader sim:SOCKET send lines to that\n"
+        "Unix socket (e.g. `echo 04a1b2c3d4e580 | socat - UNIX-CONNECT:SOCKET`)."));
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption server(QStringLiteral("server"), QStringLiteral("Server base URL (first start)."), QStringLiteral("URL"));
     QCommandLineOption token(QStringLiteral("token"), QStringLiteral("Kiosk token from `imhere-server kiosk add` (first start)."), QStringLiteral("TOKEN"));
-    QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Directory for the kiosk's store (mode 0700)."), QStringLiteral("DIR"));
-    QCommandLineOption reader(QStringLiteral("reader"), QStringLiteral("Badge reader: nfc[:CONN], wedge:/dev/input/..., camera, sim[:SOCKET]."), QStringLiteral("SPEC"), QStringLiteral("sim"));
-    QCommandLineOption caFile(QStringLiteral("ca-file"), QStringLiteral("CA bundle for the server's TLS certificate (first start)."), QStringLiteral("FILE"));
-    QCommandLineOption selfTest(QStringLiteral("self-test"), QStringLiteral("Load the interface, show one frame and exit 0."));
+    QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Directory for the kiosk's store (made private: 0700, store 0600)."), QStringLiteral("DIR"));
+    QCommandLineOption reader(QStringLiteral("reader"), QStringLiteral("Badge reader: nfc[:CONN], wedge:/dev/input/..., camera[:ID], sim[:SOCKET] (default sim: stdin)."), QStringLiteral("SPEC"), QStringLiteral("sim"));
+    QCommandLineOption caFile(QStringLiteral("ca-file"), QStringLiteral("CA bundle for the server's TLS certificate."), QStringLiteral("FILE"));
+    QCommandLineOption selfTest(QStringLiteral("self-test"), QStringLiteral("Load the interface, show one frame and exit 0 (with --data: after provisioning)."));
     parser.addOptions({server, token, data, reader, caFile, selfTest});
     parser.process(app);
+    if (!parser.positionalArguments().isEmpty())
+        return failWith(QStringLiteral("unexpected argument %1 (see --help)").arg(parser.positionalArguments().first()), k_exitUsage);
 
     const bool testing = parser.isSet(selfTest);
-    QTemporaryDir scratch; // --self-test without --data
-    QString dataDir = parser.value(data);
-    if (dataDir.isEmpty() && !testing)
-        return failWith(QStringLiteral("--data DIR is required (see --help)"));
-    if (dataDir.isEmpty())
-        dataDir = scratch.path();
+    auto readerSpec = hardware::parseReaderSpec(parser.value(reader));
+    if (!readerSpec)
+        return failWith(QString::fromStdString(readerSpec.error().message), k_exitUsage);
 
-    ::umask(077); // the store holds the token and keys: files 0600, directories 0700
-    if (!QDir().mkpath(dataDir))
-        return failWith(QStringLiteral("cannot create %1").arg(dataDir));
-    ::chmod(QFile::encodeName(dataDir).constData(), 0700);
-    const std::string storePath = QDir(dataDir).filePath(QStringLiteral("kiosk.db")).toStdString();
-    const QString serverUrl = testing && !parser.isSet(server) ? QStringLiteral("http://127.0.0.1:9") : parser.value(server);
-    const QString tokenValue = testing && !parser.isSet(token) ? QStringLiteral("self-test") : parser.value(token);
-    if (auto r = provision(storePath, serverUrl, tokenValue, parser.value(caFile)); !r)
-        return failWith(QString::fromStdString(r.error().message));
+    // --self-test without --data runs on a throwaway store with made-up credentials.
+    QTemporaryDir scratch;
+    ProvisioningRequest request{parser.value(data).toStdString(), optionValue(parser, server),
+                                optionValue(parser, token), optionValue(parser, caFile)};
+    if (testing && request.dataDir.empty()) {
+        request.dataDir = scratch.path().toStdString();
+        request.serverUrl = request.serverUrl.value_or("http://127.0.0.1:9");
+        request.token = request.token.value_or("self-test");
+    }
+    auto credentials = provision(request);
+    if (!credentials)
+        return failWith(QString::fromStdString(credentials.error().message),
+                        credentials.error().code == "usage" ? k_exitUsage : 1);
 
     CurlGlobal curl;
     SystemClock systemClock;
-    std::string ca;
-    if (auto store = KioskStore::open(storePath); store && *store->credentials())
-        ca = (*store->credentials())->caFile;
-    auto station = Station::create(storePath, std::make_unique<CurlTransport>(CurlTransport::Options{ca}), systemClock);
+    const std::string storePath = QDir(QString::fromStdString(request.dataDir)).filePath(QString::fromLatin1(k_storeFileName)).toStdString();
+    auto station = Station::create(storePath, std::make_unique<CurlTransport>(CurlTransport::Options{credentials->caFile}),
+                                   systemClock);
     if (!station)
         return failWith(QString::fromStdString(station.error().message));
 
     std::unique_ptr<hardware::BadgeReader> badgeReader;
     if (!testing) {
-        auto created = hardware::createBadgeReader(parser.value(reader));
+        auto created = hardware::createBadgeReader(*readerSpec);
         if (!created)
             return failWith(QString::fromStdString(created.error().message));
         badgeReader = std::move(*created);
@@ -135,7 +129,8 @@ int main(int argc, char** argv)
     } else {
         (*station)->start();
         badgeReader->start();
-        std::fprintf(stderr, "imhere-kiosk: reading badges from %s\n", qPrintable(badgeReader->description()));
+        std::fprintf(stderr, "imhere-kiosk: syncing with %s; reading badges from %s\n",
+                     credentials->serverUrl.c_str(), qPrintable(badgeReader->description()));
     }
     const int rc = QGuiApplication::exec();
     if (badgeReader)

@@ -1,6 +1,5 @@
 import QtQuick
 import Imhere.Kiosk
-import QtQuick.Controls
 import QtQuick.Layouts
 
 // The volunteer screen: sign in with badge + PIN, then windows, roster,
@@ -90,19 +89,19 @@ Rectangle {
                     BigButton {
                         Layout.fillWidth: true
                         Layout.maximumWidth: root.width * 0.22
-                        unit: root.unit * 0.7
+                        unit: root.unit * 0.9
                         tone: windowId === root.admin.selectedWindow ? Theme.notice : Theme.panel
                         text: courseName + " · " + title + " " + opened
                         onClicked: root.admin.selectWindow(windowId)
                     }
-                    BigButton { unit: root.unit * 0.7; tone: Theme.failure; text: qsTr("Close"); onClicked: root.admin.closeWindow(windowId) }
+                    BigButton { unit: root.unit * 0.9; tone: Theme.failure; text: qsTr("Close"); onClicked: root.admin.closeWindow(windowId) }
                 }
             }
             Text { font.family: Theme.fontFamily; font.pixelSize: root.unit * 3; color: Theme.text; text: qsTr("Open a class now") }
-            TextField {
+            EntryField {
                 id: titleField
                 Layout.fillWidth: true
-                font.pixelSize: root.unit * 2.4
+                unit: root.unit
                 placeholderText: qsTr("Title, e.g. Week 4 · Promises")
             }
             Repeater {
@@ -111,7 +110,7 @@ Rectangle {
                     required property var modelData
                     Layout.fillWidth: true
                     Layout.maximumWidth: root.width * 0.3
-                    unit: root.unit * 0.7
+                    unit: root.unit * 0.9
                     text: qsTr("Open for %1").arg(modelData.name)
                     onClicked: root.admin.openWindow(modelData.id, titleField.text)
                 }
@@ -136,15 +135,15 @@ Rectangle {
             RowLayout {
                 Layout.fillWidth: true
                 Text { font.family: Theme.fontFamily; font.pixelSize: root.unit * 3; color: Theme.text; text: qsTr("Roster") }
-                TextField {
+                EntryField {
                     id: reasonField
                     Layout.fillWidth: true
-                    font.pixelSize: root.unit * 2.4
+                    unit: root.unit
                     placeholderText: qsTr("Reason for a correction")
                 }
                 BigButton {
                     visible: root.admin.hasPendingBadge
-                    unit: root.unit * 0.7
+                    unit: root.unit * 0.9
                     text: qsTr("Forget new badge")
                     onClicked: root.admin.forgetPendingBadge()
                 }
@@ -158,7 +157,7 @@ Rectangle {
                     required property string person
                     required property string window
                     Text { font.family: Theme.fontFamily; font.pixelSize: root.unit * 2.4; color: Theme.late; text: qsTr("Remote: %1 at %2").arg(shortName).arg(time) }
-                    BigButton { unit: root.unit * 0.7; tone: Theme.success; text: qsTr("Confirm"); onClicked: root.admin.confirmRemote(checkInId, person, window) }
+                    BigButton { unit: root.unit * 0.9; tone: Theme.success; text: qsTr("Confirm"); onClicked: root.admin.confirmRemote(checkInId, person, window) }
                 }
             }
             ListView {

@@ -34,7 +34,8 @@ Rectangle {
             font.pixelSize: root.unit * 16
             font.bold: true
             color: root.ink
-            text: root.good ? "✓" : root.kind === "closed" ? "⏸" : "!"
+            // Glyphs present in DejaVu Sans (the kiosk image has no emoji font).
+            text: root.good ? "✓" : root.kind === "closed" ? "‖" : "!"
         }
         Text {
             objectName: "headline"

@@ -19,12 +19,17 @@ Rectangle {
     property var remoteModel: null
     property real unit: 10
 
+    // Landscape: details left, code right. Portrait: the code below.
+    readonly property bool portrait: root.height > root.width
+
     color: Theme.background
 
-    RowLayout {
+    GridLayout {
         anchors.fill: parent
         anchors.margins: root.unit * 4
-        spacing: root.unit * 4
+        columns: root.portrait ? 1 : 2
+        rowSpacing: root.unit * 3
+        columnSpacing: root.unit * 4
 
         ColumnLayout {
             Layout.fillWidth: true
@@ -132,8 +137,11 @@ Rectangle {
         }
 
         ColumnLayout {
-            Layout.preferredWidth: Math.min(root.height * 0.62, root.width * 0.4)
-            Layout.fillHeight: true
+            Layout.preferredWidth: root.portrait ? Math.min(root.width * 0.6, root.height * 0.34)
+                                                 : Math.min(root.height * 0.62, root.width * 0.4)
+            Layout.maximumWidth: Layout.preferredWidth
+            Layout.alignment: root.portrait ? Qt.AlignHCenter | Qt.AlignTop : Qt.AlignTop
+            Layout.fillHeight: !root.portrait
             visible: root.hasOpenWindow && root.qrText.length > 0
             spacing: root.unit * 1.2
 

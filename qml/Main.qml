@@ -11,7 +11,11 @@ Window {
     required property KioskController controller
     required property AdminController admin
 
-    readonly property real unit: Math.max(6, Math.min(root.height / 100, root.width / 160))
+    // One type unit for every size: a 16:10 landscape screen is 160 x 100 units,
+    // a portrait one 100 x 160.
+    readonly property real unit: root.width >= root.height
+                                 ? Math.max(6, Math.min(root.height / 100, root.width / 160))
+                                 : Math.max(6, Math.min(root.width / 100, root.height / 160))
 
     width: 1280
     height: 800
@@ -73,7 +77,7 @@ Window {
         BigButton {
             objectName: "volunteerButton"
             anchors { right: parent.right; bottom: parent.bottom; margins: root.unit * 2 }
-            unit: root.unit * 0.8
+            unit: root.unit
             text: qsTr("Volunteer")
             onClicked: root.admin.begin()
         }

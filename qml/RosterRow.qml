@@ -53,15 +53,15 @@ Rectangle {
         Flow {
             Layout.fillWidth: true
             spacing: root.unit * 0.6
-            BigButton { unit: root.unit * 0.7; text: qsTr("Present"); onClicked: root.presentRequested(root.person, root.lastEventId) }
-            BigButton { unit: root.unit * 0.7; text: qsTr("Absent"); onClicked: root.absentRequested(root.person, root.lastEventId) }
+            BigButton { unit: root.unit * 0.9; text: qsTr("Present"); onClicked: root.presentRequested(root.person, root.lastEventId) }
+            BigButton { unit: root.unit * 0.9; text: qsTr("Absent"); onClicked: root.absentRequested(root.person, root.lastEventId) }
             Repeater {
                 model: [["LEFT_EARLY", qsTr("Left early")], ["CAMERA_OFF", qsTr("Camera off")],
                         ["LOW_PARTICIPATION", qsTr("Low participation")]]
                 delegate: BigButton {
                     required property var modelData
                     readonly property bool isSet: root.flags.indexOf(modelData[0]) >= 0
-                    unit: root.unit * 0.7
+                    unit: root.unit * 0.9
                     text: (isSet ? "✓ " : "") + modelData[1]
                     tone: isSet ? Theme.notice : Theme.background
                     onClicked: root.flagToggled(root.person, modelData[0], !isSet)
@@ -69,7 +69,7 @@ Rectangle {
             }
             BigButton {
                 visible: root.offerBadge
-                unit: root.unit * 0.7
+                unit: root.unit * 0.9
                 tone: Theme.success
                 text: qsTr("Give badge")
                 onClicked: root.badgeRequested(root.person)

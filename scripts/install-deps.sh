@@ -22,7 +22,7 @@ test_pkgs=(
   xvfb xauth wrk postgresql curl ca-certificates
   chromium nodejs npm fonts-dejavu-core
 )
-demo_pkgs=(xvfb xauth curl)
+demo_pkgs=(xvfb xauth curl qt6-qpa-plugins fonts-dejavu-core)
 
 case "$profile" in
   build) want=("${build_pkgs[@]}") ;;

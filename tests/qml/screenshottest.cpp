@@ -10,6 +10,7 @@
 #include <ZXing/ReadBarcode.h>
 
 #include <QDir>
+#include <QFontMetrics>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
@@ -71,7 +72,25 @@ class ScreenshotTest : public QObject {
         QTest::qWait(50);
         QImage image = m_window->grabWindow();
         image.save(m_out.filePath(name + QStringLiteral(".png")));
+        const QString missing = glyphsMissingFromTheFont();
+        if (!missing.isEmpty())
+            QTest::qFail(qPrintable(QStringLiteral("%1 shows characters its font lacks (drawn as boxes): %2")
+                                        .arg(name, missing)),
+                         __FILE__, __LINE__);
         return image;
+    }
+    // Characters on screen that the kiosk's font cannot draw.
+    QString glyphsMissingFromTheFont() const
+    {
+        const QFontMetrics metrics(QFont(QStringLiteral("DejaVu Sans")));
+        QString missing;
+        for (const uint ucs4 : visibleText().toUcs4()) {
+            const char32_t c = ucs4;
+            const QString character = QString::fromUcs4(&c, 1);
+            if (!QChar::isSpace(ucs4) && !metrics.inFontUcs4(ucs4) && !missing.contains(character))
+                missing += character;
+        }
+        return missing;
     }
     // The text of every visible item under the window that has one, joined.
     static void collectText(QQuickItem* item, QStringList& parts)
@@ -126,6 +145,31 @@ private Q_SLOTS:
         QVERIFY(m_controller->qrText().startsWith(QStringLiteral("https://imhere.example.org/q/")));
     }
 
+    // The door screen may be a 7" panel, a laptop or a portrait TV: the code
+    // must still scan and the call to action still show.
+    void idleAtOtherScreenSizes_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x600") << QSize(1024, 600);
+        QTest::newRow("1920x1080") << QSize(1920, 1080);
+        QTest::newRow("portrait 800x1280") << QSize(800, 1280);
+    }
+    void idleAtOtherScreenSizes()
+    {
+        QFETCH(QSize, size);
+        m_window->resize(size);
+        QTRY_COMPARE(m_window->size(), size);
+        const QImage image = shoot(QStringLiteral("01-idle-%1x%2").arg(size.width()).arg(size.height()));
+        m_window->resize(1280, 800);
+        QVERIFY(visibleText().contains(QStringLiteral("Tap your badge")));
+        const QImage gray = image.convertToFormat(QImage::Format_Grayscale8);
+        const ZXing::ImageView view(gray.constBits(), gray.width(), gray.height(), ZXing::ImageFormat::Lum,
+                                    static_cast<int>(gray.bytesPerLine()));
+        const auto result = ZXing::ReadBarcode(view, ZXing::DecodeHints().setFormats(ZXing::BarcodeFormat::QRCode));
+        QVERIFY2(result.isValid(), "no QR code found at this size");
+        QCOMPARE(QString::fromStdString(result.text()), m_controller->qrText());
+    }
+
     void idleOfflineShowsTheQueue()
     {
         m_controller->setOnline(false);
@@ -164,7 +208,7 @@ private Q_SLOTS:
         QTest::newRow("closed") << feedback(TapFeedback::Kind::NoOpenWindow, "Alan Turing",
                                             "No class is open for you right now.")
                                 << "08-no-open-window" << "No class is open for you right now.";
-        QTest::newRow("failed") << feedback(TapFeedback::Kind::Failed, "", "Not saved. Please ask a volunteer.")
+        QTest::newRow("failed") << feedback(TapFeedback::Kind::Failed, "", "Nothing was recorded. Tap again or ask a volunteer.")
                                 << "09-failed" << "Not saved";
     }
     void results()
