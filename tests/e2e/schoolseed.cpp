@@ -1,0 +1,110 @@
+#include "schoolseed.h"
+
+#include "sync-server/auth/tokens.h"
+#include "sync-server/store/sqlitestore.h"
+
+#include "core/crypto.h"
+#include "core/random.h"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+namespace imhere::e2e {
+
+namespace {
+
+template <class T>
+T must(Result<T> r, const char* what)
+{
+    if (!r)
+        throw std::runtime_error(std::string(what) + ": " + r.error().message);
+    return std::move(*r);
+}
+void must(Result<void> r, const char* what)
+{
+    if (!r)
+        throw std::runtime_error(std::string(what) + ": " + r.error().message);
+}
+
+std::string cheapPinHash(const std::string& pin)
+{
+    char out[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(out, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN) != 0)
+        throw std::runtime_error("crypto_pwhash_str failed");
+    return out;
+}
+
+std::string hashOf(const Bytes& key, const QByteArray& uid)
+{
+    return badgeHash(key, {reinterpret_cast<const std::uint8_t*>(uid.constData()), static_cast<std::size_t>(uid.size())});
+}
+
+} // namespace
+
+QByteArray uidFor(std::uint64_t n)
+{
+    QByteArray uid(7, '\0');
+    uid[0] = '\x04';
+    for (int i = 0; i < 5; ++i)
+        uid[1 + i] = static_cast<char>((n >> (8 * (4 - i))) & 0xff);
+    uid[6] = '\x80';
+    return uid;
+}
+
+SeededSchool seedSchool(const std::string& dbPath, int trainees)
+{
+    ensureSodium();
+    SystemClock clock;
+    auto store = must(server::SqliteStore::open(dbPath, clock), "open server store");
+    SeededSchool s;
+    s.teacherPin = "482193";
+    const std::int64_t now = clock.nowMs();
+    must(store->inTransaction([&]() -> Result<void> {
+             const Bytes key = must(store->badgeKey(), "badge key");
+             std::uint64_t nextUid = 1;
+             auto add = [&](const std::string& name, bool withBadge) {
+                 auto p = must(store->createPerson({name, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                                                    std::nullopt, false}),
+                               "create person");
+                 Member m{p.id, p.publicId, name, {}};
+                 if (withBadge) {
+                     m.uid = uidFor(nextUid++);
+                     must(store->addBadge(p.id, hashOf(key, m.uid)), "add badge");
+                 }
+                 return m;
+             };
+             s.teacher = add("Tomás Teacher", true);
+             must(store->setPinHash(s.teacher.id, cheapPinHash(s.teacherPin)), "set PIN");
+             s.ta = add("Tara Assistant", true);
+             std::vector<server::PersonId> students;
+             for (int i = 0; i < trainees; ++i) {
+                 s.trainees.push_back(add("Trainee " + std::to_string(i) + " Example", true));
+                 students.push_back(s.trainees.back().id);
+             }
+             s.remoteTrainee = add("Remy Remote", false);
+             students.push_back(s.remoteTrainee.id);
+             auto course = must(store->createCourse({"WM5 · JS1", "Europe/London", 10, 60, students}, s.teacher.id),
+                                "create course");
+             s.course = course.id;
+             must(store->setEnrollment(s.teacher.id, s.course, server::Role::Teacher, s.teacher.id), "enrol teacher");
+             must(store->setEnrollment(s.ta.id, s.course, server::Role::Ta, s.teacher.id), "enrol TA");
+             s.window = newUuidV4();
+             must(store->createWindow({s.window, s.course, "Week 3 · Async", now - 60'000, now - 60'000, s.teacher.id}),
+                  "create window");
+             s.remoteCheckIn = newUuidV4();
+             must(store->addCheckIn({s.remoteCheckIn, s.remoteTrainee.id, s.window, now - 30'000,
+                                     server::CheckInSource::QrRemote, s.remoteTrainee.id, std::nullopt}),
+                  "remote check-in");
+             const server::IssuedToken token = server::issueToken(server::k_kioskTokenPrefix);
+             auto kiosk = must(store->createKiosk({"Front door", token.lookup, token.hash, randomBytes(32), {s.course}}),
+                               "create kiosk");
+             s.kioskToken = token.token;
+             s.kioskId = kiosk.id;
+             return {};
+         }),
+         "seed school");
+    return s;
+}
+
+} // namespace imhere::e2e
