@@ -43,6 +43,9 @@ inline constexpr int k_storeCacheKiB = 32 << 10;
 // Sync (DESIGN §5): changes per reply; a kiosk event may be this far ahead
 // of server time before it is refused as from the future.
 inline constexpr std::size_t k_syncChangeRowsPerReply = 1'000;
+// A kiosk batch's check-ins are logged as change_log rows of at most this
+// many check-ins each, so a pull can tell before reading a row that it fits.
+inline constexpr std::size_t k_syncCheckInsPerChangeRow = 100;
 inline constexpr std::int64_t k_maxEventFutureSkewMs = 5LL * 60 * 1000;
 // Check-ins stamped this long after a window closed are still accepted: the
 // kiosk clock is corrected, but only to within the last sync's round trip.

@@ -18,10 +18,12 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 using namespace imhere;
@@ -67,11 +69,13 @@ double syncIngest(const std::filesystem::path& dir, int batches)
     headers = curl_slist_append(headers, "Content-Type: application/json");
     headers = curl_slist_append(headers, "Expect:");
     std::int64_t cursor = 0;
-    auto post = [&](const std::vector<sync::Event>& events) -> bool {
-        sync::SyncRequest request{sync::k_protocolVersion, clock.nowMs(), cursor, {}};
-        for (const auto& e : events)
-            request.events.emplace_back(e);
-        const std::string body = sync::encode(request);
+    // A kiosk sends its outbox rows as they are and its latest cursor; the
+    // events' JSON is made before the clock starts, as the kiosk makes it on
+    // its own machine.
+    auto post = [&](const std::string& eventsJson) -> std::optional<sync::SyncResponse> {
+        const std::string body = R"({"protocol":)" + std::to_string(sync::k_protocolVersion) + R"(,"kiosk_time":)"
+            + std::to_string(clock.nowMs()) + R"(,"cursor":)" + std::to_string(cursor) + R"(,"events":[)"
+            + eventsJson + "]}";
         std::string reply;
         curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
         curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
@@ -81,23 +85,33 @@ double syncIngest(const std::filesystem::path& dir, int batches)
         long status = 0;
         if (curl_easy_perform(curl.get()) != CURLE_OK
             || (curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status), status != 200))
-            return false;
+            return std::nullopt;
         auto decoded = sync::decodeResponse(reply);
         if (!decoded)
-            return false;
+            return std::nullopt;
         cursor = decoded->cursor; // a kiosk keeps its cursor, so replies carry acks, not the roster
-        return !decoded->more;
+        return std::move(*decoded);
     };
     // Catch up first, as a kiosk in service would be.
-    for (int i = 0; i < 100 && !post({}); ++i) {
+    for (int i = 0; i < 100; ++i) {
+        const auto r = post("");
+        if (!r || !r->more)
+            break;
     }
-    std::vector<std::vector<sync::Event>> prepared;
-    for (int b = 0; b < batches; ++b)
-        prepared.push_back(batchOf(school, b, clock.nowMs()));
+    std::vector<std::string> prepared;
+    for (int b = 0; b < batches; ++b) {
+        std::string json;
+        for (const auto& e : batchOf(school, b, clock.nowMs()))
+            json += (json.empty() ? "" : ",") + sync::encodeEvent(e);
+        prepared.push_back(std::move(json));
+    }
     const auto start = Steady::now();
     for (const auto& events : prepared) {
-        if (!post(events) && cursor == 0) {
-            std::fprintf(stderr, "sync failed\n");
+        const auto r = post(events);
+        const bool allStored = r && r->acks.size() == k_batch
+            && std::ranges::all_of(r->acks, [](const sync::Ack& a) { return a.status == sync::AckStatus::Stored; });
+        if (!allStored) {
+            std::fprintf(stderr, "sync failed: not every event was stored\n");
             return 0;
         }
     }

@@ -196,7 +196,72 @@ constexpr std::string_view k_v2 = R"sql(
 ALTER TABLE change_log ADD COLUMN kiosk INTEGER;
 )sql";
 
-constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}};
+// Sync ingest, continued (docs/PERFORMANCE.md):
+// - a CHECK with an IN list makes SQLite 3.40 build a temporary b-tree of the
+//   list for every row it checks, which cost as much as the insert itself;
+//   the same rules written with OR are checked in place. check_in is rebuilt
+//   to change its CHECK, and remote_confirm with it because it refers to
+//   check_in (a table with children cannot be dropped while foreign keys are
+//   on); rowids are kept;
+// - a kiosk batch's check-ins are one change_log row per (batch, course) of
+//   kind 'check_ins': `ref` is the first check_in rowid, `ref_last` the last,
+//   and the pull filters the range by course. Single check-ins and
+//   confirmations keep one 'check_in' row each, by id.
+constexpr std::string_view k_v3 = R"sql(
+CREATE TABLE check_in_v3(
+  id TEXT PRIMARY KEY,
+  person INTEGER NOT NULL REFERENCES person(id),
+  window_id TEXT NOT NULL REFERENCES attendance_window(id),
+  at INTEGER NOT NULL,
+  source TEXT NOT NULL CHECK (source = 'nfc' OR source = 'wedge' OR source = 'qr_badge' OR source = 'qr_remote'
+                              OR source = 'manual'),
+  kiosk INTEGER,
+  actor INTEGER NOT NULL REFERENCES person(id),
+  received_at INTEGER NOT NULL
+) STRICT;
+INSERT INTO check_in_v3(rowid, id, person, window_id, at, source, kiosk, actor, received_at)
+  SELECT rowid, id, person, window_id, at, source, kiosk, actor, received_at FROM check_in ORDER BY rowid;
+
+CREATE TABLE remote_confirm_v3(
+  id TEXT PRIMARY KEY,
+  check_in TEXT NOT NULL REFERENCES check_in_v3(id),
+  actor INTEGER NOT NULL REFERENCES person(id),
+  at INTEGER NOT NULL,
+  kiosk INTEGER,
+  received_at INTEGER NOT NULL
+) STRICT;
+INSERT INTO remote_confirm_v3(rowid, id, check_in, actor, at, kiosk, received_at)
+  SELECT rowid, id, check_in, actor, at, kiosk, received_at FROM remote_confirm ORDER BY rowid;
+
+DROP TABLE remote_confirm;
+DROP TABLE check_in;
+-- Renaming also points remote_confirm_v3's reference at the new name.
+ALTER TABLE check_in_v3 RENAME TO check_in;
+ALTER TABLE remote_confirm_v3 RENAME TO remote_confirm;
+CREATE INDEX check_in_window ON check_in(window_id, person);
+CREATE INDEX remote_confirm_check_in ON remote_confirm(check_in);
+
+CREATE TABLE change_log_v3(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind = 'person' OR kind = 'badge' OR kind = 'course' OR kind = 'window'
+                            OR kind = 'enrollment' OR kind = 'check_in' OR kind = 'check_ins'),
+  ref TEXT NOT NULL,
+  course TEXT,
+  kiosk INTEGER,
+  ref_last INTEGER,
+  CHECK ((kind = 'check_ins') = (ref_last IS NOT NULL))
+) STRICT;
+INSERT INTO change_log_v3(seq, kind, ref, course, kiosk)
+  SELECT seq, kind, ref, course, kiosk FROM change_log ORDER BY seq;
+-- Keep the sequence where it was, so cursors the kiosks hold stay valid.
+DELETE FROM sqlite_sequence WHERE name = 'change_log_v3';
+INSERT INTO sqlite_sequence(name, seq) SELECT 'change_log_v3', seq FROM sqlite_sequence WHERE name = 'change_log';
+DROP TABLE change_log;
+ALTER TABLE change_log_v3 RENAME TO change_log;
+CREATE INDEX change_log_course ON change_log(course, seq);
+)sql";
+
+constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}};
 
 } // namespace
 

@@ -70,6 +70,13 @@ Result<void> SqliteStore::logChange(std::string_view kind, std::string_view ref,
     return s->run();
 }
 
+Result<void> SqliteStore::logCheckIns(std::int64_t firstRow, std::int64_t lastRow, std::string_view course,
+                                      std::uint32_t origin)
+{
+    TRY_ASSIGN(s, query("INSERT INTO change_log(kind, ref, course, kiosk, ref_last) VALUES('check_ins', ?, ?, ?, ?)"));
+    return s->bindAll(std::to_string(firstRow), course, std::int64_t{origin}, lastRow).run();
+}
+
 Result<Bytes> SqliteStore::badgeKey()
 {
     std::lock_guard lock(m_mutex);

@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/database.h"
 
+#include <map>
 #include <mutex>
 #include <utility>
 #include <unordered_map>
@@ -104,6 +105,13 @@ private:
     // `origin` is the kiosk a change came from, so its own pull can skip it.
     Result<void> logChange(std::string_view kind, std::string_view ref, std::optional<std::string_view> course,
                            std::optional<std::uint32_t> origin = std::nullopt);
+    // A range of check_in rowids one kiosk batch stored in one course
+    // (kind 'check_ins', migration 3).
+    Result<void> logCheckIns(std::int64_t firstRow, std::int64_t lastRow, std::string_view course,
+                             std::uint32_t origin);
+    // The check_in row alone, inside a write: its rowid, or nullopt when the
+    // id is already stored.
+    Result<std::optional<std::int64_t>> insertCheckInRow(const CheckInEvent& event);
     // addCheckIn inside a write, for a caller that already knows the window's course.
     Result<bool> insertCheckIn(const CheckInEvent& event, std::optional<std::string_view> course);
     Result<std::optional<Person>> personWhere(std::string_view column, const std::function<void(Statement&)>& bind);
@@ -117,16 +125,30 @@ private:
     Result<std::optional<std::string>> rejectionFor(const Kiosk& kiosk, const sync::Event& event,
                                                     std::int64_t nowMs);
     Result<void> storeEvent(const Kiosk& kiosk, const sync::Event& event);
+    // change_log rows for the check-ins the batch stored, once all its events are in.
+    Result<void> logBatchCheckIns(const Kiosk& kiosk);
     Result<void> pullChanges(const Kiosk& kiosk, std::int64_t cursor, sync::SyncResponse& response);
-    // Lookups memoised for one sync batch: people and roles do not change
-    // inside a batch, and the same few dozen people recur in hundreds of events.
-    Result<std::optional<Person>> batchPerson(std::string_view publicId);
-    Result<std::optional<Role>> batchRole(PersonId person, std::string_view course);
-    // Windows are memoised too, but a window event in the batch forgets its window.
-    Result<std::optional<Window>> batchWindow(std::string_view id);
-    // One query each for every person, enrollment and window a batch names,
-    // and for the first outcome of every event id in it (sqlitestorebatch.cpp).
-    Result<void> loadBatch(const Kiosk& kiosk, const sync::SyncRequest& request);
+    // What a sync batch needs to know of a person it names: people and
+    // enrollments do not change inside a batch, and the same few dozen people
+    // recur in hundreds of events.
+    struct BatchPerson {
+        PersonId id = 0;
+        bool isAdmin = false;
+        std::vector<std::pair<std::string, Role>> roles; // every enrollment
+
+        [[nodiscard]] std::optional<Role> roleIn(std::string_view course) const;
+    };
+    // Lookups memoised for one sync batch; nullptr when there is no such
+    // person or window. Pointers stay valid until the next batch, except that
+    // a window event in the batch forgets its window.
+    Result<const BatchPerson*> batchPerson(std::string_view publicId);
+    Result<const Window*> batchWindow(std::string_view id);
+    // One query for every person (with their enrollments) and one for every
+    // window a batch names, and one for the first outcome of every event id
+    // in it (sqlitestorebatch.cpp).
+    Result<void> loadBatch(const sync::SyncRequest& request);
+    Result<void> loadPeople(const std::string& publicIdsJson);
+    Result<void> loadWindows(const std::string& windowIdsJson);
     Result<std::unordered_map<std::string, sync::Ack>> priorOutcomes(const sync::SyncRequest& request);
 
     std::recursive_mutex m_mutex;
@@ -134,9 +156,16 @@ private:
     const Clock& m_clock;
     std::unordered_map<std::string, Statement> m_statements;
     int m_transactionDepth = 0;
-    std::unordered_map<std::string, std::optional<Person>> m_batchPeople;
-    std::unordered_map<std::string, std::optional<Role>> m_batchRoles;
-    std::unordered_map<std::string, std::optional<Window>> m_batchWindows;
+    // Keyed by public id and window id, looked up by string_view.
+    struct TextHash : std::hash<std::string_view> {
+        using is_transparent = void;
+    };
+    template <class T>
+    using TextMap = std::unordered_map<std::string, std::optional<T>, TextHash, std::equal_to<>>;
+    TextMap<BatchPerson> m_batchPeople;
+    TextMap<Window> m_batchWindows;
+    // check_in rowids the batch stored, by course, in insertion order.
+    std::map<std::string, std::vector<std::int64_t>, std::less<>> m_batchCheckIns;
 };
 
 } // namespace imhere::server

@@ -1,15 +1,15 @@
 // SqliteStore: what one kiosk sync batch needs from the database, read with
-// a handful of queries instead of a few per event — the people, enrollments
-// and windows the batch names, and the first outcome of each event id.
+// a handful of queries instead of a few per event — the people (with their
+// enrollments) and windows the batch names, and the first outcome of each
+// event id.
 
 #include "sqlitestore.h"
 
 #include "sqliterows.h"
 #include "sync-server/tryresult.h"
 
-#include <nlohmann/json.hpp>
-
-#include <set>
+#include <algorithm>
+#include <cstdio>
 
 namespace imhere::server {
 
@@ -17,98 +17,162 @@ namespace {
 
 using namespace imhere::sync;
 
-// The batch's names as one JSON array, for `IN (SELECT value FROM json_each(?))`.
-std::string jsonArray(const std::set<std::string>& values)
-{
-    return nlohmann::json(values).dump();
-}
+// Builds the JSON array of strings that `json_each(?)` reads. The ids come
+// from kiosks, so they are escaped, not trusted.
+class JsonStrings {
+public:
+    void add(std::string_view text)
+    {
+        m_json += m_json.empty() ? "[\"" : ",\"";
+        for (const char c : text) {
+            if (c == '"' || c == '\\') {
+                m_json += '\\';
+                m_json += c;
+            } else if (static_cast<unsigned char>(c) < 0x20) {
+                char escaped[8];
+                std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
+                m_json += escaped;
+            } else {
+                m_json += c;
+            }
+        }
+        m_json += '"';
+    }
+    [[nodiscard]] std::string done() const { return m_json.empty() ? "[]" : m_json + "]"; }
 
-std::string roleKey(PersonId person, std::string_view course)
+private:
+    std::string m_json;
+};
+
+// Each distinct value once, in any order.
+void sortUnique(std::vector<std::string_view>& values)
 {
-    return std::to_string(person) + ":" + std::string(course);
+    std::ranges::sort(values);
+    values.erase(std::unique(values.begin(), values.end()), values.end());
 }
 
 } // namespace
 
-Result<void> SqliteStore::loadBatch(const Kiosk& kiosk, const SyncRequest& request)
+std::optional<Role> SqliteStore::BatchPerson::roleIn(std::string_view course) const
+{
+    for (const auto& [enrolledIn, role] : roles) {
+        if (enrolledIn == course)
+            return role;
+    }
+    return std::nullopt;
+}
+
+Result<void> SqliteStore::loadBatch(const SyncRequest& request)
 {
     m_batchPeople.clear();
-    m_batchRoles.clear();
     m_batchWindows.clear();
-    std::set<std::string> people;
-    std::set<std::string> windows;
+    m_batchCheckIns.clear();
+    std::vector<std::string_view> people;
+    std::vector<std::string_view> windows;
     for (const DecodedEvent& decoded : request.events) {
         const auto* event = std::get_if<Event>(&decoded);
         if (!event)
             continue;
-        people.insert(event->actor);
+        people.push_back(event->actor);
         std::visit(
             [&](const auto& body) {
                 if constexpr (requires { body.person; })
-                    people.insert(body.person);
+                    people.push_back(body.person);
                 if constexpr (requires { body.window; })
-                    windows.insert(body.window);
+                    windows.push_back(body.window);
             },
             event->body);
     }
+    sortUnique(people);
+    sortUnique(windows);
 
-    for (const auto& id : people)
-        m_batchPeople.emplace(id, std::nullopt);
-    {
-        TRY_ASSIGN(s, query(std::string(rows::k_personColumns)
-                            + "WHERE public_id IN (SELECT value FROM json_each(?))"));
-        s->bind(1, jsonArray(people));
-        for (;;) {
-            TRY_ASSIGN(row, s->step());
-            if (!row)
-                break;
-            Person person = rows::personFrom(*s);
-            const PersonId id = person.id;
-            m_batchPeople[person.publicId] = std::move(person);
-            // Not enrolled in a served course unless the query below says so.
-            for (const auto& course : kiosk.courses)
-                m_batchRoles.emplace(roleKey(id, course), std::nullopt);
-        }
+    JsonStrings peopleJson;
+    for (const auto id : people) {
+        m_batchPeople.emplace(id, std::nullopt); // unknown unless the query finds them
+        peopleJson.add(id);
     }
-    {
-        TRY_ASSIGN(s, query("SELECT e.person, e.course, e.role FROM enrollment e JOIN person p ON p.id = e.person"
-                            " WHERE p.public_id IN (SELECT value FROM json_each(?))"));
-        s->bind(1, jsonArray(people));
-        for (;;) {
-            TRY_ASSIGN(row, s->step());
-            if (!row)
-                break;
-            m_batchRoles[roleKey(s->int64At(0), s->textAt(1))] = roleFromString(s->textAt(2));
-        }
-    }
-
-    for (const auto& id : windows)
+    TRY(loadPeople(peopleJson.done()));
+    JsonStrings windowsJson;
+    for (const auto id : windows) {
         m_batchWindows.emplace(id, std::nullopt);
-    TRY_ASSIGN(s, query(std::string(rows::k_windowColumns) + "WHERE w.id IN (SELECT value FROM json_each(?))"));
-    s->bind(1, jsonArray(windows));
+        windowsJson.add(id);
+    }
+    return loadWindows(windowsJson.done());
+}
+
+Result<void> SqliteStore::loadPeople(const std::string& publicIdsJson)
+{
+    // One row per enrollment, or one with a NULL course for someone enrolled nowhere.
+    TRY_ASSIGN(s, query("SELECT p.public_id, p.id, p.is_admin, e.course, e.role FROM json_each(?) j"
+                        " JOIN person p ON p.public_id = j.value LEFT JOIN enrollment e ON e.person = p.id"));
+    s->bind(1, publicIdsJson);
+    for (;;) {
+        TRY_ASSIGN(row, s->step());
+        if (!row)
+            break;
+        auto& person = m_batchPeople[s->textAt(0)];
+        if (!person)
+            person = BatchPerson{s->int64At(1), s->intAt(2) != 0, {}};
+        if (!s->isNullAt(3)) {
+            if (const auto role = roleFromString(s->textAt(4)))
+                person->roles.emplace_back(s->textAt(3), *role);
+        }
+    }
+    return {};
+}
+
+Result<void> SqliteStore::loadWindows(const std::string& windowIdsJson)
+{
+    TRY_ASSIGN(s, query(std::string(rows::k_windowColumns) + "JOIN json_each(?) j ON j.value = w.id"));
+    s->bind(1, windowIdsJson);
     for (;;) {
         TRY_ASSIGN(row, s->step());
         if (!row)
             break;
         Window window = rows::windowFrom(*s);
-        m_batchWindows[window.id] = std::move(window);
+        auto& slot = m_batchWindows[window.id];
+        slot = std::move(window);
     }
     return {};
 }
 
+Result<const SqliteStore::BatchPerson*> SqliteStore::batchPerson(std::string_view publicId)
+{
+    auto it = m_batchPeople.find(publicId);
+    if (it == m_batchPeople.end()) {
+        it = m_batchPeople.emplace(publicId, std::nullopt).first;
+        JsonStrings one;
+        one.add(publicId);
+        TRY(loadPeople(one.done()));
+    }
+    return it->second ? &*it->second : nullptr;
+}
+
+Result<const Window*> SqliteStore::batchWindow(std::string_view id)
+{
+    auto it = m_batchWindows.find(id);
+    if (it == m_batchWindows.end()) {
+        it = m_batchWindows.emplace(id, std::nullopt).first;
+        JsonStrings one;
+        one.add(id);
+        TRY(loadWindows(one.done()));
+    }
+    return it->second ? &*it->second : nullptr;
+}
+
 Result<std::unordered_map<std::string, Ack>> SqliteStore::priorOutcomes(const SyncRequest& request)
 {
-    std::set<std::string> ids;
+    JsonStrings ids;
     for (const DecodedEvent& decoded : request.events) {
         if (const auto* event = std::get_if<Event>(&decoded))
-            ids.insert(event->id);
+            ids.add(event->id);
     }
     // A receipt holds the first outcome; a check-in stored through sync has
     // none, its check_in row being the receipt (migration 2).
     TRY_ASSIGN(s, query("SELECT i.value, r.status, r.reason FROM json_each(?) i"
                         " LEFT JOIN sync_receipt r ON r.event_id = i.value"
                         " WHERE r.event_id IS NOT NULL OR EXISTS (SELECT 1 FROM check_in c WHERE c.id = i.value)"));
-    s->bind(1, jsonArray(ids));
+    s->bind(1, ids.done());
     std::unordered_map<std::string, Ack> outcomes;
     for (;;) {
         TRY_ASSIGN(row, s->step());

@@ -8,6 +8,7 @@
 
 #include "core/limits.h"
 
+#include <algorithm>
 #include <set>
 
 namespace imhere::server {
@@ -21,6 +22,7 @@ struct LogRow {
     std::string kind;
     std::string ref;
     std::optional<std::string> course;
+    std::optional<std::int64_t> refLast; // kind 'check_ins': the last rowid of the range
 };
 
 std::size_t total(const Changes& c)
@@ -37,7 +39,7 @@ Result<void> SqliteStore::pullChanges(const Kiosk& kiosk, std::int64_t cursor, S
     {
         // A kiosk's own check-ins are already on it: skipped here by origin,
         // without reading each one back.
-        TRY_ASSIGN(s, query("SELECT seq, kind, ref, course FROM change_log WHERE seq > ?1 AND (course IS NULL"
+        TRY_ASSIGN(s, query("SELECT seq, kind, ref, course, ref_last FROM change_log WHERE seq > ?1 AND (course IS NULL"
                             " OR course IN (SELECT course FROM kiosk_course WHERE kiosk = ?2))"
                             " AND (kiosk IS NULL OR kiosk <> ?2) ORDER BY seq LIMIT ?3"));
         s->bind(1, cursor).bind(2, std::int64_t{kiosk.id})
@@ -46,7 +48,7 @@ Result<void> SqliteStore::pullChanges(const Kiosk& kiosk, std::int64_t cursor, S
             TRY_ASSIGN(row, s->step());
             if (!row)
                 break;
-            rows.push_back({s->int64At(0), s->textAt(1), s->textAt(2), s->optionalTextAt(3)});
+            rows.push_back({s->int64At(0), s->textAt(1), s->textAt(2), s->optionalTextAt(3), s->optionalInt64At(4)});
         }
     }
     response.more = rows.size() == limits::k_syncChangeRowsPerReply;
@@ -91,9 +93,38 @@ Result<void> SqliteStore::pullChanges(const Kiosk& kiosk, std::int64_t cursor, S
         return {};
     };
 
+    // Check-ins made elsewhere, as the kiosk shows them. Those this kiosk made
+    // itself are already on it, and those of long-closed windows are history
+    // the kiosk has no use for.
+    const std::int64_t horizon = response.serverTimeMs - limits::k_syncCheckInHorizonMs;
+    auto emitCheckIns = [&](Lease& s) -> Result<void> {
+        s->bind(1, std::int64_t{kiosk.id}).bind(2, horizon);
+        for (;;) {
+            TRY_ASSIGN(row, s->step());
+            if (!row)
+                break;
+            if (seen.insert("check_in:" + s->textAt(0)).second)
+                out.checkIns.push_back({s->textAt(0), s->textAt(1), s->textAt(2), s->int64At(3),
+                                        checkInSourceFromString(s->textAt(4)).value_or(CheckInSource::Manual),
+                                        s->intAt(5) != 0});
+        }
+        return {};
+    };
+    // CROSS JOIN keeps check_in the outer loop: a rowid range or one id is
+    // always the narrowest way in, where the course index would scan every
+    // check-in of the course's open windows.
+    constexpr std::string_view k_checkInColumns =
+        "SELECT c.id, p.public_id, c.window_id, c.at, c.source,"
+        " EXISTS (SELECT 1 FROM remote_confirm r WHERE r.check_in = c.id)"
+        " FROM check_in c CROSS JOIN attendance_window w ON w.id = c.window_id JOIN person p ON p.id = c.person"
+        " WHERE (c.kiosk IS NULL OR c.kiosk <> ?1) AND (w.closed_at IS NULL OR w.closed_at > ?2)";
+
+    // The most one change_log row can add to a reply: a range of check-ins,
+    // or a person with their enrollment and a few badges.
+    constexpr std::size_t k_maxPerRow = std::max<std::size_t>(limits::k_syncCheckInsPerChangeRow, 100);
     for (const LogRow& row : rows) {
         // Stop early rather than overflow the reply; the cursor says where.
-        if (total(out) + 100 > imhere::limits::k_maxSyncChanges) {
+        if (total(out) + k_maxPerRow > imhere::limits::k_maxSyncChanges) {
             response.more = true;
             break;
         }
@@ -132,22 +163,18 @@ Result<void> SqliteStore::pullChanges(const Kiosk& kiosk, std::int64_t cursor, S
             TRY(emitPerson(person));
             TRY(emitBadgesOf(person));
         } else if (row.kind == "check_in") {
-            if (!seen.insert("check_in:" + row.ref).second)
+            if (seen.contains("check_in:" + row.ref))
                 continue;
-            // Check-ins this kiosk made itself are already on it, and those of
-            // long-closed windows are history the kiosk has no use for.
-            TRY_ASSIGN(s, query("SELECT c.id, p.public_id, c.window_id, c.at, c.source,"
-                                " EXISTS (SELECT 1 FROM remote_confirm r WHERE r.check_in = c.id)"
-                                " FROM check_in c JOIN person p ON p.id = c.person"
-                                " JOIN attendance_window w ON w.id = c.window_id"
-                                " WHERE c.id = ? AND (c.kiosk IS NULL OR c.kiosk <> ?)"
-                                " AND (w.closed_at IS NULL OR w.closed_at > ?)"));
-            TRY_ASSIGN(found, s->bind(1, row.ref).bind(2, std::int64_t{kiosk.id})
-                                  .bind(3, response.serverTimeMs - limits::k_syncCheckInHorizonMs).step());
-            if (found)
-                out.checkIns.push_back({s->textAt(0), s->textAt(1), s->textAt(2), s->int64At(3),
-                                        checkInSourceFromString(s->textAt(4)).value_or(CheckInSource::Manual),
-                                        s->intAt(5) != 0});
+            TRY_ASSIGN(s, query(std::string(k_checkInColumns) + " AND c.id = ?3"));
+            s->bind(3, row.ref);
+            TRY(emitCheckIns(s));
+        } else if (row.kind == "check_ins" && row.course && row.refLast) {
+            // One kiosk batch's check-ins in this course: a rowid range that
+            // may hold other courses' check-ins too.
+            TRY_ASSIGN(s, query(std::string(k_checkInColumns)
+                                + " AND c.rowid BETWEEN ?3 AND ?4 AND w.course = ?5 ORDER BY c.rowid"));
+            s->bind(3, std::int64_t{std::stoll(row.ref)}).bind(4, *row.refLast).bind(5, *row.course);
+            TRY(emitCheckIns(s));
         }
     }
     return {};

@@ -44,7 +44,7 @@ Result<bool> SqliteStore::addCheckIn(const CheckInEvent& e)
     return inserted;
 }
 
-Result<bool> SqliteStore::insertCheckIn(const CheckInEvent& e, std::optional<std::string_view> course)
+Result<std::optional<std::int64_t>> SqliteStore::insertCheckInRow(const CheckInEvent& e)
 {
     TRY_ASSIGN(s, query("INSERT INTO check_in(id, person, window_id, at, source, kiosk, actor, received_at)"
                         " VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
@@ -52,6 +52,14 @@ Result<bool> SqliteStore::insertCheckIn(const CheckInEvent& e, std::optional<std
     bindKiosk(*s, 6, e.kiosk);
     TRY(s->bind(7, e.actor).bind(8, m_clock.nowMs()).run());
     if (m_db.changes() == 0)
+        return std::optional<std::int64_t>();
+    return std::optional(m_db.lastInsertRowId());
+}
+
+Result<bool> SqliteStore::insertCheckIn(const CheckInEvent& e, std::optional<std::string_view> course)
+{
+    TRY_ASSIGN(row, insertCheckInRow(e));
+    if (!row)
         return false;
     TRY(logChange("check_in", e.id, course, e.kiosk));
     return true;

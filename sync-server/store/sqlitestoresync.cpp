@@ -44,7 +44,7 @@ Result<SyncResponse> SqliteStore::sync(const Kiosk& kiosk, const SyncRequest& re
     response.serverTimeMs = nowMs;
     if (!request.events.empty()) {
         TRY(write([&]() -> Result<void> {
-            TRY(loadBatch(kiosk, request));
+            TRY(loadBatch(request));
             TRY_ASSIGN(outcomes, priorOutcomes(request));
             for (const DecodedEvent& decoded : request.events) {
                 if (const auto* bad = std::get_if<EventRejection>(&decoded)) {
@@ -64,7 +64,7 @@ Result<SyncResponse> SqliteStore::sync(const Kiosk& kiosk, const SyncRequest& re
                                                                             : ack);
                 response.acks.push_back(std::move(ack));
             }
-            return {};
+            return logBatchCheckIns(kiosk);
         }));
     }
     TRY(pullChanges(kiosk, request.cursor, response));
@@ -75,34 +75,19 @@ Result<SyncResponse> SqliteStore::sync(const Kiosk& kiosk, const SyncRequest& re
     return response;
 }
 
-Result<std::optional<Person>> SqliteStore::batchPerson(std::string_view publicId)
+Result<void> SqliteStore::logBatchCheckIns(const Kiosk& kiosk)
 {
-    const std::string key(publicId);
-    if (const auto it = m_batchPeople.find(key); it != m_batchPeople.end())
-        return it->second;
-    TRY_ASSIGN(person, personByPublicId(publicId));
-    m_batchPeople.emplace(key, person);
-    return person;
-}
-
-Result<std::optional<Role>> SqliteStore::batchRole(PersonId person, std::string_view course)
-{
-    const std::string key = std::to_string(person) + ":" + std::string(course);
-    if (const auto it = m_batchRoles.find(key); it != m_batchRoles.end())
-        return it->second;
-    TRY_ASSIGN(role, roleIn(person, course));
-    m_batchRoles.emplace(key, role);
-    return role;
-}
-
-Result<std::optional<Window>> SqliteStore::batchWindow(std::string_view id)
-{
-    const std::string key(id);
-    if (const auto it = m_batchWindows.find(key); it != m_batchWindows.end())
-        return it->second;
-    TRY_ASSIGN(window, windowUnlocked(id));
-    m_batchWindows.emplace(key, window);
-    return window;
+    // One row per course and chunk instead of one per check-in: a batch's
+    // rowids are consecutive (the write lock is held), and the pull reads a
+    // range with one query and filters it by course.
+    for (const auto& [course, rowids] : m_batchCheckIns) {
+        for (std::size_t first = 0; first < rowids.size(); first += limits::k_syncCheckInsPerChangeRow) {
+            const std::size_t last = std::min(rowids.size(), first + limits::k_syncCheckInsPerChangeRow) - 1;
+            TRY(logCheckIns(rowids[first], rowids[last], course, kiosk.id));
+        }
+    }
+    m_batchCheckIns.clear();
+    return {};
 }
 
 // Called inside the batch's transaction for an id with no prior outcome.
@@ -133,25 +118,22 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
         return Rejection("unknown_actor");
 
     // The role the actor has in `course`; an org admin counts as a teacher.
-    auto actorRole = [&](std::string_view course) -> Result<std::optional<Role>> {
-        if (actor->isAdmin)
-            return std::optional(Role::Teacher);
-        return batchRole(actor->id, course);
+    auto actorRole = [&](std::string_view course) -> std::optional<Role> {
+        return actor->isAdmin ? std::optional(Role::Teacher) : actor->roleIn(course);
     };
     // Person and window of a per-record event, checked the same way for
     // check-ins, corrections, flags and remote confirmations.
     auto recordTarget = [&](std::string_view personId,
-                            std::string_view windowId) -> Result<std::pair<Rejection, std::optional<Window>>> {
+                            std::string_view windowId) -> Result<std::pair<Rejection, const Window*>> {
         TRY_ASSIGN(person, batchPerson(personId));
         if (!person)
-            return std::pair(Rejection("unknown_person"), std::optional<Window>());
+            return std::pair(Rejection("unknown_person"), nullptr);
         TRY_ASSIGN(window, batchWindow(windowId));
         if (!window)
-            return std::pair(Rejection("unknown_window"), std::optional<Window>());
+            return std::pair(Rejection("unknown_window"), nullptr);
         if (!serves(kiosk, window->course))
             return std::pair(Rejection("forbidden"), window);
-        TRY_ASSIGN(role, batchRole(person->id, window->course));
-        if (!participates(role))
+        if (!participates(person->roleIn(window->course)))
             return std::pair(Rejection("not_enrolled"), window);
         return std::pair(Rejection(), window);
     };
@@ -171,8 +153,7 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
                 if (body.source == CheckInSource::QrRemote)
                     return Rejection("forbidden"); // remote check-ins come from phones, not kiosks
                 if (body.source == CheckInSource::Manual) {
-                    TRY_ASSIGN(role, actorRole(w.course));
-                    if (!runsClass(role))
+                    if (!runsClass(actorRole(w.course)))
                         return Rejection("forbidden");
                 } else if (body.person != event.actor) {
                     return Rejection("forbidden"); // a tap is made by the badge holder
@@ -182,7 +163,7 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
                 TRY_ASSIGN(target, recordTarget(body.person, body.window));
                 if (target.first)
                     return target.first;
-                TRY_ASSIGN(role, actorRole(target.second->course));
+                const auto role = actorRole(target.second->course);
                 // Toggling presence is the teacher's; mentors (TAs) may flag.
                 const bool allowed = std::is_same_v<T, Correction> ? role == Role::Teacher : runsClass(role);
                 return allowed ? Rejection() : Rejection("forbidden");
@@ -190,8 +171,7 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
                 TRY_ASSIGN(target, recordTarget(body.person, body.window));
                 if (target.first)
                     return target.first;
-                TRY_ASSIGN(role, actorRole(target.second->course));
-                if (!runsClass(role))
+                if (!runsClass(actorRole(target.second->course)))
                     return Rejection("forbidden");
                 TRY_ASSIGN(s, query("SELECT 1 FROM check_in c JOIN person p ON p.id = c.person"
                                     " WHERE c.id = ? AND c.window_id = ? AND p.public_id = ?"));
@@ -203,8 +183,7 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
                     return Rejection("unknown_course");
                 if (!serves(kiosk, body.course))
                     return Rejection("forbidden");
-                TRY_ASSIGN(role, actorRole(body.course));
-                if (!runsClass(role))
+                if (!runsClass(actorRole(body.course)))
                     return Rejection("forbidden");
                 TRY_ASSIGN(existing, batchWindow(body.window));
                 return existing ? Rejection("window_exists") : Rejection();
@@ -214,8 +193,7 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
                     return Rejection("unknown_window");
                 if (!serves(kiosk, window->course))
                     return Rejection("forbidden");
-                TRY_ASSIGN(role, actorRole(window->course));
-                return runsClass(role) ? Rejection() : Rejection("forbidden");
+                return runsClass(actorRole(window->course)) ? Rejection() : Rejection("forbidden");
             } else if constexpr (std::is_same_v<T, BadgeEnroll>) {
                 TRY_ASSIGN(person, batchPerson(body.person));
                 if (!person)
@@ -223,10 +201,9 @@ Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& eve
                 bool personHere = false;
                 bool actorRunsHere = false;
                 for (const auto& served : kiosk.courses) {
-                    TRY_ASSIGN(personRole, batchRole(person->id, served));
-                    TRY_ASSIGN(role, actorRole(served));
+                    const auto personRole = person->roleIn(served);
                     personHere = personHere || personRole.has_value();
-                    actorRunsHere = actorRunsHere || (personRole && runsClass(role));
+                    actorRunsHere = actorRunsHere || (personRole && runsClass(actorRole(served)));
                 }
                 if (!personHere)
                     return Rejection("not_enrolled");
@@ -256,9 +233,12 @@ Result<void> SqliteStore::storeEvent(const Kiosk& kiosk, const Event& event)
             if constexpr (std::is_same_v<T, CheckIn>) {
                 TRY_ASSIGN(person, personId(b.person));
                 TRY_ASSIGN(window, batchWindow(b.window)); // checked by rejectionFor
-                const auto course = window ? std::optional<std::string_view>(window->course) : std::nullopt;
-                return withoutValue(
-                    insertCheckIn({event.id, person, b.window, event.at, b.source, actorId, kiosk.id}, course));
+                if (!window)
+                    return fail("not_found", "no window " + b.window);
+                TRY_ASSIGN(row, insertCheckInRow({event.id, person, b.window, event.at, b.source, actorId, kiosk.id}));
+                if (row) // logged once the batch is in (logBatchCheckIns)
+                    m_batchCheckIns[window->course].push_back(*row);
+                return {};
             } else if constexpr (std::is_same_v<T, Correction>) {
                 TRY_ASSIGN(person, personId(b.person));
                 return withoutValue(addCorrection(
