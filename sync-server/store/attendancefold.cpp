@@ -8,10 +8,13 @@ namespace imhere::server {
 
 namespace {
 
+// Facts arrive in the order the store recorded them; events stamped in the
+// same millisecond (a flag set and cleared in one click's time) keep that
+// order rather than the random order of their ids.
 template <class T>
 void sortByTime(std::vector<T>& facts)
 {
-    std::ranges::sort(facts, [](const T& a, const T& b) { return a.at != b.at ? a.at < b.at : a.id < b.id; });
+    std::ranges::stable_sort(facts, {}, &T::at);
 }
 
 bool hasSharedBase(const std::vector<CorrectionFact>& corrections)

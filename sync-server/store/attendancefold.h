@@ -34,6 +34,7 @@ struct RecordEvents {
     std::vector<FlagFact> flags;
 };
 
+// Facts are given in the order they were stored, which breaks ties in `at`.
 // - The first check-in decides punctuality through core::assessCheckIn; one
 //   later than absent_after_min is kept but counts as absent.
 // - Corrections apply in time order, the last one wins; two corrections on

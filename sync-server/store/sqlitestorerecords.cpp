@@ -28,7 +28,7 @@ void bindScope(Statement& s, std::string_view course, std::optional<std::string_
 
 constexpr std::string_view k_scope = " JOIN attendance_window w ON w.id = e.window_id JOIN person p ON p.id = e.person"
                                      " WHERE w.course = ?1 AND (?2 IS NULL OR e.window_id = ?2)"
-                                     " AND (?3 IS NULL OR e.person = ?3)";
+                                     " AND (?3 IS NULL OR e.person = ?3) ORDER BY e.rowid";
 
 } // namespace
 
