@@ -2,6 +2,7 @@
 // command line, provisioning, the Station, the reader and the QML window.
 #include "curltransport.h"
 #include "provisioning.h"
+#include "shutdownsignals.h"
 #include "station.h"
 
 #include "hardware/readerfactory.h"
@@ -34,11 +35,27 @@ int failWith(const QString& message, int code = 1)
     return code;
 }
 
+// An option's value from the command line, else from IMHERE_<NAME> in the
+// environment (DESIGN §7), e.g. IMHERE_TOKEN keeps the token out of `ps`.
 std::optional<std::string> optionValue(const QCommandLineParser& parser, const QCommandLineOption& option)
 {
-    if (!parser.isSet(option))
-        return std::nullopt;
-    return parser.value(option).toStdString();
+    if (parser.isSet(option))
+        return parser.value(option).toStdString();
+    const QString name = QStringLiteral("IMHERE_") + option.names().constFirst().toUpper().replace(u'-', u'_');
+    if (qEnvironmentVariableIsSet(qPrintable(name)))
+        return qEnvironmentVariable(qPrintable(name)).toStdString();
+    return std::nullopt;
+}
+
+// The headline of the result screen, for --print-taps.
+QString tapHeadline(const KioskController& controller)
+{
+    switch (controller.screen()) {
+    case KioskController::Screen::UnknownBadge: return QStringLiteral("Badge not recognised");
+    case KioskController::Screen::NotReady: return QStringLiteral("Not ready yet");
+    case KioskController::Screen::Failed: return QStringLiteral("Not saved");
+    default: return controller.feedbackName();
+    }
 }
 
 } // namespace
@@ -46,6 +63,7 @@ std::optional<std::string> optionValue(const QCommandLineParser& parser, const Q
 int main(int argc, char** argv)
 {
     QGuiApplication app(argc, argv);
+    ShutdownSignals shutdownSignals; // SIGINT/SIGTERM: quit the event loop, then tidy up below
     QGuiApplication::setApplicationName(QStringLiteral("imhere-kiosk"));
     QGuiApplication::setApplicationVersion(QStringLiteral("0.1.0"));
 
@@ -56,7 +74,9 @@ int main(int argc, char** argv)
         "Later starts: imhere-kiosk --data DIR\n"
         "The token comes from `imhere-server kiosk add`. Simulated taps (--reader sim): type\n"
         "a card UID in hex per line on stdin, or with --reader sim:SOCKET send lines to that\n"
-        "Unix socket (e.g. `echo 04a1b2c3d4e580 | socat - UNIX-CONNECT:SOCKET`)."));
+        "Unix socket (e.g. `echo 04a1b2c3d4e580 | socat - UNIX-CONNECT:SOCKET`).\n"
+        "Each option may also come from the environment: IMHERE_SERVER, IMHERE_TOKEN, IMHERE_DATA,\n"
+        "IMHERE_READER, IMHERE_CA_FILE (the command line wins)."));
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption server(QStringLiteral("server"), QStringLiteral("Server base URL (first start)."), QStringLiteral("URL"));
@@ -65,19 +85,20 @@ int main(int argc, char** argv)
     QCommandLineOption reader(QStringLiteral("reader"), QStringLiteral("Badge reader: nfc[:CONN], wedge:/dev/input/..., camera[:ID], sim[:SOCKET] (default sim: stdin)."), QStringLiteral("SPEC"), QStringLiteral("sim"));
     QCommandLineOption caFile(QStringLiteral("ca-file"), QStringLiteral("CA bundle for the server's TLS certificate."), QStringLiteral("FILE"));
     QCommandLineOption selfTest(QStringLiteral("self-test"), QStringLiteral("Load the interface, show one frame and exit 0 (with --data: after provisioning)."));
-    parser.addOptions({server, token, data, reader, caFile, selfTest});
+    QCommandLineOption printTaps(QStringLiteral("print-taps"), QStringLiteral("Also print what the screen says after each tap (for running without a screen)."));
+    parser.addOptions({server, token, data, reader, caFile, selfTest, printTaps});
     parser.process(app);
     if (!parser.positionalArguments().isEmpty())
         return failWith(QStringLiteral("unexpected argument %1 (see --help)").arg(parser.positionalArguments().first()), k_exitUsage);
 
     const bool testing = parser.isSet(selfTest);
-    auto readerSpec = hardware::parseReaderSpec(parser.value(reader));
+    auto readerSpec = hardware::parseReaderSpec(QString::fromStdString(optionValue(parser, reader).value_or("sim")));
     if (!readerSpec)
         return failWith(QString::fromStdString(readerSpec.error().message), k_exitUsage);
 
     // --self-test without --data runs on a throwaway store with made-up credentials.
     QTemporaryDir scratch;
-    ProvisioningRequest request{parser.value(data).toStdString(), optionValue(parser, server),
+    ProvisioningRequest request{optionValue(parser, data).value_or(""), optionValue(parser, server),
                                 optionValue(parser, token), optionValue(parser, caFile)};
     if (testing && request.dataDir.empty()) {
         request.dataDir = scratch.path().toStdString();
@@ -107,6 +128,15 @@ int main(int argc, char** argv)
                          &CheckInService::handleRead);
         QObject::connect(badgeReader.get(), &hardware::BadgeReader::errorOccurred, [](const QString& message) {
             std::fprintf(stderr, "imhere-kiosk: reader: %s\n", qPrintable(message));
+        });
+    }
+
+    if (parser.isSet(printTaps)) {
+        KioskController* controller = &(*station)->controller();
+        QObject::connect(controller, &KioskController::feedbackShown, controller, [controller](bool success) {
+            std::printf("%s %s: %s\n", success ? "ok " : "-- ", qPrintable(tapHeadline(*controller)),
+                        qPrintable(controller->feedbackDetail()));
+            std::fflush(stdout);
         });
     }
 

@@ -1,28 +1,48 @@
 #!/usr/bin/env bash
 # Runs the demo from an existing build directory (called by demo.sh): a demo
-# school in a data directory, imhere-server in the foreground, and (later) the
-# kiosk beside it. Ctrl-C stops everything.
+# school in a data directory, imhere-server in the background, and a kiosk
+# attached to it in the foreground. With a display ($DISPLAY or
+# $WAYLAND_DISPLAY) the kiosk opens its window; without one it runs offscreen
+# and prints what its screen says. Either way, taps are typed on this
+# terminal: a badge UID in hex, then Enter. Ctrl-C stops everything.
 #
 #   IMHERE_DEMO_DIR   data directory (default ~/.local/share/imhere-demo)
 #   IMHERE_DEMO_PORT  server port on 127.0.0.1 (default 8080)
 set -euo pipefail
 build="${1:-build/release}"
 server="$build/sync-server/imhere-server"
+kiosk="$build/kiosk/imhere-kiosk"
 data="${IMHERE_DEMO_DIR:-$HOME/.local/share/imhere-demo}"
 port="${IMHERE_DEMO_PORT:-8080}"
 db="$data/imhere.db"
 url="http://127.0.0.1:$port"
+badges="$data/demo-badges.txt"
+token_file="$data/demo-kiosk-token.txt"
+kiosk_data="$data/kiosk"
 
-if [[ ! -x "$server" ]]; then
-  echo "run-demo: $server is missing; build first (scripts/demo.sh does)" >&2
-  exit 1
-fi
+for program in "$server" "$kiosk"; do
+  if [[ ! -x "$program" ]]; then
+    echo "run-demo: $program is missing; build first (scripts/demo.sh does)" >&2
+    exit 1
+  fi
+done
 mkdir -p "$data"
 
 # The demo school is made once; delete the data directory to start afresh.
+# demo-data registers a kiosk for all its courses and writes its token.
 if [[ ! -f "$db" ]]; then
   echo "Creating the demo school in $data ..."
+  rm -rf "$kiosk_data" # a kiosk belongs to one server's database
   "$server" demo-data --db "$db"
+fi
+if [[ ! -s "$token_file" ]]; then
+  # A database from elsewhere: register a kiosk for every course in it.
+  courses=()
+  while IFS= read -r id; do courses+=(--course "$id"); done \
+    < <(sqlite3 -readonly "$db" "SELECT id FROM course WHERE removed = 0")
+  "$server" kiosk add --db "$db" --name "Demo classroom door" "${courses[@]}" \
+    | sed -n 's/^token: //p' > "$token_file"
+  rm -rf "$kiosk_data"
 fi
 
 pids=()
@@ -32,32 +52,57 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$server" serve --db "$db" --listen "127.0.0.1:$port" &
+"$server" serve --db "$db" --listen "127.0.0.1:$port" > "$data/server.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 50); do
-  curl -fsS "$url/healthz" >/dev/null 2>&1 && break
+up=0
+for _ in $(seq 100); do
+  if curl -fsS "$url/healthz" >/dev/null 2>&1; then up=1; break; fi
+  if ! kill -0 "${pids[0]}" 2>/dev/null; then break; fi
   sleep 0.1
 done
+if ((up == 0)); then
+  echo "run-demo: imhere-server did not start; see $data/server.log:" >&2
+  tail -5 "$data/server.log" >&2
+  exit 1
+fi
 
-# ---- start the kiosk here -------------------------------------------------
-# The kiosk talks to "$url" with the token in "$data/demo-kiosk-token.txt";
-# the badges to tap (raw UID hex, public id, role, PIN, name; tab-separated)
-# are in "$data/demo-badges.txt". Append its pid to pids so Ctrl-C stops it.
-# ---------------------------------------------------------------------------
+kiosk_args=(--data "$kiosk_data" --reader sim)
+if [[ ! -f "$kiosk_data/kiosk.db" ]]; then
+  # First start: provision. The token goes through the environment, not argv.
+  kiosk_args+=(--server "$url")
+  IMHERE_TOKEN="$(cat "$token_file")"
+  export IMHERE_TOKEN
+fi
+if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
+  screen="a window on this display"
+else
+  export QT_QPA_PLATFORM=offscreen
+  kiosk_args+=(--print-taps)
+  screen="offscreen (no display): results are printed here"
+fi
+
+# A few people to be, from the badge file (UID, public id, role, PIN, name).
+samples() {
+  awk -F'\t' -v role="$1" -v n="$2" '!/^#/ && $3 == role && c < n { c++; printf "  %-16s %s%s\n", $1, $5, ($4 != "-" ? "  (PIN " $4 ")" : "") }' "$badges"
+}
 
 cat <<INFO
 
 imhere demo is running.
-  server     $url   (health: $url/healthz, API: $url/api/v1/...)
-  admin      admin@imhere.demo / imhere-demo-admin
-  staff      any teacher or TA email (GET /api/v1/people) / imhere-demo-staff
-  badges     $data/demo-badges.txt
-  kiosk      token in $data/demo-kiosk-token.txt
+  dashboard  $url/   (admin@imhere.demo / imhere-demo-admin)
+  API        $url/api/v1/...   health: $url/healthz
+  server log $data/server.log
+  kiosk      $screen
+  badges     $badges
 
-Try:  curl -s -c /tmp/imhere.jar -H 'Content-Type: application/json' \\
-        -d '{"email":"admin@imhere.demo","password":"imhere-demo-admin"}' $url/api/v1/login
-      curl -s -b /tmp/imhere.jar $url/api/v1/courses
+Tap a badge by typing its UID and pressing Enter, e.g.
+$(samples student 3)
+  04ffffffffff80   (nobody's badge)
+A teacher or TA opens the volunteer screen with their badge and PIN:
+$(samples teacher 1)
 
 Press Ctrl-C to stop.
 INFO
-wait "${pids[0]}"
+
+# In the foreground, so that it reads the taps typed on this terminal.
+"$kiosk" "${kiosk_args[@]}"

@@ -80,7 +80,7 @@ private Q_SLOTS:
         QVERIFY(waitUntil([&] { return queryInt(store, "SELECT COUNT(*) FROM outbox") == 0; }));
         QCOMPARE(serverCount(k_checkInsOf, ada.publicId), 1);
         QCOMPARE(serverCount("SELECT COUNT(*) FROM check_in WHERE kiosk = ?", std::to_string(m_school.kioskId)), 2);
-        kiosk.stop();
+        QVERIFY2(kiosk.stop(), qPrintable(kiosk.output())); // SIGTERM: a clean exit
     }
 
     void laterStartsNeedOnlyTheDataDirectory()
@@ -92,7 +92,7 @@ private Q_SLOTS:
         // Keys and roster are already in its store: taps need no first sync.
         QVERIFY(kiosk.tap(alan.uid));
         QVERIFY2(waitUntil([&] { return serverCount(k_checkInsOf, alan.publicId) == 1; }), qPrintable(kiosk.output()));
-        kiosk.stop();
+        QVERIFY2(kiosk.stop(), qPrintable(kiosk.output()));
     }
 
     void cleanupTestCase()

@@ -119,16 +119,18 @@ bool KioskProcess::tap(const QByteArray& uid)
     return ok;
 }
 
-void KioskProcess::stop()
+bool KioskProcess::stop()
 {
     if (!m_process || m_process->state() == QProcess::NotRunning)
-        return;
+        return false;
     m_process->terminate();
-    if (!m_process->waitForFinished(k_processStartMs)) {
+    bool clean = m_process->waitForFinished(k_processStartMs);
+    if (!clean) {
         m_process->kill();
         m_process->waitForFinished(k_processStartMs);
     }
     m_output += QString::fromLocal8Bit(m_process->readAll());
+    return clean && m_process->exitStatus() == QProcess::NormalExit && m_process->exitCode() == 0;
 }
 
 std::optional<std::int64_t> queryInt(const std::string& dbPath, const std::string& sql, const std::string& arg)

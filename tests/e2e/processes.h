@@ -58,7 +58,8 @@ public:
     [[nodiscard]] bool start(const QStringList& extraArgs = {});
     // Sends one line to the simulated reader (a card UID in hex).
     [[nodiscard]] bool tap(const QByteArray& uid);
-    void stop();
+    // SIGTERM, as systemd stops it; true when it then exited by itself with 0.
+    bool stop();
     [[nodiscard]] QString storePath() const { return m_dataDir + QStringLiteral("/kiosk.db"); }
     [[nodiscard]] QString output() const { return m_output; }
 

@@ -24,11 +24,13 @@ struct Run {
     QString stderrText;
 };
 
-Run runKiosk(const QStringList& args)
+Run runKiosk(const QStringList& args, const QList<std::pair<QString, QString>>& extraEnv = {})
 {
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    for (const auto& [name, value] : extraEnv)
+        env.insert(name, value);
     process.setProcessEnvironment(env);
     process.start(QStringLiteral(IMHERE_KIOSK_BIN), args);
     if (!process.waitForFinished(k_processTimeoutMs)) {
@@ -76,6 +78,18 @@ private Q_SLOTS:
         QVERIFY2(later.exitCode == 0, qPrintable(later.stderrText));
         auto store = KioskStore::open((dir + QStringLiteral("/kiosk.db")).toStdString()).value();
         QCOMPARE(store.credentials().value()->token, std::string("ik_abc.secret"));
+    }
+
+    void theTokenMayComeFromTheEnvironment()
+    {
+        const QString dir = dataDir(QStringLiteral("kiosk-env"));
+        Run run = runKiosk({QStringLiteral("--self-test"), QStringLiteral("--server"), QStringLiteral("https://imhere.example.org")},
+                           {{QStringLiteral("IMHERE_TOKEN"), QStringLiteral("kt_from_env")},
+                            {QStringLiteral("IMHERE_DATA"), dir}});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.stderrText));
+        auto store = KioskStore::open((dir + QStringLiteral("/kiosk.db")).toStdString()).value();
+        QCOMPARE(store.credentials().value()->token, std::string("kt_from_env"));
+        QCOMPARE(store.credentials().value()->serverUrl, std::string("https://imhere.example.org"));
     }
 
     void aFreshDirectoryWithoutCredentialsSaysWhatToGive()
