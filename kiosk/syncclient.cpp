@@ -80,8 +80,10 @@ void SyncClient::syncSoon()
 
 void SyncClient::schedule(qint64 delayMs)
 {
-    if (m_running)
-        m_timer.start(static_cast<int>(delayMs));
+    if (!m_running)
+        return;
+    m_scheduledDelayMs = delayMs;
+    m_timer.start(static_cast<int>(delayMs));
 }
 
 void SyncClient::setOnline(bool online)

@@ -33,6 +33,8 @@ public:
     [[nodiscard]] qint64 queueLength() const { return m_queueLength; }
     // When the next round is due, from now; -1 when none is scheduled.
     [[nodiscard]] qint64 nextAttemptInMs() const;
+    // The delay the next round was scheduled with (the backoff after a failure).
+    [[nodiscard]] qint64 scheduledDelayMs() const { return m_scheduledDelayMs; }
     [[nodiscard]] int consecutiveFailures() const { return m_failures; }
 
     // The delay after `failures` failed rounds in a row: 1 s, 2 s, 4 s ... up
@@ -72,6 +74,7 @@ private:
     bool m_online = false;
     qint64 m_queueLength = 0;
     int m_failures = 0;
+    qint64 m_scheduledDelayMs = -1;
     std::size_t m_batchLimit;
 };
 
