@@ -1,0 +1,110 @@
+// ctest web_lighthouse_budgets: every page type of the dashboard, one URL
+// each, audited by Lighthouse on a phone and a desktop against a real
+// imhere-server (demo school, loopback, temporary database). Fails if any
+// page misses a budget (lighthousebudget.mjs); writes the figures as a
+// Markdown table for docs/WEB.md.
+//
+//   node budgets.mjs --server PATH/imhere-server --out DIR [--only NAME]
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { demoCast, requireNodeModules, TestServer, watchdog, k_demoStaffPassword } from './testserver.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+requireNodeModules(here);
+const { auditPage, formatFigures, k_formFactors, launchChromium } = await import('./lighthousebudget.mjs');
+
+// About 10 s a run on two busy cores; ctest's TIMEOUT is the outer bound.
+const k_overallTimeoutMs = 12 * 60_000;
+
+const args = process.argv.slice(2);
+const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const binary = option('--server');
+const outDir = option('--out') ?? path.join(process.cwd(), 'lighthouse');
+const only = option('--only');
+if (!binary) {
+  console.error('usage: node budgets.mjs --server PATH/imhere-server --out DIR [--only NAME]');
+  process.exit(2);
+}
+
+let server = null;
+let chrome = null;
+const cleanUp = async () => {
+  await chrome?.kill()?.catch?.(() => {});
+  await server?.stop().catch(() => {});
+};
+watchdog(k_overallTimeoutMs, cleanUp);
+
+// One URL per page type, signed in as the person who sees it.
+async function pageTypes() {
+  const cast = await demoCast(server);
+  const teacher = await server.signIn(cast.teacher.email, k_demoStaffPassword);
+  const ta = await server.signIn(cast.tas[0].email, k_demoStaffPassword);
+  // Demo trainees have no password (they check in with badges and phones);
+  // this one signs in to see the dashboard as a trainee does.
+  const created = await server.api('POST', '/api/v1/people', {
+    as: cast.admin,
+    body: { display_name: 'Lighthouse Trainee', email: 'trainee@lighthouse.test', password: 'lighthouse-trainee' },
+  });
+  await server.api('PUT', `/api/v1/courses/${cast.course.id}/members/${created.json.person.public_id}`,
+                   { as: cast.admin, body: { role: 'student' } });
+  const trainee = await server.signIn('trainee@lighthouse.test', 'lighthouse-trainee');
+
+  const u = (p) => server.url + p;
+  return [
+    { name: 'sign-in', url: u('/login') },
+    { name: 'home (teacher)', url: u('/'), cookie: teacher.cookie },
+    { name: 'home (TA)', url: u('/'), cookie: ta.cookie },
+    { name: 'home (trainee)', url: u('/'), cookie: trainee.cookie },
+    { name: 'home (admin)', url: u('/'), cookie: cast.admin.cookie },
+    { name: 'course (teacher)', url: u(`/courses/${cast.course.id}`), cookie: teacher.cookie },
+    { name: 'course (trainee)', url: u(`/courses/${cast.course.id}`), cookie: trainee.cookie },
+    // A past window: every participant has a record, some with flags and corrections.
+    { name: 'window (teacher)', url: u(`/windows/${cast.closedWindow.id}`), cookie: teacher.cookie },
+    // A TA has eight weeks of their own records in the demo school.
+    { name: 'my attendance', url: u('/me'), cookie: ta.cookie },
+    { name: 'add a course', url: u('/courses/new'), cookie: teacher.cookie },
+  ];
+}
+
+const results = [];
+try {
+  server = await TestServer.start(binary);
+  console.log(`server ${server.url}`);
+  let pages = await pageTypes();
+  if (only) pages = pages.filter((p) => p.name.includes(only));
+  chrome = await launchChromium();
+  for (const page of pages) {
+    for (const formFactor of k_formFactors) {
+      const figures = await auditPage(chrome, page, formFactor, path.join(outDir, 'reports'));
+      console.log(formatFigures(figures));
+      results.push(figures);
+    }
+  }
+} catch (e) {
+  console.error(`FAIL: ${e.stack ?? e}`);
+  if (server) console.error(`server log:\n${server.log}`);
+  await cleanUp();
+  process.exit(1);
+}
+await cleanUp();
+
+// Figures for docs/WEB.md, one row per page type.
+const rows = new Map();
+for (const f of results) {
+  if (!rows.has(f.name)) rows.set(f.name, {});
+  rows.get(f.name)[f.formFactor] = f;
+}
+const cell = (f) => (f ? `${f.accessibility} | ${f.performance} | ${(f.bytes / 1024).toFixed(1)}` : '– | – | –');
+const table = ['| Page type | Phone a11y | Phone perf | Phone KB | Desktop a11y | Desktop perf | Desktop KB |',
+               '|---|---:|---:|---:|---:|---:|---:|',
+               ...[...rows].map(([name, r]) => `| ${name} | ${cell(r.mobile)} | ${cell(r.desktop)} |`)].join('\n');
+fs.mkdirSync(outDir, { recursive: true });
+fs.writeFileSync(path.join(outDir, 'figures.md'), table + '\n');
+fs.writeFileSync(path.join(outDir, 'figures.json'), JSON.stringify(results, null, 2));
+console.log(`\n${table}\n`);
+
+const failed = results.filter((f) => f.problems.length);
+console.log(`${results.length - failed.length} passed, ${failed.length} failed (figures in ${outDir})`);
+process.exit(failed.length || results.length === 0 ? 1 : 0);

@@ -1,0 +1,278 @@
+// ctest web_e2e: a class as people live it, in Debian's chromium (driven by
+// playwright-core) against a real imhere-server on loopback.
+//
+//   teacher  signs in with the keyboard only (skip link, Tab, Enter), opens
+//            the attendance window from the home page and opens its page;
+//   trainee  on a 360x740 phone checks in;
+//   teacher  sees the check-in, marks another trainee present ("forgot to
+//            clock in") and sets CAMERA OFF on the first;
+//   TA       has no remove control for students, and a forged remove is
+//            refused with the 403 page; the roster is unchanged.
+//
+// Every step leaves a screenshot in --out; axe-core (the engine behind
+// Lighthouse's accessibility score) checks the states Lighthouse never sees:
+// flash messages, open "Change" panels, the refusal page.
+//
+//   node e2e.mjs --server PATH/imhere-server --code-tool PATH/imhere-test-rotating-code --out DIR
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { demoCast, requireNodeModules, TestServer, watchdog, k_demoStaffPassword } from './testserver.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+requireNodeModules(here);
+const { chromium } = await import('playwright-core');
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const k_overallTimeoutMs = 240_000;
+const k_actionTimeoutMs = 15_000;
+const k_maxTabStops = 60;
+const k_desktop = { width: 1280, height: 900 };
+const k_phone = { width: 360, height: 740 };
+
+const args = process.argv.slice(2);
+const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const binary = option('--server');
+const codeTool = option('--code-tool');
+const outDir = option('--out') ?? path.join(process.cwd(), 'e2e');
+if (!binary || !codeTool) {
+  console.error('usage: node e2e.mjs --server PATH/imhere-server --code-tool PATH/imhere-test-rotating-code --out DIR');
+  process.exit(2);
+}
+fs.rmSync(outDir, { recursive: true, force: true });
+fs.mkdirSync(outDir, { recursive: true });
+
+let server = null;
+let browser = null;
+const cleanUp = async () => {
+  await browser?.close().catch(() => {});
+  await server?.stop().catch(() => {});
+};
+watchdog(k_overallTimeoutMs, cleanUp);
+
+let shots = 0;
+async function shoot(page, name) {
+  const file = path.join(outDir, `${String(++shots).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`  screenshot ${file}`);
+}
+
+function step(title) { console.log(`- ${title}`); }
+
+// Accessibility of the page as it is now, with the WCAG 2.1 A/AA rules.
+async function checkAxe(page, label) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const r = await globalThis.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.html).join(' | ')}`);
+  });
+  assert.deepEqual(violations, [], `accessibility problems on ${label}`);
+}
+
+// What a sighted keyboard user sees of the focused element.
+async function focusedLook(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    const look = () => {
+      const s = getComputedStyle(el);
+      return { outline: `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`, shadow: s.boxShadow,
+               background: s.backgroundColor, color: s.color, decoration: s.textDecorationLine };
+    };
+    const focused = look();
+    const r = el.getBoundingClientRect();
+    const box = { x: r.x, y: r.y, width: r.width, height: r.height };
+    el.blur();
+    const blurred = look();
+    el.focus();
+    return { tag: el.tagName.toLowerCase(), name: el.getAttribute('aria-label') ?? el.textContent.trim() ?? '',
+             id: el.id, focused, blurred, box, visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
+               && r.left < innerWidth };
+  });
+}
+
+// A focus indicator is there when the focused look differs from the blurred
+// one by an outline, a shadow or a colour change.
+function assertFocusVisible(look, what) {
+  const solidOutline = !look.focused.outline.startsWith('none') && !/ 0px /.test(look.focused.outline)
+    && !/rgba\(0, 0, 0, 0\)|transparent/.test(look.focused.outline);
+  const changed = ['shadow', 'background', 'color'].some((k) => look.focused[k] !== look.blurred[k]);
+  assert.ok(look.visible, `${what} is focused but off screen (${JSON.stringify(look.box)})`);
+  assert.ok(solidOutline || changed, `${what} shows no focus indicator: ${JSON.stringify(look)}`);
+}
+
+// Tabs forward until `matches(look)`, checking every stop on the way shows
+// where the focus is.
+async function tabTo(page, matches, what) {
+  for (let i = 0; i < k_maxTabStops; ++i) {
+    await page.keyboard.press('Tab');
+    const look = await focusedLook(page);
+    if (look.tag === 'body') continue;
+    assertFocusVisible(look, `tab stop ${i + 1} (${look.tag} "${look.name.slice(0, 40)}")`);
+    if (matches(look)) return look;
+  }
+  throw new Error(`could not Tab to ${what}`);
+}
+
+async function flashText(page) {
+  return (await page.locator('.flash').first().textContent({ timeout: k_actionTimeoutMs })).trim();
+}
+
+function rowOf(page, name) {
+  return page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+}
+
+try {
+  server = await TestServer.start(binary);
+  console.log(`server ${server.url}`);
+  const cast = await demoCast(server);
+  const teacherApi = await server.signIn(cast.teacher.email, k_demoStaffPassword);
+  // Until phones check in by /q/ codes, the phone's trainee signs in with a password.
+  const first = { display_name: 'Ada Phone', email: 'phone@e2e.test', password: 'e2e-trainee-pass' };
+  first.public_id = (await server.api('POST', '/api/v1/people', { as: cast.admin, body: first })).json.person.public_id;
+  await server.api('PUT', `/api/v1/courses/${cast.course.id}/members/${first.public_id}`,
+                   { as: cast.admin, body: { role: 'student' } });
+  const second = cast.students[1];
+  // The demo opens today's class already; close it so that the teacher opens one.
+  await server.api('POST', `/api/v1/windows/${cast.openWindow.id}/close`, { as: teacherApi });
+  const rosterBefore = (await server.api('GET', `/api/v1/courses/${cast.course.id}/members`, { as: teacherApi }))
+    .json.members.map((m) => m.public_id).sort();
+
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    timeout: k_actionTimeoutMs * 2,
+  });
+  const newPage = async (viewport, extra = {}) => {
+    const context = await browser.newContext({ viewport, baseURL: server.url, locale: 'en-GB', ...extra });
+    context.setDefaultTimeout(k_actionTimeoutMs);
+    context.setDefaultNavigationTimeout(k_actionTimeoutMs);
+    return context.newPage();
+  };
+
+  // ---- teacher, keyboard only -------------------------------------------------
+  step('teacher signs in with the keyboard only');
+  const teacher = await newPage(k_desktop);
+  await teacher.goto('/login');
+  const skip = await tabTo(teacher, (l) => l.tag === 'a', 'the skip link');
+  assert.equal(skip.name, 'Skip to main content', 'the first Tab stop is the skip link');
+  assert.ok(skip.box.y >= 0 && skip.box.height >= 20, `the focused skip link is on screen: ${JSON.stringify(skip.box)}`);
+  await shoot(teacher, 'sign-in-skip-link-focused');
+  await teacher.keyboard.press('Enter');
+  assert.equal(await teacher.evaluate(() => document.activeElement.id), 'main', 'the skip link moves focus to <main>');
+  const email = await tabTo(teacher, (l) => l.tag === 'input', 'the email field');
+  assert.equal(email.id, 'f-email', 'after the skip link, Tab reaches the email field first');
+  await teacher.keyboard.type(cast.teacher.email);
+  await teacher.keyboard.press('Tab');
+  await teacher.keyboard.type(k_demoStaffPassword);
+  await shoot(teacher, 'sign-in-filled');
+  await Promise.all([teacher.waitForURL(`${server.url}/`), teacher.keyboard.press('Enter')]);
+  await teacher.getByRole('heading', { level: 1, name: 'Your courses' }).waitFor();
+
+  step('teacher opens the attendance window from the home page (Tab, Enter)');
+  const openLabel = `Open attendance window for ${cast.course.name}`;
+  await tabTo(teacher, (l) => l.name === openLabel, `"${openLabel}"`);
+  await shoot(teacher, 'home-open-button-focused');
+  await Promise.all([teacher.waitForURL(`${server.url}/`), teacher.keyboard.press('Enter')]);
+  assert.match(await flashText(teacher), /^Attendance window ".+" is open\.$/);
+  await checkAxe(teacher, 'home with a flash message');
+  await shoot(teacher, 'home-window-open');
+
+  step('teacher opens the window page');
+  await teacher.getByRole('link', { name: cast.course.name, exact: true }).click();
+  await teacher.getByRole('heading', { level: 1, name: cast.course.name }).waitFor();
+  const windowsTable = teacher.getByRole('table', { name: /^Windows/ });
+  await windowsTable.getByRole('link').first().click();
+  await teacher.waitForURL(/\/windows\/[0-9a-f-]{36}$/);
+  const windowId = teacher.url().split('/').at(-1);
+  assert.notEqual(windowId, cast.openWindow.id, 'a new window, not the demo one');
+  assert.match(await teacher.locator('.lead').textContent(), /^Open since/);
+  await shoot(teacher, 'window-page-opened');
+
+  // ---- trainee on a phone --------------------------------------------------------
+  step('trainee checks in from a 360x740 phone');
+  const phone = await newPage(k_phone, { isMobile: true, hasTouch: true });
+  await phone.goto('/login');
+  await phone.getByLabel('Email address').fill(first.email);
+  await phone.getByLabel('Password').fill(first.password);
+  await Promise.all([phone.waitForURL(`${server.url}/`), phone.getByRole('button', { name: 'Sign in' }).click()]);
+  await shoot(phone, 'phone-home');
+  await Promise.all([phone.waitForURL(`${server.url}/`),
+                     phone.getByRole('button', { name: `Check in to ${cast.course.name}` }).click()]);
+  assert.match(await phone.locator('.card').first().textContent(), /Checked in \d\d:\d\d/);
+  await checkAxe(phone, 'phone home after checking in');
+  await shoot(phone, 'phone-checked-in');
+  void codeTool;
+
+  step(`teacher sees ${first.display_name} checked in`);
+  await teacher.reload();
+  assert.match(await rowOf(teacher, first.display_name).textContent(), /Checked in \d\d:\d\d/);
+  await shoot(teacher, 'window-trainee-checked-in');
+
+  // ---- teacher sees it, toggles, flags ------------------------------------------
+  step(`teacher marks ${second.display_name} present: forgot to clock in`);
+  await teacher.reload();
+  const secondRow = rowOf(teacher, second.display_name);
+  await secondRow.getByText(`Change ${second.display_name}'s record`).click();
+  await secondRow.getByLabel('Reason').fill('forgot to clock in');
+  await checkAxe(teacher, 'window page with a Change panel open');
+  await shoot(teacher, 'window-toggle-reason');
+  await secondRow.getByRole('button', { name: `Mark present ${second.display_name}` }).click();
+  assert.equal(await flashText(teacher), `${second.display_name} is marked present.`);
+  await shoot(teacher, 'window-marked-present');
+  const secondRecord = (await server.api('GET', `/api/v1/windows/${windowId}/records`, { as: teacherApi }))
+    .json.records.find((r) => r.person === second.public_id);
+  assert.ok(secondRecord.present && secondRecord.corrected, `${second.display_name} is present by correction`);
+
+  step(`teacher sets CAMERA OFF on ${first.display_name}`);
+  const firstRow = rowOf(teacher, first.display_name);
+  await firstRow.getByText(`Change ${first.display_name}'s record`).click();
+  await firstRow.getByLabel('Flag').selectOption({ label: 'Camera off' });
+  await firstRow.getByRole('button', { name: 'Set flag' }).click();
+  assert.equal(await flashText(teacher), `${first.display_name}'s flags are updated.`);
+  assert.match(await rowOf(teacher, first.display_name).textContent(), /Camera off/i);
+  await checkAxe(teacher, 'window page after setting a flag');
+  await shoot(teacher, 'window-flag-set');
+
+  // ---- TA is refused -------------------------------------------------------------
+  step('TA sees no remove control and a forged remove is refused');
+  const ta = await newPage(k_desktop);
+  await ta.goto('/login');
+  await ta.getByLabel('Email address').fill(cast.tas[0].email);
+  await ta.getByLabel('Password').fill(k_demoStaffPassword);
+  await Promise.all([ta.waitForURL(`${server.url}/`), ta.getByRole('button', { name: 'Sign in' }).click()]);
+  await ta.goto(`/courses/${cast.course.id}`);
+  await ta.getByRole('table', { name: 'Students' }).waitFor();
+  assert.equal(await ta.getByRole('button', { name: /^Remove / }).count(), 0, 'a TA is offered no Remove button');
+  await shoot(ta, 'ta-course-page');
+  // What a crafted request from the TA's own browser would do: the form the
+  // teacher's page has, posted with the TA's session and token.
+  const [refusal] = await Promise.all([
+    ta.waitForResponse((r) => r.url().endsWith('/remove')),
+    ta.evaluate(([course, person]) => {
+      const form = document.createElement('form');
+      form.method = 'post';
+      form.action = `/courses/${course}/members/${person}/remove`;
+      const csrf = document.querySelector('input[name=csrf]').cloneNode();
+      form.append(csrf);
+      document.body.append(form);
+      form.submit();
+    }, [cast.course.id, first.public_id]),
+  ]);
+  assert.equal(refusal.status(), 403);
+  await ta.getByRole('heading', { level: 1, name: 'You cannot do that' }).waitFor();
+  await checkAxe(ta, 'the 403 page');
+  await shoot(ta, 'ta-remove-refused');
+  const rosterAfter = (await server.api('GET', `/api/v1/courses/${cast.course.id}/members`, { as: teacherApi }))
+    .json.members.map((m) => m.public_id).sort();
+  assert.deepEqual(rosterAfter, rosterBefore, 'the roster is unchanged');
+} catch (e) {
+  console.error(`FAIL: ${e.stack ?? e}`);
+  if (server) console.error(`server log:\n${server.log.slice(-4000)}`);
+  await cleanUp();
+  process.exit(1);
+}
+await cleanUp();
+console.log(`e2e passed; ${shots} screenshots in ${outDir}`);

@@ -1,0 +1,77 @@
+// imhere's page budgets checked with Lighthouse in Debian's chromium:
+// accessibility 100, performance >= 95 and fewer than 50 KB transferred, on
+// a phone (360 px, simulated slow 4G and CPU) and on a desktop.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import lighthouse from 'lighthouse';
+import * as chromeLauncher from 'chrome-launcher';
+
+export const k_budget = { accessibility: 1.0, performance: 0.95, transferBytes: 50 * 1024 };
+export const k_formFactors = ['mobile', 'desktop'];
+
+export async function launchChromium() {
+  return chromeLauncher.launch({
+    chromePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                  '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+function failingAudits(lhr, category) {
+  const ids = new Set(lhr.categories[category].auditRefs.filter((r) => r.weight > 0).map((r) => r.id));
+  return Object.values(lhr.audits)
+    .filter((a) => ids.has(a.id) && a.score !== null && a.score < 1)
+    .map((a) => {
+      const items = (a.details?.items ?? []).slice(0, 3)
+        .map((i) => i.node?.snippet ?? i.node?.selector ?? i.url ?? '').filter(Boolean);
+      return items.length ? `${a.id} [${items.join(' | ')}]` : a.id;
+    });
+}
+
+// One Lighthouse run of `page` ({name, url, cookie, errorStatus}); returns
+// the figures and the budget misses (empty when the page is within budget).
+// Pages that answer with an error status on purpose (a refusal, an expired
+// code) set errorStatus, or Lighthouse would not audit them.
+export async function auditPage(chrome, page, formFactor, reportDir) {
+  const flags = {
+    port: chrome.port, output: 'json', logLevel: 'error',
+    onlyCategories: ['accessibility', 'performance', 'best-practices'],
+    formFactor,
+    screenEmulation: formFactor === 'desktop'
+      ? { mobile: false, width: 1350, height: 940, deviceScaleFactor: 1, disabled: false }
+      : { mobile: true, width: 360, height: 640, deviceScaleFactor: 2, disabled: false },
+    throttlingMethod: 'simulate',
+    extraHeaders: page.cookie ? { Cookie: page.cookie } : undefined,
+    ignoreStatusCode: Boolean(page.errorStatus),
+  };
+  const result = await lighthouse(page.url, flags);
+  const lhr = result.lhr;
+  const score = (c) => lhr.categories[c]?.score ?? 0;
+  const figures = {
+    name: page.name ?? page.url, url: page.url, formFactor,
+    accessibility: Math.round(score('accessibility') * 100),
+    performance: Math.round(score('performance') * 100),
+    bestPractices: Math.round(score('best-practices') * 100),
+    bytes: lhr.audits['total-byte-weight']?.numericValue ?? Infinity,
+    problems: [],
+  };
+  if (lhr.runtimeError) figures.problems.push(`runtime error ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
+  if (score('accessibility') < k_budget.accessibility)
+    figures.problems.push(`accessibility ${figures.accessibility}: ${failingAudits(lhr, 'accessibility').join(', ')}`);
+  if (score('performance') < k_budget.performance)
+    figures.problems.push(`performance ${figures.performance}: ${failingAudits(lhr, 'performance').join(', ')}`);
+  if (!(figures.bytes < k_budget.transferBytes)) figures.problems.push(`${figures.bytes} bytes transferred`);
+  if (reportDir) {
+    fs.mkdirSync(reportDir, { recursive: true });
+    const file = (page.name ?? page.url.replace(/^https?:\/\/[^/]+/, '')).replace(/[^a-z0-9]+/gi, '_') || 'root';
+    fs.writeFileSync(path.join(reportDir, `${file}-${formFactor}.json`), result.report);
+  }
+  return figures;
+}
+
+export function formatFigures(f) {
+  return `${(f.problems.length ? 'FAIL' : 'ok').padEnd(4)} ${f.formFactor.padEnd(7)} a11y=${f.accessibility} `
+    + `perf=${f.performance} kb=${(f.bytes / 1024).toFixed(1)} ${f.name}`
+    + (f.problems.length ? `\n       <- ${f.problems.join('\n       <- ')}` : '');
+}
