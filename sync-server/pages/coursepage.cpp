@@ -98,11 +98,14 @@ std::string recordsSection(const std::vector<AttendanceRecord>& records, const s
     std::string html = "<h2 id=\"records\">Attendance records</h2>";
     if (byPerson.empty())
         return html + "<p>No records yet.</p>";
+    // The total first and the newest windows next, so that what a wide
+    // table hides past the right edge is the oldest class.
     html += "<div class=\"table-wrap\"><table><caption>The last " + std::to_string(windows.size() - first)
-        + " windows; open a window to change a record</caption><thead><tr><th scope=\"col\">Name</th>";
-    for (std::size_t i = first; i < windows.size(); ++i)
+        + " windows, newest first; open a window to change a record</caption><thead><tr><th scope=\"col\">Name</th>"
+          "<th scope=\"col\">Present</th>";
+    for (std::size_t i = windows.size(); i-- > first;)
         html += "<th scope=\"col\"><a href=\"/windows/" + windows[i].id + "\">" + web::escape(windows[i].title) + "</a></th>";
-    html += "<th scope=\"col\">Present</th></tr></thead><tbody>";
+    html += "</tr></thead><tbody>";
     std::vector<std::pair<std::string, std::string>> order; // (name, public id)
     for (const auto& [person, name] : names)
         order.emplace_back(name, person);
@@ -116,12 +119,13 @@ std::string recordsSection(const std::vector<AttendanceRecord>& records, const s
                 present += r->present ? 1 : 0;
             }
         }
-        html += "<tr><th scope=\"row\">" + web::escape(name) + "</th>";
-        for (std::size_t i = first; i < windows.size(); ++i) {
+        html += "<tr><th scope=\"row\">" + web::escape(name) + "</th><td>" + std::to_string(present) + " of "
+            + std::to_string(counted) + "</td>";
+        for (std::size_t i = windows.size(); i-- > first;) {
             const auto it = cells.find(windows[i].id);
             html += "<td>" + (it == cells.end() ? std::string("—") : recordTags(*it->second)) + "</td>";
         }
-        html += "<td>" + std::to_string(present) + " of " + std::to_string(counted) + "</td></tr>";
+        html += "</tr>";
     }
     return html + "</tbody></table></div>";
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The server-rendered pages (DESIGN §6 "/"): sign-in, home, course, window,
-// my attendance, and the small views they share. Every page works without
+// one record in a window, my attendance, and the small views they share. Every page works without
 // JavaScript; every change is a form POST answered by a redirect.
 
 #include "webcontext.h"
@@ -14,6 +14,7 @@ void addHomePage(Router& router, ApiContext& api);
 void addCoursePages(Router& router, ApiContext& api);
 void addCourseForms(Router& router, ApiContext& api);
 void addWindowPages(Router& router, ApiContext& api);
+void addRecordPage(Router& router, ApiContext& api);
 void addMyPages(Router& router, ApiContext& api);
 
 inline void addWebPages(Router& router, ApiContext& api)
@@ -24,6 +25,7 @@ inline void addWebPages(Router& router, ApiContext& api)
     addCoursePages(router, api);
     addCourseForms(router, api);
     addWindowPages(router, api);
+    addRecordPage(router, api);
 }
 
 // ---- views shared by several pages ----

@@ -1,5 +1,6 @@
 // One attendance window: everyone's record with check-in time, status and
-// flags. Teachers toggle presence with a reason ("Toggle"); teachers and TAs
+// flags, each with a link to the page that changes it. The changes post
+// here: teachers toggle presence with a reason ("Toggle"); teachers and TAs
 // set and clear mentor flags.
 
 #include "pages.h"
@@ -13,33 +14,11 @@ namespace imhere::server {
 
 namespace {
 
-constexpr Flag k_flags[] = {Flag::LeftEarly, Flag::CameraOff, Flag::LowParticipation, Flag::Absent};
-
-std::string changeForms(const AttendanceRecord& r, const std::string& window, const CourseAccess& access,
-                        const std::string& csrf)
+// The forms that change a record are on its own page (recordpage.cpp).
+std::string changeLink(const AttendanceRecord& r, const std::string& window)
 {
-    const std::string base = "/windows/" + window + "/people/" + r.person;
-    const std::string who = web::escape(r.displayName);
-    std::string html = "<details><summary>Change<span class=\"skip\"> " + who + "'s record</span></summary>";
-    if (access.teaches()) {
-        const bool makePresent = !r.present;
-        html += "<form method=\"post\" action=\"" + base + "/presence\">" + web::csrfInput(csrf)
-            + web::hiddenInput("present", makePresent ? "1" : "0") + web::hiddenInput("base", r.lastEvent.value_or(""))
-            + web::renderField({.name = "reason-" + r.person, .label = "Reason",
-                                .hint = makePresent ? "For example: forgot to clock in" : "For example: left after ten minutes",
-                                .required = true})
-            + "<button type=\"submit\">" + (makePresent ? "Mark present" : "Mark absent")
-            + "<span class=\"skip\"> " + who + "</span></button></form>";
-    }
-    html += "<form method=\"post\" action=\"" + base + "/flags\">" + web::csrfInput(csrf);
-    std::vector<web::Choice> choices;
-    for (const Flag f : k_flags)
-        choices.push_back({std::string(sync::toString(f)), flagLabel(f)});
-    html += web::renderSelect({.name = "flag-" + r.person, .label = "Flag"}, choices)
-        + web::renderField({.name = "note-" + r.person, .label = "Note (optional)"})
-        + "<button type=\"submit\" name=\"set\" value=\"1\">Set flag</button>"
-          "<button type=\"submit\" name=\"set\" value=\"0\" class=\"secondary\">Clear flag</button></form>";
-    return html + "</details>";
+    return "<a href=\"/windows/" + window + "/people/" + r.person + "\">Change<span class=\"skip\"> "
+        + web::escape(r.displayName) + "'s record</span></a>";
 }
 
 Result<Response> windowPage(ApiContext& api, const Request& request)
@@ -85,7 +64,7 @@ Result<Response> windowPage(ApiContext& api, const Request& request)
     for (const auto& r : records) {
         m += "<tr><th scope=\"row\">" + web::escape(r.displayName) + "</th><td>" + roleLabel(r.role) + "</td><td>"
             + web::escape(recordSummary(r, course.timezone)) + "</td><td>" + recordTags(r)
-            + "</td><td class=\"no-print\">" + changeForms(r, id, access, csrf) + "</td></tr>";
+            + "</td><td class=\"no-print\">" + changeLink(r, id) + "</td></tr>";
     }
     m += "</tbody></table></div>";
     return pageResponse(request, std::move(frame));
@@ -111,8 +90,9 @@ Result<Response> recordChange(ApiContext& api, const Request& request, bool pres
         else
             done = fail("invalid_request", "choose a flag");
     }
+    // A refusal goes back to the record's form, to try again.
     if (!done)
-        return redirectWithOutcome(std::unexpected(done.error()), back);
+        return redirectWithOutcome(std::unexpected(done.error()), back + "/people/" + person);
     const std::string what = presence ? (done->present ? " is marked present." : " is marked absent.")
                                       : "'s flags are updated.";
     return redirectWithOutcome(done->displayName + what, back);

@@ -62,6 +62,8 @@ async function pageTypes() {
     { name: 'course (trainee)', url: u(`/courses/${cast.course.id}`), cookie: trainee.cookie },
     // A past window: every participant has a record, some with flags and corrections.
     { name: 'window (teacher)', url: u(`/windows/${cast.closedWindow.id}`), cookie: teacher.cookie },
+    { name: 'record in a window (teacher)', url: u(`/windows/${cast.closedWindow.id}/people/${cast.students[0].public_id}`),
+      cookie: teacher.cookie },
     // A TA has eight weeks of their own records in the demo school.
     { name: 'my attendance', url: u('/me'), cookie: ta.cookie },
     { name: 'add a course', url: u('/courses/new'), cookie: teacher.cookie },

@@ -110,6 +110,9 @@ TEST_F(Pages, EachPersonSeesThePagesTheirRoleAllows)
         {"/courses/" + school.courseB.id, {303, 403, 200, 403, 403, 200, 303}},
         {"/windows/" + school.openA.id, {303, 403, 403, 200, 200, 200, 303}},
         {"/windows/" + school.closedA.id, {303, 403, 403, 200, 200, 200, 303}},
+        {"/windows/" + school.openA.id + "/people/" + school.studentA.publicId, {303, 403, 403, 200, 200, 200, 303}},
+        {"/windows/" + school.openA.id + "/people/" + school.studentB.publicId, {303, 403, 403, 404, 404, 404, 303}},
+        {"/windows/" + school.openA.id + "/people/" + school.teacherA.publicId, {303, 403, 403, 404, 404, 404, 303}},
         {"/courses/not-a-uuid", {303, 400, 400, 400, 400, 400, 303}},
         {"/windows/00000000-0000-4000-8000-000000000000", {303, 404, 404, 404, 404, 404, 303}},
     };
@@ -227,6 +230,14 @@ TEST_F(Pages, TeacherTogglesPresenceWithAReason)
 
     const auto page = client->get("/windows/" + school.closedA.id, session(Teacher));
     EXPECT_NE(page.body.find("Corrected"), std::string::npos);
+    // The window page links to each record's page, where the forms are:
+    // presence for teachers, flags for teachers and TAs.
+    const std::string recordPath = "/windows/" + school.closedA.id + "/people/" + school.studentA.publicId;
+    EXPECT_NE(page.body.find("href=\"" + recordPath + "\""), std::string::npos);
+    EXPECT_NE(client->get(recordPath, session(Teacher)).body.find("action=\"" + path + "\""), std::string::npos);
+    const auto taPage = client->get(recordPath, session(Ta));
+    EXPECT_EQ(taPage.body.find("action=\"" + path + "\""), std::string::npos);
+    EXPECT_NE(taPage.body.find("action=\"" + recordPath + "/flags\""), std::string::npos);
 }
 
 TEST_F(Pages, TeachersAndTasSetFlagsStudentsCannot)
@@ -307,7 +318,8 @@ TEST_F(Pages, NamesAreEscapedAndControlsLabelled)
     const Person evil = addPerson(*server.store, "<img src=x onerror=alert(1)>");
     must(server.store->setEnrollment(evil.id, school.courseA.id, Role::Student, school.teacherA.id));
     const std::vector<std::string> paths{"/", "/me", "/courses/new", "/courses/" + school.courseA.id,
-                                         "/windows/" + school.openA.id};
+                                         "/windows/" + school.openA.id,
+                                         "/windows/" + school.openA.id + "/people/" + evil.publicId};
     for (const auto& path : paths) {
         const auto r = client->get(path, session(Teacher));
         ASSERT_EQ(r.status, 200) << path;
