@@ -31,7 +31,10 @@ Result<std::string> courseCard(ApiContext& api, const Caller& caller, const Cour
     std::string html = "<li class=\"card\"><h3><a href=\"/courses/" + course.id + "\">" + web::escape(course.name)
         + "</a></h3><p class=\"muted\">" + web::escape(course.timezone) + "</p>";
     if (open) {
-        html += "<p><strong>" + web::escape(open->title) + "</strong> — " + windowState(*open, course.timezone, now)
+        // Those who run the class go on to the window's page to follow check-ins.
+        const std::string title = runs ? "<a href=\"/windows/" + open->id + "\">" + web::escape(open->title) + "</a>"
+                                       : web::escape(open->title);
+        html += "<p><strong>" + title + "</strong> — " + windowState(*open, course.timezone, now)
             + "</p><div class=\"actions\">";
         if (takesPart) {
             TRY_ASSIGN(record, api.store.record(open->id, caller.person.id));
