@@ -53,6 +53,9 @@ inline constexpr std::int64_t k_windowCloseGraceMs = 60'000;
 // Check-ins made elsewhere are sent to kiosks only for windows open now or
 // closed within this long.
 inline constexpr std::int64_t k_syncCheckInHorizonMs = 24LL * 3600 * 1000;
+// A kiosk's last sync is recorded to within this, so a kiosk that syncs
+// every few seconds costs one extra write a minute.
+inline constexpr std::int64_t k_kioskSyncResolutionMs = 60'000;
 
 // Roster import.
 inline constexpr std::size_t k_maxRosterRows = 5'000;

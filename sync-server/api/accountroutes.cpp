@@ -5,6 +5,7 @@
 
 #include "sync-server/auth/passwords.h"
 #include "sync-server/auth/tokens.h"
+#include "sync-server/service/people.h"
 #include "sync-server/serverlimits.h"
 #include "sync-server/tryresult.h"
 
@@ -125,32 +126,19 @@ Result<Response> createPerson(ApiContext& api, const Request& request)
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
     r.allowOnly({"display_name", "email", "github", "codewars", "is_admin", "password"});
-    NewPerson p;
+    PersonDetails p;
     p.displayName = r.text("display_name", imhere::limits::k_maxNameBytes);
     p.email = r.optionalText("email", limits::k_maxEmailBytes);
     p.github = r.optionalText("github", limits::k_maxUsernameBytes, TextKind::Token);
     p.codewars = r.optionalText("codewars", limits::k_maxUsernameBytes, TextKind::Token);
     p.isAdmin = r.optionalBoolean("is_admin", false);
-    auto password = r.optionalText("password", limits::k_maxPasswordBytes);
-    if (r.ok() && p.email && p.email->find('@') == std::string::npos)
-        r.failAt("email", "expected an email address");
-    if (r.ok() && password && password->size() < limits::k_minPasswordBytes)
-        r.failAt("password", "shorter than " + std::to_string(limits::k_minPasswordBytes) + " bytes");
+    p.password = r.optionalText("password", limits::k_maxPasswordBytes);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-    nlohmann::json extra = nlohmann::json::object();
-    if (p.email) {
-        const bool generated = !password;
-        if (generated)
-            password = generatePassword();
-        TRY_ASSIGN(hash, hashSecret(*password, k_passwordCost));
-        p.passwordHash = hash;
-        if (generated)
-            extra["password"] = *password; // shown once
-    }
-    TRY_ASSIGN(created, api.store.createPerson(p));
-    nlohmann::json out = {{"person", personJson(created, true)}};
-    out.update(extra);
+    TRY_ASSIGN(added, addPerson(api, caller, std::move(p)));
+    nlohmann::json out = {{"person", personJson(added.person, true)}};
+    if (added.generatedPassword)
+        out["password"] = *added.generatedPassword; // shown once
     return jsonResponse(201, out);
 }
 

@@ -2,10 +2,13 @@
 
 #include "routes.h"
 
+#include "sync-server/service/kiosks.h"
 #include "sync-server/tryresult.h"
 
 #include "core/limits.h"
 #include "core/syncprotocol.h"
+
+#include <cstdio>
 
 namespace imhere::server {
 
@@ -28,6 +31,11 @@ Result<Response> syncKiosk(ApiContext& api, const Request& request)
         return std::unexpected(invalid(e.message));
     }
     TRY_ASSIGN(response, api.store.sync(*principal.kiosk, *decoded, api.clock.nowMs()));
+    // Bookkeeping for the admin page; the sync itself is committed, so a
+    // failure here must not make the kiosk send its batch again.
+    if (auto noted = noteKioskSync(api, *principal.kiosk); !noted)
+        std::fprintf(stderr, "imhere-server: kiosk %u last sync not recorded: %s\n", principal.kiosk->id,
+                     noted.error().message.c_str());
     return Response{200, "application/json", sync::encode(response), {}};
 }
 

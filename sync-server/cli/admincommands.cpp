@@ -4,6 +4,7 @@
 
 #include "sync-server/auth/passwords.h"
 #include "sync-server/auth/tokens.h"
+#include "sync-server/service/kiosks.h"
 #include "sync-server/tryresult.h"
 
 #include "core/crypto.h"
@@ -94,24 +95,18 @@ int kioskAddCommand(const CommandLine& line, const Settings& settings)
 {
     const auto name = settings.get("name");
     const auto courses = line.all("course");
-    if (!name || name->empty() || name->size() > imhere::limits::k_maxNameBytes)
+    if (!name)
         return failWith("--name NAME is required (at most 200 bytes)");
     if (courses.empty())
         return failWith("at least one --course ID is required: the courses this kiosk serves");
-    for (const auto& c : courses) {
-        if (!isUuid(c))
-            return failWith("--course " + c + " is not a course id (a lowercase UUID)");
-    }
     SystemClock clock;
     auto store = openStore(settings, clock);
     if (!store)
         return 1;
-    const IssuedToken token = issueToken(k_kioskTokenPrefix);
-    auto kiosk = store->createKiosk({*name, token.lookup, token.hash, randomBytes(imhere::limits::k_kioskKeyBytes),
-                                     courses});
+    auto kiosk = registerKiosk(*store, *name, courses, std::nullopt);
     if (!kiosk)
         return failWith(kiosk.error().message);
-    std::printf("kiosk id: %u\ntoken: %s\n", kiosk->id, token.token.c_str());
+    std::printf("kiosk id: %u\ntoken: %s\n", kiosk->kiosk.id, kiosk->token.c_str());
     return 0;
 }
 

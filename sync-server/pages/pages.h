@@ -16,6 +16,7 @@ void addCourseForms(Router& router, ApiContext& api);
 void addWindowPages(Router& router, ApiContext& api);
 void addRecordPage(Router& router, ApiContext& api);
 void addMyPages(Router& router, ApiContext& api);
+void addAdminPages(Router& router, ApiContext& api); // adminpages.h
 
 inline void addWebPages(Router& router, ApiContext& api)
 {
@@ -26,6 +27,7 @@ inline void addWebPages(Router& router, ApiContext& api)
     addCourseForms(router, api);
     addWindowPages(router, api);
     addRecordPage(router, api);
+    addAdminPages(router, api);
 }
 
 // ---- views shared by several pages ----

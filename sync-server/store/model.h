@@ -179,6 +179,25 @@ struct NewKiosk {
     std::vector<std::uint8_t> tokenHash;
     std::vector<std::uint8_t> secret;
     std::vector<std::string> courses;
+    std::optional<PersonId> createdBy; // nullopt: from the command line
+};
+
+// A kiosk as the admin pages list it: no token hash, no key.
+struct KioskInfo {
+    std::uint32_t id = 0;
+    std::string name;
+    std::vector<std::string> courses; // course ids, live or removed
+    std::int64_t createdAt = 0;
+    bool revoked = false;
+    std::optional<std::int64_t> revokedAt;
+    std::optional<std::int64_t> lastSyncAt; // to within a minute (service/kiosks.h)
+};
+
+// One row of the enrollment table, for org-wide views.
+struct Enrollment {
+    PersonId person = 0;
+    std::string course;
+    Role role = Role::Student;
 };
 
 } // namespace imhere::server

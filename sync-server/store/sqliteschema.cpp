@@ -261,7 +261,26 @@ ALTER TABLE change_log_v3 RENAME TO change_log;
 CREATE INDEX change_log_course ON change_log(course, seq);
 )sql";
 
-constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}};
+// The org admin pages (pages/adminpages.cpp): who provisioned and revoked a
+// kiosk and when, when it last synced (to within a minute, so a kiosk's
+// sync costs at most one extra write a minute), and every change of the
+// admin flag (nothing about a person's rights changes without a trace).
+constexpr std::string_view k_v4 = R"sql(
+ALTER TABLE kiosk ADD COLUMN created_by INTEGER REFERENCES person(id);
+ALTER TABLE kiosk ADD COLUMN revoked_at INTEGER;
+ALTER TABLE kiosk ADD COLUMN revoked_by INTEGER REFERENCES person(id);
+ALTER TABLE kiosk ADD COLUMN last_sync_at INTEGER;
+
+CREATE TABLE admin_history(
+  seq INTEGER PRIMARY KEY,
+  person INTEGER NOT NULL REFERENCES person(id),
+  is_admin INTEGER NOT NULL CHECK (is_admin IN (0, 1)),
+  actor INTEGER REFERENCES person(id),
+  at INTEGER NOT NULL
+) STRICT;
+)sql";
+
+constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4}};
 
 } // namespace
 

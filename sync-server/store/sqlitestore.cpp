@@ -257,10 +257,10 @@ Result<Kiosk> SqliteStore::createKiosk(const NewKiosk& k)
 {
     Kiosk created;
     TRY(write([&]() -> Result<void> {
-        TRY_ASSIGN(s, query("INSERT INTO kiosk(name, token_prefix, token_hash, secret, created_at)"
-                            " VALUES(?, ?, ?, ?, ?)"));
+        TRY_ASSIGN(s, query("INSERT INTO kiosk(name, token_prefix, token_hash, secret, created_at, created_by)"
+                            " VALUES(?, ?, ?, ?, ?, ?)"));
         s->bind(1, k.name).bind(2, k.tokenPrefix).bindBlob(3, k.tokenHash).bindBlob(4, k.secret);
-        TRY(s->bind(5, m_clock.nowMs()).run());
+        TRY(s->bind(5, m_clock.nowMs()).bind(6, k.createdBy).run());
         created = Kiosk{static_cast<std::uint32_t>(m_db.lastInsertRowId()), k.name, k.tokenHash, k.secret, false,
                         k.courses};
         for (const auto& course : k.courses) {

@@ -73,6 +73,12 @@ public:
     Result<Kiosk> createKiosk(const NewKiosk& kiosk) override;
     Result<std::optional<Kiosk>> kioskByPrefix(std::string_view prefix) override;
 
+    Result<std::vector<KioskInfo>> listKiosks() override;
+    Result<bool> revokeKiosk(std::uint32_t id, PersonId actor) override;
+    Result<void> noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t resolutionMs) override;
+    Result<void> setAdmin(PersonId person, bool admin, PersonId actor) override;
+    Result<std::vector<Enrollment>> listEnrollments() override;
+
     Result<sync::SyncResponse> sync(const Kiosk& kiosk, const sync::SyncRequest& request,
                                     std::int64_t nowMs) override;
 

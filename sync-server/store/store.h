@@ -94,6 +94,20 @@ public:
     [[nodiscard]] virtual Result<Kiosk> createKiosk(const NewKiosk& kiosk) = 0;
     [[nodiscard]] virtual Result<std::optional<Kiosk>> kioskByPrefix(std::string_view prefix) = 0;
 
+    // ---- org admin (sqlitestoreadmin.cpp) ----
+    // Every kiosk, revoked ones too, in id order.
+    [[nodiscard]] virtual Result<std::vector<KioskInfo>> listKiosks() = 0;
+    // Its token stops working at once. false when it was already revoked;
+    // not_found for no such kiosk.
+    [[nodiscard]] virtual Result<bool> revokeKiosk(std::uint32_t id, PersonId actor) = 0;
+    // Records a successful sync at `at` unless one within `resolutionMs` is
+    // already recorded (then nothing is written).
+    [[nodiscard]] virtual Result<void> noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t resolutionMs) = 0;
+    // Sets or clears the org admin flag, with who did it and when.
+    [[nodiscard]] virtual Result<void> setAdmin(PersonId person, bool admin, PersonId actor) = 0;
+    // Every enrollment in a live course.
+    [[nodiscard]] virtual Result<std::vector<Enrollment>> listEnrollments() = 0;
+
     // ---- kiosk sync (DESIGN §5) ----
     // Applies the events in one transaction (each id once; a replay answers
     // with the first outcome) and returns the changes since the cursor that

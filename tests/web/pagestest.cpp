@@ -141,7 +141,8 @@ TEST_F(Pages, EveryFormNeedsASessionItsCsrfTokenAndAFormBody)
     const Headers teacher = session(Teacher);
     for (std::string path : posts) {
         for (const auto& [key, value] : {std::pair{"{course}", school.courseA.id}, std::pair{"{window}", school.openA.id},
-                                         std::pair{"{person}", school.studentA.publicId}}) {
+                                         std::pair{"{person}", school.studentA.publicId},
+                                         std::pair{"{kiosk}", std::to_string(school.kiosk.id)}}) {
             if (const auto at = path.find(key); at != std::string::npos)
                 path.replace(at, std::string(key).size(), value);
         }

@@ -1,0 +1,70 @@
+#include "kiosks.h"
+
+#include "sync-server/auth/tokens.h"
+#include "sync-server/serverlimits.h"
+#include "sync-server/tryresult.h"
+
+#include "core/limits.h"
+#include "core/random.h"
+
+#include <algorithm>
+
+namespace imhere::server {
+
+namespace {
+// Where the kiosk keeps its store and credentials on the classroom machine.
+constexpr std::string_view k_kioskDataDir = "/var/lib/imhere-kiosk";
+} // namespace
+
+Result<ProvisionedKiosk> registerKiosk(Store& store, std::string name, std::vector<std::string> courses,
+                                       std::optional<PersonId> createdBy)
+{
+    if (name.empty() || name.size() > imhere::limits::k_maxNameBytes)
+        return std::unexpected(invalid("name: give the kiosk a name of at most 200 bytes, such as the room it is in"));
+    if (courses.empty())
+        return std::unexpected(invalid("courses: choose at least one course for the kiosk to serve"));
+    std::ranges::sort(courses);
+    courses.erase(std::ranges::unique(courses).begin(), courses.end());
+    for (const auto& id : courses) {
+        if (!isUuid(id))
+            return std::unexpected(invalid("courses: \"" + id.substr(0, 40) + "\" is not a course id"));
+        TRY_ASSIGN(course, store.course(id));
+        if (!course || course->removed)
+            return std::unexpected(invalid("courses: there is no course " + id));
+    }
+    IssuedToken token = issueToken(k_kioskTokenPrefix);
+    TRY_ASSIGN(kiosk, store.createKiosk({std::move(name), token.lookup, token.hash,
+                                         randomBytes(imhere::limits::k_kioskKeyBytes), std::move(courses), createdBy}));
+    return ProvisionedKiosk{std::move(kiosk), std::move(token.token)};
+}
+
+Result<ProvisionedKiosk> provisionKiosk(ApiContext& api, const Caller& caller, std::string name,
+                                        std::vector<std::string> courses)
+{
+    TRY(allow(caller.person.isAdmin, "only an org admin provisions kiosks"));
+    return registerKiosk(api.store, std::move(name), std::move(courses), caller.person.id);
+}
+
+Result<std::vector<KioskInfo>> kiosksFor(ApiContext& api, const Caller& caller)
+{
+    TRY(allow(caller.person.isAdmin, "only an org admin sees the kiosks"));
+    return api.store.listKiosks();
+}
+
+Result<bool> revokeKiosk(ApiContext& api, const Caller& caller, std::uint32_t kiosk)
+{
+    TRY(allow(caller.person.isAdmin, "only an org admin revokes kiosks"));
+    return api.store.revokeKiosk(kiosk, caller.person.id);
+}
+
+Result<void> noteKioskSync(ApiContext& api, const Kiosk& kiosk)
+{
+    return api.store.noteKioskSync(kiosk.id, api.clock.nowMs(), limits::k_kioskSyncResolutionMs);
+}
+
+std::string kioskStartCommand(const std::string& serverUrl, const std::string& token)
+{
+    return "imhere-kiosk --server " + serverUrl + " --token " + token + " --data " + std::string(k_kioskDataDir);
+}
+
+} // namespace imhere::server
