@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <set>
 
 namespace imhere::server {
 
@@ -72,9 +73,12 @@ Result<CourseNames> courseNames(ApiContext& api, const std::vector<KioskInfo>& k
     return names;
 }
 
-std::string kioskRow(const KioskInfo& k, const CourseNames& names)
+// Times are in the zone of the kiosk's first course, named after each time
+// when the kiosks are not all in one zone.
+std::string kioskRow(const KioskInfo& k, const CourseNames& names, bool nameZones)
 {
     const std::string zone = names.zoneOf(k);
+    const std::string suffix = nameZones ? "<br><span class=\"muted\">" + web::escape(zone) + "</span>" : "";
     const std::string name = web::escape(k.name);
     std::string html = "<tr><th scope=\"row\">" + name + "</th><td data-label=\"Serves\"><ul class=\"plain\">";
     for (const auto& id : k.courses) {
@@ -82,12 +86,13 @@ std::string kioskRow(const KioskInfo& k, const CourseNames& names)
         html += "<li>" + (it == names.byId.end() ? id : web::escape(it->second.name))
             + (it != names.byId.end() && it->second.removed ? " (removed)" : "") + "</li>";
     }
-    html += "</ul></td><td data-label=\"Provisioned\">" + web::escape(web::dateTimeText(zone, k.createdAt))
+    html += "</ul></td><td data-label=\"Provisioned\">" + web::escape(web::dateTimeText(zone, k.createdAt)) + suffix
         + "</td><td data-label=\"Last sync\">"
-        + (k.lastSyncAt ? web::escape(web::dateTimeText(zone, *k.lastSyncAt)) : std::string("Never")) + "</td><td>";
+        + (k.lastSyncAt ? web::escape(web::dateTimeText(zone, *k.lastSyncAt)) + suffix : std::string("Never"))
+        + "</td><td>";
     if (k.revoked)
         html += "<span class=\"tag absent\">Revoked</span>"
-            + (k.revokedAt ? " " + web::escape(web::dateTimeText(zone, *k.revokedAt)) : std::string());
+            + (k.revokedAt ? " " + web::escape(web::dateTimeText(zone, *k.revokedAt)) + suffix : std::string());
     else
         html += "<span class=\"tag on_time\">In use</span> <a href=\"/admin/kiosks/" + std::to_string(k.id)
             + "/revoke\" aria-label=\"Revoke " + name + "\">Revoke</a>";
@@ -139,10 +144,15 @@ Result<Response> kiosksPage(ApiContext& api, const Request& request, const Calle
             + ")</caption><thead><tr><th scope=\"col\">Kiosk</th><th scope=\"col\">Serves</th>"
               "<th scope=\"col\">Provisioned</th><th scope=\"col\">Last sync</th><th scope=\"col\">Status</th></tr>"
               "</thead><tbody>";
+        std::set<std::string> zones;
         for (const auto& k : kiosks)
-            m += kioskRow(k, names);
-        m += "</tbody></table></div><p class=\"muted\">Times are in the time zone of each kiosk's first course; the "
-             "last sync to within a minute.</p>";
+            zones.insert(names.zoneOf(k));
+        for (const auto& k : kiosks)
+            m += kioskRow(k, names, zones.size() > 1);
+        m += "</tbody></table></div><p class=\"muted\">"
+            + (zones.size() > 1 ? std::string("Times are in the time zone of each kiosk's first course")
+                                : "Times are " + web::escape(*zones.begin()) + " time")
+            + "; the last sync to within a minute.</p>";
     }
     m += provisionForm(caller, courses, form, errors);
     return pageResponse(request, std::move(frame), status);

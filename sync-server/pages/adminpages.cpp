@@ -33,6 +33,12 @@ std::string peopleText(const RoleCounts& c)
         + counted(c.teachers, "teacher", "teachers");
 }
 
+std::string peopleSentence(const RoleCounts& c)
+{
+    return counted(c.students, "student", "students") + ", " + counted(c.tas, "TA", "TAs") + " and "
+        + counted(c.teachers, "teacher", "teachers");
+}
+
 Result<std::map<std::string, RoleCounts>> roleCounts(ApiContext& api)
 {
     TRY_ASSIGN(enrollments, api.store.listEnrollments());
@@ -108,12 +114,12 @@ Result<Response> confirmRemoveCourse(ApiContext& api, const Request& request)
     });
     auto frame = adminFrame(caller, "Remove " + course.name, "/admin/courses");
     std::string& m = frame.main;
-    m += "<h1>Remove " + web::escape(course.name) + "?</h1><ul><li>Its " + peopleText(counts[id])
+    m += "<h1>Remove " + web::escape(course.name) + "?</h1><ul><li>Its " + peopleSentence(counts[id])
         + " no longer see it on their pages, and nobody can check in to it.</li>"
           "<li>Its attendance records are kept.</li>";
     if (serving > 0)
-        m += "<li>" + counted(static_cast<int>(serving), "kiosk serves", "kiosks serve")
-            + " it; they stop offering it.</li>";
+        m += "<li>" + counted(static_cast<int>(serving), "kiosk serves it and stops", "kiosks serve it and stop")
+            + " offering it.</li>";
     m += "</ul><form method=\"post\" action=\"/admin/courses/" + id + "/remove\">" + web::csrfInput(caller.principal.csrfToken)
         + "<div class=\"actions\"><button type=\"submit\" class=\"warning\">Remove course</button>"
           "<a href=\"/admin/courses\">Cancel, keep the course</a></div></form>";

@@ -77,14 +77,16 @@ footer{max-width:64rem;margin:0 auto;padding:1rem;color:#505a5f}
 .subnav{margin:0 0 1rem;padding:0 0 .5rem;border-bottom:1px solid #b1b4b6}
 .subnav a{display:inline-block;padding:.5rem 0;min-height:44px}
 ul.plain{list-style:none;margin:0;padding:0}
+.card h2{margin-top:0}
 fieldset{border:0;padding:0;min-width:0}
-.checkbox{display:flex;align-items:center;gap:.6rem;min-height:44px}
+fieldset legend{padding:0}
+.checkbox{display:flex;align-items:center;gap:.6rem}
 .checkbox input{width:1.6rem;height:1.6rem;margin:0;accent-color:#0b0c0c}
-.checkbox label{font-weight:400}
-dl.details{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1.25rem;margin:0 0 1.5rem}
+.checkbox label{font-weight:400;padding:.5rem 0}
+dl.details{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.35rem 1.25rem;margin:0 0 1.5rem}
 dl.details dt{font-weight:700}
-dl.details dd{margin:0}
-pre.secret{white-space:pre-wrap;word-break:break-all;background:#f3f2f1;border:2px solid #0b0c0c;padding:.75rem;font-size:.95rem;max-width:48rem}
+dl.details dd{margin:0;overflow-wrap:anywhere}
+pre.secret{white-space:pre-wrap;overflow-wrap:anywhere;background:#f3f2f1;border:2px solid #0b0c0c;padding:.75rem;font-size:.95rem;max-width:48rem}
 @media (max-width:40rem){table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:700}}
 @media (max-width:40rem){table.stack thead{position:absolute;left:-999em}table.stack tr{display:block;border-bottom:2px solid #b1b4b6;padding:.5rem 0}table.stack th,table.stack td{display:block;border:0;padding:.15rem 0}}
 @media print{header,footer,.no-print,.skip{display:none}main{padding:0}html{background:#fff}}
