@@ -67,6 +67,11 @@ async function pageTypes() {
     // A TA has eight weeks of their own records in the demo school.
     { name: 'my attendance', url: u('/me'), cookie: ta.cookie },
     { name: 'add a course', url: u('/courses/new'), cookie: teacher.cookie },
+    // Org admins: the longest list (everyone in the school), the kiosk list
+    // with its provisioning form, and one person's page.
+    { name: 'admin: people', url: u('/admin/people'), cookie: cast.admin.cookie },
+    { name: 'admin: kiosks', url: u('/admin/kiosks'), cookie: cast.admin.cookie },
+    { name: 'admin: a person', url: u(`/admin/people/${cast.teacher.public_id}`), cookie: cast.admin.cookie },
   ];
 }
 
