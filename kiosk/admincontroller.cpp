@@ -50,6 +50,7 @@ void AdminController::cancel()
     m_staffName.clear();
     m_pendingBadge.clear();
     m_lockedSeconds = 0;
+    onCorrectionsAllowed(false);
     setMessage({});
     setStage(Stage::Closed);
     Q_EMIT pendingBadgeChanged();
@@ -157,6 +158,14 @@ void AdminController::onUnknownBadge(const QString& uidHash)
 void AdminController::onMessage(const QString& message)
 {
     setMessage(message);
+}
+
+void AdminController::onCorrectionsAllowed(bool allowed)
+{
+    if (allowed == m_canCorrect)
+        return;
+    m_canCorrect = allowed;
+    Q_EMIT canCorrectChanged();
 }
 
 void AdminController::onView(const QList<WindowRow>& windows, const QList<WindowRow>& courses,

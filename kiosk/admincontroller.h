@@ -26,6 +26,7 @@ class AdminController : public QObject {
     Q_PROPERTY(QString selectedWindow READ selectedWindow NOTIFY viewChanged)
     Q_PROPERTY(bool hasPendingBadge READ hasPendingBadge NOTIFY pendingBadgeChanged)
     Q_PROPERTY(int rejectedCount READ rejectedCount NOTIFY viewChanged)
+    Q_PROPERTY(bool canCorrect READ canCorrect NOTIFY canCorrectChanged)
 
 public:
     enum class Stage { Closed, WaitingForBadge, Pin, Session };
@@ -43,6 +44,8 @@ public:
     [[nodiscard]] QString selectedWindow() const { return m_selectedWindow; }
     [[nodiscard]] bool hasPendingBadge() const { return !m_pendingBadge.isEmpty(); }
     [[nodiscard]] int rejectedCount() const { return m_rejectedCount; }
+    // The volunteer may mark presence in the selected window (its teacher).
+    [[nodiscard]] bool canCorrect() const { return m_canCorrect; }
 
     // Intents from QML.
     Q_INVOKABLE void begin();
@@ -66,6 +69,7 @@ public Q_SLOTS:
     void onSessionStarted(const QString& name);
     void onUnknownBadge(const QString& uidHash);
     void onMessage(const QString& message);
+    void onCorrectionsAllowed(bool allowed);
     void onView(const QList<imhere::kiosk::WindowRow>& windows, const QList<imhere::kiosk::WindowRow>& courses,
                 const QString& selectedWindow, const QList<imhere::kiosk::RosterRow>& roster, int rejectedCount);
 
@@ -74,6 +78,7 @@ Q_SIGNALS:
     void messageChanged();
     void viewChanged();
     void pendingBadgeChanged();
+    void canCorrectChanged();
     // To the services (queued).
     void badgesWanted(bool wanted);
     void verifyPinRequested(const QString& pin);
@@ -101,6 +106,7 @@ private:
     QString m_selectedWindow;
     QString m_pendingBadge;
     int m_rejectedCount = 0;
+    bool m_canCorrect = false;
     QTimer m_idleTimer;
 };
 

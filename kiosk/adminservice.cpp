@@ -155,8 +155,21 @@ void AdminService::closeWindow(const QString& windowId)
     (void)record(sync::WindowClose{windowId.toStdString()}, QStringLiteral("Window closed."));
 }
 
+bool AdminService::mayCorrect(const std::string& windowId)
+{
+    auto window = m_store.window(windowId);
+    if (!window || !*window)
+        return false;
+    auto role = m_store.roleIn(m_actor, (*window)->course);
+    return role && *role == std::optional<std::string>("teacher");
+}
+
 void AdminService::markPresence(const QString& person, bool present, const QString& reason, const QString& base)
 {
+    if (inSession() && !mayCorrect(m_selectedWindow)) {
+        Q_EMIT actionFailed(QStringLiteral("Only this class's teacher can mark presence. TAs can set flags."));
+        return;
+    }
     std::optional<std::string> baseId;
     if (!base.isEmpty())
         baseId = base.toStdString();
@@ -221,6 +234,7 @@ void AdminService::refresh()
             }
         }
     }
+    Q_EMIT correctionsAllowedChanged(mayCorrect(m_selectedWindow));
     const auto rejected = m_store.rejectedEvents(1000);
     Q_EMIT viewChanged(windows, courses, q(m_selectedWindow), roster,
                        rejected ? static_cast<int>(rejected->size()) : 0);

@@ -3,7 +3,8 @@
 // badge and types their PIN (argon2id, verified offline against the synced
 // hash; after k_pinMaxFailures wrong tries the PIN is locked for
 // k_pinCooldownMs, also across restarts). In a session they open and close
-// windows, correct presence, set flags, confirm remote check-ins and give an
+// windows, correct presence (teachers only, as the server rules), set flags,
+// confirm remote check-ins and give an
 // unknown badge to a person. Every action is an outbox event written with
 // its local effect in one transaction.
 //
@@ -53,12 +54,16 @@ Q_SIGNALS:
     void actionDone(const QString& message);
     void actionFailed(const QString& message);
     void eventRecorded();
+    // Whether the volunteer in session may correct presence in the selected
+    // window (its course's teacher; TAs may flag but not correct, as on the server).
+    void correctionsAllowedChanged(bool allowed);
     void viewChanged(const QList<imhere::kiosk::WindowRow>& windows, const QList<imhere::kiosk::WindowRow>& courses,
                      const QString& selectedWindow, const QList<imhere::kiosk::RosterRow>& roster, int rejectedCount);
 
 private:
     [[nodiscard]] bool record(sync::EventBody body, const QString& done);
     [[nodiscard]] std::int64_t lockedUntil();
+    [[nodiscard]] bool mayCorrect(const std::string& windowId);
 
     KioskStore& m_store;
     const Clock& m_clock;

@@ -103,6 +103,8 @@ public:
     [[nodiscard]] Result<std::optional<std::string>> pinHash(std::string_view publicId);
     // Teacher or TA in at least one course.
     [[nodiscard]] Result<bool> isStaff(std::string_view publicId);
+    // "student", "ta" or "teacher"; nullopt when not enrolled in that course.
+    [[nodiscard]] Result<std::optional<std::string>> roleIn(std::string_view publicId, std::string_view course);
     // Windows open at `nowMs`: opened and not closed, or scheduled to start
     // within the early-open margin and not closed; newest start first.
     [[nodiscard]] Result<std::vector<Window>> openWindows(std::int64_t nowMs);

@@ -80,6 +80,7 @@ void Station::wire()
     connect(adminService, &AdminService::actionDone, admin, &AdminController::onMessage);
     connect(adminService, &AdminService::actionFailed, admin, &AdminController::onMessage);
     connect(adminService, &AdminService::viewChanged, admin, &AdminController::onView);
+    connect(adminService, &AdminService::correctionsAllowedChanged, admin, &AdminController::onCorrectionsAllowed);
     connect(adminService, &AdminService::eventRecorded, sync, &SyncClient::syncSoon);
     connect(adminService, &AdminService::eventRecorded, checkIns, &CheckInService::refreshStatus);
 

@@ -111,6 +111,20 @@ Result<bool> KioskStore::isStaff(std::string_view publicId)
     return *row;
 }
 
+Result<std::optional<std::string>> KioskStore::roleIn(std::string_view publicId, std::string_view course)
+{
+    auto stmt = m_db.prepare("SELECT role FROM enrollments WHERE person = ? AND course = ?");
+    if (!stmt)
+        return std::unexpected(stmt.error());
+    stmt->bindAll(publicId, course);
+    auto row = stmt->step();
+    if (!row)
+        return std::unexpected(row.error());
+    if (!*row)
+        return std::optional<std::string>{};
+    return std::optional<std::string>{stmt->textAt(0)};
+}
+
 Result<std::vector<Window>> KioskStore::openWindows(std::int64_t nowMs)
 {
     auto stmt = m_db.prepare(k_openWindowsSql);
@@ -181,10 +195,13 @@ Result<std::vector<CheckInRecord>> KioskStore::unconfirmedRemote(std::string_vie
 Result<int> KioskStore::presentCount(std::string_view window)
 {
     auto stmt = m_db.prepare(R"sql(
-SELECT COUNT(*) FROM (
-    SELECT person FROM check_ins WHERE window = ?1
-    UNION SELECT person FROM corrections WHERE window = ?1 AND present = 1)
-WHERE person NOT IN (SELECT person FROM corrections WHERE window = ?1 AND present = 0)
+-- Run after every tap: people who checked in (read off the index, no temporary
+-- table), less those corrected to absent, plus those corrected to present.
+SELECT (SELECT COUNT(DISTINCT person) FROM check_ins WHERE window = ?1)
+     - (SELECT COUNT(*) FROM corrections co WHERE co.window = ?1 AND co.present = 0
+          AND EXISTS (SELECT 1 FROM check_ins ci WHERE ci.window = ?1 AND ci.person = co.person))
+     + (SELECT COUNT(*) FROM corrections co WHERE co.window = ?1 AND co.present = 1
+          AND NOT EXISTS (SELECT 1 FROM check_ins ci WHERE ci.window = ?1 AND ci.person = co.person))
 )sql");
     if (!stmt)
         return std::unexpected(stmt.error());

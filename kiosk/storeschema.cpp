@@ -99,7 +99,16 @@ CREATE TABLE rejected (
 ) STRICT;
 )sql";
 
-constexpr std::array k_migrations{Migration{1, k_v1}};
+// The idle screen is re-read after every tap: the last few check-ins of the
+// window and the remote ones waiting for a mentor come off an index instead
+// of a sort of the whole window (bench/kiosk, docs/PERFORMANCE.md).
+constexpr std::string_view k_v2 = R"sql(
+CREATE INDEX check_ins_recent ON check_ins (window, at);
+CREATE INDEX check_ins_unconfirmed_remote ON check_ins (window, at) WHERE source = 'qr_remote' AND confirmed = 0;
+CREATE INDEX corrections_window ON corrections (window, present);
+)sql";
+
+constexpr std::array k_migrations{Migration{1, k_v1}, Migration{2, k_v2}};
 
 } // namespace
 

@@ -135,8 +135,10 @@ Rectangle {
             RowLayout {
                 Layout.fillWidth: true
                 Text { font.family: Theme.fontFamily; font.pixelSize: root.unit * 3; color: Theme.text; text: qsTr("Roster") }
+                Item { Layout.fillWidth: true; visible: !root.admin.canCorrect }
                 EntryField {
                     id: reasonField
+                    visible: root.admin.canCorrect
                     Layout.fillWidth: true
                     unit: root.unit
                     placeholderText: qsTr("Reason for a correction")
@@ -171,6 +173,7 @@ Rectangle {
                     width: ListView.view.width
                     unit: root.unit
                     offerBadge: root.admin.hasPendingBadge
+                    offerCorrections: root.admin.canCorrect
                     onPresentRequested: (person, base) => root.admin.markPresent(person, reasonField.text, base)
                     onAbsentRequested: (person, base) => root.admin.markAbsent(person, reasonField.text, base)
                     onFlagToggled: (person, flag, set) => root.admin.setFlag(person, flag, set)

@@ -15,6 +15,7 @@ Rectangle {
     required property string lastEventId
     property real unit: 10
     property bool offerBadge: false
+    property bool offerCorrections: false
 
     signal presentRequested(string person, string base)
     signal absentRequested(string person, string base)
@@ -53,8 +54,8 @@ Rectangle {
         Flow {
             Layout.fillWidth: true
             spacing: root.unit * 0.6
-            BigButton { unit: root.unit * 0.9; text: qsTr("Present"); onClicked: root.presentRequested(root.person, root.lastEventId) }
-            BigButton { unit: root.unit * 0.9; text: qsTr("Absent"); onClicked: root.absentRequested(root.person, root.lastEventId) }
+            BigButton { visible: root.offerCorrections; unit: root.unit * 0.9; text: qsTr("Present"); onClicked: root.presentRequested(root.person, root.lastEventId) }
+            BigButton { visible: root.offerCorrections; unit: root.unit * 0.9; text: qsTr("Absent"); onClicked: root.absentRequested(root.person, root.lastEventId) }
             Repeater {
                 model: [["LEFT_EARLY", qsTr("Left early")], ["CAMERA_OFF", qsTr("Camera off")],
                         ["LOW_PARTICIPATION", qsTr("Low participation")]]

@@ -227,6 +227,38 @@ private Q_SLOTS:
         QCOMPARE(person->publicId, std::string(k_ada));
     }
 
+    void aTaFlagsButOnlyTheTeacherMarksPresence()
+    {
+        const QByteArray taBadge = QByteArray::fromHex("04c0ffee000180");
+        sync::SyncResponse ta;
+        ta.serverTimeMs = k_t0;
+        ta.cursor = 2;
+        ta.changes.people = {{"taratassi2", "Tara Assistant", cheapPinHash("2468"), false}};
+        ta.changes.badges = {{hashOf(taBadge).toStdString(), "taratassi2", false}};
+        ta.changes.enrollments = {{"taratassi2", k_course, sync::Role::Ta, false}};
+        QVERIFY(m_store->applySync(ta, 0, k_t0).has_value());
+
+        QSignalSpy allowed(m_admin.get(), &AdminService::correctionsAllowedChanged);
+        QSignalSpy failed(m_admin.get(), &AdminService::actionFailed);
+        m_admin->handleBadge(hashOf(taBadge), QStringLiteral("taratassi2"), QStringLiteral("Tara Assistant"));
+        m_admin->verifyPin(QStringLiteral("2468"));
+        QVERIFY(m_admin->inSession());
+        m_admin->selectWindow(k_windowQ);
+        QVERIFY(!allowed.isEmpty());
+        QCOMPARE(allowed.last().at(0).toBool(), false);
+        m_admin->markPresence(k_adaQ, true, QStringLiteral("I saw her"), QString());
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("teacher")));
+        QCOMPARE(m_store->outboxLength().value(), 0);
+        m_admin->setFlag(k_adaQ, QStringLiteral("LEFT_EARLY"), true, QString());
+        QCOMPARE(m_store->outboxLength().value(), 1);
+
+        m_admin->endSession();
+        signIn();
+        m_admin->selectWindow(k_windowQ);
+        QCOMPARE(allowed.last().at(0).toBool(), true);
+    }
+
     void theViewListsWindowsCoursesAndTheRoster()
     {
         signIn();

@@ -2,6 +2,8 @@
 // an outbox that forgets an event only once the server has acknowledged it.
 #include "testsupport.h"
 
+#include "kiosk/storeschema.h"
+
 #include "core/random.h"
 
 #include <QTest>
@@ -144,6 +146,48 @@ private Q_SLOTS:
         QCOMPARE(roster[1].corrected.value(), false);
         QCOMPARE(roster[1].lastEventId, absent.id);
         QCOMPARE(store.presentCount(k_window).value(), 1);
+    }
+
+    // The idle screen's count: people, not check-ins, after corrections.
+    void presentCountFollowsCorrections()
+    {
+        TempStore temp;
+        auto store = temp.open();
+        auto reply = schoolReply(k_t0);
+        addTrainees(reply, 3); // trainee aaa, aab, aac
+        QVERIFY(store.applySync(reply, 0, k_t0).has_value());
+        auto correct = [&store](const char* who, bool present) {
+            sync::Event e{newUuidV4(), k_t0 + 5, k_grace, sync::Correction{who, k_window, present, "r", std::nullopt}};
+            QVERIFY(store.recordEvent(e).has_value());
+        };
+        QCOMPARE(store.presentCount(k_window).value(), 0);
+        QVERIFY(store.recordEvent(checkInEvent(k_ada, k_t0 + 1)).has_value());
+        QVERIFY(store.recordEvent(checkInEvent(k_ada, k_t0 + 2)).has_value()); // twice, one person
+        QVERIFY(store.recordEvent(checkInEvent("traineeaab", k_t0 + 3)).has_value());
+        QCOMPARE(store.presentCount(k_window).value(), 2);
+        correct("traineeaab", false); // checked in, then marked absent
+        QCOMPARE(store.presentCount(k_window).value(), 1);
+        correct("traineeaac", true); // never tapped, marked present
+        QCOMPARE(store.presentCount(k_window).value(), 2);
+        correct(k_ada, true); // tapped and marked present: still one
+        correct(k_grace, false); // never tapped, marked absent: nothing to take away
+        QCOMPARE(store.presentCount(k_window).value(), 2);
+    }
+
+    void aVersionOneStoreIsUpgradedWithItsData()
+    {
+        TempStore temp;
+        {
+            OpenOptions v1;
+            v1.migrations = kioskMigrations().first(1);
+            auto db = Database::open(temp.path, v1);
+            QVERIFY(db.has_value());
+            QVERIFY(db->exec("INSERT INTO meta (key, value) VALUES ('token', 'kt_old'), ('server_url', 'https://old.example')").has_value());
+            QCOMPARE(db->userVersion().value(), 1);
+        }
+        auto store = temp.open();
+        QCOMPARE(store.database().userVersion().value(), static_cast<int>(kioskMigrations().size()));
+        QCOMPARE(store.credentials().value()->token, std::string("kt_old"));
     }
 };
 

@@ -246,11 +246,20 @@ private Q_SLOTS:
         m_admin->onView({{w, QStringLiteral("course"), QStringLiteral("WM5 · JS1"), QStringLiteral("Week 3 · Async"), QStringLiteral("18:00")}},
                         {{{}, QStringLiteral("course"), QStringLiteral("WM5 · JS1"), {}, {}}}, w, roster, 2);
         m_admin->onUnknownBadge(QStringLiteral("ab12"));
+        m_admin->onCorrectionsAllowed(true);
         shoot(QStringLiteral("12-admin-session"));
         const QString text = visibleText();
         QVERIFY(text.contains(QStringLiteral("Katherine Johnson")));
         QVERIFY(text.contains(QStringLiteral("Give badge")));
         QVERIFY(text.contains(QStringLiteral("Remote: Hedy L. at 18:03")));
+        QVERIFY(text.contains(QStringLiteral("Absent")));
+
+        // A TA may flag and confirm but not mark presence (the server's rule).
+        m_admin->onCorrectionsAllowed(false);
+        m_admin->onSessionStarted(QStringLiteral("Tara Assistant"));
+        shoot(QStringLiteral("13-admin-session-ta"));
+        QVERIFY(!visibleText().contains(QStringLiteral("Absent")));
+        QVERIFY(visibleText().contains(QStringLiteral("Camera off")));
         m_admin->cancel();
         QVERIFY(!visibleText().contains(QStringLiteral("Roster")));
     }
