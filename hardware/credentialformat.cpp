@@ -2,26 +2,9 @@
 
 #include "hardwarelimits.h"
 
-#include "core/random.h"
-
 #include <algorithm>
 
 namespace imhere::hardware {
-
-bool isQrBadgeToken(std::string_view text)
-{
-    if (!text.starts_with(k_qrBadgePrefix)) {
-        return false;
-    }
-    const auto decoded = base64UrlDecode(text.substr(k_qrBadgePrefix.size()));
-    return decoded && decoded->size() >= limits::k_qrTokenMinBytes
-        && decoded->size() <= limits::k_qrTokenMaxBytes;
-}
-
-std::string newQrBadgeToken()
-{
-    return std::string(k_qrBadgePrefix) + randomToken(16);
-}
 
 bool isWedgeUid(std::string_view text)
 {

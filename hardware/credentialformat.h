@@ -2,6 +2,7 @@
 // The shapes a badge credential may take, checked before it leaves a reader.
 // Plain C++ so the kiosk, tests and tools share one definition.
 
+#include "core/badgetoken.h"
 #include "core/encoding.h"
 
 #include <optional>
@@ -10,14 +11,10 @@
 
 namespace imhere::hardware {
 
-// A personal QR badge carries "imhere:b1:" followed by base64url (no padding)
-// of k_qrTokenMinBytes..k_qrTokenMaxBytes random bytes issued by the server.
-// The whole text is the credential the kiosk hashes.
-inline constexpr std::string_view k_qrBadgePrefix = "imhere:b1:";
-
-[[nodiscard]] bool isQrBadgeToken(std::string_view text);
-// A new token with 16 random bytes (128 bits), for enrolment and tests.
-[[nodiscard]] std::string newQrBadgeToken();
+// Personal QR badge tokens are defined in core (the server issues them).
+using imhere::isQrBadgeToken;
+using imhere::k_qrBadgePrefix;
+using imhere::newQrBadgeToken;
 
 // A keyboard-wedge UID: k_wedgeMinUidChars..k_wedgeMaxUidChars of [0-9a-f]
 // (decimal readers type digits only; hex readers are normalised to lowercase).

@@ -35,10 +35,6 @@ inline constexpr std::size_t k_nfcMaxUidBytes = 10;
 inline constexpr std::size_t k_simMaxLineBytes = 512;
 inline constexpr std::size_t k_simMaxClients = 8;
 
-// QR badge token: imhere:b1:<base64url>, at least 80 random bits.
-inline constexpr std::size_t k_qrTokenMinBytes = 10;
-inline constexpr std::size_t k_qrTokenMaxBytes = 64;
-
 // Camera: a badge held in view is one read, like an NFC card resting on the
 // reader. The same token counts as a new read only after it has been out of
 // sight this long (decoding misses a frame now and then while it is held).

@@ -36,6 +36,19 @@ inline constexpr int k_loginFailuresPerIp = 20;
 inline constexpr std::int64_t k_loginFailureWindowMs = 15LL * 60 * 1000;
 inline constexpr std::size_t k_maxTrackedLoginKeys = 100'000;
 
+// Remote check-in (DESIGN §4, §6): requests to /q/ per client address, and
+// wrong phone link codes per address, in a window.
+inline constexpr int k_remoteRequestsPerIp = 120;
+inline constexpr std::int64_t k_remoteRequestWindowMs = 10LL * 60 * 1000;
+inline constexpr int k_linkCodeFailuresPerIp = 5;
+inline constexpr std::int64_t k_linkCodeFailureWindowMs = 15LL * 60 * 1000;
+// A phone link code works once, for a week.
+inline constexpr std::int64_t k_linkCodeLifetimeMs = 7LL * 24 * 3600 * 1000;
+// A linked phone keeps its cookie for 400 days (the longest browsers keep one).
+inline constexpr std::int64_t k_deviceCookieMaxAgeSec = 400LL * 24 * 3600;
+// Between scanning a code and tapping "Check in": the scan is what counts.
+inline constexpr std::int64_t k_scanTicketLifetimeMs = 2LL * 60 * 1000;
+
 // The store's page cache: the random-key event indexes outgrow SQLite's
 // default 2 MiB within a term, and every miss is a read inside the write lock.
 inline constexpr int k_storeCacheKiB = 32 << 10;

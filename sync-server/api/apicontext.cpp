@@ -20,7 +20,9 @@ Handler wrap(ApiHandler handler)
 ApiContext::ApiContext(Store& s, const Clock& c)
     : store(s), clock(c), auth(s, c),
       accountLimiter(limits::k_loginFailuresPerAccount, limits::k_loginFailureWindowMs),
-      addressLimiter(limits::k_loginFailuresPerIp, limits::k_loginFailureWindowMs)
+      addressLimiter(limits::k_loginFailuresPerIp, limits::k_loginFailureWindowMs),
+      remoteLimiter(limits::k_remoteRequestsPerIp, limits::k_remoteRequestWindowMs),
+      linkCodeLimiter(limits::k_linkCodeFailuresPerIp, limits::k_linkCodeFailureWindowMs)
 {
 }
 

@@ -47,6 +47,8 @@ public:
     Authenticator auth;
     LoginLimiter accountLimiter;
     LoginLimiter addressLimiter;
+    LoginLimiter remoteLimiter;   // requests to /q/ per client address
+    LoginLimiter linkCodeLimiter; // wrong phone link codes per client address
 
     // 401 when anonymous; 403 for a kiosk token, for a read-only API key on a
     // state-changing request, and for a session request without its CSRF token.

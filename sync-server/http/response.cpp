@@ -24,9 +24,10 @@ int statusForErrorCode(std::string_view code)
         std::string_view code;
         int status;
     };
-    static constexpr std::array<Entry, 19> k_table{{
+    static constexpr std::array<Entry, 21> k_table{{
         {"malformed_json", 400},
         {"invalid_id", 400},
+        {"invalid_code", 400},
         {"invalid_form", 400},
         {"unsupported_protocol", 400},
         {"unauthenticated", 401},
@@ -40,6 +41,7 @@ int statusForErrorCode(std::string_view code)
         {"already_exists", 409},
         {"window_closed", 409},
         {"already_checked_in", 409},
+        {"code_expired", 410},
         {"too_large", 413},
         {"unsupported_media_type", 415},
         {"invalid_request", 422},

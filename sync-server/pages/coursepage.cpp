@@ -63,6 +63,10 @@ std::string rosterSection(const Course& course, const std::vector<Member>& membe
                 rows += web::renderButtonForm({.action = "/courses/" + course.id + "/members/" + m.publicId + "/remove",
                                                .label = "Remove", .csrfToken = csrf, .style = "secondary",
                                                .accessibleLabel = "Remove " + m.displayName + " from the course"});
+            if (access.runsClass() && role != Role::Teacher)
+                rows += web::renderButtonForm({.action = "/courses/" + course.id + "/members/" + m.publicId + "/link-code",
+                                               .label = "Phone code", .csrfToken = csrf, .style = "secondary",
+                                               .accessibleLabel = "Phone link code for " + m.displayName});
             rows += "</td></tr>";
         }
         const std::string plural = role == Role::Teacher ? "Teachers" : role == Role::Ta ? "TAs" : "Students";

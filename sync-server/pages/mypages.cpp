@@ -67,6 +67,11 @@ Result<Response> myAttendance(ApiContext& api, const Request& request)
     }
     if (!any)
         m += "<p>You do not take part in any course as a student or TA.</p>";
+    m += "<h2>Check in from your phone</h2><p>Joining a class by video call? Link your phone once with a personal "
+         "code, then scan the code on the classroom screen to check in.</p>"
+        + web::renderButtonForm({.action = "/me/link-code", .label = "Get a phone link code",
+                                 .csrfToken = caller.principal.csrfToken, .style = "secondary"})
+        + "<h2>Badge QR</h2><p>No card? <a href=\"/me/badge\">Make a badge QR</a> to show to the kiosk's camera.</p>";
     return pageResponse(request, std::move(frame));
 }
 

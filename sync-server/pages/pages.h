@@ -17,6 +17,8 @@ void addWindowPages(Router& router, ApiContext& api);
 void addRecordPage(Router& router, ApiContext& api);
 void addMyPages(Router& router, ApiContext& api);
 void addAdminPages(Router& router, ApiContext& api); // adminpages.h
+void addRemotePages(Router& router, ApiContext& api);
+void addCredentialPages(Router& router, ApiContext& api);
 
 inline void addWebPages(Router& router, ApiContext& api)
 {
@@ -28,6 +30,8 @@ inline void addWebPages(Router& router, ApiContext& api)
     addWindowPages(router, api);
     addRecordPage(router, api);
     addAdminPages(router, api);
+    addRemotePages(router, api);
+    addCredentialPages(router, api);
 }
 
 // ---- views shared by several pages ----

@@ -21,6 +21,25 @@ std::string changeLink(const AttendanceRecord& r, const std::string& window)
         + web::escape(r.displayName) + "'s record</span></a>";
 }
 
+// Several people checked in from one phone or one network: worth a look
+// before the register is trusted (DESIGN §4).
+std::string remoteReviewSection(const std::vector<RemoteReview>& reviews, const std::string& timezone)
+{
+    if (reviews.empty())
+        return {};
+    std::string html = "<h2>Remote check-ins to review</h2><ul>";
+    for (const auto& r : reviews) {
+        std::string names;
+        for (const auto& name : r.people)
+            names += (names.empty() ? "" : ", ") + web::escape(name);
+        html += "<li><span class=\"tag review\">Review</span> " + std::to_string(r.people.size())
+            + " people checked in from one " + (r.source == RemoteReview::Source::Device ? "phone" : "network")
+            + " between " + web::escape(web::timeText(timezone, r.firstAt)) + " and "
+            + web::escape(web::timeText(timezone, r.lastAt)) + ": " + names + ".</li>";
+    }
+    return html + "</ul>";
+}
+
 Result<Response> windowPage(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, requireSignedIn(api, request));
@@ -58,7 +77,10 @@ Result<Response> windowPage(ApiContext& api, const Request& request)
         + " late.";
     if (review > 0)
         m += " <strong>" + std::to_string(review) + " record" + (review == 1 ? " needs" : "s need") + " review.</strong>";
-    m += "</p><div class=\"table-wrap\"><table class=\"stack\"><caption>Records</caption><thead><tr><th scope=\"col\">Name</th>"
+    m += "</p>";
+    TRY_ASSIGN(reviews, api.store.remoteReviews(id));
+    m += remoteReviewSection(reviews, course.timezone);
+    m += "<div class=\"table-wrap\"><table class=\"stack\"><caption>Records</caption><thead><tr><th scope=\"col\">Name</th>"
          "<th scope=\"col\">Role</th><th scope=\"col\">Check-in</th><th scope=\"col\">Status</th>"
          "<th scope=\"col\" class=\"no-print\">Change</th></tr></thead><tbody>";
     for (const auto& r : records) {

@@ -200,4 +200,25 @@ struct Enrollment {
     Role role = Role::Student;
 };
 
+// A phone linked to one person for remote check-in (DESIGN §4).
+struct RemoteDevice {
+    std::int64_t id = 0;
+    PersonId person = 0;
+};
+
+struct RemoteCheckIn {
+    CheckInEvent event;            // source qr_remote, no kiosk
+    std::int64_t device = 0;
+    std::string addressHash;       // keyed hash of the client address, never the address
+    std::uint32_t scannedKiosk = 0; // whose screen showed the code
+};
+
+// Several people checked in to one window from one phone or one network.
+struct RemoteReview {
+    enum class Source { Device, Address } source = Source::Address;
+    std::vector<std::string> people; // display names, in check-in order
+    std::int64_t firstAt = 0;
+    std::int64_t lastAt = 0;
+};
+
 } // namespace imhere::server

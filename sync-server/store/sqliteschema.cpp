@@ -280,7 +280,41 @@ CREATE TABLE admin_history(
 ) STRICT;
 )sql";
 
-constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4}};
+// Remote check-in from phones (DESIGN §4) and personal QR badges.
+constexpr std::string_view k_v5 = R"sql(
+CREATE TABLE remote_device(
+  id INTEGER PRIMARY KEY,
+  token_hash BLOB NOT NULL UNIQUE,
+  person INTEGER NOT NULL REFERENCES person(id),
+  linked_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE link_code(
+  code_hash BLOB PRIMARY KEY,
+  person INTEGER NOT NULL REFERENCES person(id),
+  issued_by INTEGER REFERENCES person(id),
+  issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  device INTEGER REFERENCES remote_device(id)
+) STRICT;
+CREATE INDEX link_code_person ON link_code(person);
+
+-- Where each qr_remote check-in came from; address_hash is a keyed hash of
+-- the client address, so addresses are compared but never kept.
+CREATE TABLE remote_check_in(
+  check_in TEXT PRIMARY KEY REFERENCES check_in(id),
+  window_id TEXT NOT NULL REFERENCES attendance_window(id),
+  device INTEGER NOT NULL REFERENCES remote_device(id),
+  address_hash TEXT NOT NULL,
+  kiosk INTEGER NOT NULL
+) STRICT;
+CREATE INDEX remote_check_in_window ON remote_check_in(window_id);
+
+ALTER TABLE badge ADD COLUMN kind TEXT NOT NULL DEFAULT 'card' CHECK (kind = 'card' OR kind = 'qr');
+)sql";
+
+constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4}, {5, k_v5}};
 
 } // namespace
 

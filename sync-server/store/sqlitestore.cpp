@@ -277,9 +277,21 @@ Result<Kiosk> SqliteStore::createKiosk(const NewKiosk& k)
 
 Result<std::optional<Kiosk>> SqliteStore::kioskByPrefix(std::string_view prefix)
 {
+    return kioskWhere("token_prefix", [&](Statement& s) { s.bind(1, prefix); });
+}
+
+Result<std::optional<Kiosk>> SqliteStore::kioskById(std::uint32_t id)
+{
+    return kioskWhere("id", [&](Statement& s) { s.bind(1, std::int64_t{id}); });
+}
+
+Result<std::optional<Kiosk>> SqliteStore::kioskWhere(std::string_view column,
+                                                     const std::function<void(Statement&)>& bind)
+{
     std::lock_guard lock(m_mutex);
-    TRY_ASSIGN(s, query("SELECT id, name, token_hash, secret, revoked FROM kiosk WHERE token_prefix = ?"));
-    s->bind(1, prefix);
+    TRY_ASSIGN(s, query("SELECT id, name, token_hash, secret, revoked FROM kiosk WHERE " + std::string(column)
+                        + " = ?"));
+    bind(*s);
     TRY_ASSIGN(row, s->step());
     if (!row)
         return std::optional<Kiosk>();

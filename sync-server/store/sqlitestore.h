@@ -72,6 +72,17 @@ public:
     Result<std::optional<ApiKey>> apiKeyByPrefix(std::string_view prefix) override;
     Result<Kiosk> createKiosk(const NewKiosk& kiosk) override;
     Result<std::optional<Kiosk>> kioskByPrefix(std::string_view prefix) override;
+    Result<std::optional<Kiosk>> kioskById(std::uint32_t id) override;
+
+    Result<void> createLinkCode(const Bytes& codeHash, PersonId person, PersonId issuedBy,
+                                std::int64_t expiresAt) override;
+    Result<std::optional<RemoteDevice>> linkDevice(const Bytes& codeHash, const Bytes& deviceTokenHash,
+                                                   std::int64_t nowMs) override;
+    Result<std::optional<RemoteDevice>> deviceByToken(const Bytes& deviceTokenHash) override;
+    Result<bool> addRemoteCheckIn(const RemoteCheckIn& checkIn) override;
+    Result<std::vector<RemoteReview>> remoteReviews(std::string_view window) override;
+    Result<void> replaceQrBadge(PersonId person, const std::string& uidHash) override;
+    Result<void> revokeQrBadges(PersonId person) override;
 
     Result<std::vector<KioskInfo>> listKiosks() override;
     Result<bool> revokeKiosk(std::uint32_t id, PersonId actor) override;
@@ -122,6 +133,7 @@ private:
     Result<bool> insertCheckIn(const CheckInEvent& event, std::optional<std::string_view> course);
     Result<std::optional<Person>> personWhere(std::string_view column, const std::function<void(Statement&)>& bind);
     Result<std::optional<Window>> windowUnlocked(std::string_view id);
+    Result<std::optional<Kiosk>> kioskWhere(std::string_view column, const std::function<void(Statement&)>& bind);
     // The course of a window, or nullopt when there is no such window.
     Result<std::optional<std::string>> courseOfWindow(std::string_view id);
     Result<std::vector<AttendanceRecord>> records(std::string_view course, std::optional<std::string_view> window,

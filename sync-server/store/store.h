@@ -93,6 +93,31 @@ public:
     [[nodiscard]] virtual Result<std::optional<ApiKey>> apiKeyByPrefix(std::string_view prefix) = 0;
     [[nodiscard]] virtual Result<Kiosk> createKiosk(const NewKiosk& kiosk) = 0;
     [[nodiscard]] virtual Result<std::optional<Kiosk>> kioskByPrefix(std::string_view prefix) = 0;
+    [[nodiscard]] virtual Result<std::optional<Kiosk>> kioskById(std::uint32_t id) = 0;
+
+    // ---- remote check-in from a phone (DESIGN §4) ----
+    // A one-time personal code that links a phone to `person`, kept as a hash.
+    [[nodiscard]] virtual Result<void> createLinkCode(const Bytes& codeHash, PersonId person, PersonId issuedBy,
+                                                      std::int64_t expiresAt) = 0;
+    // Spends a live link code and links the phone holding `deviceTokenHash`
+    // to the code's person (a known phone is re-linked), in one transaction.
+    // nullopt when the code is unknown, spent or expired.
+    [[nodiscard]] virtual Result<std::optional<RemoteDevice>> linkDevice(const Bytes& codeHash,
+                                                                         const Bytes& deviceTokenHash,
+                                                                         std::int64_t nowMs) = 0;
+    [[nodiscard]] virtual Result<std::optional<RemoteDevice>> deviceByToken(const Bytes& deviceTokenHash) = 0;
+    // Stores a qr_remote check-in with where it came from, unless the person
+    // already checked in to the window; false then. Atomic, so two scans at
+    // once store one check-in.
+    [[nodiscard]] virtual Result<bool> addRemoteCheckIn(const RemoteCheckIn& checkIn) = 0;
+    // Phones and networks that checked in more than one person to a window.
+    [[nodiscard]] virtual Result<std::vector<RemoteReview>> remoteReviews(std::string_view window) = 0;
+
+    // ---- personal QR badges ----
+    // Revokes the person's QR badges and adds the one with this hash; kiosks
+    // learn both through sync.
+    [[nodiscard]] virtual Result<void> replaceQrBadge(PersonId person, const std::string& uidHash) = 0;
+    [[nodiscard]] virtual Result<void> revokeQrBadges(PersonId person) = 0;
 
     // ---- org admin (sqlitestoreadmin.cpp) ----
     // Every kiosk, revoked ones too, in id order.

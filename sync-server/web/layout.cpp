@@ -70,7 +70,9 @@ thead th{border-bottom:2px solid #0b0c0c}
 .tag.flag{color:#3d2375;background:#dbd5e9}
 .tag.review{color:#0b0c0c;background:#ffdd00}
 .qr{display:block;width:min(100%,18rem);height:auto;margin:1rem 0}
-.badge-card{border:2px dashed #0b0c0c;padding:1rem;max-width:22rem}
+.badge-card{border:2px dashed #0b0c0c;padding:1rem;max-width:22rem;margin:1rem 0}
+.code-big{font-size:2rem;font-weight:700;letter-spacing:.1em;margin:1rem 0}
+button.wide{width:100%;font-size:1.25rem;min-height:3.5rem}
 details{margin:0 0 1rem}
 summary{cursor:pointer;font-weight:700;min-height:44px;padding:.5rem 0}
 footer{max-width:64rem;margin:0 auto;padding:1rem;color:#505a5f}

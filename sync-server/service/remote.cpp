@@ -1,0 +1,243 @@
+#include "remote.h"
+
+#include "attendance.h"
+
+#include "sync-server/serverlimits.h"
+#include "sync-server/tryresult.h"
+
+#include "core/badgetoken.h"
+#include "core/crypto.h"
+#include "core/random.h"
+#include "core/rotatingcode.h"
+
+#include <algorithm>
+
+namespace imhere::server {
+
+namespace {
+
+constexpr std::string_view k_linkAlphabet = "ABCDEFGHJKMNPQRSTVWXYZ23456789"; // no 0/O, 1/I/L, U
+constexpr std::size_t k_linkCodeChars = 10;
+constexpr std::size_t k_ticketMacBytes = 16;
+
+// Tickets live for two minutes; a key per process is enough (a restart
+// means scanning again).
+const Bytes& ticketKey()
+{
+    static const Bytes key = randomBytes(32);
+    return key;
+}
+
+Bytes keyedHash(std::string_view context, std::string_view text, const Bytes& key)
+{
+    const Hmac mac = hmacSha256(key, {asBytes(context), asBytes(text)});
+    return Bytes(mac.begin(), mac.end());
+}
+
+std::string normaliseLinkCode(std::string_view typed)
+{
+    std::string code;
+    for (const char c : typed) {
+        if (c == ' ' || c == '-')
+            continue;
+        code += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return code;
+}
+
+bool isLinkCode(std::string_view code)
+{
+    return code.size() == k_linkCodeChars
+        && std::ranges::all_of(code, [](char c) { return k_linkAlphabet.find(c) != std::string_view::npos; });
+}
+
+std::string newLinkCode()
+{
+    // Rejection sampling keeps every character equally likely.
+    std::string code;
+    const auto limit = static_cast<std::uint8_t>(256 - 256 % k_linkAlphabet.size());
+    while (code.size() < k_linkCodeChars) {
+        for (const std::uint8_t b : randomBytes(16)) {
+            if (b < limit && code.size() < k_linkCodeChars)
+                code += k_linkAlphabet[b % k_linkAlphabet.size()];
+        }
+    }
+    return code;
+}
+
+void putBigEndian(Bytes& out, std::uint64_t value)
+{
+    for (int shift = 56; shift >= 0; shift -= 8)
+        out.push_back(static_cast<std::uint8_t>(value >> shift));
+}
+
+Hmac ticketMac(std::string_view code, std::string_view deviceToken, std::span<const std::uint8_t> when)
+{
+    return hmacSha256(ticketKey(), {asBytes("imhere/q-ticket/v1"), asBytes(code), asBytes("\n"),
+                                    asBytes(deviceToken), asBytes("\n"), when});
+}
+
+} // namespace
+
+Result<ScannedCode> readScannedCode(ApiContext& api, std::string_view code, std::optional<std::int64_t> scannedAt)
+{
+    const auto fields = RotatingCode::parse(code);
+    if (!fields)
+        return fail("invalid_code", "this is not a check-in code from a classroom screen");
+    TRY_ASSIGN(kiosk, api.store.kioskById(fields->kioskId));
+    if (!kiosk || kiosk->revoked)
+        return fail("invalid_code", "this code comes from a screen that is no longer in use");
+    const auto verified = RotatingCode::verify(code, kiosk->secret, fields->window,
+                                               scannedAt.value_or(api.clock.nowMs()));
+    if (!verified) {
+        switch (verified.error()) {
+        case CodeRejection::Expired:
+        case CodeRejection::FromFuture:
+            return fail("code_expired", "this code has expired");
+        default:
+            return fail("invalid_code", "this is not a check-in code from a classroom screen");
+        }
+    }
+    TRY_ASSIGN(window, api.store.window(uuidFromBytes(fields->window)));
+    if (!window || std::ranges::find(kiosk->courses, window->course) == kiosk->courses.end())
+        return fail("invalid_code", "this code is for a class this screen does not take attendance for");
+    TRY_ASSIGN(course, api.liveCourse(window->course));
+    if (!window->isOpenAt(api.clock.nowMs()))
+        return fail("window_closed", "this class is not taking check-ins now");
+    return ScannedCode{std::move(*kiosk), std::move(*window), std::move(course)};
+}
+
+std::string scanTicket(std::string_view code, std::string_view deviceToken, std::int64_t scannedAt)
+{
+    Bytes ticket;
+    putBigEndian(ticket, static_cast<std::uint64_t>(scannedAt));
+    const Hmac mac = ticketMac(code, deviceToken, ticket);
+    ticket.insert(ticket.end(), mac.begin(), mac.begin() + k_ticketMacBytes);
+    return base64UrlEncode(ticket);
+}
+
+Result<std::int64_t> readScanTicket(std::string_view ticket, std::string_view code, std::string_view deviceToken,
+                                    std::int64_t nowMs)
+{
+    const auto bytes = base64UrlDecode(ticket);
+    if (!bytes || bytes->size() != 8 + k_ticketMacBytes)
+        return fail("code_expired", "this page has expired");
+    const std::span<const std::uint8_t> when(bytes->data(), 8);
+    const Hmac mac = ticketMac(code, deviceToken, when);
+    if (!constantTimeEqual(std::span(mac.data(), k_ticketMacBytes), std::span(bytes->data() + 8, k_ticketMacBytes)))
+        return fail("code_expired", "this page has expired");
+    std::uint64_t scannedAt = 0;
+    for (const std::uint8_t b : when)
+        scannedAt = (scannedAt << 8) | b;
+    const auto at = static_cast<std::int64_t>(scannedAt);
+    if (at > nowMs || nowMs - at > limits::k_scanTicketLifetimeMs)
+        return fail("code_expired", "this page has expired");
+    return at;
+}
+
+Result<LinkCode> issueLinkCode(ApiContext& api, const Caller& caller, std::optional<std::string_view> personPublicId,
+                               std::optional<std::string_view> course)
+{
+    Person person = caller.person;
+    if (personPublicId && *personPublicId != caller.person.publicId) {
+        if (!course)
+            return fail("invalid_request", "say which course the person is in");
+        TRY_ASSIGN(access, api.access(caller, *course));
+        TRY(allow(access.runsClass(), "only the course's teachers and TAs give out phone link codes"));
+        TRY_ASSIGN(target, api.personById(*personPublicId));
+        TRY_ASSIGN(role, api.store.roleIn(target.id, *course));
+        if (role != Role::Student && role != Role::Ta)
+            return fail("not_found", "this person does not take part in the course");
+        person = std::move(target);
+    }
+    const std::string code = newLinkCode();
+    TRY_ASSIGN(key, api.store.badgeKey());
+    const std::int64_t expiresAt = api.clock.nowMs() + limits::k_linkCodeLifetimeMs;
+    TRY(api.store.createLinkCode(keyedHash("imhere/link/v1", code, key), person.id, caller.person.id, expiresAt));
+    return LinkCode{code.substr(0, 5) + "-" + code.substr(5), std::move(person), expiresAt};
+}
+
+std::string newDeviceToken()
+{
+    return randomToken(32);
+}
+
+Result<std::optional<RemoteDevice>> linkedDevice(ApiContext& api, std::string_view deviceToken)
+{
+    if (deviceToken.empty() || deviceToken.size() > 64)
+        return std::optional<RemoteDevice>();
+    TRY_ASSIGN(key, api.store.badgeKey());
+    return api.store.deviceByToken(keyedHash("imhere/device/v1", deviceToken, key));
+}
+
+Result<RemoteDevice> linkPhone(ApiContext& api, std::string_view typed, std::string_view deviceToken,
+                               std::string_view remoteIp)
+{
+    const std::string limiterKey = "address:" + std::string(remoteIp);
+    const auto now = api.clock.nowMs();
+    if (api.linkCodeLimiter.retryAfterMs(limiterKey, now) > 0)
+        return fail("rate_limited", "too many wrong codes from this network; wait a quarter of an hour");
+    const std::string code = normaliseLinkCode(typed);
+    std::optional<RemoteDevice> device;
+    if (isLinkCode(code)) {
+        TRY_ASSIGN(key, api.store.badgeKey());
+        TRY_ASSIGN(linked, api.store.linkDevice(keyedHash("imhere/link/v1", code, key),
+                                                keyedHash("imhere/device/v1", deviceToken, key), now));
+        device = linked;
+    }
+    if (!device) {
+        api.linkCodeLimiter.recordFailure(limiterKey, now);
+        return fail("invalid_request", "that code is not right, or it has been used or has expired");
+    }
+    return *device;
+}
+
+Result<RemoteOutcome> remoteCheckIn(ApiContext& api, const ScannedCode& scanned, const RemoteDevice& device,
+                                    std::int64_t scannedAt, std::string_view remoteIp)
+{
+    TRY_ASSIGN(person, api.store.personById(device.person));
+    if (!person)
+        return fail("not_found", "this phone is linked to nobody");
+    TRY_ASSIGN(participant, participantOf(api, scanned.window, person->publicId));
+    (void)participant;
+    TRY_ASSIGN(before, api.store.record(scanned.window.id, person->id));
+    if (before.present)
+        return RemoteOutcome{std::move(before), false};
+    TRY_ASSIGN(key, api.store.badgeKey());
+    const Bytes address = keyedHash("imhere/address/v1", remoteIp, key);
+    const RemoteCheckIn checkIn{
+        .event = {newUuidV4(), person->id, scanned.window.id, scannedAt, CheckInSource::QrRemote, person->id,
+                  std::nullopt},
+        .device = device.id,
+        .addressHash = hexEncode(std::span(address.data(), 16)),
+        .scannedKiosk = scanned.kiosk.id,
+    };
+    TRY_ASSIGN(stored, api.store.addRemoteCheckIn(checkIn));
+    TRY_ASSIGN(after, api.store.record(scanned.window.id, person->id));
+    return RemoteOutcome{std::move(after), stored};
+}
+
+Result<void> countRemoteRequest(ApiContext& api, std::string_view remoteIp)
+{
+    const std::string key = "address:" + std::string(remoteIp);
+    const auto now = api.clock.nowMs();
+    if (api.remoteLimiter.retryAfterMs(key, now) > 0)
+        return fail("rate_limited", "too many check-in attempts from this network; wait a few minutes");
+    api.remoteLimiter.recordFailure(key, now);
+    return {};
+}
+
+Result<std::string> issueQrBadge(ApiContext& api, const Caller& caller)
+{
+    const std::string token = newQrBadgeToken();
+    TRY_ASSIGN(key, api.store.badgeKey());
+    TRY(api.store.replaceQrBadge(caller.person.id, badgeHash(key, asBytes(token))));
+    return token;
+}
+
+Result<void> revokeQrBadge(ApiContext& api, const Caller& caller)
+{
+    return api.store.revokeQrBadges(caller.person.id);
+}
+
+} // namespace imhere::server

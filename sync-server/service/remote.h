@@ -1,0 +1,83 @@
+#pragma once
+// Remote check-in from a phone (DESIGN §4): the code scanned from a kiosk's
+// screen, phones linked to one person with a one-time personal code, the
+// qr_remote check-in itself, and personal QR badges. The /q/ pages and the
+// dashboard call these; the rules live here once.
+//
+// Thread rules: any thread, like ApiContext.
+
+#include "sync-server/api/apicontext.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace imhere::server {
+
+// A genuine, current code of a kiosk that serves the window's course.
+struct ScannedCode {
+    Kiosk kiosk;
+    Window window;
+    Course course;
+};
+
+// invalid_code for a malformed, forged or unknown-kiosk code; code_expired
+// for a code older than the previous step plus grace (or from the future);
+// window_closed when the window is not open now. The code is checked as of
+// `scannedAt` when given (a time vouched for by a scan ticket), else now.
+[[nodiscard]] Result<ScannedCode> readScannedCode(ApiContext& api, std::string_view code,
+                                                  std::optional<std::int64_t> scannedAt = std::nullopt);
+
+// The time a phone scanned `code`, signed so that the "Check in" tap that
+// follows within limits::k_scanTicketLifetimeMs counts from the scan, and
+// bound to the phone's cookie so another site cannot post it.
+[[nodiscard]] std::string scanTicket(std::string_view code, std::string_view deviceToken, std::int64_t scannedAt);
+// The scan time, or code_expired when the ticket is forged, for another code
+// or phone, or too old.
+[[nodiscard]] Result<std::int64_t> readScanTicket(std::string_view ticket, std::string_view code,
+                                                  std::string_view deviceToken, std::int64_t nowMs);
+
+// A phone link code: 10 characters from an alphabet without look-alikes,
+// shown as "ABCDE-FGHJK". Typed input is normalised (case, spaces, dashes).
+struct LinkCode {
+    std::string code;
+    Person person;
+    std::int64_t expiresAt = 0;
+};
+// Anyone signed in may get a code for themself; a course's teachers and TAs
+// and org admins for a participant of that course.
+[[nodiscard]] Result<LinkCode> issueLinkCode(ApiContext& api, const Caller& caller,
+                                             std::optional<std::string_view> personPublicId,
+                                             std::optional<std::string_view> course);
+
+// The person a phone is linked to, from its cookie token.
+[[nodiscard]] Result<std::optional<RemoteDevice>> linkedDevice(ApiContext& api, std::string_view deviceToken);
+// Links the phone holding `deviceToken` with a link code. rate_limited after
+// too many wrong codes from one address; invalid_request for a wrong, spent
+// or expired code.
+[[nodiscard]] Result<RemoteDevice> linkPhone(ApiContext& api, std::string_view linkCode, std::string_view deviceToken,
+                                             std::string_view remoteIp);
+// A new random cookie token for a phone.
+[[nodiscard]] std::string newDeviceToken();
+
+// Checks in the phone's person to the scanned window, counting lateness from
+// the scan. Returns the record and whether this tap stored the check-in
+// (false: already checked in). not_found when the person does not take part
+// in the course.
+struct RemoteOutcome {
+    AttendanceRecord record;
+    bool stored = false;
+};
+[[nodiscard]] Result<RemoteOutcome> remoteCheckIn(ApiContext& api, const ScannedCode& scanned,
+                                                  const RemoteDevice& device, std::int64_t scannedAt,
+                                                  std::string_view remoteIp);
+
+// 429 once an address has made too many /q/ requests; counts this one.
+[[nodiscard]] Result<void> countRemoteRequest(ApiContext& api, std::string_view remoteIp);
+
+// A new personal QR badge for the caller, replacing their previous one; the
+// token is returned once and only its hash is kept.
+[[nodiscard]] Result<std::string> issueQrBadge(ApiContext& api, const Caller& caller);
+[[nodiscard]] Result<void> revokeQrBadge(ApiContext& api, const Caller& caller);
+
+} // namespace imhere::server
