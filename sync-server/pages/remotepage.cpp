@@ -108,7 +108,7 @@ Response checkedInPage(const ScannedCode& s, const AttendanceRecord& r, bool now
     auto f = phoneFrame(now ? "You are checked in" : "Already checked in");
     f.main = heading(s) + "<div class=\"flash\" role=\"status\"><p><strong>"
         + (now ? std::string("You are checked in") : std::string("You are already checked in")) + "</strong> "
-        + web::escape(checkedInText(r, s.course.timezone)) + ".</p></div><p>" + web::escape(r.displayName)
+        + web::escape(checkedInText(r, s.course.timezone)) + ".</p></div><p>Checked in as " + web::escape(r.displayName)
         + ". You can close this page.</p>" + notYou(r.displayName, code, ticket);
     return htmlResponse(200, web::renderPage(f));
 }

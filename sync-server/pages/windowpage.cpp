@@ -21,6 +21,13 @@ std::string changeLink(const AttendanceRecord& r, const std::string& window)
         + web::escape(r.displayName) + "'s record</span></a>";
 }
 
+std::string when(const std::string& timezone, std::int64_t first, std::int64_t last)
+{
+    const std::string from = web::timeText(timezone, first);
+    const std::string to = web::timeText(timezone, last);
+    return from == to ? " at " + web::escape(from) : " between " + web::escape(from) + " and " + web::escape(to);
+}
+
 // Several people checked in from one phone or one network: worth a look
 // before the register is trusted (DESIGN §4).
 std::string remoteReviewSection(const std::vector<RemoteReview>& reviews, const std::string& timezone)
@@ -34,8 +41,7 @@ std::string remoteReviewSection(const std::vector<RemoteReview>& reviews, const 
             names += (names.empty() ? "" : ", ") + web::escape(name);
         html += "<li><span class=\"tag review\">Review</span> " + std::to_string(r.people.size())
             + " people checked in from one " + (r.source == RemoteReview::Source::Device ? "phone" : "network")
-            + " between " + web::escape(web::timeText(timezone, r.firstAt)) + " and "
-            + web::escape(web::timeText(timezone, r.lastAt)) + ": " + names + ".</li>";
+            + when(timezone, r.firstAt, r.lastAt) + ": " + names + ".</li>";
     }
     return html + "</ul>";
 }

@@ -36,6 +36,7 @@ h3{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .lead{font-size:1.15rem}
 .muted{color:#505a5f}
 .flash{border-left:6px solid #00703c;background:#e9f5ee;padding:.75rem 1rem;margin:0 0 1rem}
+.flash>p{margin:0}
 .flash.error,.error-summary{border-left-color:#b10e1e;background:#fbe9ea}
 .error-summary{border-left:6px solid #b10e1e;padding:.75rem 1rem;margin:0 0 1.5rem}
 .error-summary h2{margin-top:0;font-size:1.15rem}
