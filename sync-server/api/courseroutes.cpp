@@ -5,11 +5,11 @@
 #include "routes.h"
 
 #include "sync-server/serverlimits.h"
+#include "sync-server/service/attendance.h"
 #include "sync-server/tryresult.h"
 
 #include "core/jsonreader.h"
 #include "core/random.h"
-#include "core/timezone.h"
 
 namespace imhere::server {
 
@@ -32,16 +32,7 @@ Result<Response> listCourses(ApiContext& api, const Request& request)
     return jsonResponse(200, {{"courses", list}});
 }
 
-// Who may add a course: an org admin, or a person who already teaches one.
-Result<bool> mayCreateCourse(ApiContext& api, const Caller& caller)
-{
-    if (caller.person.isAdmin)
-        return true;
-    TRY_ASSIGN(courses, api.store.listCourses(caller.person.id));
-    return std::ranges::any_of(courses, [](const CourseWithRole& c) { return c.role == Role::Teacher; });
-}
-
-Result<Response> createCourse(ApiContext& api, const Request& request)
+Result<Response> postCourse(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(allowed, mayCreateCourse(api, caller));
@@ -57,10 +48,6 @@ Result<Response> createCourse(ApiContext& api, const Request& request)
     c.absentAfterMin = static_cast<int>(r.optionalInteger("absent_after_min", 0, 24 * 60)
                                             .value_or(imhere::limits::k_defaultAbsentAfterMin));
     const auto& students = r.array("students", limits::k_maxStudentsAtCreation, true);
-    if (r.ok() && !isKnownTimezone(c.timezone))
-        r.failAt("timezone", "unknown IANA time zone");
-    if (r.ok() && c.absentAfterMin < c.lateAfterMin)
-        r.failAt("absent_after_min", "must not be less than late_after_min");
     for (std::size_t i = 0; r.ok() && i < students.size(); ++i) {
         if (!students[i].is_string() || !isPublicId(students[i].get_ref<const std::string&>()))
             r.failAt("students[" + std::to_string(i) + "]", "expected a public id");
@@ -73,7 +60,7 @@ Result<Response> createCourse(ApiContext& api, const Request& request)
             return std::unexpected(invalid("students: no person " + s.get<std::string>()));
         c.students.push_back(person->id);
     }
-    TRY_ASSIGN(created, api.store.createCourse(c, caller.person.id));
+    TRY_ASSIGN(created, createCourse(api, caller, std::move(c)));
     return jsonResponse(201, {{"course", courseJson(created, Role::Teacher)}});
 }
 
@@ -87,14 +74,11 @@ Result<Response> getCourse(ApiContext& api, const Request& request)
     return jsonResponse(200, {{"course", courseJson(course, access.role)}});
 }
 
-Result<Response> removeCourse(ApiContext& api, const Request& request)
+Result<Response> deleteCourse(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY(api.liveCourse(id));
-    TRY_ASSIGN(access, api.access(caller, id));
-    TRY(allow(access.teaches(), "only the course's teachers remove it"));
-    TRY(api.store.removeCourse(id, caller.person.id));
+    TRY(removeCourse(api, caller, id));
     return jsonResponse(200, {{"removed", true}});
 }
 
@@ -110,14 +94,6 @@ Result<Response> listMembers(ApiContext& api, const Request& request)
     for (const auto& m : members)
         list.push_back(memberJson(m));
     return jsonResponse(200, {{"members", list}});
-}
-
-// Teachers add students and TAs; naming a teacher is an org admin's call.
-Result<void> mayAssign(const CourseAccess& access, const Caller& caller, Role from, Role to)
-{
-    TRY(allow(access.teaches(), "only the course's teachers change its roster"));
-    const bool touchesTeacher = from == Role::Teacher || to == Role::Teacher;
-    return allow(!touchesTeacher || caller.person.isAdmin, "only an org admin adds or removes teachers");
 }
 
 Result<Response> putMember(ApiContext& api, const Request& request)
@@ -136,27 +112,17 @@ Result<Response> putMember(ApiContext& api, const Request& request)
         r.failAt("role", "expected student, ta or teacher");
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
+    TRY_ASSIGN(added, assignMember(api, caller, id, personId, *role));
     TRY_ASSIGN(person, api.personById(personId));
-    TRY_ASSIGN(current, api.store.roleIn(person.id, id));
-    TRY(mayAssign(access, caller, current.value_or(Role::Student), *role));
-    TRY(api.store.setEnrollment(person.id, id, *role, caller.person.id));
-    return jsonResponse(current ? 200 : 201, {{"member", memberJson({person.publicId, person.displayName, *role})}});
+    return jsonResponse(added ? 201 : 200, {{"member", memberJson({person.publicId, person.displayName, *role})}});
 }
 
-Result<Response> removeMember(ApiContext& api, const Request& request)
+Result<Response> deleteMember(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
     TRY_ASSIGN(personId, publicIdParam(request, "person"));
-    TRY(api.liveCourse(id));
-    TRY_ASSIGN(access, api.access(caller, id));
-    TRY(allow(access.teaches(), "only the course's teachers change its roster"));
-    TRY_ASSIGN(person, api.personById(personId));
-    TRY_ASSIGN(current, api.store.roleIn(person.id, id));
-    if (!current)
-        return fail("not_found", "this person is not in the course");
-    TRY(mayAssign(access, caller, *current, *current));
-    TRY(api.store.removeEnrollment(person.id, id, caller.person.id));
+    TRY(removeMember(api, caller, id, personId));
     return jsonResponse(200, {{"removed", true}});
 }
 
@@ -165,15 +131,15 @@ Result<Response> removeMember(ApiContext& api, const Request& request)
 void addCourseRoutes(Router& router, ApiContext& api)
 {
     router.add("GET", "/api/v1/courses", wrap([&api](const Request& r) { return listCourses(api, r); }));
-    router.add("POST", "/api/v1/courses", wrap([&api](const Request& r) { return createCourse(api, r); }));
+    router.add("POST", "/api/v1/courses", wrap([&api](const Request& r) { return postCourse(api, r); }));
     router.add("GET", "/api/v1/courses/{course}", wrap([&api](const Request& r) { return getCourse(api, r); }));
-    router.add("DELETE", "/api/v1/courses/{course}", wrap([&api](const Request& r) { return removeCourse(api, r); }));
+    router.add("DELETE", "/api/v1/courses/{course}", wrap([&api](const Request& r) { return deleteCourse(api, r); }));
     router.add("GET", "/api/v1/courses/{course}/members",
                wrap([&api](const Request& r) { return listMembers(api, r); }));
     router.add("PUT", "/api/v1/courses/{course}/members/{person}",
                wrap([&api](const Request& r) { return putMember(api, r); }));
     router.add("DELETE", "/api/v1/courses/{course}/members/{person}",
-               wrap([&api](const Request& r) { return removeMember(api, r); }));
+               wrap([&api](const Request& r) { return deleteMember(api, r); }));
 }
 
 } // namespace imhere::server

@@ -5,10 +5,10 @@
 #include "apijson.h"
 #include "routes.h"
 
+#include "sync-server/service/attendance.h"
 #include "sync-server/tryresult.h"
 
 #include "core/jsonreader.h"
-#include "core/random.h"
 
 namespace imhere::server {
 
@@ -39,18 +39,13 @@ Result<Response> createWindow(ApiContext& api, const Request& request)
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
     r.allowOnly({"title", "scheduled_start", "open"});
-    NewWindow w{newUuidV4(), id, r.text("title", imhere::limits::k_maxNameBytes), r.optionalTimestamp("scheduled_start"),
-                std::nullopt, caller.person.id};
+    auto title = r.text("title", imhere::limits::k_maxNameBytes);
+    const auto scheduledStart = r.optionalTimestamp("scheduled_start");
     const bool openNow = r.optionalBoolean("open", true);
-    if (r.ok() && !openNow && !w.scheduledStart)
-        r.failAt("scheduled_start", "a window that is not opened now needs a scheduled start");
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-    const auto now = api.clock.nowMs();
-    if (openNow)
-        w.openAt = now;
-    TRY_ASSIGN(created, api.store.createWindow(w));
-    return jsonResponse(201, {{"window", windowJson(created, now)}});
+    TRY_ASSIGN(created, openNewWindow(api, caller, id, std::move(title), scheduledStart, openNow));
+    return jsonResponse(201, {{"window", windowJson(created, api.clock.nowMs())}});
 }
 
 Result<Response> openOrClose(ApiContext& api, const Request& request, bool open)
@@ -61,15 +56,11 @@ Result<Response> openOrClose(ApiContext& api, const Request& request, bool open)
     TRY_ASSIGN(access, api.access(caller, window.course));
     TRY(allow(access.runsClass(), "only teachers and TAs open and close windows"));
     TRY(jsonBody(request)); // no fields, but a wrong content type is still refused
-    const auto now = api.clock.nowMs();
-    if (open && window.closedAt)
-        return fail("window_closed", "this window has been closed; open a new one");
-    TRY_ASSIGN(updated, open ? api.store.openWindow(id, now, caller.person.id)
-                             : api.store.closeWindow(id, now, caller.person.id));
-    return jsonResponse(200, {{"window", windowJson(updated, now)}});
+    TRY_ASSIGN(updated, setWindowOpen(api, caller, id, open));
+    return jsonResponse(200, {{"window", windowJson(updated, api.clock.nowMs())}});
 }
 
-Result<Response> checkIn(ApiContext& api, const Request& request)
+Result<Response> postCheckIn(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
@@ -79,30 +70,10 @@ Result<Response> checkIn(ApiContext& api, const Request& request)
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
     r.allowOnly({"person"});
-    const auto other = r.optionalText("person", 10, TextKind::PublicId);
+    auto other = r.optionalText("person", 10, TextKind::PublicId);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-
-    Person person = caller.person;
-    CheckInSource source = CheckInSource::Manual;
-    if (other && *other != caller.person.publicId) {
-        TRY(allow(access.runsClass(), "only teachers and TAs check in someone else"));
-        TRY_ASSIGN(target, api.personById(*other));
-        TRY_ASSIGN(role, api.store.roleIn(target.id, window.course));
-        if (role != Role::Student && role != Role::Ta)
-            return std::unexpected(invalid("person: not a student or TA of this course"));
-        person = target;
-    } else {
-        TRY(allow(access.participates(), "only students and TAs check in"));
-    }
-    const auto now = api.clock.nowMs();
-    if (!window.isOpenAt(now))
-        return fail("window_closed", "this window is not open");
-    TRY_ASSIGN(already, api.store.hasCheckIn(person.id, id));
-    if (already)
-        return fail("already_checked_in", person.displayName + " is already checked in");
-    TRY(api.store.addCheckIn({newUuidV4(), person.id, id, now, source, caller.person.id, std::nullopt}));
-    TRY_ASSIGN(record, api.store.record(id, person.id));
+    TRY_ASSIGN(record, checkIn(api, caller, id, std::move(other)));
     return jsonResponse(201, {{"record", recordJson(record)}});
 }
 
@@ -119,7 +90,7 @@ void addWindowRoutes(Router& router, ApiContext& api)
     router.add("POST", "/api/v1/windows/{window}/close",
                wrap([&api](const Request& r) { return openOrClose(api, r, false); }));
     router.add("POST", "/api/v1/windows/{window}/check-ins",
-               wrap([&api](const Request& r) { return checkIn(api, r); }));
+               wrap([&api](const Request& r) { return postCheckIn(api, r); }));
 }
 
 } // namespace imhere::server

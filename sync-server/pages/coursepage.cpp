@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace imhere::server {
 
@@ -18,8 +19,11 @@ namespace {
 
 constexpr std::size_t k_windowsInMatrix = 8;
 
+// reviews: for teachers and TAs, how many remote check-ins of each window
+// came from a phone or network that checked in several people.
 std::string windowsSection(const Course& course, const std::vector<Window>& windows, const CourseAccess& access,
-                           const std::string& csrf, std::int64_t now)
+                           const std::map<std::string, std::size_t>& reviews, const std::string& csrf,
+                           std::int64_t now)
 {
     std::string html = "<h2 id=\"windows\">Attendance windows</h2>";
     if (access.runsClass()) {
@@ -37,7 +41,12 @@ std::string windowsSection(const Course& course, const std::vector<Window>& wind
         const Window& w = *it;
         html += "<tr><th scope=\"row\">";
         html += access.runsClass() ? "<a href=\"/windows/" + w.id + "\">" + web::escape(w.title) + "</a>" : web::escape(w.title);
-        html += "</th><td>" + web::escape(windowState(w, course.timezone, now)) + "</td><td>";
+        html += "</th><td>" + web::escape(windowState(w, course.timezone, now));
+        if (const auto review = reviews.find(w.id); review != reviews.end()) {
+            html += " <a class=\"tag review\" href=\"/windows/" + w.id + "#reviews\">" + std::to_string(review->second)
+                + " remote check-ins to review</a>";
+        }
+        html += "</td><td>";
         if (access.runsClass() && w.isOpenAt(now))
             html += web::renderButtonForm({.action = "/windows/" + w.id + "/close", .label = "Close", .csrfToken = csrf,
                                            .style = "secondary", .accessibleLabel = "Close " + w.title});
@@ -153,7 +162,20 @@ Result<Response> coursePage(ApiContext& api, const Request& request)
     m += " in this course. Times are in " + web::escape(course.timezone) + "; arriving more than "
         + std::to_string(course.lateAfterMin) + " minutes after the start is late, more than "
         + std::to_string(course.absentAfterMin) + " minutes is absent.</p>";
-    m += windowsSection(course, windows, access, csrf, now);
+    std::map<std::string, std::size_t> reviews;
+    if (access.runsClass()) {
+        for (const auto& w : windows) {
+            if (!w.openedAt)
+                continue;
+            TRY_ASSIGN(found, api.store.remoteReviews(w.id));
+            std::set<std::string> people; // a person can be in a phone's group and a network's
+            for (const auto& review : found)
+                people.insert(review.people.begin(), review.people.end());
+            if (!people.empty())
+                reviews[w.id] = people.size();
+        }
+    }
+    m += windowsSection(course, windows, access, reviews, csrf, now);
     if (access.runsClass()) {
         TRY_ASSIGN(members, api.store.roster(id));
         m += rosterSection(course, members, access, csrf);

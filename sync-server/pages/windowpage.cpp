@@ -34,7 +34,7 @@ std::string remoteReviewSection(const std::vector<RemoteReview>& reviews, const 
 {
     if (reviews.empty())
         return {};
-    std::string html = "<h2>Remote check-ins to review</h2><ul>";
+    std::string html = "<h2 id=\"reviews\">Remote check-ins to review</h2><ul>";
     for (const auto& r : reviews) {
         std::string names;
         for (const auto& name : r.people)

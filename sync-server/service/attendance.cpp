@@ -55,7 +55,10 @@ Result<AttendanceRecord> checkIn(ApiContext& api, const Caller& caller, std::str
     Person person = caller.person;
     if (otherPublicId && *otherPublicId != caller.person.publicId) {
         TRY(allow(access.runsClass(), "only teachers and TAs check in someone else"));
-        TRY_ASSIGN(target, participantOf(api, window, *otherPublicId));
+        TRY_ASSIGN(target, api.personById(*otherPublicId));
+        TRY_ASSIGN(role, api.store.roleIn(target.id, window.course));
+        if (role != Role::Student && role != Role::Ta)
+            return std::unexpected(invalid("person: not a student or TA of this course"));
         person = std::move(target);
     } else {
         TRY(allow(access.participates(), "only students and TAs check in"));

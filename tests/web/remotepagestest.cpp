@@ -223,6 +223,10 @@ TEST_F(RemotePages, APhoneChecksInOnlyItsPersonAndSharingIsFlaggedForReview)
     EXPECT_NE(windowPage.body.find("2 people checked in from one network"), std::string::npos);
     // The stored address is a keyed hash, never the address itself.
     EXPECT_EQ(windowPage.body.find("127.0.0.1"), std::string::npos);
+    // The course page points the teacher to the window with the review.
+    const auto coursePage = client->get("/courses/" + school.courseA.id, {teacher[0]});
+    EXPECT_NE(coursePage.body.find("href=\"/windows/" + school.openA.id + "#reviews\">2 remote check-ins to review"),
+              std::string::npos);
 }
 
 TEST_F(RemotePages, BadCodesGetAPlainPageAndStoreNothing)
