@@ -73,6 +73,11 @@ HttpResult HttpClient::request(const std::string& method, const std::string& pat
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, k_timeoutMs);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L); // send "../" as written
+    // A body over 1 MiB waits for "100 Continue" before it is sent, as long
+    // as for any answer: the server refuses an oversized body from its
+    // Content-Length and closes the connection, and a body already on its
+    // way would be cut off by a reset that can overtake the 413.
+    curl_easy_setopt(c, CURLOPT_EXPECT_100_TIMEOUT_MS, k_timeoutMs);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, appendBody);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &result.body);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, appendHeader);
@@ -81,7 +86,7 @@ HttpResult HttpClient::request(const std::string& method, const std::string& pat
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     }
-    curl_slist* list = curl_slist_append(nullptr, "Expect:");
+    curl_slist* list = curl_slist_append(nullptr, body.size() > (1u << 20) ? "Expect: 100-continue" : "Expect:");
     for (const auto& h : headers)
         list = curl_slist_append(list, h.c_str());
     std::unique_ptr<curl_slist, SlistFree> owned(list);
