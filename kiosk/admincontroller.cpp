@@ -3,14 +3,22 @@
 
 #include <QVariantMap>
 
+#include <algorithm>
+
 namespace imhere::kiosk {
 
 AdminController::AdminController(QObject* parent)
-    : QObject(parent), m_windows(this), m_roster(this), m_idleTimer(this)
+    : QObject(parent), m_windows(this), m_roster(this), m_idleTimer(this), m_lockTimer(this)
 {
     m_idleTimer.setSingleShot(true);
     m_idleTimer.setInterval(static_cast<int>(limits::k_adminIdleMs));
     connect(&m_idleTimer, &QTimer::timeout, this, &AdminController::cancel);
+    m_lockTimer.setInterval(limits::k_lockCountdownTickMs);
+    connect(&m_lockTimer, &QTimer::timeout, this, [this] {
+        setLockedSeconds(m_lockedSeconds - 1);
+        if (m_lockedSeconds == 0 && m_stage == Stage::Pin)
+            setMessage(QStringLiteral("Type your PIN."));
+    });
 }
 
 void AdminController::setStage(Stage stage)
@@ -31,6 +39,27 @@ void AdminController::setMessage(const QString& message)
     Q_EMIT messageChanged();
 }
 
+void AdminController::setStaffName(const QString& name)
+{
+    if (name == m_staffName)
+        return;
+    m_staffName = name;
+    Q_EMIT staffNameChanged();
+}
+
+void AdminController::setLockedSeconds(int seconds)
+{
+    seconds = std::max(0, seconds);
+    if (seconds > 0 && !m_lockTimer.isActive())
+        m_lockTimer.start();
+    else if (seconds == 0)
+        m_lockTimer.stop();
+    if (seconds == m_lockedSeconds)
+        return;
+    m_lockedSeconds = seconds;
+    Q_EMIT lockedSecondsChanged();
+}
+
 void AdminController::touch()
 {
     if (m_stage != Stage::Closed)
@@ -47,9 +76,9 @@ void AdminController::begin()
 void AdminController::cancel()
 {
     m_idleTimer.stop();
-    m_staffName.clear();
+    setStaffName({});
     m_pendingBadge.clear();
-    m_lockedSeconds = 0;
+    setLockedSeconds(0);
     onCorrectionsAllowed(false);
     setMessage({});
     setStage(Stage::Closed);
@@ -122,7 +151,7 @@ void AdminController::forgetPendingBadge()
 
 void AdminController::onPinRequested(const QString& name)
 {
-    m_staffName = name;
+    setStaffName(name);
     setMessage(QStringLiteral("Hello %1, type your PIN.").arg(name));
     setStage(Stage::Pin);
     touch();
@@ -135,14 +164,14 @@ void AdminController::onLoginRefused(const QString& message)
 
 void AdminController::onPinRejected(const QString& message, int lockedForSeconds)
 {
-    m_lockedSeconds = lockedForSeconds;
+    setLockedSeconds(lockedForSeconds);
     setMessage(message);
 }
 
 void AdminController::onSessionStarted(const QString& name)
 {
-    m_staffName = name;
-    m_lockedSeconds = 0;
+    setStaffName(name);
+    setLockedSeconds(0);
     setMessage(QStringLiteral("Signed in as %1.").arg(name));
     setStage(Stage::Session);
     touch();

@@ -2,7 +2,8 @@
 // The admin screen's state for QML (sign-in stage, messages, windows, roster,
 // a captured unknown badge) and the intents QML forwards, which it passes on
 // to AdminService as queued signals. A session ends after k_adminIdleMs
-// without a touch.
+// without a touch. After too many wrong PINs it counts the lockout down to
+// zero so the screen can say how long is left.
 //
 // Thread rules: GUI thread only.
 
@@ -18,8 +19,8 @@ class AdminController : public QObject {
     Q_OBJECT
     Q_PROPERTY(Stage stage READ stage NOTIFY stageChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
-    Q_PROPERTY(QString staffName READ staffName NOTIFY stageChanged)
-    Q_PROPERTY(int lockedSeconds READ lockedSeconds NOTIFY messageChanged)
+    Q_PROPERTY(QString staffName READ staffName NOTIFY staffNameChanged)
+    Q_PROPERTY(int lockedSeconds READ lockedSeconds NOTIFY lockedSecondsChanged)
     Q_PROPERTY(imhere::kiosk::WindowModel* windows READ windows CONSTANT)
     Q_PROPERTY(imhere::kiosk::RosterModel* roster READ roster CONSTANT)
     Q_PROPERTY(QVariantList courses READ courses NOTIFY viewChanged)
@@ -75,6 +76,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void stageChanged();
+    void staffNameChanged();
+    void lockedSecondsChanged();
     void messageChanged();
     void viewChanged();
     void pendingBadgeChanged();
@@ -94,6 +97,8 @@ Q_SIGNALS:
 private:
     void setStage(Stage stage);
     void setMessage(const QString& message);
+    void setStaffName(const QString& name);
+    void setLockedSeconds(int seconds);
     void touch();
 
     Stage m_stage = Stage::Closed;
@@ -108,6 +113,7 @@ private:
     int m_rejectedCount = 0;
     bool m_canCorrect = false;
     QTimer m_idleTimer;
+    QTimer m_lockTimer; // ticks once a second while the PIN is locked
 };
 
 } // namespace imhere::kiosk

@@ -31,6 +31,7 @@ inline constexpr std::int64_t k_skewLogMs = 5'000;       // log clock skew beyon
 inline constexpr int k_pinMaxFailures = 5;
 inline constexpr std::int64_t k_pinCooldownMs = 5 * 60'000;
 inline constexpr std::int64_t k_adminIdleMs = 3 * 60'000; // admin session ends after this idle
+inline constexpr int k_lockCountdownTickMs = 1'000;      // the PIN lockout counts down in seconds
 inline constexpr int k_maxPinDigits = 12;
 
 } // namespace imhere::kiosk::limits

@@ -1,5 +1,6 @@
 import QtQuick
 import Imhere.Kiosk
+import QtQuick.Controls
 import QtQuick.Layouts
 
 // The volunteer screen: sign in with badge + PIN, then windows, roster,
@@ -10,8 +11,22 @@ Rectangle {
     required property AdminController admin
     property var remoteModel: null
     property real unit: 10
+    // Portrait: the classes above the roster instead of beside it.
+    readonly property bool portrait: root.height > root.width
+    readonly property real sideWidth: root.portrait ? root.width - root.unit * 4 : root.width * 0.3
 
     color: Theme.background
+
+    // What one volunteer chose or typed is not left for the next one.
+    Connections {
+        target: root.admin
+        function onStageChanged() {
+            if (root.admin.stage !== AdminController.Session) {
+                reasonField.text = "";
+                titleField.text = "";
+            }
+        }
+    }
 
     RowLayout {
         id: header
@@ -22,8 +37,10 @@ Rectangle {
             font.pixelSize: root.unit * 4
             font.bold: true
             color: Theme.text
+            elide: Text.ElideRight
             text: root.admin.stage === AdminController.Session ? qsTr("Volunteer: %1").arg(root.admin.staffName)
-                                                                : qsTr("Volunteer sign-in")
+                : root.admin.stage === AdminController.Pin ? qsTr("PIN for %1").arg(root.admin.staffName)
+                : qsTr("Volunteer sign-in")
         }
         BigButton {
             unit: root.unit
@@ -58,23 +75,53 @@ Rectangle {
         PinPad {
             objectName: "pinPad"
             anchors.centerIn: parent
-            visible: root.admin.stage === AdminController.Pin
+            visible: root.admin.stage === AdminController.Pin && root.admin.lockedSeconds === 0
             unit: root.unit
             enabledPad: root.admin.lockedSeconds === 0
             onSubmitted: (pin) => root.admin.submitPin(pin)
         }
+        // After too many wrong PINs: no keys to press, and how long is left.
+        Column {
+            objectName: "pinLocked"
+            anchors.centerIn: parent
+            width: parent.width - root.unit * 8
+            visible: root.admin.stage === AdminController.Pin && root.admin.lockedSeconds > 0
+            spacing: root.unit * 2
+            Text {
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                font.family: Theme.fontFamily
+                font.pixelSize: root.unit * 8
+                font.bold: true
+                color: Theme.late
+                text: qsTr("PIN locked")
+            }
+            Text {
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.WordWrap
+                font.family: Theme.fontFamily
+                font.pixelSize: root.unit * 4
+                color: Theme.text
+                text: root.admin.lockedSeconds > 60
+                      ? qsTr("Try again in %1 min.").arg(Math.ceil(root.admin.lockedSeconds / 60))
+                      : qsTr("Try again in %1 s.").arg(root.admin.lockedSeconds)
+            }
+        }
     }
 
     // Session.
-    RowLayout {
+    GridLayout {
         anchors { left: parent.left; right: parent.right; top: message.bottom; bottom: parent.bottom; margins: root.unit * 2 }
         visible: root.admin.stage === AdminController.Session
-        spacing: root.unit * 2
+        columns: root.portrait ? 1 : 2
+        rowSpacing: root.unit * 2
+        columnSpacing: root.unit * 2
 
         ColumnLayout {
-            Layout.preferredWidth: root.width * 0.3
-            Layout.maximumWidth: root.width * 0.3
-            Layout.fillHeight: true
+            Layout.preferredWidth: root.sideWidth
+            Layout.maximumWidth: root.sideWidth
+            Layout.fillHeight: !root.portrait
             spacing: root.unit
 
             Text { font.family: Theme.fontFamily; font.pixelSize: root.unit * 3; color: Theme.text; text: qsTr("Open classes") }
@@ -88,10 +135,11 @@ Rectangle {
                     Layout.fillWidth: true
                     BigButton {
                         Layout.fillWidth: true
-                        Layout.maximumWidth: root.width * 0.22
+                        Layout.maximumWidth: root.sideWidth * 0.75
                         unit: root.unit * 0.9
+                        wrap: true
                         tone: windowId === root.admin.selectedWindow ? Theme.notice : Theme.panel
-                        text: courseName + " · " + title + " " + opened
+                        text: title + "\n" + courseName + " · " + opened
                         onClicked: root.admin.selectWindow(windowId)
                     }
                     BigButton { unit: root.unit * 0.9; tone: Theme.failure; text: qsTr("Close"); onClicked: root.admin.closeWindow(windowId) }
@@ -109,7 +157,7 @@ Rectangle {
                 delegate: BigButton {
                     required property var modelData
                     Layout.fillWidth: true
-                    Layout.maximumWidth: root.width * 0.3
+                    Layout.maximumWidth: root.sideWidth
                     unit: root.unit * 0.9
                     text: qsTr("Open for %1").arg(modelData.name)
                     onClicked: root.admin.openWindow(modelData.id, titleField.text)
@@ -122,9 +170,11 @@ Rectangle {
                 font.family: Theme.fontFamily
                 font.pixelSize: root.unit * 2.2
                 color: Theme.late
-                text: qsTr("%n event(s) refused by the server; see the dashboard.", "", root.admin.rejectedCount)
+                text: root.admin.rejectedCount === 1
+                      ? qsTr("1 event refused by the server; see the dashboard.")
+                      : qsTr("%1 events refused by the server; see the dashboard.").arg(root.admin.rejectedCount)
             }
-            Item { Layout.fillHeight: true }
+            Item { Layout.fillHeight: true; visible: !root.portrait }
         }
 
         ColumnLayout {
@@ -135,19 +185,45 @@ Rectangle {
             RowLayout {
                 Layout.fillWidth: true
                 Text { font.family: Theme.fontFamily; font.pixelSize: root.unit * 3; color: Theme.text; text: qsTr("Roster") }
-                Item { Layout.fillWidth: true; visible: !root.admin.canCorrect }
-                EntryField {
-                    id: reasonField
-                    visible: root.admin.canCorrect
-                    Layout.fillWidth: true
-                    unit: root.unit
-                    placeholderText: qsTr("Reason for a correction")
-                }
+                Item { Layout.fillWidth: true }
                 BigButton {
                     visible: root.admin.hasPendingBadge
                     unit: root.unit * 0.9
                     text: qsTr("Forget new badge")
                     onClicked: root.admin.forgetPendingBadge()
+                }
+            }
+            // The reason sent with Present / Absent. A door kiosk has a touch
+            // screen and often no keyboard, so the usual reasons are one touch.
+            Flow {
+                objectName: "reasons"
+                Layout.fillWidth: true
+                visible: root.admin.canCorrect
+                spacing: root.unit * 0.6
+                Text {
+                    height: reasonField.height
+                    verticalAlignment: Text.AlignVCenter
+                    font.family: Theme.fontFamily
+                    font.pixelSize: root.unit * 2.4
+                    color: Theme.text
+                    text: qsTr("Reason:")
+                }
+                Repeater {
+                    model: [qsTr("Forgot badge"), qsTr("Badge did not read"), qsTr("Excused"), qsTr("Marked by mistake")]
+                    delegate: BigButton {
+                        required property string modelData
+                        readonly property bool chosen: reasonField.text === modelData
+                        unit: root.unit * 0.9
+                        tone: chosen ? Theme.notice : Theme.background
+                        text: (chosen ? "✓ " : "") + modelData
+                        onClicked: reasonField.text = chosen ? "" : modelData
+                    }
+                }
+                EntryField {
+                    id: reasonField
+                    width: root.unit * 28
+                    unit: root.unit * 0.9
+                    placeholderText: qsTr("or type one")
                 }
             }
             Repeater {
@@ -169,6 +245,7 @@ Rectangle {
                 clip: true
                 spacing: root.unit * 0.5
                 model: root.admin.roster
+                ScrollIndicator.vertical: ScrollIndicator { }
                 delegate: RosterRow {
                     width: ListView.view.width
                     unit: root.unit

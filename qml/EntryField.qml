@@ -7,6 +7,7 @@ TextField {
 
     property real unit: 10
 
+    implicitHeight: Math.max(contentHeight + topPadding + bottomPadding, 44) // a fingertip, like BigButton
     font.family: Theme.fontFamily
     font.pixelSize: root.unit * 2.6
     color: Theme.text

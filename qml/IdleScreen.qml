@@ -63,7 +63,10 @@ Rectangle {
                 font.family: Theme.fontFamily
                 font.pixelSize: root.unit * 3
                 color: Theme.muted
-                text: qsTr("and %n other class(es) open", "", root.otherOpenWindows)
+                // English plural forms spelled out: with no translation loaded, %n
+                // plurals would show "class(es)".
+                text: root.otherOpenWindows === 1 ? qsTr("and 1 other class open")
+                                                  : qsTr("and %1 other classes open").arg(root.otherOpenWindows)
             }
             Item { Layout.fillHeight: true }
             Text {

@@ -97,6 +97,17 @@ QByteArray uidFor(int n)
     return uid;
 }
 
+// A valid public id (10 base32 characters), different for each n < 32^5, so
+// that the kiosk's outbox events decode as the server would read them.
+std::string publicIdFor(int n)
+{
+    constexpr std::string_view k_base32 = "abcdefghijklmnopqrstuvwxyz234567";
+    std::string id = "bench00000";
+    for (std::size_t i = id.size(); i-- > 5; n /= 32)
+        id[i] = k_base32[static_cast<std::size_t>(n % 32)];
+    return id;
+}
+
 // A store as the first sync leaves it: keys, one course with an open window,
 // `people` trainees with badges, and credentials for a server that is not there.
 void seedStore(const std::string& path, int people)
@@ -111,7 +122,9 @@ void seedStore(const std::string& path, int people)
     r.changes.courses = {sync::CourseChange{k_course, "Bench course", "Europe/London", 10, 60, false}};
     r.changes.windows = {sync::WindowChange{k_window, k_course, "Bench class", now - 60'000, now - 60'000, std::nullopt}};
     for (int i = 0; i < people; ++i) {
-        const std::string id = "bench" + std::to_string(100000 + i);
+        const std::string id = publicIdFor(i);
+        if (!isPublicId(id))
+            throw std::runtime_error("not a public id: " + id);
         const QByteArray uid = uidFor(i);
         r.changes.people.push_back({id, "Trainee " + std::to_string(i) + " Bench", std::nullopt, false});
         r.changes.badges.push_back(

@@ -15,6 +15,7 @@
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSignalSpy>
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
 
@@ -107,6 +108,35 @@ class ScreenshotTest : public QObject {
         QStringList parts;
         collectText(m_window->contentItem(), parts);
         return parts.join(u'\n');
+    }
+    // The first visible item under `from` whose `property` equals `value`.
+    static QQuickItem* findVisible(QQuickItem* from, const char* property, const QString& value)
+    {
+        if (!from->isVisible())
+            return nullptr;
+        if (from->property(property).toString() == value)
+            return from;
+        for (QQuickItem* child : from->childItems()) {
+            if (QQuickItem* found = findVisible(child, property, value))
+                return found;
+        }
+        return nullptr;
+    }
+    void touch(QQuickItem* item)
+    {
+        const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+        QTest::mouseClick(m_window, Qt::LeftButton, {}, centre.toPoint());
+    }
+    void fillRoster()
+    {
+        const QString w = openStatus().windowId;
+        QList<RosterRow> roster{
+            {QStringLiteral("a"), QStringLiteral("Ada Lovelace"), QStringLiteral("student"), QStringLiteral("on time"), QStringLiteral("18:02"), QStringLiteral("nfc"), {}, QStringLiteral("e1")},
+            {QStringLiteral("b"), QStringLiteral("Alan Turing"), QStringLiteral("student"), QStringLiteral("late 12 min"), QStringLiteral("18:12"), QStringLiteral("wedge"), {QStringLiteral("CAMERA_OFF")}, QStringLiteral("e2")},
+            {QStringLiteral("c"), QStringLiteral("Katherine Johnson"), QStringLiteral("student"), QStringLiteral("not in yet"), {}, {}, {}, {}},
+            {QStringLiteral("d"), QStringLiteral("Grace Hopper"), QStringLiteral("teacher"), QStringLiteral("absent"), {}, {}, {}, QStringLiteral("e3")}};
+        m_admin->onView({{w, QStringLiteral("course"), QStringLiteral("WM5 · JS1"), QStringLiteral("Week 3 · Asynchronous JavaScript and Promises"), QStringLiteral("18:00")}},
+                        {{{}, QStringLiteral("course"), QStringLiteral("WM5 · JS1"), {}, {}}}, w, roster, 2);
     }
 
 private Q_SLOTS:
@@ -232,19 +262,24 @@ private Q_SLOTS:
         m_admin->onPinRejected(QStringLiteral("Wrong PIN. 3 tries left."), 0);
         shoot(QStringLiteral("11-admin-pin"));
         QVERIFY(visibleText().contains(QStringLiteral("3 tries left")));
+        QVERIFY(visibleText().contains(QStringLiteral("PIN for Grace Hopper")));
+
+        // Five wrong PINs: no keys to press, and how long the lock lasts.
+        m_admin->onPinRejected(QStringLiteral("Too many wrong PINs. Try again later."), 300);
+        shoot(QStringLiteral("11-admin-pin-locked"));
+        QVERIFY(visibleText().contains(QStringLiteral("PIN locked")));
+        QVERIFY(visibleText().contains(QStringLiteral("Try again in 5 min.")));
+        QVERIFY(!findVisible(m_window->contentItem(), "text", QStringLiteral("OK")));
+        m_admin->cancel();
+        m_admin->begin();
+        m_admin->onPinRequested(QStringLiteral("Grace Hopper"));
+        QVERIFY(findVisible(m_window->contentItem(), "text", QStringLiteral("OK")));
     }
 
     void adminSession()
     {
         m_admin->onSessionStarted(QStringLiteral("Grace Hopper"));
-        const QString w = openStatus().windowId;
-        QList<RosterRow> roster{
-            {QStringLiteral("a"), QStringLiteral("Ada Lovelace"), QStringLiteral("student"), QStringLiteral("on time"), QStringLiteral("18:02"), QStringLiteral("nfc"), {}, QStringLiteral("e1")},
-            {QStringLiteral("b"), QStringLiteral("Alan Turing"), QStringLiteral("student"), QStringLiteral("late 12 min"), QStringLiteral("18:12"), QStringLiteral("wedge"), {QStringLiteral("CAMERA_OFF")}, QStringLiteral("e2")},
-            {QStringLiteral("c"), QStringLiteral("Katherine Johnson"), QStringLiteral("student"), QStringLiteral("not in yet"), {}, {}, {}, {}},
-            {QStringLiteral("d"), QStringLiteral("Grace Hopper"), QStringLiteral("teacher"), QStringLiteral("absent"), {}, {}, {}, QStringLiteral("e3")}};
-        m_admin->onView({{w, QStringLiteral("course"), QStringLiteral("WM5 · JS1"), QStringLiteral("Week 3 · Async"), QStringLiteral("18:00")}},
-                        {{{}, QStringLiteral("course"), QStringLiteral("WM5 · JS1"), {}, {}}}, w, roster, 2);
+        fillRoster();
         m_admin->onUnknownBadge(QStringLiteral("ab12"));
         m_admin->onCorrectionsAllowed(true);
         shoot(QStringLiteral("12-admin-session"));
@@ -253,15 +288,80 @@ private Q_SLOTS:
         QVERIFY(text.contains(QStringLiteral("Give badge")));
         QVERIFY(text.contains(QStringLiteral("Remote: Hedy L. at 18:03")));
         QVERIFY(text.contains(QStringLiteral("Absent")));
+        QVERIFY(text.contains(QStringLiteral("2 events refused")));
+        QVERIFY(text.contains(QStringLiteral("Week 3 · Asynchronous JavaScript and Promises\nWM5 · JS1 · 18:00")));
+
+        // Mark present with a reason, by touch alone (no keyboard at the door).
+        QSignalSpy presence(m_admin.get(), &AdminController::presenceRequested);
+        QQuickItem* reason = findVisible(m_window->contentItem(), "text", QStringLiteral("Forgot badge"));
+        QVERIFY(reason);
+        touch(reason);
+        QTRY_VERIFY(visibleText().contains(QStringLiteral("✓ Forgot badge")));
+        QQuickItem* row = findVisible(m_window->contentItem(), "name", QStringLiteral("Katherine Johnson"));
+        QVERIFY(row);
+        QQuickItem* present = findVisible(row, "text", QStringLiteral("Present"));
+        QVERIFY(present);
+        touch(present);
+        QCOMPARE(presence.size(), 1);
+        QCOMPARE(presence.front().at(0).toString(), QStringLiteral("c"));
+        QCOMPARE(presence.front().at(1).toBool(), true);
+        QCOMPARE(presence.front().at(2).toString(), QStringLiteral("Forgot badge"));
+        shoot(QStringLiteral("12-admin-session-reason"));
 
         // A TA may flag and confirm but not mark presence (the server's rule).
-        m_admin->onCorrectionsAllowed(false);
+        m_admin->cancel();
+        m_admin->begin();
+        m_admin->onPinRequested(QStringLiteral("Tara Assistant"));
         m_admin->onSessionStarted(QStringLiteral("Tara Assistant"));
+        fillRoster();
         shoot(QStringLiteral("13-admin-session-ta"));
+        QVERIFY(visibleText().contains(QStringLiteral("Volunteer: Tara Assistant")));
         QVERIFY(!visibleText().contains(QStringLiteral("Absent")));
+        QVERIFY(!visibleText().contains(QStringLiteral("Reason:")));
         QVERIFY(visibleText().contains(QStringLiteral("Camera off")));
         m_admin->cancel();
         QVERIFY(!visibleText().contains(QStringLiteral("Roster")));
+    }
+
+    // The volunteer screen on a 7" panel and on a portrait screen.
+    void adminAtOtherScreenSizes_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x600") << QSize(1024, 600);
+        QTest::newRow("portrait 800x1280") << QSize(800, 1280);
+    }
+    void adminAtOtherScreenSizes()
+    {
+        QFETCH(QSize, size);
+        m_window->resize(size);
+        QTRY_COMPARE(m_window->size(), size);
+        m_admin->begin();
+        m_admin->onPinRequested(QStringLiteral("Grace Hopper"));
+        shoot(QStringLiteral("14-admin-pin-%1x%2").arg(size.width()).arg(size.height()));
+        QQuickItem* ok = findVisible(m_window->contentItem(), "text", QStringLiteral("OK"));
+        QVERIFY(ok);
+        QVERIFY(ok->mapToScene(QPointF(0, ok->height())).y() <= size.height());
+        m_admin->onSessionStarted(QStringLiteral("Grace Hopper"));
+        m_admin->onCorrectionsAllowed(true);
+        fillRoster();
+        m_admin->onUnknownBadge(QStringLiteral("ab12"));
+        shoot(QStringLiteral("15-admin-session-%1x%2").arg(size.width()).arg(size.height()));
+        QVERIFY(visibleText().contains(QStringLiteral("Katherine Johnson")));
+        m_admin->cancel();
+        m_window->resize(1280, 800);
+        QTRY_COMPARE(m_window->size(), QSize(1280, 800));
+    }
+
+    void idleOfflineOnASmallScreen()
+    {
+        m_window->resize(1024, 600);
+        QTRY_COMPARE(m_window->size(), QSize(1024, 600));
+        m_controller->setOnline(false);
+        m_controller->setQueueLength(1);
+        shoot(QStringLiteral("16-idle-offline-1024x600"));
+        QVERIFY(visibleText().contains(QStringLiteral("Offline. 1 check-in saved here")));
+        m_controller->setOnline(true);
+        m_window->resize(1280, 800);
     }
 
     void cleanupTestCase()
