@@ -19,6 +19,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <string_view>
 
 Q_IMPORT_QML_PLUGIN(Imhere_KioskPlugin)
 
@@ -59,12 +60,41 @@ QString tapHeadline(const KioskController& controller)
     }
 }
 
+// Qt aborts while making the application object when it cannot reach a
+// display. --help and --version show nothing, and --self-test needs no screen
+// when none is named, so they get the offscreen platform; a real start with
+// no display named gets a sentence instead of an abort.
+bool settleHeadlessPlatform(int argc, char** argv)
+{
+    const bool named = !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") || !qEnvironmentVariableIsEmpty("DISPLAY") ||
+                       !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+    bool informational = false;
+    bool selfTest = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "-platform" || arg == "--platform")
+            return true;
+        informational = informational || arg == "--help" || arg == "-h" || arg == "-?" || arg == "--help-all" ||
+                        arg == "--version" || arg == "-v";
+        selfTest = selfTest || arg == "--self-test";
+    }
+    if (informational || (selfTest && !named)) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        return true;
+    }
+    return named;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     QElapsedTimer sinceStart;
     sinceStart.start();
+    if (!settleHeadlessPlatform(argc, argv))
+        return failWith(QStringLiteral("no display: set DISPLAY or WAYLAND_DISPLAY (or start it inside cage), or for a "
+                                       "kiosk without a screen QT_QPA_PLATFORM=offscreen with --print-taps"),
+                        k_exitUsage);
     QGuiApplication app(argc, argv);
     ShutdownSignals shutdownSignals; // SIGINT/SIGTERM: quit the event loop, then tidy up below
     QGuiApplication::setApplicationName(QStringLiteral("imhere-kiosk"));
