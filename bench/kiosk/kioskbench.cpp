@@ -258,6 +258,9 @@ void benchColdStart(const QString& dir, int starts, int people)
 struct Memory {
     long rssKiB = 0;
     long peakKiB = 0;
+    long anonKiB = 0; // heap and stacks: what would grow with a leak
+    long fileKiB = 0; // mapped libraries and fonts
+    long shmemKiB = 0; // SQLite's WAL index
 };
 
 Memory memoryOf(qint64 pid)
@@ -269,6 +272,12 @@ Memory memoryOf(qint64 pid)
             m.rssKiB = std::stol(line.substr(6));
         else if (line.starts_with("VmHWM:"))
             m.peakKiB = std::stol(line.substr(6));
+        else if (line.starts_with("RssAnon:"))
+            m.anonKiB = std::stol(line.substr(8));
+        else if (line.starts_with("RssFile:"))
+            m.fileKiB = std::stol(line.substr(8));
+        else if (line.starts_with("RssShmem:"))
+            m.shmemKiB = std::stol(line.substr(9));
     }
     return m;
 }
@@ -324,17 +333,28 @@ void benchMemory(const QString& dir, int taps)
     ::close(fd);
     waited.restart();
     std::int64_t done = 0;
-    while ((done = localCheckIns(path)) < taps && waited.elapsed() < k_tapDrainTimeoutMs)
+    std::vector<std::pair<std::int64_t, Memory>> onTheWay; // at each quarter of the taps
+    while ((done = localCheckIns(path)) < taps && waited.elapsed() < k_tapDrainTimeoutMs) {
+        if (done >= static_cast<std::int64_t>(onTheWay.size() + 1) * taps / 4)
+            onTheWay.emplace_back(done, memoryOf(kiosk.processId()));
         QThread::msleep(200);
+    }
     QThread::msleep(1'000);
     const Memory after = memoryOf(kiosk.processId());
     kiosk.terminate();
     kiosk.waitForFinished(k_processTimeoutMs);
     std::printf("\n4. Resident memory of imhere-kiosk (offscreen, offline), %lld of %d taps recorded\n",
                 static_cast<long long>(done), taps);
-    std::printf("  idle after start: %6.1f MiB\n", static_cast<double>(idle.rssKiB) / 1024.0);
-    std::printf("  after the taps:   %6.1f MiB   (peak %.1f MiB)\n", static_cast<double>(after.rssKiB) / 1024.0,
-                static_cast<double>(after.peakKiB) / 1024.0);
+    auto mib = [](long kib) { return static_cast<double>(kib) / 1024.0; };
+    auto row = [&mib](const char* what, const Memory& m) {
+        std::printf("  %-18s %6.1f MiB   (heap/stacks %5.1f, files %5.1f, shared %4.1f)\n", what, mib(m.rssKiB),
+                    mib(m.anonKiB), mib(m.fileKiB), mib(m.shmemKiB));
+    };
+    row("idle after start:", idle);
+    for (const auto& [count, m] : onTheWay)
+        row(("after " + std::to_string(count) + " taps:").c_str(), m);
+    row("after the taps:", after);
+    std::printf("  peak: %.1f MiB\n", mib(after.peakKiB));
 }
 
 } // namespace
