@@ -123,6 +123,9 @@ public:
     [[nodiscard]] Result<std::vector<OutboxRow>> outboxBatch(std::size_t limit);
     [[nodiscard]] Result<std::int64_t> outboxLength();
     [[nodiscard]] Result<std::vector<RejectedEvent>> rejectedEvents(int limit);
+    // Moves an outbox row the kiosk cannot send (it does not decode) to the
+    // events kept aside, so it neither is lost nor holds up the rows after it.
+    [[nodiscard]] Result<void> setAside(const std::string& id, const std::string& reason, std::int64_t nowMs);
 
     // ---- one sync reply, applied in one transaction (storesync.cpp)
     [[nodiscard]] Result<void> applySync(const sync::SyncResponse& response, std::int64_t clockOffsetMs,

@@ -110,6 +110,22 @@ Result<std::int64_t> KioskStore::outboxLength()
     return stmt->int64At(0);
 }
 
+Result<void> KioskStore::setAside(const std::string& id, const std::string& reason, std::int64_t nowMs)
+{
+    auto txn = Transaction::begin(m_db);
+    if (!txn)
+        return std::unexpected(txn.error());
+    if (auto r = run(m_db,
+                     "INSERT OR REPLACE INTO rejected (id, type, json, reason, rejected_at) "
+                     "SELECT id, type, json, ?, ? FROM outbox WHERE id = ?",
+                     reason, nowMs, id);
+        !r)
+        return r;
+    if (auto r = run(m_db, "DELETE FROM outbox WHERE id = ?", id); !r)
+        return r;
+    return txn->commit();
+}
+
 Result<std::vector<RejectedEvent>> KioskStore::rejectedEvents(int limit)
 {
     auto stmt = m_db.prepare("SELECT id, type, reason, rejected_at FROM rejected ORDER BY rejected_at DESC LIMIT ?");

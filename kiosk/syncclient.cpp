@@ -128,7 +128,12 @@ bool SyncClient::syncNow()
     for (const auto& row : *batch) {
         auto event = sync::decodeEvent(row.json);
         if (!event) {
-            qCWarning(lcSync) << "unreadable outbox event" << q(row.id) << q(event.error().message);
+            // Kept aside like a refused event: left in the outbox, a whole batch
+            // of these would stop every event behind them from being sent.
+            qCWarning(lcSync) << "unreadable outbox event kept aside:" << q(row.id) << q(event.error().message);
+            if (auto kept = m_store.setAside(row.id, "unreadable: " + event.error().message, m_serverClock.nowMs());
+                !kept)
+                qCWarning(lcSync) << "cannot keep it aside:" << q(kept.error().message);
             continue;
         }
         request.events.emplace_back(std::move(*event));

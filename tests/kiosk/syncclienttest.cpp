@@ -117,6 +117,28 @@ private Q_SLOTS:
         QCOMPARE(m_server->storedCount(), 0u);
     }
 
+    // A batch's worth of rows that do not decode at the head of the outbox
+    // must not stop the events behind them; they are kept aside, not lost.
+    void unreadableEventsAreKeptAsideAndDoNotHoldUpTheRest()
+    {
+        QVERIFY(m_client->syncNow());
+        {
+            Database db = Database::open(m_temp->path).value();
+            for (std::size_t i = 0; i < kiosk::limits::k_syncBatchEvents; ++i)
+                QVERIFY(db.exec("INSERT INTO outbox (id, type, json, created_at) VALUES ('" + newUuidV4() +
+                                "', 'check_in', '{\"id\":1}', 0)")
+                            .has_value());
+        }
+        recordCheckIn(k_ada);
+        QVERIFY(m_client->syncNow());
+        QVERIFY(m_client->syncNow());
+        QCOMPARE(m_store->outboxLength().value(), 0);
+        QCOMPARE(m_server->storedCount(), 1u);
+        auto kept = m_store->rejectedEvents(1'000).value();
+        QCOMPARE(kept.size(), kiosk::limits::k_syncBatchEvents);
+        QVERIFY(kept.front().reason.starts_with("unreadable: "));
+    }
+
     void refusedTokenKeepsEverythingAndGoesOffline()
     {
         recordCheckIn(k_ada);
