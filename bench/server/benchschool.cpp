@@ -26,6 +26,7 @@ BenchSchool buildBenchSchool(Store& store, std::int64_t nowMs, int students, int
                 return std::unexpected(p.error());
             ids.push_back(p->id);
             s.students.push_back(p->publicId);
+            s.studentIds.push_back(p->id);
         }
         auto course = store.createCourse({"Bench course", "Europe/London", 10, 60, ids}, admin->id);
         if (!course)

@@ -13,6 +13,7 @@ struct BenchSchool {
     std::string course;
     std::vector<std::string> windows;  // open now
     std::vector<std::string> students; // public ids
+    std::vector<server::PersonId> studentIds; // the same people's row ids
     std::string kioskToken;
     std::string adminKey; // API key, scope write
 };
