@@ -1,30 +1,33 @@
-// ctest web_lighthouse_budgets: every page type of the dashboard, one URL
-// each, audited by Lighthouse on a phone and a desktop against a real
-// imhere-server (demo school, loopback, temporary database). Fails if any
-// page misses a budget (lighthousebudget.mjs); writes the figures as a
-// Markdown table for docs/WEB.md.
+// ctest web_lighthouse_budgets: every page type of the dashboard and of
+// remote check-in from a phone, one URL each, audited by Lighthouse on a
+// phone and a desktop against a real imhere-server (demo school, loopback,
+// temporary database). Fails if any page misses a budget
+// (lighthousebudget.mjs); writes the figures as a Markdown table for
+// docs/WEB.md.
 //
-//   node budgets.mjs --server PATH/imhere-server --out DIR [--only NAME]
+//   node budgets.mjs --server PATH/imhere-server --code-tool PATH/imhere-test-rotating-code --out DIR [--only NAME]
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { demoCast, requireNodeModules, TestServer, watchdog, k_demoStaffPassword } from './testserver.mjs';
+import { demoCast, KioskScreen, Phone, requireNodeModules, TestServer, watchdog, k_demoStaffPassword } from './testserver.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 requireNodeModules(here);
 const { auditPage, formatFigures, k_formFactors, launchChromium } = await import('./lighthousebudget.mjs');
 
-// About 10 s a run on two busy cores; ctest's TIMEOUT is the outer bound.
-const k_overallTimeoutMs = 12 * 60_000;
+// About 10 s a run on two busy cores, 66 runs; ctest's TIMEOUT is the outer bound.
+const k_overallTimeoutMs = 20 * 60_000;
 
 const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const binary = option('--server');
+const codeTool = option('--code-tool');
 const outDir = option('--out') ?? path.join(process.cwd(), 'lighthouse');
 const only = option('--only');
-if (!binary) {
-  console.error('usage: node budgets.mjs --server PATH/imhere-server --out DIR [--only NAME]');
+if (!binary || !codeTool) {
+  console.error('usage: node budgets.mjs --server PATH/imhere-server --code-tool PATH/imhere-test-rotating-code '
+                + '--out DIR [--only NAME]');
   process.exit(2);
 }
 
@@ -51,7 +54,25 @@ async function pageTypes() {
                    { as: cast.admin, body: { role: 'student' } });
   const trainee = await server.signIn('trainee@lighthouse.test', 'lighthouse-trainee');
 
+  // A phone linked to a trainee of the first two courses, checked in to
+  // today's class of the second: it sees the one-tap page in the first
+  // course's class and "already checked in" in the second's.
+  const screen = new KioskScreen(codeTool, await server.demoKiosk());
+  const courses = (await server.api('GET', '/api/v1/courses', { as: cast.admin })).json.courses;
+  const other = courses.find((c) => c.id !== cast.course.id);
+  const otherWindow = (await server.api('GET', `/api/v1/courses/${other.id}/windows`, { as: cast.admin }))
+    .json.windows.find((w) => w.opened_at && !w.closed_at);
+  const phoneOwner = (await server.api('POST', '/api/v1/people', {
+    as: cast.admin, body: { display_name: 'Lighthouse Phone', email: 'phone@lighthouse.test' },
+  })).json.person.public_id;
+  for (const course of [cast.course.id, other.id])
+    await server.api('PUT', `/api/v1/courses/${course}/members/${phoneOwner}`, { as: cast.admin, body: { role: 'student' } });
+  const phone = new Phone(server);
+  await phone.checkIn(screen.codeAt(otherWindow.id), await server.linkCode(cast.admin, other.id, phoneOwner));
+
   const u = (p) => server.url + p;
+  // The code on the screen right now, or a minute ago.
+  const q = (window, ageMs = 0) => () => u(`/q/${screen.codeAt(window.id, Date.now() - ageMs)}`);
   return [
     { name: 'sign-in', url: u('/login') },
     { name: 'home (teacher)', url: u('/'), cookie: teacher.cookie },
@@ -72,6 +93,27 @@ async function pageTypes() {
     { name: 'admin: people', url: u('/admin/people'), cookie: cast.admin.cookie },
     { name: 'admin: kiosks', url: u('/admin/kiosks'), cookie: cast.admin.cookie },
     { name: 'admin: a person', url: u(`/admin/people/${cast.teacher.public_id}`), cookie: cast.admin.cookie },
+    { name: 'admin: overview', url: u('/admin'), cookie: cast.admin.cookie },
+    { name: 'admin: courses', url: u('/admin/courses'), cookie: cast.admin.cookie },
+    { name: 'admin: remove a course?', url: u(`/admin/courses/${cast.course.id}/remove`), cookie: cast.admin.cookie },
+    { name: 'admin: new person', url: u('/admin/people/new'), cookie: cast.admin.cookie },
+    { name: 'admin: revoke a kiosk?', url: u(`/admin/kiosks/${screen.kiosk.id}/revoke`), cookie: cast.admin.cookie },
+    // What links a person to a check-in device: the badge QR page, the
+    // printable badge a trainee makes there, and the phone link code a
+    // teacher gets from the roster (both answers to a form post).
+    { name: 'my badge QR', url: u('/me/badge'), cookie: trainee.cookie },
+    { name: 'my badge QR, printable', url: u('/me/badge'), cookie: trainee.cookie,
+      submit: 'form[action="/me/badge"] button' },
+    { name: 'phone link code (teacher)', url: u(`/courses/${cast.course.id}`), cookie: teacher.cookie,
+      submit: `form[action="/courses/${cast.course.id}/members/${cast.students[0].public_id}/link-code"] button` },
+    // Remote check-in from a phone (/q/<code>): codes are computed right
+    // before each run. Too many requests (429) and a code that is not one
+    // (400) get the same page as an expired code, with other words.
+    { name: 'phone: link form (new phone)', url: q(cast.openWindow) },
+    { name: 'phone: check in (linked phone)', url: q(cast.openWindow), cookie: phone.cookie },
+    { name: 'phone: already checked in', url: q(otherWindow), cookie: phone.cookie },
+    { name: 'phone: expired code', url: q(cast.openWindow, 60_000), cookie: phone.cookie, errorStatus: 410 },
+    { name: 'page not found', url: u('/courses/no-such-course'), cookie: teacher.cookie, errorStatus: 404 },
   ];
 }
 

@@ -3,15 +3,22 @@
 //
 //   teacher  signs in with the keyboard only (skip link, Tab, Enter), opens
 //            the attendance window from the home page and opens its page;
-//   trainee  on a 360x740 phone checks in;
-//   teacher  sees the check-in, marks another trainee present ("forgot to
-//            clock in") and sets CAMERA OFF on the first;
+//   trainee  on a 360x740 phone that was never linked scans the classroom
+//            screen's code (/q/<code>, computed with the demo kiosk's key by
+//            imhere-test-rotating-code) and is asked for a personal code;
+//   teacher  gets one with "Phone code" on the course roster and reads it out;
+//   trainee  types it: the phone is linked and checked in with that tap; a
+//            second scan says "already checked in at HH:MM"; an old code and
+//            a forged one get the page that says to scan the screen again;
+//   teacher  sees the check-in (remote), marks another trainee present
+//            ("forgot to clock in") and sets CAMERA OFF on the first;
 //   TA       has no remove control for students, and a forged remove is
-//            refused with the 403 page; the roster is unchanged.
+//            refused with the 403 page; the roster is unchanged;
+//   next     class: the linked phone checks in with one tap on "Check in".
 //
 // Every step leaves a screenshot in --out; axe-core (the engine behind
 // Lighthouse's accessibility score) checks the states Lighthouse never sees:
-// flash messages, a record's page, the refusal page.
+// flash messages, form errors, a record's page, the refusal page.
 //
 //   node e2e.mjs --server PATH/imhere-server --code-tool PATH/imhere-test-rotating-code --out DIR
 
@@ -20,7 +27,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { demoCast, requireNodeModules, TestServer, watchdog, k_demoStaffPassword } from './testserver.mjs';
+import { demoCast, KioskScreen, requireNodeModules, TestServer, watchdog, k_demoStaffPassword } from './testserver.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 requireNodeModules(here);
@@ -129,11 +136,9 @@ try {
   console.log(`server ${server.url}`);
   const cast = await demoCast(server);
   const teacherApi = await server.signIn(cast.teacher.email, k_demoStaffPassword);
-  // Until phones check in by /q/ codes, the phone's trainee signs in with a password.
-  const first = { display_name: 'Ada Phone', email: 'phone@e2e.test', password: 'e2e-trainee-pass' };
-  first.public_id = (await server.api('POST', '/api/v1/people', { as: cast.admin, body: first })).json.person.public_id;
-  await server.api('PUT', `/api/v1/courses/${cast.course.id}/members/${first.public_id}`,
-                   { as: cast.admin, body: { role: 'student' } });
+  const screen = new KioskScreen(codeTool, await server.demoKiosk());
+  // Demo trainees have no password: this one checks in from a phone only.
+  const first = cast.students[0];
   const second = cast.students[1];
   // The demo opens today's class already; close it so that the teacher opens one.
   await server.api('POST', `/api/v1/windows/${cast.openWindow.id}/close`, { as: teacherApi });
@@ -145,12 +150,14 @@ try {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
     timeout: k_actionTimeoutMs * 2,
   });
-  const newPage = async (viewport, extra = {}) => {
+  // Every person's browser is its own context: its own cookie jar.
+  const newContext = async (viewport, extra = {}) => {
     const context = await browser.newContext({ viewport, baseURL: server.url, locale: 'en-GB', ...extra });
     context.setDefaultTimeout(k_actionTimeoutMs);
     context.setDefaultNavigationTimeout(k_actionTimeoutMs);
-    return context.newPage();
+    return context;
   };
+  const newPage = async (viewport, extra = {}) => (await newContext(viewport, extra)).newPage();
 
   // ---- teacher, keyboard only -------------------------------------------------
   step('teacher signs in with the keyboard only');
@@ -189,24 +196,72 @@ try {
   assert.match(await teacher.locator('.lead').textContent(), /^Open since/);
   await shoot(teacher, 'window-page-opened');
 
-  // ---- trainee on a phone --------------------------------------------------------
-  step('trainee checks in from a 360x740 phone');
-  const phone = await newPage(k_phone, { isMobile: true, hasTouch: true });
-  await phone.goto('/login');
-  await phone.getByLabel('Email address').fill(first.email);
-  await phone.getByLabel('Password').fill(first.password);
-  await Promise.all([phone.waitForURL(`${server.url}/`), phone.getByRole('button', { name: 'Sign in' }).click()]);
-  await shoot(phone, 'phone-home');
-  await Promise.all([phone.waitForURL(`${server.url}/`),
-                     phone.getByRole('button', { name: `Check in to ${cast.course.name}` }).click()]);
-  assert.match(await phone.locator('.card').first().textContent(), /Checked in \d\d:\d\d/);
-  await checkAxe(phone, 'phone home after checking in');
-  await shoot(phone, 'phone-checked-in');
-  void codeTool;
+  // ---- trainee on a phone -------------------------------------------------------
+  step('trainee scans the screen with a phone that was never linked');
+  const phoneContext = await newContext(k_phone, { isMobile: true, hasTouch: true });
+  const phone = await phoneContext.newPage();
+  const firstCode = screen.codeAt(windowId);
+  assert.equal((await phone.goto(`/q/${firstCode}`)).status(), 200);
+  await phone.getByRole('heading', { level: 1, name: opened, exact: true }).waitFor();
+  assert.match(await phone.locator('.lead').textContent(), /type your personal code/);
+  await checkAxe(phone, 'the phone link form');
+  await shoot(phone, 'phone-link-form');
+  await phone.getByRole('button', { name: 'Link this phone and check in' }).tap();
+  await phone.locator('.error-summary').waitFor();
+  assert.match(await phone.locator('.error-summary').textContent(), /Type your personal code/);
+  await checkAxe(phone, 'the phone link form with an error');
+  await shoot(phone, 'phone-link-form-empty-code');
 
-  step(`teacher sees ${first.display_name} checked in`);
-  await teacher.reload();
-  assert.match(await rowOf(teacher, first.display_name).textContent(), /Checked in \d\d:\d\d/);
+  step(`teacher gets ${first.display_name} a phone code from the course roster`);
+  await teacher.goto(`/courses/${cast.course.id}`);
+  await teacher.getByRole('button', { name: `Phone link code for ${first.display_name}` }).click();
+  await teacher.getByRole('heading', { level: 1, name: `Phone link code for ${first.display_name}` }).waitFor();
+  const linkCode = (await teacher.locator('.code-big code').textContent()).trim();
+  assert.match(linkCode, /^[A-Z2-9]{5}-[A-Z2-9]{5}$/, 'a personal code, as the phone page describes it');
+  await checkAxe(teacher, 'the phone link code page');
+  await shoot(teacher, 'teacher-phone-code');
+
+  step('trainee types the code: the phone is linked and checked in');
+  await phone.getByLabel('Your personal code').fill(linkCode.toLowerCase().replace('-', ' '));
+  await phone.getByRole('button', { name: 'Link this phone and check in' }).tap();
+  await phone.getByRole('heading', { level: 1, name: opened, exact: true }).waitFor();
+  const checkedIn = (await phone.getByRole('status').textContent()).trim();
+  const at = /^You are checked in at (\d\d:\d\d), (on time|late by \d+ min)\.$/.exec(checkedIn)?.[1];
+  assert.ok(at, `the phone says when it checked in: "${checkedIn}"`);
+  assert.ok((await phone.locator('main').textContent()).includes(`Checked in as ${first.display_name}.`),
+            'the phone names who it checked in');
+  const device = (await phoneContext.cookies()).find((c) => c.name === 'imhere_device');
+  assert.ok(device?.httpOnly && device.path === '/q/', `the phone keeps an HttpOnly device cookie: ${JSON.stringify(device)}`);
+  await checkAxe(phone, 'the phone after checking in');
+  await shoot(phone, 'phone-checked-in');
+
+  step('a second scan says already checked in');
+  assert.equal((await phone.goto(`/q/${await screen.nextCode(windowId, firstCode)}`)).status(), 200);
+  assert.equal((await phone.getByRole('status').textContent()).trim().replace(/, (on time|late by \d+ min)\.$/, '.'),
+               `You are already checked in at ${at}.`);
+  assert.equal(await phone.getByRole('button', { name: 'Check in' }).count(), 0, 'nothing left to tap');
+  await shoot(phone, 'phone-already-checked-in');
+
+  step('an old code and a forged code say to scan the screen again');
+  const old = screen.codeAt(windowId, Date.now() - 60_000);
+  assert.equal((await phone.goto(`/q/${old}`)).status(), 410);
+  await phone.getByRole('heading', { level: 1, name: 'This code has expired' }).waitFor();
+  assert.match(await phone.locator('.lead').textContent(), /Scan the code on the screen again\./);
+  await checkAxe(phone, 'the expired code page');
+  await shoot(phone, 'phone-code-expired');
+  // The same code with its last character changed: the signature no longer matches.
+  const current = screen.codeAt(windowId);
+  const forged = current.slice(0, -1) + (current.at(-1) === 'A' ? 'B' : 'A');
+  assert.equal((await phone.goto(`/q/${forged}`)).status(), 400);
+  await phone.getByRole('heading', { level: 1, name: 'This is not a check-in code' }).waitFor();
+  assert.match(await phone.locator('.lead').textContent(), /^Scan the code on the classroom screen/);
+  await shoot(phone, 'phone-code-forged');
+
+  step(`teacher sees ${first.display_name} checked in from a phone`);
+  await teacher.goto(`/windows/${windowId}`);
+  const firstRow = await rowOf(teacher, first.display_name).textContent();
+  assert.ok(firstRow.includes(`Checked in ${at}`), `the window page has the phone's time ${at}: "${firstRow}"`);
+  assert.match(firstRow, /Remote/);
   await shoot(teacher, 'window-trainee-checked-in');
 
   // ---- teacher sees it, toggles, flags ------------------------------------------
@@ -267,6 +322,36 @@ try {
   const rosterAfter = (await server.api('GET', `/api/v1/courses/${cast.course.id}/members`, { as: teacherApi }))
     .json.members.map((m) => m.public_id).sort();
   assert.deepEqual(rosterAfter, rosterBefore, 'the roster is unchanged');
+
+  // ---- next class: the linked phone checks in with one tap ----------------------
+  step('next class: the teacher closes this window and opens the next one');
+  await teacher.goto(`/windows/${windowId}`);
+  await teacher.getByRole('button', { name: 'Close attendance window' }).click();
+  await teacher.waitForURL(`${server.url}/windows/${windowId}`);
+  assert.match(await flashText(teacher), /is closed\./);
+  await teacher.goto('/');
+  await Promise.all([teacher.waitForURL(`${server.url}/`), teacher.getByRole('button', { name: openLabel }).click()]);
+  const nextTitle = /^Attendance window "(.+)" is open\.$/.exec(await flashText(teacher))[1];
+  await teacher.locator('.card').getByRole('link', { name: nextTitle, exact: true }).click();
+  await teacher.waitForURL(/\/windows\/[0-9a-f-]{36}$/);
+  const nextWindowId = teacher.url().split('/').at(-1);
+  assert.notEqual(nextWindowId, windowId, 'a new window');
+
+  step('the linked phone scans and checks in with one tap');
+  assert.equal((await phone.goto(`/q/${screen.codeAt(nextWindowId)}`)).status(), 200);
+  await phone.getByRole('heading', { level: 1, name: nextTitle, exact: true }).waitFor();
+  assert.equal((await phone.locator('.lead').textContent()).trim(), `Checking in as ${first.display_name}.`);
+  await checkAxe(phone, "the linked phone's check-in page");
+  await shoot(phone, 'phone-linked-one-tap');
+  await phone.getByRole('button', { name: 'Check in', exact: true }).tap();
+  await phone.getByRole('status').waitFor();
+  const nextAt = /^You are checked in at (\d\d:\d\d)/.exec((await phone.getByRole('status').textContent()).trim())?.[1];
+  assert.ok(nextAt, 'the phone says it checked in');
+  await shoot(phone, 'phone-linked-checked-in');
+  await teacher.reload();
+  const nextRow = await rowOf(teacher, first.display_name).textContent();
+  assert.ok(nextRow.includes(`Checked in ${nextAt}`) && nextRow.includes('Remote'),
+            `the next window has the remote check-in: "${nextRow}"`);
 } catch (e) {
   console.error(`FAIL: ${e.stack ?? e}`);
   if (server) console.error(`server log:\n${server.log.slice(-4000)}`);

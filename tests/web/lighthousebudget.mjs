@@ -4,8 +4,9 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import lighthouse from 'lighthouse';
+import lighthouse, { navigation } from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
+import puppeteer from 'puppeteer-core';
 
 export const k_budget = { accessibility: 1.0, performance: 0.95, transferBytes: 50 * 1024 };
 export const k_formFactors = ['mobile', 'desktop'];
@@ -29,10 +30,15 @@ function failingAudits(lhr, category) {
     });
 }
 
-// One Lighthouse run of `page` ({name, url, cookie, errorStatus}); returns
-// the figures and the budget misses (empty when the page is within budget).
-// Pages that answer with an error status on purpose (a refusal, an expired
-// code) set errorStatus, or Lighthouse would not audit them.
+// One Lighthouse run of `page`; returns the figures and the budget misses
+// (empty when the page is within budget). `page` is
+//   {name, url, cookie, errorStatus, submit}
+// `url` may be a function, called right before the run (a /q/ code is only
+// good for some 20 s). Pages that answer with an error status on purpose (a
+// refusal, an expired code) set errorStatus, or Lighthouse would not audit
+// them. A page that is the answer to a form post sets `submit` to the
+// selector of the form's button: `url` is loaded first, and Lighthouse
+// audits the navigation that pressing the button starts.
 export async function auditPage(chrome, page, formFactor, reportDir) {
   const flags = {
     port: chrome.port, output: 'json', logLevel: 'error',
@@ -45,11 +51,12 @@ export async function auditPage(chrome, page, formFactor, reportDir) {
     extraHeaders: page.cookie ? { Cookie: page.cookie } : undefined,
     ignoreStatusCode: Boolean(page.errorStatus),
   };
-  const result = await lighthouse(page.url, flags);
+  const url = typeof page.url === 'function' ? await page.url() : page.url;
+  const result = page.submit ? await auditFormAnswer(chrome, url, page, flags) : await lighthouse(url, flags);
   const lhr = result.lhr;
   const score = (c) => lhr.categories[c]?.score ?? 0;
   const figures = {
-    name: page.name ?? page.url, url: page.url, formFactor,
+    name: page.name ?? url, url, formFactor,
     accessibility: Math.round(score('accessibility') * 100),
     performance: Math.round(score('performance') * 100),
     bestPractices: Math.round(score('best-practices') * 100),
@@ -64,10 +71,29 @@ export async function auditPage(chrome, page, formFactor, reportDir) {
   if (!(figures.bytes < k_budget.transferBytes)) figures.problems.push(`${figures.bytes} bytes transferred`);
   if (reportDir) {
     fs.mkdirSync(reportDir, { recursive: true });
-    const file = (page.name ?? page.url.replace(/^https?:\/\/[^/]+/, '')).replace(/[^a-z0-9]+/gi, '_') || 'root';
+    const file = (page.name ?? url.replace(/^https?:\/\/[^/]+/, '')).replace(/[^a-z0-9]+/gi, '_') || 'root';
     fs.writeFileSync(path.join(reportDir, `${file}-${formFactor}.json`), result.report);
   }
   return figures;
+}
+
+// Loads the form at `url` in a tab of our own, then lets Lighthouse audit
+// the navigation that pressing `page.submit` starts (the POST and its answer).
+async function auditFormAnswer(chrome, url, page, flags) {
+  const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}`, defaultViewport: null });
+  try {
+    const tab = await browser.newPage();
+    if (page.cookie) await tab.setExtraHTTPHeaders({ Cookie: page.cookie });
+    const form = await tab.goto(url, { waitUntil: 'load' });
+    if (!form?.ok()) throw new Error(`${url}: ${form?.status()} before submitting`);
+    const button = await tab.$(page.submit);
+    if (!button) throw new Error(`${url} has no ${page.submit}`);
+    const result = await navigation(tab, async () => { await button.click(); }, { flags });
+    await tab.close();
+    return result;
+  } finally {
+    await browser.disconnect();
+  }
 }
 
 export function formatFigures(f) {

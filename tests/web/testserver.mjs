@@ -22,7 +22,8 @@ export const k_skipped = 77;
 // packages are imported only after this check.
 export function requireNodeModules(dir) {
   if (!fs.existsSync(path.join(dir, 'node_modules', 'lighthouse'))
-      || !fs.existsSync(path.join(dir, 'node_modules', 'playwright-core'))) {
+      || !fs.existsSync(path.join(dir, 'node_modules', 'playwright-core'))
+      || !fs.existsSync(path.join(dir, 'node_modules', 'puppeteer-core'))) {
     console.log('skipped: tests/web/node_modules is absent (scripts/install-web-deps.sh installs it)');
     process.exit(k_skipped);
   }
@@ -66,6 +67,17 @@ export class TestServer {
   }
 
   get kioskToken() { return fs.readFileSync(path.join(this.dir, 'demo-kiosk-token.txt'), 'utf8').trim(); }
+
+  // The demo kiosk (by the door of every demo course) as it learns itself
+  // from its first sync: its number and the key of its rotating codes.
+  async demoKiosk() {
+    const r = await this.api('POST', '/api/v1/kiosk/sync', {
+      bearer: this.kioskToken, body: { protocol: 1, kiosk_time: Date.now(), cursor: 0, events: [] },
+    });
+    const { id, secret } = r.json.kiosk ?? {};
+    if (!id || !secret) throw new Error(`the first sync named no kiosk: ${JSON.stringify(r.json.kiosk)}`);
+    return { id, secret };
+  }
 
   async #serve(binary) {
     // Loopback only; port 0 lets the kernel choose a free port.
@@ -115,6 +127,27 @@ export class TestServer {
     return { status: r.status, headers: r.headers, json: text ? JSON.parse(text) : null };
   }
 
+  // A form post as a page sends it (`as` from signIn() adds the session and
+  // its CSRF token); `cookie` is any other cookie. Returns status and HTML.
+  async postForm(formPath, fields = {}, { as, cookie } = {}) {
+    const body = new URLSearchParams(as ? { csrf: as.csrf, ...fields } : fields);
+    const cookies = [as?.cookie, cookie].filter(Boolean).join('; ');
+    const r = await fetch(this.url + formPath, {
+      method: 'POST', body, redirect: 'manual', signal: AbortSignal.timeout(k_requestTimeoutMs),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookies ? { Cookie: cookies } : {}) },
+    });
+    return { status: r.status, headers: r.headers, html: await r.text() };
+  }
+
+  // A phone link code for `person` in `course`, as a course's teacher (or an
+  // org admin, `as`) gets it with the roster's "Phone code" button.
+  async linkCode(as, course, person) {
+    const r = await this.postForm(`/courses/${course}/members/${person}/link-code`, {}, { as });
+    const code = /<code>([A-Z2-9]{5}-[A-Z2-9]{5})<\/code>/.exec(r.html)?.[1];
+    if (r.status !== 200 || !code) throw new Error(`no link code for ${person}: ${r.status} ${r.html.slice(0, 300)}`);
+    return code;
+  }
+
   // Signs in through the JSON API: the session cookie ("name=value") and its
   // CSRF token, as the dashboard's own login form would leave them.
   async signIn(email, password) {
@@ -145,4 +178,65 @@ export async function demoCast(server) {
     openWindow: windows.find((w) => w.opened_at && !w.closed_at),
     closedWindow: windows.filter((w) => w.closed_at).at(-1),
   };
+}
+
+// A phone on the /q/ pages, without a browser: keeps the device cookie the
+// server gives it, as a browser would.
+export class Phone {
+  constructor(server) {
+    this.server = server;
+    this.cookie = null; // "imhere_device=..."
+  }
+
+  async scan(code) {
+    const r = await fetch(`${this.server.url}/q/${code}`, {
+      headers: this.cookie ? { Cookie: this.cookie } : {}, redirect: 'manual',
+      signal: AbortSignal.timeout(k_requestTimeoutMs),
+    });
+    const set = r.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('imhere_device='));
+    if (set) this.cookie = set;
+    const html = await r.text();
+    return { status: r.status, html, ticket: /name="ticket" value="([^"]*)"/.exec(html)?.[1] };
+  }
+
+  // Scans `code` and taps the page's button, typing `linkCode` first if given.
+  async checkIn(code, linkCode) {
+    const page = await this.scan(code);
+    if (page.status !== 200 || !page.ticket) throw new Error(`/q/ scan: ${page.status} ${page.html.slice(0, 300)}`);
+    const fields = { ticket: page.ticket, ...(linkCode ? { link_code: linkCode } : {}) };
+    const r = await this.server.postForm(`/q/${code}`, fields, { cookie: this.cookie });
+    if (r.status !== 200 || !/checked in/.test(r.html)) throw new Error(`/q/ check-in: ${r.status} ${r.html.slice(0, 300)}`);
+    return r;
+  }
+}
+
+// The rotating code a kiosk's screen shows (DESIGN §4), computed by
+// imhere-test-rotating-code with the kiosk's key, as the kiosk computes it.
+// A code is accepted for 10 to 22 s after it appears.
+export class KioskScreen {
+  static k_stepMs = 10_000;
+
+  constructor(codeTool, kiosk) {
+    this.codeTool = codeTool;
+    this.kiosk = kiosk;
+  }
+
+  // The code shown for `windowId` at `atMs` (now by default).
+  codeAt(windowId, atMs = Date.now()) {
+    const out = run(this.codeTool, [this.kiosk.secret, String(this.kiosk.id), windowId, String(Math.floor(atMs))]);
+    const code = out.trim();
+    if (!/^[A-Za-z0-9_-]{48}$/.test(code)) throw new Error(`not a rotating code: "${code}"`);
+    return code;
+  }
+
+  // The next code on the screen after `previous`: waits (at most one step)
+  // for the screen to move on if `previous` is still showing.
+  async nextCode(windowId, previous) {
+    for (;;) {
+      const code = this.codeAt(windowId);
+      if (code !== previous) return code;
+      const untilNextStep = KioskScreen.k_stepMs - (Date.now() % KioskScreen.k_stepMs) + 50;
+      await new Promise((resolve) => setTimeout(resolve, untilNextStep));
+    }
+  }
 }
