@@ -61,7 +61,11 @@ std::string windowsSection(const Course& course, const std::vector<Window>& wind
 std::string rosterSection(const Course& course, const std::vector<Member>& members, const CourseAccess& access,
                           const std::string& csrf)
 {
+    // Remove and Phone code, one or two per person, post through one form.
+    constexpr std::string_view k_rosterForm = "roster-actions";
     std::string html = "<h2 id=\"roster\">People</h2>";
+    if (access.runsClass())
+        html += web::renderSharedForm(std::string(k_rosterForm), csrf);
     for (const Role role : {Role::Teacher, Role::Ta, Role::Student}) {
         std::string rows;
         for (const auto& m : members) {
@@ -69,13 +73,15 @@ std::string rosterSection(const Course& course, const std::vector<Member>& membe
                 continue;
             rows += "<tr><th scope=\"row\">" + web::escape(m.displayName) + "</th><td><code>" + m.publicId + "</code></td><td>";
             if (access.teaches() && (role != Role::Teacher || access.admin))
-                rows += web::renderButtonForm({.action = "/courses/" + course.id + "/members/" + m.publicId + "/remove",
-                                               .label = "Remove", .csrfToken = csrf, .style = "secondary",
-                                               .accessibleLabel = "Remove " + m.displayName + " from the course"});
+                rows += web::renderSharedFormButton(
+                    std::string(k_rosterForm),
+                    {.action = "/courses/" + course.id + "/members/" + m.publicId + "/remove", .label = "Remove",
+                     .style = "secondary", .accessibleLabel = "Remove " + m.displayName + " from the course"});
             if (access.runsClass() && role != Role::Teacher)
-                rows += web::renderButtonForm({.action = "/courses/" + course.id + "/members/" + m.publicId + "/link-code",
-                                               .label = "Phone code", .csrfToken = csrf, .style = "secondary",
-                                               .accessibleLabel = "Phone link code for " + m.displayName});
+                rows += web::renderSharedFormButton(
+                    std::string(k_rosterForm),
+                    {.action = "/courses/" + course.id + "/members/" + m.publicId + "/link-code", .label = "Phone code",
+                     .style = "secondary", .accessibleLabel = "Phone link code for " + m.displayName});
             rows += "</td></tr>";
         }
         const std::string plural = role == Role::Teacher ? "Teachers" : role == Role::Ta ? "TAs" : "Students";

@@ -116,4 +116,19 @@ std::string renderButtonForm(const ButtonForm& b)
     return html + ">" + escape(b.label) + "</button></form>";
 }
 
+std::string renderSharedForm(const std::string& id, const std::string& csrfToken)
+{
+    return "<form id=\"" + escape(id) + "\" method=\"post\">" + csrfInput(csrfToken) + "</form>";
+}
+
+std::string renderSharedFormButton(const std::string& formId, const ButtonForm& b)
+{
+    std::string html = "<button type=\"submit\" form=\"" + escape(formId) + "\" formaction=\"" + escape(b.action) + "\"";
+    if (!b.style.empty())
+        html += " class=\"" + escape(b.style) + "\"";
+    if (!b.accessibleLabel.empty())
+        html += " aria-label=\"" + escape(b.accessibleLabel) + "\"";
+    return html + ">" + escape(b.label) + "</button>";
+}
+
 } // namespace imhere::web

@@ -90,6 +90,7 @@ dl.details{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.35r
 dl.details dt{font-weight:700}
 dl.details dd{margin:0;overflow-wrap:anywhere}
 pre.secret{white-space:pre-wrap;overflow-wrap:anywhere;background:#f3f2f1;border:2px solid #0b0c0c;padding:.75rem;font-size:.95rem;max-width:48rem}
+@media (max-width:40rem){h1{font-size:1.6rem}}
 @media (max-width:40rem){table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:700}}
 @media (max-width:40rem){table.stack thead{position:absolute;left:-999em}table.stack tr{display:block;border-bottom:2px solid #b1b4b6;padding:.5rem 0}table.stack th,table.stack td{display:block;border:0;padding:.15rem 0}}
 @media print{header,footer,.no-print,.skip{display:none}main{padding:0}html{background:#fff}}

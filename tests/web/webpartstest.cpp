@@ -74,6 +74,18 @@ TEST(Forms, ButtonFormsCarryTheCsrfToken)
     EXPECT_NE(html.find(R"(name="op" value="open")"), std::string::npos);
 }
 
+TEST(Forms, SharedFormButtonsPostTheSharedFormsToken)
+{
+    const auto form = renderSharedForm("roster", "tok\"en");
+    EXPECT_NE(form.find(R"(<form id="roster" method="post">)"), std::string::npos) << form;
+    EXPECT_NE(form.find(R"(name="csrf" value="tok&quot;en")"), std::string::npos) << form;
+    const auto button = renderSharedFormButton("roster", {.action = "/courses/x/members/y/remove", .label = "Remove",
+                                                          .csrfToken = "unused", .style = "secondary",
+                                                          .accessibleLabel = "Remove <Ada>"});
+    EXPECT_EQ(button, R"(<button type="submit" form="roster" formaction="/courses/x/members/y/remove" class="secondary" )"
+                      R"(aria-label="Remove &lt;Ada&gt;">Remove</button>)");
+}
+
 TEST(Layout, PageHasLanguageSkipLinkAndOneMain)
 {
     PageFrame frame;
