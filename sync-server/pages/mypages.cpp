@@ -37,12 +37,13 @@ std::string courseSummary(const Course& course, const std::vector<AttendanceReco
         + std::to_string(onTime) + ".";
     if (late > 0)
         html += " When late, " + std::to_string(lateMinutes / late) + " minutes on average.";
-    html += "</p><div class=\"table-wrap\"><table><caption>Your records in " + web::escape(course.name)
+    // Stacked on a phone: one block per class, each value with its label.
+    html += "</p><div class=\"table-wrap\"><table class=\"stack\"><caption>Your records in " + web::escape(course.name)
         + "</caption><thead><tr><th scope=\"col\">Class</th><th scope=\"col\">Start</th><th scope=\"col\">Check-in</th>"
           "<th scope=\"col\">Status</th></tr></thead><tbody>";
     for (auto it = records.rbegin(); it != records.rend(); ++it) {
         const auto& r = *it;
-        html += "<tr><th scope=\"row\">" + web::escape(r.windowTitle) + "</th><td>"
+        html += "<tr><th scope=\"row\">" + web::escape(r.windowTitle) + "</th><td data-label=\"Start\">"
             + web::escape(r.windowStart ? web::dateTimeText(course.timezone, *r.windowStart) : "—") + "</td><td>"
             + web::escape(recordSummary(r, course.timezone)) + "</td><td>" + recordTags(r) + "</td></tr>";
     }
