@@ -10,7 +10,9 @@
 //   trainee  types it: the phone is linked and checked in with that tap; a
 //            second scan says "already checked in at HH:MM"; an old code and
 //            a forged one get the page that says to scan the screen again;
-//   teacher  sees the check-in (remote), marks another trainee present
+//            another trainee checks in from a second phone on the network;
+//   teacher  sees the check-in (remote) and the two remote check-ins from
+//            one network to review, marks another trainee present
 //            ("forgot to clock in") and sets CAMERA OFF on the first;
 //   TA       has no remove control for students, and a forged remove is
 //            refused with the 403 page; the roster is unchanged;
@@ -139,6 +141,7 @@ try {
   const screen = new KioskScreen(codeTool, await server.demoKiosk());
   // Demo trainees have no password: this one checks in from a phone only.
   const first = cast.students[0];
+  const third = cast.students[2]; // checks in from a second phone on the same network
   const second = cast.students[1];
   // The demo opens today's class already; close it so that the teacher opens one.
   await server.api('POST', `/api/v1/windows/${cast.openWindow.id}/close`, { as: teacherApi });
@@ -257,11 +260,29 @@ try {
   assert.match(await phone.locator('.lead').textContent(), /^Scan the code on the classroom screen/);
   await shoot(phone, 'phone-code-forged');
 
-  step(`teacher sees ${first.display_name} checked in from a phone`);
+  step(`${third.display_name} checks in from another phone on the same network`);
+  await teacher.goto(`/courses/${cast.course.id}`);
+  await teacher.getByRole('button', { name: `Phone link code for ${third.display_name}` }).click();
+  const thirdCode = (await teacher.locator('.code-big code').textContent()).trim();
+  const otherPhone = await newPage(k_phone, { isMobile: true, hasTouch: true });
+  assert.equal((await otherPhone.goto(`/q/${screen.codeAt(windowId)}`)).status(), 200);
+  await otherPhone.getByLabel('Your personal code').fill(thirdCode);
+  await otherPhone.getByRole('button', { name: 'Link this phone and check in' }).tap();
+  assert.match((await otherPhone.getByRole('status').textContent()).trim(), /^You are checked in at \d\d:\d\d/);
+  assert.ok((await otherPhone.locator('main').textContent()).includes(`Checked in as ${third.display_name}.`),
+            'the second phone checked in its own trainee');
+
+  step(`teacher sees ${first.display_name} checked in from a phone, and two remote check-ins from one network to review`);
   await teacher.goto(`/windows/${windowId}`);
   const firstRow = await rowOf(teacher, first.display_name).textContent();
   assert.ok(firstRow.includes(`Checked in ${at}`), `the window page has the phone's time ${at}: "${firstRow}"`);
   assert.match(firstRow, /Remote/);
+  const review = teacher.getByRole('heading', { level: 2, name: 'Remote check-ins to review' });
+  const reviewText = await review.locator('xpath=following-sibling::ul[1]').textContent();
+  assert.match(reviewText, /2 people checked in from one network/);
+  assert.ok(reviewText.includes(first.display_name) && reviewText.includes(third.display_name),
+            `the review names both: "${reviewText}"`);
+  await checkAxe(teacher, 'the window page with a review');
   await shoot(teacher, 'window-trainee-checked-in');
 
   // ---- teacher sees it, toggles, flags ------------------------------------------
