@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the npm packages of the browser tests (Lighthouse, playwright-core)
+# Installs the npm packages of the browser tests (Lighthouse, playwright-core,
+# puppeteer-core for Lighthouse runs that start with a form post)
 # into tests/web/node_modules from the lock file. Idempotent: skipped when the
 # lock file has not changed since the last install. The browser is Debian's
 # chromium (scripts/install-deps.sh); no browser is downloaded.

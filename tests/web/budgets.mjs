@@ -105,7 +105,7 @@ async function pageTypes() {
     { name: 'my badge QR, printable', url: u('/me/badge'), cookie: trainee.cookie,
       submit: 'form[action="/me/badge"] button' },
     { name: 'phone link code (teacher)', url: u(`/courses/${cast.course.id}`), cookie: teacher.cookie,
-      submit: `form[action="/courses/${cast.course.id}/members/${cast.students[0].public_id}/link-code"] button` },
+      submit: `button[formaction="/courses/${cast.course.id}/members/${cast.students[0].public_id}/link-code"]` },
     // Remote check-in from a phone (/q/<code>): codes are computed right
     // before each run. Too many requests (429) and a code that is not one
     // (400) get the same page as an expired code, with other words.
