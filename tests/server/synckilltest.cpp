@@ -170,7 +170,9 @@ TEST(SyncKill, EveryAcknowledgedEventSurvivesSigkillExactlyOnce)
     for (const auto& body : acknowledgedBodies) {
         const auto r = client.json("POST", "/api/v1/kiosk/sync", body, bearer(f.kioskToken));
         ASSERT_EQ(r.status, 200);
-        for (const auto& ack : decodeResponse(r.body)->acks)
+        const auto reply = decodeResponse(r.body);
+        ASSERT_TRUE(reply.has_value());
+        for (const auto& ack : reply->acks)
             EXPECT_EQ(ack.status, AckStatus::Duplicate);
     }
     kill(server.pid, SIGTERM);

@@ -113,7 +113,8 @@ protected:
     std::size_t checkIns()
     {
         std::size_t n = 0;
-        for (const auto& r : server.store->windowRecords(school.openA.id).value())
+        const auto records = server.store->windowRecords(school.openA.id).value();
+        for (const auto& r : records)
             n += r.firstCheckIn ? 1u : 0u;
         return n;
     }
