@@ -70,6 +70,12 @@ inline constexpr std::int64_t k_syncCheckInHorizonMs = 24LL * 3600 * 1000;
 // every few seconds costs one extra write a minute.
 inline constexpr std::int64_t k_kioskSyncResolutionMs = 60'000;
 
+// Group commit of single check-ins (service/checkinwriter.h): how many may
+// wait for the writer before more are refused with 503, and the most one
+// transaction holds (so a group keeps the write lock only briefly).
+inline constexpr std::size_t k_checkInQueueLimit = 1'024;
+inline constexpr std::size_t k_checkInGroupLimit = 256;
+
 // Roster import.
 inline constexpr std::size_t k_maxRosterRows = 5'000;
 inline constexpr std::size_t k_maxRosterBytes = 4 << 20;

@@ -21,8 +21,8 @@ export WRK_SCHOOL="$dir/school.txt" WRK_THREADS=2
 for connections in 64 256; do
   printf 'GET /healthz,        %3d connections: ' "$connections"
   wrk -t2 -c"$connections" -d"${seconds}s" -s "$here/latency.lua" "http://127.0.0.1:$port/healthz" | tail -1
-  # each run starts on fresh (window, person) pairs: 40000 exist
-  export WRK_OFFSET=$(( connections == 64 ? 0 : 20000 ))
+  # each run starts on fresh (window, person) pairs: 200000 exist
+  export WRK_OFFSET=$(( connections == 64 ? 0 : 100000 ))
   printf 'POST check-ins,      %3d connections: ' "$connections"
   wrk -t2 -c"$connections" -d"${seconds}s" -s "$here/checkin.lua" "http://127.0.0.1:$port" | tail -1
 done

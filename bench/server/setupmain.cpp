@@ -20,8 +20,9 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "bench_server_setup: %s\n", store.error().message.c_str());
         return 1;
     }
-    // 400 × 100 distinct (person, window) pairs: every request a new check-in.
-    const auto school = imhere::bench::buildBenchSchool(**store, clock.nowMs(), 400, 100);
+    // 1000 × 200 distinct (person, window) pairs: every request of a run a
+    // new check-in, at up to 10 000 check-ins a second for 10 s.
+    const auto school = imhere::bench::buildBenchSchool(**store, clock.nowMs(), 1000, 200);
     std::ofstream out(argv[2]);
     out << school.adminKey << '\n' << school.windows.size() << '\n';
     for (const auto& w : school.windows)

@@ -17,12 +17,22 @@ Handler wrap(ApiHandler handler)
     };
 }
 
+Handler wrapDeferring(DeferringApiHandler handler)
+{
+    return [handler = std::move(handler)](const Request& request) -> Reply {
+        auto result = handler(request);
+        if (!result)
+            return errorResponse(result.error());
+        return std::move(*result);
+    };
+}
+
 ApiContext::ApiContext(Store& s, const Clock& c)
     : store(s), clock(c), auth(s, c),
       accountLimiter(limits::k_loginFailuresPerAccount, limits::k_loginFailureWindowMs),
       addressLimiter(limits::k_loginFailuresPerIp, limits::k_loginFailureWindowMs),
       remoteLimiter(limits::k_remoteRequestsPerIp, limits::k_remoteRequestWindowMs),
-      linkCodeLimiter(limits::k_linkCodeFailuresPerIp, limits::k_linkCodeFailureWindowMs)
+      linkCodeLimiter(limits::k_linkCodeFailuresPerIp, limits::k_linkCodeFailureWindowMs), checkIns(s)
 {
 }
 

@@ -10,6 +10,7 @@
 #include "sync-server/auth/authenticator.h"
 #include "sync-server/auth/loginlimiter.h"
 #include "sync-server/http/router.h"
+#include "sync-server/service/checkinwriter.h"
 #include "sync-server/store/store.h"
 
 #include "core/clock.h"
@@ -20,6 +21,9 @@ namespace imhere::server {
 
 using ApiHandler = std::function<Result<Response>(const Request&)>;
 [[nodiscard]] Handler wrap(ApiHandler handler);
+// The same for a handler that may answer later (a Deferred reply).
+using DeferringApiHandler = std::function<Result<Reply>(const Request&)>;
+[[nodiscard]] Handler wrapDeferring(DeferringApiHandler handler);
 
 // A person calling through a session or an API key.
 struct Caller {
@@ -49,6 +53,7 @@ public:
     LoginLimiter addressLimiter;
     LoginLimiter remoteLimiter;   // requests to /q/ per client address
     LoginLimiter linkCodeLimiter; // wrong phone link codes per client address
+    CheckInWriter checkIns;       // group commit of single check-ins
 
     // 401 when anonymous; 403 for a kiosk token, for a read-only API key on a
     // state-changing request, and for a session request without its CSRF token.

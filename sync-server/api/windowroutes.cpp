@@ -10,6 +10,9 @@
 
 #include "core/jsonreader.h"
 
+#include <future>
+#include <memory>
+
 namespace imhere::server {
 
 namespace {
@@ -60,7 +63,28 @@ Result<Response> openOrClose(ApiContext& api, const Request& request, bool open)
     return jsonResponse(200, {{"window", windowJson(updated, api.clock.nowMs())}});
 }
 
-Result<Response> postCheckIn(ApiContext& api, const Request& request)
+// The reply to a check-in once the writer has committed the group holding
+// it: the connection waits without holding an HTTP thread, and `answer`
+// makes the response from the outcome on an HTTP thread.
+Reply afterCheckIn(ApiContext& api, CheckInEvent event, std::function<Result<Response>(CheckInOutcome)> answer)
+{
+    // Shared by the writer's callback (which may still be returning) and `finish`.
+    auto outcome = std::make_shared<std::promise<Result<CheckInOutcome>>>();
+    return Deferred{
+        [&api, outcome, event = std::move(event)](std::function<void()> ready) {
+            api.checkIns.submit(event, [outcome, ready = std::move(ready)](Result<CheckInOutcome> r) {
+                outcome->set_value(std::move(r));
+                ready();
+            });
+        },
+        [outcome, answer = std::move(answer)]() -> Response {
+            auto stored = outcome->get_future().get(); // set before `ready`
+            auto response = stored ? answer(*stored) : Result<Response>(std::unexpected(stored.error()));
+            return response ? std::move(*response) : errorResponse(response.error());
+        }};
+}
+
+Result<Reply> postCheckIn(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
@@ -73,8 +97,13 @@ Result<Response> postCheckIn(ApiContext& api, const Request& request)
     auto other = r.optionalText("person", 10, TextKind::PublicId);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-    TRY_ASSIGN(record, checkIn(api, caller, id, std::move(other)));
-    return jsonResponse(201, {{"record", recordJson(record)}});
+    TRY_ASSIGN(prepared, prepareCheckIn(api, caller, id, std::move(other)));
+    return afterCheckIn(api, std::move(prepared.event),
+                        [&api, person = std::move(prepared.person), id](CheckInOutcome outcome) -> Result<Response> {
+                            TRY(checkInStored(outcome, person));
+                            TRY_ASSIGN(record, api.store.record(id, person.id));
+                            return jsonResponse(201, {{"record", recordJson(record)}});
+                        });
 }
 
 } // namespace
@@ -90,7 +119,7 @@ void addWindowRoutes(Router& router, ApiContext& api)
     router.add("POST", "/api/v1/windows/{window}/close",
                wrap([&api](const Request& r) { return openOrClose(api, r, false); }));
     router.add("POST", "/api/v1/windows/{window}/check-ins",
-               wrap([&api](const Request& r) { return postCheckIn(api, r); }));
+               wrapDeferring([&api](const Request& r) { return postCheckIn(api, r); }));
 }
 
 } // namespace imhere::server

@@ -10,19 +10,37 @@
 #include <netinet/in.h>
 
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
 #include <exception>
+#include <future>
+#include <mutex>
+#include <optional>
 #include <variant>
 
 namespace imhere::server {
 
+// The router, and the count of connections suspended for a deferred reply:
+// stop() must not stop the daemon while one is suspended (MHD forbids it).
+struct HttpServer::Dispatch {
+    explicit Dispatch(const Router& r) : router(r) {}
+    const Router& router;
+    std::mutex mutex;
+    std::condition_variable settled;
+    std::size_t suspended = 0;
+    bool stopping = false;
+};
+
 namespace {
+
+using Dispatch = HttpServer::Dispatch;
 
 // Lives from the first callback of a request to its completion notice.
 struct PendingRequest {
     Request request;
     const Route* route = nullptr;
     bool tooLarge = false;
+    std::optional<Deferred> deferred; // set while the connection is suspended for it
 };
 
 struct ResponseDeleter {
@@ -116,10 +134,53 @@ MHD_Result begin(const Router& router, MHD_Connection* connection, const char* u
     return MHD_YES;
 }
 
+// Handlers return errors as values; an exception reaching here is a defect,
+// and the client still gets a well-formed answer.
+template <class F>
+Response guarded(F&& make)
+{
+    try {
+        return make();
+    } catch (const std::exception& e) {
+        return errorResponse(Error{"internal", e.what()});
+    }
+}
+
+// Sets the connection aside until the deferred reply is ready; MHD calls
+// onRequest again once it is resumed. While the server is stopping, the
+// reply is awaited on this thread instead.
+MHD_Result defer(Dispatch& dispatch, MHD_Connection* connection, PendingRequest& pending, Deferred deferred)
+{
+    bool stopping = false;
+    {
+        std::lock_guard lock(dispatch.mutex);
+        stopping = dispatch.stopping;
+        if (!stopping)
+            ++dispatch.suspended;
+    }
+    if (stopping) {
+        auto ready = std::make_shared<std::promise<void>>();
+        auto done = ready->get_future();
+        deferred.start([ready] { ready->set_value(); });
+        done.wait();
+        return send(connection, guarded([&] { return deferred.finish(); }));
+    }
+    MHD_suspend_connection(connection);
+    pending.deferred = std::move(deferred);
+    pending.deferred->start([&dispatch, connection] {
+        MHD_resume_connection(connection);
+        std::lock_guard lock(dispatch.mutex);
+        if (--dispatch.suspended == 0)
+            dispatch.settled.notify_all();
+    });
+    return MHD_YES;
+}
+
 MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, const char* method, const char*,
                      const char* uploadData, size_t* uploadSize, void** state)
 {
-    const auto& router = *static_cast<const Router*>(cls);
+    auto& dispatch = *static_cast<Dispatch*>(cls);
+    const auto& router = dispatch.router;
     if (!*state)
         return begin(router, connection, url, method, state);
     auto& pending = *static_cast<PendingRequest*>(*state);
@@ -137,13 +198,24 @@ MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, con
         *uploadSize = 0;
         return MHD_YES;
     }
-    try {
-        return send(connection, pending.route->handler(pending.request));
-    } catch (const std::exception& e) {
-        // Handlers return errors as values; reaching here is a defect, and the
-        // client still gets a well-formed answer.
-        return send(connection, errorResponse(Error{"internal", e.what()}));
+    if (pending.deferred) {
+        // Resumed: the work the reply waited for is done.
+        Deferred deferred = std::move(*pending.deferred);
+        pending.deferred.reset();
+        return send(connection, guarded([&] { return deferred.finish(); }));
     }
+    std::optional<Deferred> deferred;
+    const Response response = guarded([&] {
+        Reply reply = pending.route->handler(pending.request);
+        if (auto* later = std::get_if<Deferred>(&reply)) {
+            deferred = std::move(*later);
+            return Response{};
+        }
+        return std::move(std::get<Response>(reply));
+    });
+    if (deferred)
+        return defer(dispatch, connection, pending, std::move(*deferred));
+    return send(connection, response);
 }
 
 void onCompleted(void*, MHD_Connection*, void** state, MHD_RequestTerminationCode)
@@ -158,6 +230,8 @@ void HttpServer::DaemonStopper::operator()(MHD_Daemon* d) const
 {
     MHD_stop_daemon(d);
 }
+
+HttpServer::HttpServer(const Router& router) : m_dispatch(std::make_unique<Dispatch>(router)) {}
 
 HttpServer::~HttpServer()
 {
@@ -176,9 +250,10 @@ Result<void> HttpServer::start(const HttpServerOptions& options)
                                              : limits::k_defaultThreads;
     const unsigned timeout = options.connectionTimeoutSec ? options.connectionTimeoutSec
                                                           : limits::k_connectionTimeoutSec;
+    m_dispatch->stopping = false;
     MHD_Daemon* daemon = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, nullptr, nullptr, onRequest,
-        const_cast<Router*>(&m_router), MHD_OPTION_SOCK_ADDR, &address, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, nullptr, nullptr, onRequest,
+        m_dispatch.get(), MHD_OPTION_SOCK_ADDR, &address, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, limits::k_maxConnections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         limits::k_maxConnectionsPerIp, MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         limits::k_connectionMemoryBytes, MHD_OPTION_NOTIFY_COMPLETED, onCompleted, nullptr, MHD_OPTION_END);
@@ -193,6 +268,11 @@ Result<void> HttpServer::start(const HttpServerOptions& options)
 
 void HttpServer::stop()
 {
+    if (m_daemon) {
+        std::unique_lock lock(m_dispatch->mutex);
+        m_dispatch->stopping = true;
+        m_dispatch->settled.wait(lock, [this] { return m_dispatch->suspended == 0; });
+    }
     m_daemon.reset();
 }
 

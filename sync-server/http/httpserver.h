@@ -2,11 +2,15 @@
 // libmicrohttpd behind the Router: an epoll listener with a small thread
 // pool, body limits enforced from Content-Length before the body is read,
 // a header limit through the per-connection memory pool, and connection
-// limits and an idle timeout against slow clients.
+// limits and an idle timeout against slow clients. A handler's Deferred
+// reply suspends its connection (MHD_suspend_connection) until the reply is
+// ready, so a pool thread never waits for it.
 //
 // Thread rules: construct, start() and stop() from one thread. Handlers run
 // on MHD's pool threads, several at once; whatever they touch must be
-// thread-safe. The router must outlive the server.
+// thread-safe. The router, and whatever calls the `ready` of deferred
+// replies, must outlive the server: stop() waits until every suspended
+// connection has been made ready.
 
 #include "router.h"
 
@@ -29,22 +33,26 @@ struct HttpServerOptions {
 
 class HttpServer {
 public:
-    explicit HttpServer(const Router& router) : m_router(router) {}
+    explicit HttpServer(const Router& router);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
     [[nodiscard]] Result<void> start(const HttpServerOptions& options);
-    // Stops accepting, lets running handlers finish, closes every connection.
+    // Waits for the deferred replies under way (new ones are then awaited on
+    // their pool thread), stops accepting, lets running handlers finish,
+    // closes every connection.
     void stop();
     [[nodiscard]] std::uint16_t port() const { return m_port; }
+
+    struct Dispatch; // shared with MHD's callbacks
 
 private:
     struct DaemonStopper {
         void operator()(MHD_Daemon* d) const;
     };
 
-    const Router& m_router;
+    std::unique_ptr<Dispatch> m_dispatch; // outlives the daemon
     std::unique_ptr<MHD_Daemon, DaemonStopper> m_daemon;
     std::uint16_t m_port = 0;
 };

@@ -24,7 +24,7 @@ int statusForErrorCode(std::string_view code)
         std::string_view code;
         int status;
     };
-    static constexpr std::array<Entry, 21> k_table{{
+    static constexpr std::array<Entry, 22> k_table{{
         {"malformed_json", 400},
         {"invalid_id", 400},
         {"invalid_code", 400},
@@ -46,6 +46,7 @@ int statusForErrorCode(std::string_view code)
         {"unsupported_media_type", 415},
         {"invalid_request", 422},
         {"rate_limited", 429},
+        {"unavailable", 503},
     }};
     for (const auto& e : k_table) {
         if (e.code == code)
@@ -62,7 +63,11 @@ Response errorResponse(const Error& error)
         std::fprintf(stderr, "imhere-server: internal error %s: %s\n", error.code.c_str(), error.message.c_str());
         return errorResponse(500, "internal", "the server could not complete the request");
     }
-    return errorResponse(status, error.code, error.message);
+    Response r = errorResponse(status, error.code, error.message);
+    // Busy or a failed commit: nothing was stored, and trying again soon is right.
+    if (status == 503)
+        r.withHeader("Retry-After", "1");
+    return r;
 }
 
 } // namespace imhere::server

@@ -18,7 +18,19 @@
 
 namespace imhere::server {
 
-using Handler = std::function<Response(const Request&)>;
+// A reply that is not ready when the handler returns, because it waits for
+// work done on another thread (a group commit). The server sets the
+// connection aside, so no HTTP thread waits, and calls `start` once with a
+// `ready` function; whatever `start` set going must call `ready` exactly
+// once, from any thread, when the work is done. Then `finish` makes the
+// response on an HTTP thread.
+struct Deferred {
+    std::function<void(std::function<void()> ready)> start;
+    std::function<Response()> finish;
+};
+using Reply = std::variant<Response, Deferred>;
+
+using Handler = std::function<Reply(const Request&)>;
 
 struct RouteOptions {
     std::size_t maxBodyBytes = 0; // 0: core limits::k_maxBodyBytes

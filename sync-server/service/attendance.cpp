@@ -46,8 +46,8 @@ Result<Person> participantOf(ApiContext& api, const Window& window, std::string_
     return person;
 }
 
-Result<AttendanceRecord> checkIn(ApiContext& api, const Caller& caller, std::string_view id,
-                                 std::optional<std::string> otherPublicId)
+Result<PreparedCheckIn> prepareCheckIn(ApiContext& api, const Caller& caller, std::string_view id,
+                                       std::optional<std::string> otherPublicId)
 {
     TRY_ASSIGN(window, api.windowById(id));
     TRY_ASSIGN(access, api.access(caller, window.course));
@@ -63,15 +63,35 @@ Result<AttendanceRecord> checkIn(ApiContext& api, const Caller& caller, std::str
     } else {
         TRY(allow(access.participates(), "only students and TAs check in"));
     }
-    const auto now = api.clock.nowMs();
-    if (!window.isOpenAt(now))
-        return fail("window_closed", "this window is not open");
-    TRY_ASSIGN(already, api.store.hasCheckIn(person.id, id));
-    if (already)
+    // Open window, participation and "already checked in" are decided by the
+    // writer, inside the transaction that stores the check-in.
+    CheckInEvent event{newUuidV4(), person.id, std::string(id), api.clock.nowMs(), CheckInSource::Manual,
+                       caller.person.id, std::nullopt};
+    return PreparedCheckIn{std::move(event), std::move(person)};
+}
+
+Result<AttendanceRecord> checkIn(ApiContext& api, const Caller& caller, std::string_view id,
+                                 std::optional<std::string> otherPublicId)
+{
+    TRY_ASSIGN(prepared, prepareCheckIn(api, caller, id, std::move(otherPublicId)));
+    // Waits on this thread for the group commit (the API route does not).
+    TRY_ASSIGN(outcome, api.checkIns.commit(prepared.event));
+    TRY(checkInStored(outcome, prepared.person));
+    return api.store.record(id, prepared.person.id);
+}
+
+Result<void> checkInStored(CheckInOutcome outcome, const Person& person)
+{
+    switch (outcome) {
+    case CheckInOutcome::Stored: return {};
+    case CheckInOutcome::AlreadyCheckedIn:
         return fail("already_checked_in", person.displayName + " is already checked in");
-    TRY(api.store.addCheckIn({newUuidV4(), person.id, std::string(id), now, CheckInSource::Manual, caller.person.id,
-                              std::nullopt}));
-    return api.store.record(id, person.id);
+    case CheckInOutcome::WindowNotOpen: return fail("window_closed", "this window is not open");
+    case CheckInOutcome::NotParticipant:
+        return std::unexpected(invalid("person: not a student or TA of this course"));
+    case CheckInOutcome::UnknownWindow: return fail("not_found", "no such window");
+    }
+    return fail("internal", "unknown check-in outcome");
 }
 
 Result<AttendanceRecord> correctPresence(ApiContext& api, const Caller& caller, std::string_view id,

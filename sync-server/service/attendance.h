@@ -25,9 +25,23 @@ namespace imhere::server {
 [[nodiscard]] Result<Window> setWindowOpen(ApiContext& api, const Caller& caller, std::string_view window, bool open);
 
 // A student or TA checks themself in while the window is open; a teacher or
-// TA may check in a participant by public id (source manual).
+// TA may check in a participant by public id (source manual). The check-in
+// is stored by the group commit (api.checkIns); this waits for it.
 [[nodiscard]] Result<AttendanceRecord> checkIn(ApiContext& api, const Caller& caller, std::string_view window,
                                                std::optional<std::string> otherPublicId);
+
+// checkIn() in its two halves, for callers that do not wait on their thread:
+// the caller's rights and the person, checked before the writer is asked;
+// then the outcome the writer decided, as the refusal to answer with
+// (already_checked_in or window_closed 409, invalid_request for someone who
+// does not take part in the course, not_found for no window) or nothing.
+struct PreparedCheckIn {
+    CheckInEvent event;
+    Person person;
+};
+[[nodiscard]] Result<PreparedCheckIn> prepareCheckIn(ApiContext& api, const Caller& caller, std::string_view window,
+                                                     std::optional<std::string> otherPublicId);
+[[nodiscard]] Result<void> checkInStored(CheckInOutcome outcome, const Person& person);
 
 // "Toggle": a teacher marks a participant present or absent for one window,
 // with a reason. `base` is the record's last event the teacher saw.

@@ -104,6 +104,16 @@ struct CheckInEvent {
     std::optional<std::uint32_t> kiosk;
 };
 
+// What became of one check-in of a group (Store::commitCheckIns): stored, or
+// refused for a reason decided inside the group's transaction.
+enum class CheckInOutcome {
+    Stored,
+    AlreadyCheckedIn, // the person has a check-in for the window (perhaps from earlier in the group)
+    WindowNotOpen,    // not yet opened, or closed before the check-in's time
+    NotParticipant,   // not a student or TA of the window's course
+    UnknownWindow,
+};
+
 struct CorrectionEvent {
     std::string id;
     PersonId person = 0;

@@ -22,7 +22,9 @@ using rows::personFrom;
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, const Clock& clock)
 {
     TRY_ASSIGN(db, Database::open(path, {.migrations = sqliteMigrations(), .cacheKiB = limits::k_storeCacheKiB}));
-    std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), clock));
+    // Opened after the first has migrated the file, so it needs no migrations.
+    TRY_ASSIGN(groupDb, Database::open(path, {.cacheKiB = limits::k_storeCacheKiB}));
+    std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), std::move(groupDb), clock));
     TRY(store->write([&]() -> Result<void> {
         TRY_ASSIGN(insert, store->query("INSERT INTO org(id, badge_key) VALUES(1, ?) ON CONFLICT DO NOTHING"));
         insert->bindBlob(1, randomBytes(imhere::limits::k_kioskKeyBytes));
@@ -31,12 +33,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
     return store;
 }
 
-Result<SqliteStore::Lease> SqliteStore::query(std::string_view sql)
+Result<SqliteStore::Lease> SqliteStore::prepared(Database& db, StatementCache& cache, std::string_view sql)
 {
-    auto it = m_statements.find(std::string(sql));
-    if (it == m_statements.end()) {
-        TRY_ASSIGN(statement, m_db.prepare(sql));
-        it = m_statements.emplace(std::string(sql), std::move(statement)).first;
+    auto it = cache.find(std::string(sql));
+    if (it == cache.end()) {
+        TRY_ASSIGN(statement, db.prepare(sql));
+        it = cache.emplace(std::string(sql), std::move(statement)).first;
     }
     return Lease(it->second);
 }
@@ -321,7 +323,8 @@ Result<void> SqliteStore::backupTo(const std::string& path)
     sqlite3_backup* backup = sqlite3_backup_init(target, "main", m_db.handle(), "main");
     if (!backup)
         return std::unexpected(sqliteError(target, sqlite3_errcode(target), "backup to " + path));
-    // One step copies every page while the store's mutex holds writers off.
+    // One step copies every page from one read snapshot, whatever the
+    // check-in group connection commits meanwhile.
     rc = sqlite3_backup_step(backup, -1);
     sqlite3_backup_finish(backup);
     if (rc != SQLITE_DONE)

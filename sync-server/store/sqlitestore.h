@@ -3,10 +3,15 @@
 // synchronous=FULL so an acknowledged event survives power loss, and
 // BEGIN IMMEDIATE for every write.
 //
-// Thread rules: one connection guarded by one (recursive) mutex; any thread
-// may call any method, and calls are serialised. Writes are serialised by
-// SQLite anyway; keeping reads on the same connection keeps the store simple,
-// and the figures in docs/PERFORMANCE.md show it is not the bottleneck.
+// Thread rules: any thread may call any method. Everything but
+// commitCheckIns() runs on one connection guarded by one (recursive) mutex,
+// so those calls are serialised; keeping reads on the write connection keeps
+// the store simple. commitCheckIns() has a connection of its own (its own
+// mutex), so while a group of check-ins waits for its fsync the other
+// connection keeps answering reads, which is how the next group forms
+// (docs/SERVER.md, "Group commit"). Writes on the two connections are
+// serialised by SQLite's write lock; a writer that finds it taken waits in
+// the busy handler.
 
 #include "store.h"
 
@@ -15,6 +20,7 @@
 
 #include <map>
 #include <mutex>
+#include <span>
 #include <utility>
 #include <unordered_map>
 
@@ -58,6 +64,7 @@ public:
     Result<bool> addCorrection(const CorrectionEvent& event) override;
     Result<bool> addFlag(const FlagEvent& event) override;
     Result<bool> hasCheckIn(PersonId person, std::string_view window) override;
+    Result<std::vector<CheckInOutcome>> commitCheckIns(std::span<const CheckInEvent> group) override;
 
     Result<std::vector<AttendanceRecord>> windowRecords(std::string_view window) override;
     Result<std::vector<AttendanceRecord>> personRecords(std::string_view course, PersonId person) override;
@@ -115,9 +122,18 @@ private:
         Statement* m_s;
     };
 
-    SqliteStore(Database db, const Clock& clock) : m_db(std::move(db)), m_clock(clock) {}
+    using StatementCache = std::unordered_map<std::string, Statement>;
 
-    Result<Lease> query(std::string_view sql);
+    SqliteStore(Database db, Database groupDb, const Clock& clock)
+        : m_db(std::move(db)), m_clock(clock), m_groupDb(std::move(groupDb))
+    {
+    }
+
+    // A cached statement on `db`, prepared on first use.
+    static Result<Lease> prepared(Database& db, StatementCache& cache, std::string_view sql);
+    Result<Lease> query(std::string_view sql) { return prepared(m_db, m_statements, sql); }
+    // On the check-in group connection (sqlitestorecheckins.cpp).
+    Result<CheckInOutcome> commitOne(const CheckInEvent& event);
     Result<void> write(const std::function<Result<void>()>& work);
     // `origin` is the kiosk a change came from, so its own pull can skip it.
     Result<void> logChange(std::string_view kind, std::string_view ref, std::optional<std::string_view> course,
@@ -172,8 +188,12 @@ private:
     std::recursive_mutex m_mutex;
     Database m_db;
     const Clock& m_clock;
-    std::unordered_map<std::string, Statement> m_statements;
+    StatementCache m_statements;
     int m_transactionDepth = 0;
+    // The connection commitCheckIns() writes groups of check-ins on.
+    std::mutex m_groupMutex;
+    Database m_groupDb;
+    StatementCache m_groupStatements;
     // Keyed by public id and window id, looked up by string_view.
     struct TextHash : std::hash<std::string_view> {
         using is_transparent = void;

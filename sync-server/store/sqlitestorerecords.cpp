@@ -18,17 +18,30 @@ void bindKiosk(Statement& s, int index, std::optional<std::uint32_t> kiosk)
 
 using EventKey = std::pair<std::string, std::string>; // (person public id, window id)
 
+// The events of a course, narrowed to a window and/or a person. Each narrowing
+// is its own statement rather than `(?2 IS NULL OR ...)`, which would keep
+// SQLite from using the (window_id, person) indexes and make one record read
+// every event of its course.
+std::string scoped(std::string_view select, std::optional<std::string_view> window, std::optional<PersonId> person)
+{
+    std::string sql(select);
+    sql += " JOIN attendance_window w ON w.id = e.window_id JOIN person p ON p.id = e.person WHERE w.course = ?1";
+    if (window)
+        sql += " AND e.window_id = ?2";
+    if (person)
+        sql += " AND e.person = ?3";
+    return sql + " ORDER BY e.rowid";
+}
+
 void bindScope(Statement& s, std::string_view course, std::optional<std::string_view> window,
                std::optional<PersonId> person)
 {
     s.bind(1, course);
-    window ? s.bind(2, *window) : s.bind(2, nullptr);
-    person ? s.bind(3, *person) : s.bind(3, nullptr);
+    if (window)
+        s.bind(2, *window);
+    if (person)
+        s.bind(3, *person);
 }
-
-constexpr std::string_view k_scope = " JOIN attendance_window w ON w.id = e.window_id JOIN person p ON p.id = e.person"
-                                     " WHERE w.course = ?1 AND (?2 IS NULL OR e.window_id = ?2)"
-                                     " AND (?3 IS NULL OR e.person = ?3) ORDER BY e.rowid";
 
 } // namespace
 
@@ -125,11 +138,12 @@ Result<std::vector<AttendanceRecord>> SqliteStore::records(std::string_view cour
     // Participants are students and TAs; teachers run the class.
     std::vector<Member> members;
     {
-        TRY_ASSIGN(s, query("SELECT p.public_id, p.display_name, e.role FROM enrollment e JOIN person p"
-                            " ON p.id = e.person WHERE e.course = ?1 AND e.role IN ('student', 'ta')"
-                            " AND (?2 IS NULL OR e.person = ?2) ORDER BY p.display_name, p.id"));
+        TRY_ASSIGN(s, query(std::string("SELECT p.public_id, p.display_name, e.role FROM enrollment e JOIN person p"
+                                        " ON p.id = e.person WHERE e.course = ?1 AND e.role IN ('student', 'ta')")
+                            + (personId ? " AND e.person = ?2" : "") + " ORDER BY p.display_name, p.id"));
         s->bind(1, courseId);
-        personId ? s->bind(2, *personId) : s->bind(2, nullptr);
+        if (personId)
+            s->bind(2, *personId);
         for (;;) {
             TRY_ASSIGN(row, s->step());
             if (!row)
@@ -140,8 +154,8 @@ Result<std::vector<AttendanceRecord>> SqliteStore::records(std::string_view cour
 
     std::map<EventKey, RecordEvents> events;
     {
-        TRY_ASSIGN(s, query(std::string("SELECT e.id, p.public_id, e.window_id, e.at, e.source FROM check_in e")
-                            + std::string(k_scope)));
+        TRY_ASSIGN(s, query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.source FROM check_in e", windowId,
+                                   personId)));
         bindScope(*s, courseId, windowId, personId);
         for (;;) {
             TRY_ASSIGN(row, s->step());
@@ -152,8 +166,8 @@ Result<std::vector<AttendanceRecord>> SqliteStore::records(std::string_view cour
         }
     }
     {
-        TRY_ASSIGN(s, query(std::string("SELECT e.id, p.public_id, e.window_id, e.at, e.present, e.base"
-                                        " FROM correction e") + std::string(k_scope)));
+        TRY_ASSIGN(s, query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.present, e.base FROM correction e",
+                                   windowId, personId)));
         bindScope(*s, courseId, windowId, personId);
         for (;;) {
             TRY_ASSIGN(row, s->step());
@@ -164,8 +178,8 @@ Result<std::vector<AttendanceRecord>> SqliteStore::records(std::string_view cour
         }
     }
     {
-        TRY_ASSIGN(s, query(std::string("SELECT e.id, p.public_id, e.window_id, e.at, e.flag, e.is_set"
-                                        " FROM flag_event e") + std::string(k_scope)));
+        TRY_ASSIGN(s, query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.flag, e.is_set FROM flag_event e",
+                                   windowId, personId)));
         bindScope(*s, courseId, windowId, personId);
         for (;;) {
             TRY_ASSIGN(row, s->step());

@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,13 @@ public:
     [[nodiscard]] virtual Result<bool> addCorrection(const CorrectionEvent& event) = 0;
     [[nodiscard]] virtual Result<bool> addFlag(const FlagEvent& event) = 0;
     [[nodiscard]] virtual Result<bool> hasCheckIn(PersonId person, std::string_view window) = 0;
+    // Single check-ins made on the server (API, web pages), several at once:
+    // one transaction, one durable commit. Each is stored unless refused, and
+    // the rules are checked inside the transaction, so a check-in earlier in
+    // the group counts and two for one person store one. A refusal stores
+    // nothing and leaves the others alone; an error stores none of them.
+    // Returns one outcome per event, in order. Called by CheckInWriter.
+    [[nodiscard]] virtual Result<std::vector<CheckInOutcome>> commitCheckIns(std::span<const CheckInEvent> group) = 0;
 
     // ---- attendance records ----
     [[nodiscard]] virtual Result<std::vector<AttendanceRecord>> windowRecords(std::string_view window) = 0;

@@ -1,0 +1,91 @@
+#include "checkinwriter.h"
+
+#include "sync-server/serverlimits.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <future>
+#include <memory>
+
+namespace imhere::server {
+
+CheckInWriter::CheckInWriter(Store& store)
+    : CheckInWriter(store, limits::k_checkInQueueLimit, limits::k_checkInGroupLimit)
+{
+}
+
+CheckInWriter::CheckInWriter(Store& store, std::size_t queueLimit, std::size_t groupLimit)
+    : m_store(store), m_queueLimit(std::max<std::size_t>(queueLimit, 1)),
+      m_groupLimit(std::max<std::size_t>(groupLimit, 1)), m_thread([this] { run(); })
+{
+}
+
+CheckInWriter::~CheckInWriter()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_one();
+    m_thread.join();
+}
+
+void CheckInWriter::submit(CheckInEvent event, Done done)
+{
+    bool stopping = false;
+    {
+        std::lock_guard lock(m_mutex);
+        stopping = m_stopping;
+        if (!stopping && m_queue.size() < m_queueLimit) {
+            m_queue.push_back({std::move(event), std::move(done)});
+            m_wake.notify_one();
+            return;
+        }
+    }
+    done(stopping ? fail("unavailable", "the server is stopping; try again in a moment")
+                  : fail("unavailable", "too many check-ins are waiting to be stored; try again in a moment"));
+}
+
+Result<CheckInOutcome> CheckInWriter::commit(CheckInEvent event)
+{
+    // Shared with the callback, which may still be returning when get() does.
+    auto promise = std::make_shared<std::promise<Result<CheckInOutcome>>>();
+    auto outcome = promise->get_future();
+    submit(std::move(event), [promise](Result<CheckInOutcome> r) { promise->set_value(std::move(r)); });
+    return outcome.get();
+}
+
+void CheckInWriter::run()
+{
+    std::vector<Queued> group;
+    std::vector<CheckInEvent> events;
+    for (;;) {
+        group.clear();
+        events.clear();
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+            if (m_queue.empty())
+                return; // stopping, and everything queued has been answered
+            while (!m_queue.empty() && group.size() < m_groupLimit) {
+                group.push_back(std::move(m_queue.front()));
+                m_queue.pop_front();
+            }
+        }
+        for (Queued& q : group)
+            events.push_back(std::move(q.event));
+        const auto outcomes = m_store.commitCheckIns(events);
+        if (!outcomes) {
+            std::fprintf(stderr, "imhere-server: a group of %zu check-ins was not stored: %s\n", group.size(),
+                         outcomes.error().message.c_str());
+        }
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            if (outcomes && i < outcomes->size())
+                group[i].done((*outcomes)[i]);
+            else
+                group[i].done(fail("unavailable", "the check-in could not be stored; try again in a moment"));
+        }
+    }
+}
+
+} // namespace imhere::server
