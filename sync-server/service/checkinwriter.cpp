@@ -55,6 +55,12 @@ Result<CheckInOutcome> CheckInWriter::commit(CheckInEvent event)
     return outcome.get();
 }
 
+std::size_t CheckInWriter::waiting() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_queue.size();
+}
+
 void CheckInWriter::run()
 {
     std::vector<Queued> group;

@@ -47,6 +47,8 @@ public:
     // submit() and wait for the outcome, for callers that answer on their
     // own thread.
     [[nodiscard]] Result<CheckInOutcome> commit(CheckInEvent event);
+    // Check-ins queued and not yet taken into a group.
+    [[nodiscard]] std::size_t waiting() const;
 
 private:
     struct Queued {
@@ -59,7 +61,7 @@ private:
     Store& m_store;
     const std::size_t m_queueLimit;
     const std::size_t m_groupLimit;
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Queued> m_queue;
     bool m_stopping = false;

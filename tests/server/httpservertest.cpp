@@ -1,11 +1,16 @@
 // The HTTP layer against a real libmicrohttpd on loopback: health, error
-// shape, body and header limits enforced before reading, slow clients.
+// shape, body and header limits enforced before reading, slow clients, and
+// deferred replies (suspended connections).
 
 #include "rawsocket.h"
 #include "testserver.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 using namespace imhere::test;
@@ -114,4 +119,102 @@ TEST(HttpServer, ManyConcurrentClientsAreServed)
     for (auto& t : threads)
         t.join();
     EXPECT_EQ(ok.load(), 16 * 20);
+}
+
+namespace {
+
+// The `ready` functions of deferred replies, called when the test says.
+class Gate {
+public:
+    void add(std::function<void()> ready)
+    {
+        std::lock_guard lock(m_mutex);
+        m_waiting.push_back(std::move(ready));
+        m_changed.notify_all();
+    }
+    // Bounded: false when fewer than `count` arrived within 10 s.
+    bool waitFor(std::size_t count)
+    {
+        std::unique_lock lock(m_mutex);
+        return m_changed.wait_for(lock, 10s, [&] { return m_waiting.size() >= count; });
+    }
+    void openAll()
+    {
+        std::vector<std::function<void()>> waiting;
+        {
+            std::lock_guard lock(m_mutex);
+            waiting.swap(m_waiting);
+        }
+        for (auto& ready : waiting)
+            ready();
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::vector<std::function<void()>> m_waiting;
+};
+
+void addDeferredRoute(imhere::server::Router& router, Gate& gate)
+{
+    using namespace imhere::server;
+    router.add("GET", "/later", [&gate](const Request&) -> Reply {
+        return Deferred{[&gate](std::function<void()> ready) { gate.add(std::move(ready)); },
+                        [] { return jsonResponse(200, {{"answer", "later"}}); }};
+    });
+}
+
+} // namespace
+
+TEST(HttpServer, DeferredRepliesDoNotHoldAPoolThread)
+{
+    Gate gate;
+    imhere::server::Router router;
+    addDeferredRoute(router, gate);
+    imhere::server::HttpServer http(router);
+    imhere::server::HttpServerOptions options;
+    options.threads = 2;
+    ASSERT_TRUE(http.start(options));
+    const std::string url = "http://127.0.0.1:" + std::to_string(http.port());
+
+    std::vector<std::thread> clients;
+    std::atomic<int> answered{0};
+    for (int i = 0; i < 8; ++i) {
+        clients.emplace_back([&] {
+            HttpClient client(url);
+            const auto r = client.get("/later");
+            answered += r.status == 200 && r.json()["answer"] == "later" ? 1 : 0;
+        });
+    }
+    // Eight requests waiting at once on two threads: none of them holds one.
+    EXPECT_TRUE(gate.waitFor(8));
+    EXPECT_EQ(answered.load(), 0);
+    gate.openAll();
+    for (auto& c : clients)
+        c.join();
+    EXPECT_EQ(answered.load(), 8);
+    http.stop();
+}
+
+TEST(HttpServer, StopWaitsUntilEveryDeferredReplyIsReady)
+{
+    Gate gate;
+    imhere::server::Router router;
+    addDeferredRoute(router, gate);
+    imhere::server::HttpServer http(router);
+    ASSERT_TRUE(http.start({}));
+    const std::string url = "http://127.0.0.1:" + std::to_string(http.port());
+    std::thread client([&] { HttpClient(url).get("/later"); });
+    ASSERT_TRUE(gate.waitFor(1));
+
+    std::atomic<bool> opened{false};
+    std::thread opener([&] {
+        std::this_thread::sleep_for(100ms);
+        opened = true;
+        gate.openAll();
+    });
+    http.stop(); // stopping MHD with a suspended connection is undefined: stop() waits for it
+    EXPECT_TRUE(opened.load());
+    opener.join();
+    client.join();
 }

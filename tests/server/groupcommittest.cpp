@@ -1,0 +1,160 @@
+// Group commit over real HTTP: many concurrent POST /api/v1/windows/{w}/check-ins,
+// refusals mixed in, each request answered for itself and every stored
+// check-in stored exactly once; a group whose commit fails is answered 503
+// with Retry-After and stores nothing.
+
+#include "testserver.h"
+
+#include "core/database.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <mutex>
+#include <thread>
+
+using namespace imhere;
+using namespace imhere::server;
+using namespace imhere::test;
+
+namespace {
+
+constexpr int k_students = 40;
+constexpr int k_clients = 6; // not a divisor of k_students: a person's two tries go to different clients
+
+struct Attempt {
+    std::string window;
+    std::string person; // public id
+};
+
+struct Answer {
+    long status = 0;
+    std::string code;  // error code, when refused
+    std::string whom;  // record.person, when stored
+};
+
+class GroupCommit : public ::testing::Test {
+protected:
+    GroupCommit() : school(School::build(server))
+    {
+        for (int i = 0; i < k_students; ++i) {
+            students.push_back(addPerson(*server.store, "Student " + std::to_string(i)));
+            EXPECT_TRUE(server.store->setEnrollment(students.back().id, school.courseA.id, sync::Role::Student,
+                                                    school.teacherA.id));
+        }
+    }
+
+    // Each attempt once, spread over concurrent clients (keep-alive
+    // connections, as the admin's API key).
+    std::vector<Answer> send(const std::vector<Attempt>& attempts)
+    {
+        std::vector<Answer> answers(attempts.size());
+        std::vector<std::thread> clients;
+        for (int c = 0; c < k_clients; ++c) {
+            clients.emplace_back([&, c] {
+                HttpClient client = server.client();
+                for (std::size_t i = static_cast<std::size_t>(c); i < attempts.size(); i += k_clients) {
+                    const auto r = client.json("POST", "/api/v1/windows/" + attempts[i].window + "/check-ins",
+                                               nlohmann::json{{"person", attempts[i].person}}.dump(),
+                                               bearer(school.writeKey));
+                    answers[i].status = r.status;
+                    if (r.status == 201)
+                        answers[i].whom = r.json()["record"]["person"];
+                    else if (r.status != 0)
+                        answers[i].code = r.errorCode();
+                    if (r.status == 503)
+                        answers[i].code += " retry-after:" + r.header("retry-after");
+                }
+            });
+        }
+        for (auto& c : clients)
+            c.join();
+        return answers;
+    }
+
+    std::int64_t count(const std::string& sql)
+    {
+        auto file = Database::open(server.dbPath(), {.readOnly = true});
+        auto s = file->prepare(sql);
+        EXPECT_TRUE(s);
+        EXPECT_TRUE(*s->step());
+        return s->int64At(0);
+    }
+
+    TestServer server;
+    School school;
+    std::vector<Person> students;
+};
+
+} // namespace
+
+TEST_F(GroupCommit, ConcurrentCheckInsAreStoredOnceWithTheirOwnAnswers)
+{
+    std::vector<Attempt> attempts;
+    for (int round = 0; round < 2; ++round) {
+        for (const Person& s : students)
+            attempts.push_back({school.openA.id, s.publicId});
+    }
+    for (int i = 0; i < k_students; i += 4)
+        attempts.push_back({school.closedA.id, students[static_cast<std::size_t>(i)].publicId});
+    for (int i = 0; i < 4; ++i)
+        attempts.push_back({school.openA.id, school.outsider.publicId});
+
+    const auto answers = send(attempts);
+
+    std::map<std::string, std::vector<const Answer*>> openByPerson;
+    for (std::size_t i = 0; i < attempts.size(); ++i) {
+        const Answer& a = answers[i];
+        if (attempts[i].person == school.outsider.publicId) {
+            EXPECT_EQ(a.status, 422) << a.code;
+            EXPECT_EQ(a.code, "invalid_request");
+        } else if (attempts[i].window == school.closedA.id) {
+            EXPECT_EQ(a.status, 409);
+            EXPECT_EQ(a.code, "window_closed");
+        } else {
+            openByPerson[attempts[i].person].push_back(&a);
+        }
+    }
+    ASSERT_EQ(openByPerson.size(), static_cast<std::size_t>(k_students));
+    for (const auto& [person, tries] : openByPerson) {
+        ASSERT_EQ(tries.size(), 2u);
+        // One of the two is stored and says whose record it is; the other,
+        // in the same group or a later one, is told it came second.
+        const Answer& first = tries[0]->status == 201 ? *tries[0] : *tries[1];
+        const Answer& second = tries[0]->status == 201 ? *tries[1] : *tries[0];
+        EXPECT_EQ(first.status, 201) << person;
+        EXPECT_EQ(first.whom, person);
+        EXPECT_EQ(second.status, 409) << person;
+        EXPECT_EQ(second.code, "already_checked_in") << person;
+    }
+
+    EXPECT_EQ(count("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), k_students);
+    EXPECT_EQ(count("SELECT count(*) FROM (SELECT person FROM check_in GROUP BY window_id, person"
+                    " HAVING count(*) > 1)"),
+              0);
+    EXPECT_EQ(count("SELECT count(*) FROM check_in WHERE window_id = '" + school.closedA.id + "'"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM check_in WHERE person = " + std::to_string(school.outsider.id)), 0);
+}
+
+TEST_F(GroupCommit, AFailedCommitIsA503WithRetryAfterAndStoresNothing)
+{
+    auto file = Database::open(server.dbPath());
+    ASSERT_TRUE(file);
+    ASSERT_TRUE(file->exec("CREATE TRIGGER refuse BEFORE INSERT ON check_in BEGIN SELECT RAISE(ABORT, 'refused'); END"));
+    std::vector<Attempt> attempts;
+    for (int i = 0; i < 18; ++i)
+        attempts.push_back({school.openA.id, students[static_cast<std::size_t>(i)].publicId});
+
+    for (const Answer& a : send(attempts)) {
+        EXPECT_EQ(a.status, 503);
+        EXPECT_EQ(a.code, "unavailable retry-after:1");
+    }
+    EXPECT_EQ(count("SELECT count(*) FROM check_in"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 0);
+
+    // Trying again once the disk takes writes again stores the check-in.
+    ASSERT_TRUE(file->exec("DROP TRIGGER refuse"));
+    const auto again = send({attempts.front()});
+    EXPECT_EQ(again.front().status, 201);
+    EXPECT_EQ(count("SELECT count(*) FROM check_in"), 1);
+}
