@@ -48,6 +48,7 @@ Result<void> SqliteStore::write(const std::function<Result<void>()>& work)
     std::lock_guard lock(m_mutex);
     if (m_transactionDepth > 0)
         return work();
+    std::lock_guard writing(m_writeMutex);
     TRY_ASSIGN(txn, Transaction::begin(m_db));
     ++m_transactionDepth;
     auto result = work();

@@ -6,12 +6,13 @@
 // Thread rules: any thread may call any method. Everything but
 // commitCheckIns() runs on one connection guarded by one (recursive) mutex,
 // so those calls are serialised; keeping reads on the write connection keeps
-// the store simple. commitCheckIns() has a connection of its own (its own
-// mutex), so while a group of check-ins waits for its fsync the other
-// connection keeps answering reads, which is how the next group forms
-// (docs/SERVER.md, "Group commit"). Writes on the two connections are
-// serialised by SQLite's write lock; a writer that finds it taken waits in
-// the busy handler.
+// the store simple. commitCheckIns() has a connection of its own, so while a
+// group of check-ins waits for its fsync the other connection keeps
+// answering reads, which is how the next group forms (docs/SERVER.md, "Group
+// commit"). A write transaction on either connection holds m_writeMutex:
+// the other writer then waits on the mutex, not in SQLite's busy handler,
+// which polls in sleeps of up to 100 ms. Lock order: m_mutex, then
+// m_writeMutex; the group connection never takes m_mutex.
 
 #include "store.h"
 
@@ -190,8 +191,10 @@ private:
     const Clock& m_clock;
     StatementCache m_statements;
     int m_transactionDepth = 0;
-    // The connection commitCheckIns() writes groups of check-ins on.
-    std::mutex m_groupMutex;
+    // Held for every write transaction, on either connection.
+    std::mutex m_writeMutex;
+    // The connection commitCheckIns() writes groups of check-ins on, under
+    // m_writeMutex.
     Database m_groupDb;
     StatementCache m_groupStatements;
     // Keyed by public id and window id, looked up by string_view.

@@ -9,7 +9,7 @@ namespace imhere::server {
 
 Result<std::vector<CheckInOutcome>> SqliteStore::commitCheckIns(std::span<const CheckInEvent> group)
 {
-    std::lock_guard lock(m_groupMutex);
+    std::lock_guard writing(m_writeMutex); // also guards m_groupDb
     std::vector<CheckInOutcome> outcomes;
     outcomes.reserve(group.size());
     // Any error leaves through TRY before the commit: the Transaction rolls
