@@ -35,7 +35,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
 
 Result<SqliteStore::Lease> SqliteStore::prepared(Database& db, StatementCache& cache, std::string_view sql)
 {
-    auto it = cache.find(std::string(sql));
+    auto it = cache.find(sql);
     if (it == cache.end()) {
         TRY_ASSIGN(statement, db.prepare(sql));
         it = cache.emplace(std::string(sql), std::move(statement)).first;

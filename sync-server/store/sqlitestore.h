@@ -123,7 +123,11 @@ private:
         Statement* m_s;
     };
 
-    using StatementCache = std::unordered_map<std::string, Statement>;
+    // Keyed by SQL text, looked up by string_view without a copy.
+    struct TextHash : std::hash<std::string_view> {
+        using is_transparent = void;
+    };
+    using StatementCache = std::unordered_map<std::string, Statement, TextHash, std::equal_to<>>;
 
     SqliteStore(Database db, Database groupDb, const Clock& clock)
         : m_db(std::move(db)), m_clock(clock), m_groupDb(std::move(groupDb))
@@ -197,10 +201,7 @@ private:
     // m_writeMutex.
     Database m_groupDb;
     StatementCache m_groupStatements;
-    // Keyed by public id and window id, looked up by string_view.
-    struct TextHash : std::hash<std::string_view> {
-        using is_transparent = void;
-    };
+    // Keyed by public id and window id, looked up by string_view (TextHash).
     template <class T>
     using TextMap = std::unordered_map<std::string, std::optional<T>, TextHash, std::equal_to<>>;
     TextMap<BatchPerson> m_batchPeople;
