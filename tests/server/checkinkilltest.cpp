@@ -74,30 +74,9 @@ Fixture seed(const std::string& db)
     return f;
 }
 
-struct ServerProcess {
-    pid_t pid = -1;
-    std::string url;
-};
-
 ServerProcess startServer(const std::string& db)
 {
-    int fds[2];
-    if (pipe(fds) != 0)
-        return {};
-    const pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        execl(IMHERE_SERVER_BIN, IMHERE_SERVER_BIN, "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0", nullptr);
-        _exit(127);
-    }
-    close(fds[1]);
-    std::string out;
-    char c;
-    while (read(fds[0], &c, 1) == 1 && c != '\n')
-        out.push_back(c);
-    close(fds[0]);
-    const auto at = out.find("http://");
-    return {pid, at == std::string::npos ? std::string() : out.substr(at)};
+    return startServerProcess(IMHERE_SERVER_BIN, db);
 }
 
 } // namespace

@@ -80,9 +80,13 @@ protected:
         return {newUuidV4(), who.id, window, server.clock.nowMs(), CheckInSource::Manual, school.admin.id,
                 std::nullopt};
     }
-    // Until the writer has taken everything queued (it then waits for the lock).
-    static void waitUntilTaken(const CheckInWriter& writer)
+    // Takes the write lock and has the writer take a first check-in (answer 0,
+    // studentB in openB) alone; it then waits for the lock, so whatever is
+    // submitted next queues up and forms the next group.
+    void holdWriterAfterOne(CheckInWriter& writer, Answers& answers)
     {
+        lock.take();
+        writer.submit(checkIn(school.studentB, school.openB.id), answers.slot(0));
         for (int i = 0; i < 5000 && writer.waiting() > 0; ++i)
             std::this_thread::sleep_for(1ms);
         ASSERT_EQ(writer.waiting(), 0u);
@@ -112,9 +116,7 @@ TEST_F(CheckInWriterTest, RefusalsInAGroupAreAnsweredAloneAndTheRestIsStored)
 {
     CheckInWriter writer(*server.store);
     Answers answers;
-    lock.take();
-    writer.submit(checkIn(school.studentB, school.openB.id), answers.slot(0)); // taken alone
-    waitUntilTaken(writer);
+    holdWriterAfterOne(writer, answers);
     // One group: each sees what the ones before it stored.
     const std::string unknownWindow = newUuidV4();
     writer.submit(checkIn(school.studentA, school.openA.id), answers.slot(1));
@@ -157,9 +159,7 @@ TEST_F(CheckInWriterTest, AFailedGroupStoresNoneOfItsCheckIns)
                                + std::to_string(school.taA.id) + " BEGIN SELECT RAISE(ABORT, 'refused'); END"));
     CheckInWriter writer(*server.store);
     Answers answers;
-    lock.take();
-    writer.submit(checkIn(school.studentB, school.openB.id), answers.slot(0));
-    waitUntilTaken(writer);
+    holdWriterAfterOne(writer, answers);
     writer.submit(checkIn(school.studentA, school.openA.id), answers.slot(1));
     writer.submit(checkIn(school.taA, school.openA.id), answers.slot(2));
     writer.submit(checkIn(school.studentA2, school.openA.id), answers.slot(3));
@@ -188,9 +188,7 @@ TEST_F(CheckInWriterTest, AFullQueueRefusesAtOnceAndStoresNothingOfTheRefused)
 {
     CheckInWriter writer(*server.store, 2, 256);
     Answers answers;
-    lock.take();
-    writer.submit(checkIn(school.studentB, school.openB.id), answers.slot(0));
-    waitUntilTaken(writer);
+    holdWriterAfterOne(writer, answers);
     writer.submit(checkIn(school.studentA, school.openA.id), answers.slot(1));
     writer.submit(checkIn(school.studentA2, school.openA.id), answers.slot(2));
     writer.submit(checkIn(school.taA, school.openA.id), answers.slot(3));
@@ -221,9 +219,7 @@ TEST_F(CheckInWriterTest, StoppingAnswersEverythingQueued)
     Answers answers;
     {
         CheckInWriter writer(*server.store);
-        lock.take();
-        writer.submit(checkIn(school.studentB, school.openB.id), answers.slot(0));
-        waitUntilTaken(writer);
+        holdWriterAfterOne(writer, answers);
         for (int i = 0; i < 20; ++i)
             writer.submit(checkIn(people[static_cast<std::size_t>(i)], school.openA.id), answers.slot(i + 1));
         lock.release();

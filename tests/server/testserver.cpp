@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <unistd.h>
 
 namespace imhere::test {
 
@@ -50,6 +51,28 @@ TestServer::~TestServer()
 std::string TestServer::url() const
 {
     return "http://127.0.0.1:" + std::to_string(http->port());
+}
+
+ServerProcess startServerProcess(const char* binary, const std::string& dbPath)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return {};
+    const pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        execl(binary, binary, "serve", "--db", dbPath.c_str(), "--listen", "127.0.0.1:0", nullptr);
+        _exit(127);
+    }
+    close(fds[1]);
+    // The first line says where it listens.
+    std::string out;
+    char c;
+    while (read(fds[0], &c, 1) == 1 && c != '\n')
+        out.push_back(c);
+    close(fds[0]);
+    const auto at = out.find("http://");
+    return {pid, at == std::string::npos ? std::string() : out.substr(at)};
 }
 
 Headers bearer(const std::string& token)

@@ -63,6 +63,14 @@ struct School {
     static Headers sessionFor(TestServer& server, const server::Person& person);
 };
 
+// `imhere-server serve` as a child process on a free loopback port, for tests
+// that kill it; url is empty when it did not start.
+struct ServerProcess {
+    int pid = -1;
+    std::string url;
+};
+[[nodiscard]] ServerProcess startServerProcess(const char* binary, const std::string& dbPath);
+
 [[nodiscard]] Headers bearer(const std::string& token);
 [[nodiscard]] server::Person addPerson(server::Store& store, const std::string& name,
                                        std::optional<std::string> email = std::nullopt);
