@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <condition_variable>
@@ -20,14 +21,16 @@
 
 namespace imhere::server {
 
-// The router, and the count of connections suspended for a deferred reply:
-// stop() must not stop the daemon while one is suspended (MHD forbids it).
+// The router, and the count of deferred replies not yet sent (suspended, or
+// resumed and still being answered): stop() waits for them, because MHD
+// forbids stopping with a suspended connection and a resumed one would be
+// closed unanswered.
 struct HttpServer::Dispatch {
     explicit Dispatch(const Router& r) : router(r) {}
     const Router& router;
     std::mutex mutex;
     std::condition_variable settled;
-    std::size_t suspended = 0;
+    std::size_t deferred = 0;
     bool stopping = false;
 };
 
@@ -41,6 +44,7 @@ struct PendingRequest {
     const Route* route = nullptr;
     bool tooLarge = false;
     std::optional<Deferred> deferred; // set while the connection is suspended for it
+    bool counted = false;             // in Dispatch::deferred until its completion notice
 };
 
 struct ResponseDeleter {
@@ -156,7 +160,7 @@ MHD_Result defer(Dispatch& dispatch, MHD_Connection* connection, PendingRequest&
         std::lock_guard lock(dispatch.mutex);
         stopping = dispatch.stopping;
         if (!stopping)
-            ++dispatch.suspended;
+            ++dispatch.deferred;
     }
     if (stopping) {
         auto ready = std::make_shared<std::promise<void>>();
@@ -165,14 +169,10 @@ MHD_Result defer(Dispatch& dispatch, MHD_Connection* connection, PendingRequest&
         done.wait();
         return send(connection, guarded([&] { return deferred.finish(); }));
     }
+    pending.counted = true;
     MHD_suspend_connection(connection);
     pending.deferred = std::move(deferred);
-    pending.deferred->start([&dispatch, connection] {
-        MHD_resume_connection(connection);
-        std::lock_guard lock(dispatch.mutex);
-        if (--dispatch.suspended == 0)
-            dispatch.settled.notify_all();
-    });
+    pending.deferred->start([connection] { MHD_resume_connection(connection); });
     return MHD_YES;
 }
 
@@ -218,10 +218,16 @@ MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, con
     return send(connection, response);
 }
 
-void onCompleted(void*, MHD_Connection*, void** state, MHD_RequestTerminationCode)
+void onCompleted(void* cls, MHD_Connection*, void** state, MHD_RequestTerminationCode)
 {
-    delete static_cast<PendingRequest*>(*state);
+    std::unique_ptr<PendingRequest> pending(static_cast<PendingRequest*>(*state));
     *state = nullptr;
+    if (pending && pending->counted) {
+        auto& dispatch = *static_cast<Dispatch*>(cls);
+        std::lock_guard lock(dispatch.mutex);
+        if (--dispatch.deferred == 0)
+            dispatch.settled.notify_all();
+    }
 }
 
 } // namespace
@@ -256,7 +262,7 @@ Result<void> HttpServer::start(const HttpServerOptions& options)
         m_dispatch.get(), MHD_OPTION_SOCK_ADDR, &address, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, limits::k_maxConnections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         limits::k_maxConnectionsPerIp, MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        limits::k_connectionMemoryBytes, MHD_OPTION_NOTIFY_COMPLETED, onCompleted, nullptr, MHD_OPTION_END);
+        limits::k_connectionMemoryBytes, MHD_OPTION_NOTIFY_COMPLETED, onCompleted, m_dispatch.get(), MHD_OPTION_END);
     if (!daemon)
         return fail("listen_failed", "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": "
                                          + std::strerror(errno));
@@ -268,12 +274,18 @@ Result<void> HttpServer::start(const HttpServerOptions& options)
 
 void HttpServer::stop()
 {
-    if (m_daemon) {
+    if (!m_daemon)
+        return;
+    // No new connections; those open may still send requests meanwhile.
+    const MHD_socket listener = MHD_quiesce_daemon(m_daemon.get());
+    {
         std::unique_lock lock(m_dispatch->mutex);
         m_dispatch->stopping = true;
-        m_dispatch->settled.wait(lock, [this] { return m_dispatch->suspended == 0; });
+        m_dispatch->settled.wait(lock, [this] { return m_dispatch->deferred == 0; });
     }
     m_daemon.reset();
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener); // after MHD_stop_daemon, as MHD asks
 }
 
 Result<HttpServerOptions> parseListen(std::string_view listen)

@@ -9,8 +9,8 @@
 // Thread rules: construct, start() and stop() from one thread. Handlers run
 // on MHD's pool threads, several at once; whatever they touch must be
 // thread-safe. The router, and whatever calls the `ready` of deferred
-// replies, must outlive the server: stop() waits until every suspended
-// connection has been made ready.
+// replies, must outlive the server: stop() waits until every deferred reply
+// has been made ready and sent.
 
 #include "router.h"
 
@@ -39,8 +39,9 @@ public:
     HttpServer& operator=(const HttpServer&) = delete;
 
     [[nodiscard]] Result<void> start(const HttpServerOptions& options);
-    // Waits for the deferred replies under way (new ones are then awaited on
-    // their pool thread), stops accepting, lets running handlers finish,
+    // Stops accepting connections, waits until every deferred reply under
+    // way has been sent (requests that arrive meanwhile on open connections
+    // are answered on their pool thread), lets running handlers finish,
     // closes every connection.
     void stop();
     [[nodiscard]] std::uint16_t port() const { return m_port; }

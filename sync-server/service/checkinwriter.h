@@ -16,8 +16,10 @@
 //
 // Thread rules: submit() and commit() from any thread. `done` callbacks run
 // on the writer thread (or on the caller's, when refused at once) and must be
-// quick: hand the outcome over, nothing more. The store must outlive the
-// writer; the destructor answers everything still queued, then returns.
+// quick: hand the outcome over, nothing more. Never wait for commit() inside
+// Store::inTransaction(): the group needs the write lock that transaction
+// holds. The store must outlive the writer; the destructor answers
+// everything still queued, then returns.
 
 #include "sync-server/store/store.h"
 

@@ -123,14 +123,21 @@ TEST(HttpServer, ManyConcurrentClientsAreServed)
 
 namespace {
 
-// The `ready` functions of deferred replies, called when the test says.
+// The `ready` functions of deferred replies, called when the test says;
+// once opened, the gate lets later replies through at once.
 class Gate {
 public:
     void add(std::function<void()> ready)
     {
-        std::lock_guard lock(m_mutex);
-        m_waiting.push_back(std::move(ready));
-        m_changed.notify_all();
+        {
+            std::lock_guard lock(m_mutex);
+            if (!m_open) {
+                m_waiting.push_back(std::move(ready));
+                m_changed.notify_all();
+                return;
+            }
+        }
+        ready();
     }
     // Bounded: false when fewer than `count` arrived within 10 s.
     bool waitFor(std::size_t count)
@@ -143,6 +150,7 @@ public:
         std::vector<std::function<void()>> waiting;
         {
             std::lock_guard lock(m_mutex);
+            m_open = true;
             waiting.swap(m_waiting);
         }
         for (auto& ready : waiting)
@@ -153,6 +161,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::vector<std::function<void()>> m_waiting;
+    bool m_open = false;
 };
 
 void addDeferredRoute(imhere::server::Router& router, Gate& gate)
@@ -204,7 +213,8 @@ TEST(HttpServer, StopWaitsUntilEveryDeferredReplyIsReady)
     imhere::server::HttpServer http(router);
     ASSERT_TRUE(http.start({}));
     const std::string url = "http://127.0.0.1:" + std::to_string(http.port());
-    std::thread client([&] { HttpClient(url).get("/later"); });
+    long status = 0;
+    std::thread client([&] { status = HttpClient(url).get("/later").status; });
     ASSERT_TRUE(gate.waitFor(1));
 
     std::atomic<bool> opened{false};
@@ -217,4 +227,5 @@ TEST(HttpServer, StopWaitsUntilEveryDeferredReplyIsReady)
     EXPECT_TRUE(opened.load());
     opener.join();
     client.join();
+    EXPECT_EQ(status, 200); // answered before the server closed its connections
 }
