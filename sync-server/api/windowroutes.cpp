@@ -97,7 +97,7 @@ Result<Reply> postCheckIn(ApiContext& api, const Request& request)
     auto other = r.optionalText("person", 10, TextKind::PublicId);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-    TRY_ASSIGN(prepared, prepareCheckIn(api, caller, id, std::move(other)));
+    TRY_ASSIGN(prepared, prepareCheckIn(api, caller, window, access, std::move(other)));
     return afterCheckIn(api, std::move(prepared.event),
                         [&api, person = std::move(prepared.person), id](CheckInOutcome outcome) -> Result<Response> {
                             TRY(checkInStored(outcome, person));

@@ -46,26 +46,21 @@ Result<Person> participantOf(ApiContext& api, const Window& window, std::string_
     return person;
 }
 
-Result<PreparedCheckIn> prepareCheckIn(ApiContext& api, const Caller& caller, std::string_view id,
-                                       std::optional<std::string> otherPublicId)
+Result<PreparedCheckIn> prepareCheckIn(ApiContext& api, const Caller& caller, const Window& window,
+                                       const CourseAccess& access, std::optional<std::string> otherPublicId)
 {
-    TRY_ASSIGN(window, api.windowById(id));
-    TRY_ASSIGN(access, api.access(caller, window.course));
     TRY(allow(access.member(), "you are not in this course"));
     Person person = caller.person;
     if (otherPublicId && *otherPublicId != caller.person.publicId) {
         TRY(allow(access.runsClass(), "only teachers and TAs check in someone else"));
         TRY_ASSIGN(target, api.personById(*otherPublicId));
-        TRY_ASSIGN(role, api.store.roleIn(target.id, window.course));
-        if (role != Role::Student && role != Role::Ta)
-            return std::unexpected(invalid("person: not a student or TA of this course"));
         person = std::move(target);
     } else {
         TRY(allow(access.participates(), "only students and TAs check in"));
     }
     // Open window, participation and "already checked in" are decided by the
     // writer, inside the transaction that stores the check-in.
-    CheckInEvent event{newUuidV4(), person.id, std::string(id), api.clock.nowMs(), CheckInSource::Manual,
+    CheckInEvent event{newUuidV4(), person.id, window.id, api.clock.nowMs(), CheckInSource::Manual,
                        caller.person.id, std::nullopt};
     return PreparedCheckIn{std::move(event), std::move(person)};
 }
@@ -73,7 +68,9 @@ Result<PreparedCheckIn> prepareCheckIn(ApiContext& api, const Caller& caller, st
 Result<AttendanceRecord> checkIn(ApiContext& api, const Caller& caller, std::string_view id,
                                  std::optional<std::string> otherPublicId)
 {
-    TRY_ASSIGN(prepared, prepareCheckIn(api, caller, id, std::move(otherPublicId)));
+    TRY_ASSIGN(window, api.windowById(id));
+    TRY_ASSIGN(access, api.access(caller, window.course));
+    TRY_ASSIGN(prepared, prepareCheckIn(api, caller, window, access, std::move(otherPublicId)));
     // Waits on this thread for the group commit (the API route does not).
     TRY_ASSIGN(outcome, api.checkIns.commit(prepared.event));
     TRY(checkInStored(outcome, prepared.person));

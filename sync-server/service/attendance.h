@@ -30,7 +30,8 @@ namespace imhere::server {
 [[nodiscard]] Result<AttendanceRecord> checkIn(ApiContext& api, const Caller& caller, std::string_view window,
                                                std::optional<std::string> otherPublicId);
 
-// checkIn() in its two halves, for callers that do not wait on their thread:
+// checkIn() in its two halves, for callers that do not wait on their thread
+// and have already read the window and the caller's access to its course:
 // the caller's rights and the person, checked before the writer is asked;
 // then the outcome the writer decided, as the refusal to answer with
 // (already_checked_in or window_closed 409, invalid_request for someone who
@@ -39,7 +40,8 @@ struct PreparedCheckIn {
     CheckInEvent event;
     Person person;
 };
-[[nodiscard]] Result<PreparedCheckIn> prepareCheckIn(ApiContext& api, const Caller& caller, std::string_view window,
+[[nodiscard]] Result<PreparedCheckIn> prepareCheckIn(ApiContext& api, const Caller& caller, const Window& window,
+                                                     const CourseAccess& access,
                                                      std::optional<std::string> otherPublicId);
 [[nodiscard]] Result<void> checkInStored(CheckInOutcome outcome, const Person& person);
 
