@@ -91,18 +91,10 @@ protected:
             std::this_thread::sleep_for(1ms);
         ASSERT_EQ(writer.waiting(), 0u);
     }
-    std::int64_t stored(const std::string& sql)
-    {
-        auto file = Database::open(server.dbPath(), {.readOnly = true});
-        auto s = file->prepare(sql);
-        EXPECT_TRUE(s);
-        EXPECT_TRUE(*s->step());
-        return s->int64At(0);
-    }
     std::int64_t checkInsOf(const Person& who, const std::string& window)
     {
-        return stored("SELECT count(*) FROM check_in WHERE person = " + std::to_string(who.id) + " AND window_id = '"
-                      + window + "'");
+        return server.countInFile("SELECT count(*) FROM check_in WHERE person = " + std::to_string(who.id)
+                                  + " AND window_id = '" + window + "'");
     }
 
     TestServer server;
@@ -146,10 +138,10 @@ TEST_F(CheckInWriterTest, RefusalsInAGroupAreAnsweredAloneAndTheRestIsStored)
     EXPECT_EQ(checkInsOf(school.taA, school.openA.id), 1);
     EXPECT_EQ(checkInsOf(school.studentA2, school.closedA.id), 0);
     EXPECT_EQ(checkInsOf(school.outsider, school.openA.id), 0);
-    EXPECT_EQ(stored("SELECT count(*) FROM check_in"), 4);
+    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in"), 4);
     // Every stored check-in is logged once for the kiosks, nothing else is.
-    EXPECT_EQ(stored("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 4);
-    EXPECT_EQ(stored("SELECT count(*) FROM change_log c JOIN check_in i ON i.id = c.ref"), 4);
+    EXPECT_EQ(server.countInFile("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 4);
+    EXPECT_EQ(server.countInFile("SELECT count(*) FROM change_log c JOIN check_in i ON i.id = c.ref"), 4);
 }
 
 TEST_F(CheckInWriterTest, AFailedGroupStoresNoneOfItsCheckIns)
@@ -173,8 +165,8 @@ TEST_F(CheckInWriterTest, AFailedGroupStoresNoneOfItsCheckIns)
         ASSERT_FALSE(got.at(i)) << i;
         EXPECT_EQ(got.at(i).error().code, "unavailable");
     }
-    EXPECT_EQ(stored("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), 0);
-    EXPECT_EQ(stored("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 1);
+    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), 0);
+    EXPECT_EQ(server.countInFile("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 1);
 
     // The writer goes on with the next group.
     ASSERT_TRUE(lock.db().exec("DROP TRIGGER refuse"));
@@ -229,5 +221,5 @@ TEST_F(CheckInWriterTest, StoppingAnswersEverythingQueued)
         ASSERT_TRUE(outcome) << index;
         EXPECT_EQ(*outcome, CheckInOutcome::Stored) << index;
     }
-    EXPECT_EQ(stored("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), 20);
+    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), 20);
 }

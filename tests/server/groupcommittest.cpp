@@ -72,15 +72,6 @@ protected:
         return answers;
     }
 
-    std::int64_t count(const std::string& sql)
-    {
-        auto file = Database::open(server.dbPath(), {.readOnly = true});
-        auto s = file->prepare(sql);
-        EXPECT_TRUE(s);
-        EXPECT_TRUE(*s->step());
-        return s->int64At(0);
-    }
-
     TestServer server;
     School school;
     std::vector<Person> students;
@@ -128,12 +119,12 @@ TEST_F(GroupCommit, ConcurrentCheckInsAreStoredOnceWithTheirOwnAnswers)
         EXPECT_EQ(second.code, "already_checked_in") << person;
     }
 
-    EXPECT_EQ(count("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), k_students);
-    EXPECT_EQ(count("SELECT count(*) FROM (SELECT person FROM check_in GROUP BY window_id, person"
+    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), k_students);
+    EXPECT_EQ(server.countInFile("SELECT count(*) FROM (SELECT person FROM check_in GROUP BY window_id, person"
                     " HAVING count(*) > 1)"),
               0);
-    EXPECT_EQ(count("SELECT count(*) FROM check_in WHERE window_id = '" + school.closedA.id + "'"), 0);
-    EXPECT_EQ(count("SELECT count(*) FROM check_in WHERE person = " + std::to_string(school.outsider.id)), 0);
+    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in WHERE window_id = '" + school.closedA.id + "'"), 0);
+    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in WHERE person = " + std::to_string(school.outsider.id)), 0);
 }
 
 TEST_F(GroupCommit, AFailedCommitIsA503WithRetryAfterAndStoresNothing)
@@ -149,12 +140,12 @@ TEST_F(GroupCommit, AFailedCommitIsA503WithRetryAfterAndStoresNothing)
         EXPECT_EQ(a.status, 503);
         EXPECT_EQ(a.code, "unavailable retry-after:1");
     }
-    EXPECT_EQ(count("SELECT count(*) FROM check_in"), 0);
-    EXPECT_EQ(count("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 0);
+    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in"), 0);
+    EXPECT_EQ(server.countInFile("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 0);
 
     // Trying again once the disk takes writes again stores the check-in.
     ASSERT_TRUE(file->exec("DROP TRIGGER refuse"));
     const auto again = send({attempts.front()});
     EXPECT_EQ(again.front().status, 201);
-    EXPECT_EQ(count("SELECT count(*) FROM check_in"), 1);
+    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in"), 1);
 }

@@ -48,6 +48,17 @@ TestServer::~TestServer()
     http->stop();
 }
 
+std::int64_t TestServer::countInFile(const std::string& sql) const
+{
+    auto file = Database::open(dbPath(), {.readOnly = true});
+    EXPECT_TRUE(file) << "open " << dbPath();
+    auto s = file->prepare(sql);
+    EXPECT_TRUE(s) << sql;
+    const auto row = s->step();
+    EXPECT_TRUE(row && *row) << sql;
+    return s->int64At(0);
+}
+
 std::string TestServer::url() const
 {
     return "http://127.0.0.1:" + std::to_string(http->port());

@@ -37,6 +37,9 @@ public:
     [[nodiscard]] std::string url() const;
     [[nodiscard]] HttpClient client() const { return HttpClient(url()); }
     [[nodiscard]] std::string dbPath() const { return (dir.path() / "imhere.db").string(); }
+    // The one integer `sql` selects, read from the database file on a
+    // read-only connection of its own (what a restart would find).
+    [[nodiscard]] std::int64_t countInFile(const std::string& sql) const;
 
     ManualClock clock;
     TempDir dir;
