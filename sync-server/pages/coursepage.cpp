@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 namespace imhere::server {
 
@@ -170,16 +169,8 @@ Result<Response> coursePage(ApiContext& api, const Request& request)
         + std::to_string(course.absentAfterMin) + " minutes is absent.</p>";
     std::map<std::string, std::size_t> reviews;
     if (access.runsClass()) {
-        for (const auto& w : windows) {
-            if (!w.openedAt)
-                continue;
-            TRY_ASSIGN(found, api.store.remoteReviews(w.id));
-            std::set<std::string> people; // a person can be in a phone's group and a network's
-            for (const auto& review : found)
-                people.insert(review.people.begin(), review.people.end());
-            if (!people.empty())
-                reviews[w.id] = people.size();
-        }
+        TRY_ASSIGN(counts, api.store.remoteReviewCounts(id));
+        reviews = std::move(counts);
     }
     m += windowsSection(course, windows, access, reviews, csrf, now);
     if (access.runsClass()) {

@@ -89,6 +89,7 @@ public:
     Result<std::optional<RemoteDevice>> deviceByToken(const Bytes& deviceTokenHash) override;
     Result<bool> addRemoteCheckIn(const RemoteCheckIn& checkIn) override;
     Result<std::vector<RemoteReview>> remoteReviews(std::string_view window) override;
+    Result<std::map<std::string, std::size_t>> remoteReviewCounts(std::string_view course) override;
     Result<void> replaceQrBadge(PersonId person, const std::string& uidHash) override;
     Result<void> revokeQrBadges(PersonId person) override;
 

@@ -78,6 +78,30 @@ Result<bool> SqliteStore::addRemoteCheckIn(const RemoteCheckIn& c)
     return stored;
 }
 
+Result<std::map<std::string, std::size_t>> SqliteStore::remoteReviewCounts(std::string_view course)
+{
+    std::lock_guard lock(m_mutex);
+    // The people of remoteReviews(), counted per window of the course in one
+    // query: a remote check-in is to review when its phone or its network
+    // also checked in someone else in the same window.
+    TRY_ASSIGN(s, query("SELECT r.window_id, count(DISTINCT c.person)"
+                        " FROM attendance_window w JOIN remote_check_in r ON r.window_id = w.id"
+                        " JOIN check_in c ON c.id = r.check_in"
+                        " WHERE w.course = ?1 AND EXISTS (SELECT 1 FROM remote_check_in r2"
+                        "   JOIN check_in c2 ON c2.id = r2.check_in WHERE r2.window_id = r.window_id"
+                        "   AND (r2.device = r.device OR r2.address_hash = r.address_hash) AND c2.person <> c.person)"
+                        " GROUP BY r.window_id"));
+    s->bind(1, course);
+    std::map<std::string, std::size_t> counts;
+    for (;;) {
+        TRY_ASSIGN(row, s->step());
+        if (!row)
+            break;
+        counts[s->textAt(0)] = static_cast<std::size_t>(s->int64At(1));
+    }
+    return counts;
+}
+
 Result<std::vector<RemoteReview>> SqliteStore::remoteReviews(std::string_view window)
 {
     std::lock_guard lock(m_mutex);

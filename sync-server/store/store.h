@@ -18,6 +18,7 @@
 #include "core/syncprotocol.h"
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -120,6 +121,9 @@ public:
     [[nodiscard]] virtual Result<bool> addRemoteCheckIn(const RemoteCheckIn& checkIn) = 0;
     // Phones and networks that checked in more than one person to a window.
     [[nodiscard]] virtual Result<std::vector<RemoteReview>> remoteReviews(std::string_view window) = 0;
+    // For each window of the course with remote check-ins to review, how many
+    // people they are (one person can be in a phone's group and a network's).
+    [[nodiscard]] virtual Result<std::map<std::string, std::size_t>> remoteReviewCounts(std::string_view course) = 0;
 
     // ---- personal QR badges ----
     // Revokes the person's QR badges and adds the one with this hash; kiosks
