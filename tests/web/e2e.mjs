@@ -272,6 +272,14 @@ try {
   assert.ok((await otherPhone.locator('main').textContent()).includes(`Checked in as ${third.display_name}.`),
             'the second phone checked in its own trainee');
 
+  step('the course page points the teacher to the window with two remote check-ins to review');
+  await teacher.goto(`/courses/${cast.course.id}`);
+  const reviewLink = teacher.getByRole('link', { name: '2 remote check-ins to review' });
+  await reviewLink.scrollIntoViewIfNeeded();
+  await shoot(teacher, 'course-remote-review');
+  await reviewLink.click();
+  await teacher.waitForURL(`**/windows/${windowId}#reviews`);
+
   step(`teacher sees ${first.display_name} checked in from a phone, and two remote check-ins from one network to review`);
   await teacher.goto(`/windows/${windowId}`);
   const firstRow = await rowOf(teacher, first.display_name).textContent();
