@@ -8,7 +8,7 @@ set -euo pipefail
 profile="${1:-test}"
 
 build_pkgs=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git ccache
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libhowardhinnant-date-dev tzdata
   libcurl4-openssl-dev libmicrohttpd-dev libsystemd-dev libpq-dev
   libgtest-dev libgmock-dev

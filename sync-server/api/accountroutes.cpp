@@ -7,7 +7,7 @@
 #include "sync-server/auth/tokens.h"
 #include "sync-server/service/people.h"
 #include "sync-server/serverlimits.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/jsonreader.h"
 #include "core/random.h"

@@ -1,7 +1,7 @@
 #include "apicontext.h"
 
 #include "sync-server/serverlimits.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/crypto.h"
 #include "core/jsonreader.h"

@@ -6,7 +6,7 @@
 
 #include "sync-server/serverlimits.h"
 #include "sync-server/service/attendance.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/jsonreader.h"
 #include "core/random.h"

@@ -5,7 +5,7 @@
 #include "apijson.h"
 #include "routes.h"
 
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/jsonreader.h"
 #include "core/random.h"

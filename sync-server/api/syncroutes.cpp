@@ -3,7 +3,7 @@
 #include "routes.h"
 
 #include "sync-server/service/kiosks.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/limits.h"
 #include "core/syncprotocol.h"

@@ -6,7 +6,7 @@
 #include "routes.h"
 
 #include "sync-server/service/attendance.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/jsonreader.h"
 

@@ -3,7 +3,7 @@
 #include "tokens.h"
 
 #include "sync-server/serverlimits.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/crypto.h"
 

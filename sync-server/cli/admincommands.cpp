@@ -5,7 +5,7 @@
 #include "sync-server/auth/passwords.h"
 #include "sync-server/auth/tokens.h"
 #include "sync-server/service/kiosks.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/crypto.h"
 #include "core/limits.h"

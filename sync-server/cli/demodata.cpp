@@ -8,7 +8,7 @@
 
 #include "sync-server/auth/passwords.h"
 #include "sync-server/auth/tokens.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/crypto.h"
 #include "core/limits.h"

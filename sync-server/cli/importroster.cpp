@@ -3,7 +3,7 @@
 #include "commands.h"
 #include "rostercsv.h"
 
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/random.h"
 

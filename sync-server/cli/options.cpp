@@ -1,6 +1,6 @@
 #include "options.h"
 
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include <cstdlib>
 #include <fstream>

@@ -6,7 +6,7 @@
 #include "adminpages.h"
 
 #include "sync-server/service/kiosks.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 #include "sync-server/web/forms.h"
 #include "sync-server/web/html.h"
 

@@ -5,7 +5,7 @@
 #include "pages.h"
 
 #include "sync-server/service/attendance.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 #include "sync-server/web/html.h"
 
 #include "core/random.h"

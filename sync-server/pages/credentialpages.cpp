@@ -6,7 +6,7 @@
 #include "pages.h"
 
 #include "sync-server/service/remote.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 #include "sync-server/web/forms.h"
 #include "sync-server/web/html.h"
 #include "sync-server/web/qrsvg.h"

@@ -4,7 +4,7 @@
 #include "pages.h"
 
 #include "sync-server/service/attendance.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 #include "sync-server/web/forms.h"
 #include "sync-server/web/html.h"
 

@@ -6,7 +6,7 @@
 
 #include "sync-server/service/accounts.h"
 #include "sync-server/serverlimits.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 #include "sync-server/web/forms.h"
 #include "sync-server/web/html.h"
 

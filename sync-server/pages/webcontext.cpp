@@ -1,6 +1,6 @@
 #include "webcontext.h"
 
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 #include "sync-server/web/html.h"
 
 #include "core/crypto.h"

@@ -3,7 +3,7 @@
 #include "sync-server/auth/passwords.h"
 #include "sync-server/auth/tokens.h"
 #include "sync-server/serverlimits.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/random.h"
 

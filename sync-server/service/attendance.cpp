@@ -1,7 +1,7 @@
 #include "attendance.h"
 
 #include "sync-server/serverlimits.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/random.h"
 #include "core/timezone.h"

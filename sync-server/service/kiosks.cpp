@@ -2,7 +2,7 @@
 
 #include "sync-server/auth/tokens.h"
 #include "sync-server/serverlimits.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/limits.h"
 #include "core/random.h"

@@ -3,7 +3,7 @@
 #include "attendance.h"
 
 #include "sync-server/serverlimits.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/badgetoken.h"
 #include "core/crypto.h"

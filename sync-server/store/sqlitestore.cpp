@@ -7,7 +7,7 @@
 #include "sqliterows.h"
 #include "sqliteschema.h"
 #include "sync-server/serverlimits.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/limits.h"
 #include "core/random.h"

@@ -6,7 +6,7 @@
 #include "sqlitestore.h"
 
 #include "sqliterows.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include <algorithm>
 #include <cstdio>

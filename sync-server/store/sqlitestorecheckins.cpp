@@ -3,7 +3,7 @@
 
 #include "sqlitestore.h"
 
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 namespace imhere::server {
 

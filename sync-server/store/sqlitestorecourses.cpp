@@ -4,7 +4,7 @@
 
 #include "sqliterows.h"
 
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include "core/random.h"
 

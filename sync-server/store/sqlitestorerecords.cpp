@@ -3,7 +3,7 @@
 #include "sqlitestore.h"
 
 #include "attendancefold.h"
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include <map>
 

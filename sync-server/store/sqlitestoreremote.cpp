@@ -4,7 +4,7 @@
 
 #include "sqlitestore.h"
 
-#include "sync-server/tryresult.h"
+#include "core/result.h"
 
 #include <map>
 
