@@ -1,0 +1,32 @@
+#pragma once
+// Qt Test for plain C++ code: QCOMPARE prints std::string values (and
+// optionals of them) when they differ, instead of "<not printable>".
+// Include it in a test instead of <QTest>.
+
+#include <QTest>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace QTest {
+
+template <>
+inline char* toString(const std::string& value)
+{
+    return toPrettyCString(value.data(), static_cast<qsizetype>(value.size()));
+}
+
+template <>
+inline char* toString(const std::string_view& value)
+{
+    return toPrettyCString(value.data(), static_cast<qsizetype>(value.size()));
+}
+
+template <>
+inline char* toString(const std::optional<std::string>& value)
+{
+    return value ? toString(*value) : qstrdup("nullopt");
+}
+
+} // namespace QTest
