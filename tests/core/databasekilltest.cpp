@@ -5,7 +5,7 @@
 #include "core/database.h"
 #include "tests/support/tempdir.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 #include <csignal>
 #include <cstdio>
@@ -89,38 +89,45 @@ int readAck(int fd)
     return read(fd, &value, sizeof value) == sizeof value ? value : -2;
 }
 
+// Kills the writer and checks that it was still running: a writer that had
+// exited by itself fails the test (check QTest::currentTestFailed() after).
 void killAndReap(const Child& child)
 {
     kill(child.pid, SIGKILL);
     int status = 0;
     waitpid(child.pid, &status, 0);
     close(child.readFd);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "the writer exited by itself with " << WEXITSTATUS(status);
+    QVERIFY2(WIFSIGNALED(status),
+             ("the writer exited by itself with " + std::to_string(WEXITSTATUS(status))).c_str());
 }
 
-// Opens the file after the kill and checks integrity and whole batches; returns
-// the set of batches present.
-std::set<int> verifiedBatches(const std::string& path)
+// Opens the file after the kill and checks integrity and whole batches; fills
+// `batches` with the batches present (check QTest::currentTestFailed() after).
+void verifyBatches(const std::string& path, std::set<int>& batches)
 {
     auto db = Database::open(path, {.migrations = k_schema});
-    EXPECT_TRUE(db) << db.error().message;
-    if (!db)
-        return {};
+    QVERIFY2(db, db ? "" : db.error().message.c_str());
     auto check = db->prepare("PRAGMA integrity_check");
-    EXPECT_TRUE(*check->step());
-    EXPECT_EQ(check->textAt(0), "ok");
-    std::set<int> batches;
+    QVERIFY(*check->step());
+    QCOMPARE(check->textAt(0), "ok");
     auto s = db->prepare("SELECT batch, count(*) FROM row GROUP BY batch");
     while (*s->step()) {
-        EXPECT_EQ(s->intAt(1), k_rowsPerBatch) << "batch " << s->intAt(0) << " is torn";
+        QVERIFY2(s->intAt(1) == k_rowsPerBatch, ("batch " + std::to_string(s->intAt(0)) + " is torn: "
+                                                 + std::to_string(s->intAt(1)) + " rows").c_str());
         batches.insert(s->intAt(0));
     }
-    return batches;
 }
 
 } // namespace
 
-TEST(DatabaseKill, OpenTransactionIsDiscardedAndCommitsKept)
+class DatabaseKillTest : public QObject {
+    Q_OBJECT
+private slots:
+    void openTransactionIsDiscardedAndCommitsKept();
+    void killedAtRandomMomentsLosesNoAcknowledgedBatch();
+};
+
+void DatabaseKillTest::openTransactionIsDiscardedAndCommitsKept()
 {
     TempDir dir("imhere-kill");
     const auto path = dir.file("kill.db");
@@ -129,19 +136,24 @@ TEST(DatabaseKill, OpenTransactionIsDiscardedAndCommitsKept)
     int last = -2;
     for (;;) {
         const int ack = readAck(child.readFd);
-        ASSERT_NE(ack, -2) << "writer died early";
+        QVERIFY2(ack != -2, "writer died early");
         if (ack == k_uncommittedBatch)
             break;
         last = ack;
     }
     killAndReap(child);
-    EXPECT_EQ(last, batches - 1);
-    const auto present = verifiedBatches(path);
-    EXPECT_EQ(present.size(), static_cast<std::size_t>(batches));
-    EXPECT_FALSE(present.contains(k_uncommittedBatch));
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(last, batches - 1);
+    std::set<int> present;
+    verifyBatches(path, present);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(present.size(), static_cast<std::size_t>(batches));
+    QVERIFY(!present.contains(k_uncommittedBatch));
 }
 
-TEST(DatabaseKill, KilledAtRandomMomentsLosesNoAcknowledgedBatch)
+void DatabaseKillTest::killedAtRandomMomentsLosesNoAcknowledgedBatch()
 {
     std::mt19937 rng(20261122);
     for (int round = 0; round < 8; ++round) {
@@ -152,19 +164,28 @@ TEST(DatabaseKill, KilledAtRandomMomentsLosesNoAcknowledgedBatch)
         int lastAck = -1;
         while (lastAck < stopAfter) {
             const int ack = readAck(child.readFd);
-            ASSERT_NE(ack, -2) << "writer died early";
+            QVERIFY2(ack != -2, "writer died early");
             lastAck = ack;
         }
         // Land the kill anywhere in the next batch: before, during or after COMMIT.
         usleep(static_cast<useconds_t>(std::uniform_int_distribution<int>(0, 3000)(rng)));
         killAndReap(child);
-        const auto present = verifiedBatches(path);
+        if (QTest::currentTestFailed())
+            return;
+        std::set<int> present;
+        verifyBatches(path, present);
+        if (QTest::currentTestFailed())
+            return;
         for (int b = 0; b <= lastAck; ++b)
-            EXPECT_TRUE(present.contains(b)) << "acknowledged batch " << b << " lost in round " << round;
-        ASSERT_FALSE(present.empty());
+            QVERIFY2(present.contains(b), ("acknowledged batch " + std::to_string(b) + " lost in round "
+                                           + std::to_string(round)).c_str());
+        QVERIFY(!present.empty());
         // Only batches the writer had reached can be there, and no gaps.
-        EXPECT_EQ(*present.begin(), 0);
-        EXPECT_EQ(static_cast<int>(present.size()), *present.rbegin() + 1);
-        EXPECT_FALSE(present.contains(k_uncommittedBatch));
+        QCOMPARE(*present.begin(), 0);
+        QCOMPARE(static_cast<int>(present.size()), *present.rbegin() + 1);
+        QVERIFY(!present.contains(k_uncommittedBatch));
     }
 }
+
+QTEST_GUILESS_MAIN(DatabaseKillTest)
+#include "databasekilltest.moc"

@@ -9,7 +9,7 @@
 
 #include <random>
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 using namespace imhere;
 using namespace imhere::sync;
@@ -21,6 +21,7 @@ const std::string k_teacher = "tttttttt77";
 const std::string k_window = "0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0";
 const std::string k_course = "11111111-2222-4333-8444-555555555555";
 const std::string k_hash(64, 'a');
+const std::string k_eventId = "6f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0"; // the id in checkInJson()
 
 std::vector<Event> sampleEvents()
 {
@@ -73,20 +74,40 @@ std::string checkInJson(const std::string& extra = "")
         + extra + "}";
 }
 
-EventRejection rejectionOf(const std::string& eventJson)
+// The rejection of the one event in a request; an error says why there is none.
+Result<EventRejection> rejectionOf(const std::string& eventJson)
 {
     auto r = decodeRequest(requestWith(eventJson));
-    EXPECT_TRUE(r) << (r ? "" : r.error().message);
-    if (!r || r->events.size() != 1)
-        return {};
+    if (!r)
+        return std::unexpected(Error{"request_failed", r.error().message});
+    if (r->events.size() != 1)
+        return std::unexpected(Error{"event_count", std::to_string(r->events.size()) + " events decoded"});
     const auto* rejection = std::get_if<EventRejection>(&r->events[0]);
-    EXPECT_TRUE(rejection) << "accepted: " << eventJson;
-    return rejection ? *rejection : EventRejection{};
+    if (!rejection)
+        return std::unexpected(Error{"accepted", "accepted: " + eventJson});
+    return *rejection;
 }
 
 } // namespace
 
-TEST(SyncProtocol, RequestRoundTrips)
+class SyncProtocolTest : public QObject {
+    Q_OBJECT
+private slots:
+    void requestRoundTrips();
+    void responseRoundTrips();
+    void singleEventRoundTrips();
+    void malformedDocumentsFailWhole_data();
+    void malformedDocumentsFailWhole();
+    void tooManyEventsIsRejected();
+    void badEventsAreRejectedOneByOne_data();
+    void badEventsAreRejectedOneByOne();
+    void fieldLimitsAreEnforced();
+    void goodAndBadEventsDecodeSideBySide();
+    void malformedResponsesAreRejected();
+    void randomMutationsNeverCrash();
+};
+
+void SyncProtocolTest::requestRoundTrips()
 {
     SyncRequest request;
     request.kioskTimeMs = 1'790'000'000'999;
@@ -94,148 +115,162 @@ TEST(SyncProtocol, RequestRoundTrips)
     for (auto& e : sampleEvents())
         request.events.emplace_back(e);
     const auto decoded = decodeRequest(encode(request));
-    ASSERT_TRUE(decoded) << decoded.error().message;
-    EXPECT_EQ(*decoded, request);
+    QVERIFY2(decoded, decoded ? "" : decoded.error().message.c_str());
+    QCOMPARE(*decoded, request);
 }
 
-TEST(SyncProtocol, ResponseRoundTrips)
+void SyncProtocolTest::responseRoundTrips()
 {
     const auto response = sampleResponse();
     const auto decoded = decodeResponse(encode(response));
-    ASSERT_TRUE(decoded) << decoded.error().message;
-    EXPECT_EQ(*decoded, response);
+    QVERIFY2(decoded, decoded ? "" : decoded.error().message.c_str());
+    QCOMPARE(*decoded, response);
 }
 
-TEST(SyncProtocol, SingleEventRoundTrips)
+void SyncProtocolTest::singleEventRoundTrips()
 {
     for (const auto& e : sampleEvents()) {
         const auto decoded = decodeEvent(encodeEvent(e));
-        ASSERT_TRUE(decoded) << decoded.error().message;
-        EXPECT_EQ(*decoded, e);
+        QVERIFY2(decoded, decoded ? "" : decoded.error().message.c_str());
+        QCOMPARE(*decoded, e);
     }
 }
 
-TEST(SyncProtocol, MalformedDocumentsFailWhole)
+void SyncProtocolTest::malformedDocumentsFailWhole_data()
 {
-    struct Case {
-        std::string name;
-        std::string json;
-        std::string code;
+    QTest::addColumn<std::string>("json");
+    QTest::addColumn<std::string>("code");
+    const auto row = [](const char* name, std::string json, std::string code) {
+        QTest::newRow(name) << std::move(json) << std::move(code);
     };
-    const std::vector<Case> cases{
-        {"empty", "", "malformed_json"},
-        {"not json", "hello", "malformed_json"},
-        {"truncated", R"({"protocol":1,"kiosk_time":)", "malformed_json"},
-        {"array", "[]", "invalid_request"},
-        {"string", R"("events")", "invalid_request"},
-        {"missing events", R"({"protocol":1,"kiosk_time":1,"cursor":0})", "invalid_request"},
-        {"missing kiosk_time", R"({"protocol":1,"cursor":0,"events":[]})", "invalid_request"},
-        {"events not array", R"({"protocol":1,"kiosk_time":1,"cursor":0,"events":{}})", "invalid_request"},
-        {"time as string", R"({"protocol":1,"kiosk_time":"1","cursor":0,"events":[]})", "invalid_request"},
-        {"time as float", R"({"protocol":1,"kiosk_time":1.5,"cursor":0,"events":[]})", "invalid_request"},
-        {"negative time", R"({"protocol":1,"kiosk_time":-5,"cursor":0,"events":[]})", "invalid_request"},
-        {"huge integer", R"({"protocol":1,"kiosk_time":99999999999999999999999,"cursor":0,"events":[]})",
-         "invalid_request"},
-        {"float overflow", R"({"protocol":1,"kiosk_time":61e3080,"cursor":0,"events":[]})", "malformed_json"},
-        {"uint64 overflow", R"({"protocol":1,"kiosk_time":18446744073709551615,"cursor":0,"events":[]})",
-         "invalid_request"},
-        {"bad cursor", R"({"protocol":1,"kiosk_time":1,"cursor":-1,"events":[]})", "invalid_request"},
-        {"unknown field", R"({"protocol":1,"kiosk_time":1,"cursor":0,"events":[],"admin":true})",
-         "invalid_request"},
-        {"future protocol", R"({"protocol":2,"kiosk_time":1,"cursor":0,"events":[]})", "unsupported_protocol"},
-        {"invalid utf-8", "{\"protocol\":1,\"kiosk_time\":1,\"cursor\":0,\"events\":[],\"\xff\":1}",
-         "malformed_json"},
-        {"deep nesting", std::string(100'000, '[') + std::string(100'000, ']'), "malformed_json"},
-        {"deep objects", R"({"events":)" + std::string(20, '[') + std::string(20, ']') + "}", "malformed_json"},
-        {"trailing garbage", R"({"protocol":1,"kiosk_time":1,"cursor":0,"events":[]} x)", "malformed_json"},
-        {"too large", "{\"x\":\"" + std::string(5 << 20, 'a') + "\"}", "too_large"},
-    };
-    for (const auto& c : cases) {
-        const auto r = decodeRequest(c.json);
-        ASSERT_FALSE(r) << c.name;
-        EXPECT_EQ(r.error().code, c.code) << c.name << ": " << r.error().message;
-        EXPECT_FALSE(r.error().message.empty()) << c.name;
-    }
+    row("empty", "", "malformed_json");
+    row("not json", "hello", "malformed_json");
+    row("truncated", R"({"protocol":1,"kiosk_time":)", "malformed_json");
+    row("array", "[]", "invalid_request");
+    row("string", R"("events")", "invalid_request");
+    row("missing events", R"({"protocol":1,"kiosk_time":1,"cursor":0})", "invalid_request");
+    row("missing kiosk_time", R"({"protocol":1,"cursor":0,"events":[]})", "invalid_request");
+    row("events not array", R"({"protocol":1,"kiosk_time":1,"cursor":0,"events":{}})", "invalid_request");
+    row("time as string", R"({"protocol":1,"kiosk_time":"1","cursor":0,"events":[]})", "invalid_request");
+    row("time as float", R"({"protocol":1,"kiosk_time":1.5,"cursor":0,"events":[]})", "invalid_request");
+    row("negative time", R"({"protocol":1,"kiosk_time":-5,"cursor":0,"events":[]})", "invalid_request");
+    row("huge integer", R"({"protocol":1,"kiosk_time":99999999999999999999999,"cursor":0,"events":[]})",
+        "invalid_request");
+    row("float overflow", R"({"protocol":1,"kiosk_time":61e3080,"cursor":0,"events":[]})", "malformed_json");
+    row("uint64 overflow", R"({"protocol":1,"kiosk_time":18446744073709551615,"cursor":0,"events":[]})",
+        "invalid_request");
+    row("bad cursor", R"({"protocol":1,"kiosk_time":1,"cursor":-1,"events":[]})", "invalid_request");
+    row("unknown field", R"({"protocol":1,"kiosk_time":1,"cursor":0,"events":[],"admin":true})",
+        "invalid_request");
+    row("future protocol", R"({"protocol":2,"kiosk_time":1,"cursor":0,"events":[]})", "unsupported_protocol");
+    row("invalid utf-8", "{\"protocol\":1,\"kiosk_time\":1,\"cursor\":0,\"events\":[],\"\xff\":1}",
+        "malformed_json");
+    row("deep nesting", std::string(100'000, '[') + std::string(100'000, ']'), "malformed_json");
+    row("deep objects", R"({"events":)" + std::string(20, '[') + std::string(20, ']') + "}", "malformed_json");
+    row("trailing garbage", R"({"protocol":1,"kiosk_time":1,"cursor":0,"events":[]} x)", "malformed_json");
+    row("too large", "{\"x\":\"" + std::string(5 << 20, 'a') + "\"}", "too_large");
 }
 
-TEST(SyncProtocol, TooManyEventsIsRejected)
+void SyncProtocolTest::malformedDocumentsFailWhole()
+{
+    QFETCH(std::string, json);
+    QFETCH(std::string, code);
+    const auto r = decodeRequest(json);
+    QVERIFY(!r);
+    QVERIFY2(r.error().code == code,
+             ("got " + r.error().code + " (" + r.error().message + "), expected " + code).c_str());
+    QVERIFY(!r.error().message.empty());
+}
+
+void SyncProtocolTest::tooManyEventsIsRejected()
 {
     std::string events;
     for (int i = 0; i < 501; ++i)
         events += (i ? "," : "") + checkInJson();
     const auto r = decodeRequest(requestWith(events));
-    ASSERT_FALSE(r);
-    EXPECT_NE(r.error().message.find("more than 500"), std::string::npos) << r.error().message;
+    QVERIFY(!r);
+    QVERIFY2(r.error().message.find("more than 500") != std::string::npos, r.error().message.c_str());
 }
 
-TEST(SyncProtocol, BadEventsAreRejectedOneByOne)
+void SyncProtocolTest::badEventsAreRejectedOneByOne_data()
 {
-    struct Case {
-        std::string name;
-        std::string json;
-        std::string reasonContains;
-        bool idKnown = true;
-    };
-    const std::string id = "6f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0";
+    QTest::addColumn<std::string>("json");
+    QTest::addColumn<std::string>("reasonContains");
+    QTest::addColumn<bool>("idKnown");
+    const std::string& id = k_eventId;
     auto replaced = [&](const std::string& from, const std::string& to) {
         auto s = checkInJson();
         s.replace(s.find(from), from.size(), to);
         return s;
     };
-    const std::vector<Case> cases{
-        {"unknown type", replaced(R"("check_in")", R"("teleport")"), "unknown event type", true},
-        {"missing id", replaced(R"("id":"6f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0",)", ""), "id: missing", false},
-        {"id not v4", replaced(id, "6f1e2d3c-4b5a-1978-8796-a5b4c3d2e1f0"), "version 4", false},
-        {"path traversal id", replaced(id, "../../../../etc/passwd"), "id", false},
-        {"wrong person type", replaced(R"("person":"abcdefgh23")", R"("person":12)"), "person: expected a string"},
-        {"sql in person", replaced(R"("person":"abcdefgh23")", R"("person":"a' OR 1=1-")"), "public id"},
-        {"bad window", replaced(R"("window":"0f1e)", R"("window":"Xf1e)"), "window: expected a UUID"},
-        {"unknown source", replaced(R"("nfc")", R"("telepathy")"), "unknown check-in source"},
-        {"extra field", checkInJson(R"(,"admin":true)"), "unknown field"},
-        {"null at", replaced("1790000000000", "null"), "at: expected an integer"},
-        {"not an object", "42", "expected an object", false},
-        {"nested object", "[1,2]", "expected an object", false},
+    const auto row = [](const char* name, std::string json, std::string reasonContains, bool idKnown = true) {
+        QTest::newRow(name) << std::move(json) << std::move(reasonContains) << idKnown;
     };
-    for (const auto& c : cases) {
-        const auto rejection = rejectionOf(c.json);
-        EXPECT_NE(rejection.reason.find(c.reasonContains), std::string::npos)
-            << c.name << ": reason was \"" << rejection.reason << "\"";
-        EXPECT_EQ(rejection.id, c.idKnown ? id : "") << c.name;
-    }
+    row("unknown type", replaced(R"("check_in")", R"("teleport")"), "unknown event type", true);
+    row("missing id", replaced(R"("id":"6f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0",)", ""), "id: missing", false);
+    row("id not v4", replaced(id, "6f1e2d3c-4b5a-1978-8796-a5b4c3d2e1f0"), "version 4", false);
+    row("path traversal id", replaced(id, "../../../../etc/passwd"), "id", false);
+    row("wrong person type", replaced(R"("person":"abcdefgh23")", R"("person":12)"), "person: expected a string");
+    row("sql in person", replaced(R"("person":"abcdefgh23")", R"("person":"a' OR 1=1-")"), "public id");
+    row("bad window", replaced(R"("window":"0f1e)", R"("window":"Xf1e)"), "window: expected a UUID");
+    row("unknown source", replaced(R"("nfc")", R"("telepathy")"), "unknown check-in source");
+    row("extra field", checkInJson(R"(,"admin":true)"), "unknown field");
+    row("null at", replaced("1790000000000", "null"), "at: expected an integer");
+    row("not an object", "42", "expected an object", false);
+    row("nested object", "[1,2]", "expected an object", false);
 }
 
-TEST(SyncProtocol, FieldLimitsAreEnforced)
+void SyncProtocolTest::badEventsAreRejectedOneByOne()
+{
+    QFETCH(std::string, json);
+    QFETCH(std::string, reasonContains);
+    QFETCH(bool, idKnown);
+    const auto rejection = rejectionOf(json);
+    QVERIFY2(rejection, rejection ? "" : rejection.error().message.c_str());
+    QVERIFY2(rejection->reason.find(reasonContains) != std::string::npos,
+             ("reason was \"" + rejection->reason + "\"").c_str());
+    QCOMPARE(rejection->id, idKnown ? k_eventId : "");
+}
+
+void SyncProtocolTest::fieldLimitsAreEnforced()
 {
     const std::string longReason(501, 'r');
     const std::string correction = R"({"id":"6f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0","type":"correction","at":1,)"
                                    R"("actor":"abcdefgh23","person":"abcdefgh23",)"
                                    R"("window":"0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0","present":true,"reason":")"
         + longReason + R"("})";
-    EXPECT_NE(rejectionOf(correction).reason.find("longer than 500"), std::string::npos);
+    const auto tooLong = rejectionOf(correction);
+    QVERIFY2(tooLong, tooLong ? "" : tooLong.error().message.c_str());
+    QVERIFY2(tooLong->reason.find("longer than 500") != std::string::npos, tooLong->reason.c_str());
 
     const std::string control = R"({"id":"6f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0","type":"correction","at":1,)"
                                 R"("actor":"abcdefgh23","person":"abcdefgh23",)"
                                 R"("window":"0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0","present":true,)"
                                 R"("reason":"bell\u0007\u0000"})";
-    EXPECT_NE(rejectionOf(control).reason.find("invalid characters"), std::string::npos);
+    const auto controlChars = rejectionOf(control);
+    QVERIFY2(controlChars, controlChars ? "" : controlChars.error().message.c_str());
+    QVERIFY2(controlChars->reason.find("invalid characters") != std::string::npos, controlChars->reason.c_str());
 
     const std::string emptyReason = R"({"id":"6f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0","type":"correction","at":1,)"
                                     R"("actor":"abcdefgh23","person":"abcdefgh23",)"
                                     R"("window":"0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0","present":"yes","reason":"x"})";
-    EXPECT_NE(rejectionOf(emptyReason).reason.find("present: expected true or false"), std::string::npos);
+    const auto notABool = rejectionOf(emptyReason);
+    QVERIFY2(notABool, notABool ? "" : notABool.error().message.c_str());
+    QVERIFY2(notABool->reason.find("present: expected true or false") != std::string::npos,
+             notABool->reason.c_str());
 }
 
-TEST(SyncProtocol, GoodAndBadEventsDecodeSideBySide)
+void SyncProtocolTest::goodAndBadEventsDecodeSideBySide()
 {
     const auto r = decodeRequest(requestWith(checkInJson() + "," + checkInJson(R"(,"x":1)") + "," + checkInJson()));
-    ASSERT_TRUE(r);
-    ASSERT_EQ(r->events.size(), 3u);
-    EXPECT_TRUE(std::holds_alternative<Event>(r->events[0]));
-    EXPECT_TRUE(std::holds_alternative<EventRejection>(r->events[1]));
-    EXPECT_TRUE(std::holds_alternative<Event>(r->events[2]));
+    QVERIFY(r);
+    QCOMPARE(r->events.size(), 3u);
+    QVERIFY(std::holds_alternative<Event>(r->events[0]));
+    QVERIFY(std::holds_alternative<EventRejection>(r->events[1]));
+    QVERIFY(std::holds_alternative<Event>(r->events[2]));
 }
 
-TEST(SyncProtocol, MalformedResponsesAreRejected)
+void SyncProtocolTest::malformedResponsesAreRejected()
 {
     auto good = nlohmann::json::parse(encode(sampleResponse()));
     auto broken = [&](auto mutate) {
@@ -243,19 +278,19 @@ TEST(SyncProtocol, MalformedResponsesAreRejected)
         mutate(j);
         return decodeResponse(j.dump());
     };
-    EXPECT_FALSE(broken([](auto& j) { j.erase("server_time"); }));
-    EXPECT_FALSE(broken([](auto& j) { j["acks"][0]["status"] = "maybe"; }));
-    EXPECT_FALSE(broken([](auto& j) { j["changes"]["people"][0]["public_id"] = "Robert'); DROP TABLE"; }));
-    EXPECT_FALSE(broken([](auto& j) { j["changes"]["courses"][0]["late_after_min"] = 1e9; }));
-    EXPECT_FALSE(broken([](auto& j) { j["changes"]["enrollments"][0]["role"] = "admin"; }));
-    EXPECT_FALSE(broken([](auto& j) { j["kiosk"]["id"] = 0; }));
-    EXPECT_FALSE(broken([](auto& j) { j["changes"]["badges"][0]["uid_hash"] = "zz"; }));
-    EXPECT_FALSE(broken([](auto& j) { j["changes"]["windows"] = nlohmann::json::array({1}); }));
+    QVERIFY(!broken([](auto& j) { j.erase("server_time"); }));
+    QVERIFY(!broken([](auto& j) { j["acks"][0]["status"] = "maybe"; }));
+    QVERIFY(!broken([](auto& j) { j["changes"]["people"][0]["public_id"] = "Robert'); DROP TABLE"; }));
+    QVERIFY(!broken([](auto& j) { j["changes"]["courses"][0]["late_after_min"] = 1e9; }));
+    QVERIFY(!broken([](auto& j) { j["changes"]["enrollments"][0]["role"] = "admin"; }));
+    QVERIFY(!broken([](auto& j) { j["kiosk"]["id"] = 0; }));
+    QVERIFY(!broken([](auto& j) { j["changes"]["badges"][0]["uid_hash"] = "zz"; }));
+    QVERIFY(!broken([](auto& j) { j["changes"]["windows"] = nlohmann::json::array({1}); }));
     const auto ok = broken([](auto& j) { j["changes"].erase("check_ins"); }); // optional list
-    EXPECT_TRUE(ok) << ok.error().message;
+    QVERIFY2(ok, ok ? "" : ok.error().message.c_str());
 }
 
-TEST(SyncProtocol, RandomMutationsNeverCrash)
+void SyncProtocolTest::randomMutationsNeverCrash()
 {
     // A cheap, bounded fuzz pass; the libFuzzer target in tests/fuzz goes further.
     SyncRequest request;
@@ -279,5 +314,8 @@ TEST(SyncProtocol, RandomMutationsNeverCrash)
         if (decodeRequest(s))
             ++decoded;
     }
-    EXPECT_LT(decoded, 3000); // mutations are noticed
+    QCOMPARE_LT(decoded, 3000); // mutations are noticed
 }
+
+QTEST_GUILESS_MAIN(SyncProtocolTest)
+#include "syncprotocoltest.moc"

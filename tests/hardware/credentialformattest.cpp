@@ -3,81 +3,96 @@
 #include "hardware/credentialformat.h"
 #include "hardware/simulatedinput.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 using namespace imhere::hardware;
 
-TEST(CredentialFormat, QrBadgeTokenNeedsPrefixAndEnoughRandomBits)
+class CredentialFormatTest : public QObject {
+    Q_OBJECT
+private slots:
+    // CredentialFormat
+    void qrBadgeTokenNeedsPrefixAndEnoughRandomBits();
+    void wedgeUidCharsetAndLength();
+    void nfcUidIsFourSevenOrTenBytes();
+    // SimulatedInput
+    void linesBecomeReadsOfTheRightSource();
+    void splitterJoinsPartsAndDropsOverlongLines();
+};
+
+void CredentialFormatTest::qrBadgeTokenNeedsPrefixAndEnoughRandomBits()
 {
     const auto token = newQrBadgeToken();
-    EXPECT_TRUE(isQrBadgeToken(token)) << token;
-    EXPECT_NE(token, newQrBadgeToken());
-    EXPECT_FALSE(isQrBadgeToken(token.substr(std::string_view("imhere:b1:").size())));
-    EXPECT_FALSE(isQrBadgeToken("imhere:b2:" + token.substr(10)));
-    EXPECT_FALSE(isQrBadgeToken("imhere:b1:AAAAAAAAAAAA"));          // 9 bytes < 80 bits
-    EXPECT_TRUE(isQrBadgeToken("imhere:b1:AAAAAAAAAAAAAA"));         // 10 bytes
-    EXPECT_FALSE(isQrBadgeToken("imhere:b1:AAAAAAAAAAAAAA=="));      // padding
-    EXPECT_FALSE(isQrBadgeToken("https://example.org/q/AAAAAAAAAAAAAA"));
-    EXPECT_FALSE(isQrBadgeToken("imhere:b1:" + std::string(90, 'A'))); // > 64 bytes
+    QVERIFY2(isQrBadgeToken(token), token.c_str());
+    QCOMPARE_NE(token, newQrBadgeToken());
+    QVERIFY(!isQrBadgeToken(token.substr(std::string_view("imhere:b1:").size())));
+    QVERIFY(!isQrBadgeToken("imhere:b2:" + token.substr(10)));
+    QVERIFY(!isQrBadgeToken("imhere:b1:AAAAAAAAAAAA"));            // 9 bytes < 80 bits
+    QVERIFY(isQrBadgeToken("imhere:b1:AAAAAAAAAAAAAA"));            // 10 bytes
+    QVERIFY(!isQrBadgeToken("imhere:b1:AAAAAAAAAAAAAA=="));        // padding
+    QVERIFY(!isQrBadgeToken("https://example.org/q/AAAAAAAAAAAAAA"));
+    QVERIFY(!isQrBadgeToken("imhere:b1:" + std::string(90, 'A'))); // > 64 bytes
 }
 
-TEST(CredentialFormat, WedgeUidCharsetAndLength)
+void CredentialFormatTest::wedgeUidCharsetAndLength()
 {
-    EXPECT_TRUE(isWedgeUid("0012345678"));
-    EXPECT_TRUE(isWedgeUid("04a2ff"));
-    EXPECT_FALSE(isWedgeUid("123"));
-    EXPECT_FALSE(isWedgeUid(std::string(21, '1')));
-    EXPECT_FALSE(isWedgeUid("04A2FF")); // the parser lower-cases; upper here means it did not
-    EXPECT_FALSE(isWedgeUid("12 34"));
+    QVERIFY(isWedgeUid("0012345678"));
+    QVERIFY(isWedgeUid("04a2ff"));
+    QVERIFY(!isWedgeUid("123"));
+    QVERIFY(!isWedgeUid(std::string(21, '1')));
+    QVERIFY(!isWedgeUid("04A2FF")); // the parser lower-cases; upper here means it did not
+    QVERIFY(!isWedgeUid("12 34"));
 }
 
-TEST(CredentialFormat, NfcUidIsFourSevenOrTenBytes)
+void CredentialFormatTest::nfcUidIsFourSevenOrTenBytes()
 {
-    EXPECT_EQ(parseNfcUidHex("04a224b2c35e80")->size(), 7U);
-    EXPECT_EQ(parseNfcUidHex("DEADBEEF")->size(), 4U);
-    EXPECT_FALSE(parseNfcUidHex("deadbeef00"));
-    EXPECT_FALSE(parseNfcUidHex("deadbee"));
-    EXPECT_FALSE(parseNfcUidHex("xyzxyzxy"));
+    QCOMPARE(parseNfcUidHex("04a224b2c35e80")->size(), 7U);
+    QCOMPARE(parseNfcUidHex("DEADBEEF")->size(), 4U);
+    QVERIFY(!parseNfcUidHex("deadbeef00"));
+    QVERIFY(!parseNfcUidHex("deadbee"));
+    QVERIFY(!parseNfcUidHex("xyzxyzxy"));
 }
 
-TEST(SimulatedInput, LinesBecomeReadsOfTheRightSource)
+void CredentialFormatTest::linesBecomeReadsOfTheRightSource()
 {
     auto nfc = parseSimulatedLine("04a224b2c35e80\r\n");
-    ASSERT_TRUE(nfc && *nfc);
-    EXPECT_EQ((*nfc)->source, BadgeSource::Nfc);
-    EXPECT_EQ((*nfc)->credential, QByteArray::fromHex("04a224b2c35e80"));
+    QVERIFY(nfc && *nfc);
+    QCOMPARE((*nfc)->source, BadgeSource::Nfc);
+    QCOMPARE((*nfc)->credential, QByteArray::fromHex("04a224b2c35e80"));
 
     const auto token = newQrBadgeToken();
     auto qr = parseSimulatedLine("qr:" + token);
-    ASSERT_TRUE(qr && *qr);
-    EXPECT_EQ((*qr)->source, BadgeSource::QrBadge);
-    EXPECT_EQ((*qr)->credential.toStdString(), token);
+    QVERIFY(qr && *qr);
+    QCOMPARE((*qr)->source, BadgeSource::QrBadge);
+    QCOMPARE((*qr)->credential.toStdString(), token);
 
     auto wedge = parseSimulatedLine("  wedge:0012345678 ");
-    ASSERT_TRUE(wedge && *wedge);
-    EXPECT_EQ((*wedge)->source, BadgeSource::Wedge);
-    EXPECT_EQ((*wedge)->credential, QByteArray("0012345678"));
+    QVERIFY(wedge && *wedge);
+    QCOMPARE((*wedge)->source, BadgeSource::Wedge);
+    QCOMPARE((*wedge)->credential, QByteArray("0012345678"));
 
-    EXPECT_FALSE(parseSimulatedLine(""));
-    EXPECT_FALSE(parseSimulatedLine("# a comment"));
+    QVERIFY(!parseSimulatedLine(""));
+    QVERIFY(!parseSimulatedLine("# a comment"));
     auto bad = parseSimulatedLine("hello");
-    ASSERT_TRUE(bad);
-    EXPECT_FALSE(*bad);
-    EXPECT_EQ(bad->error().code, "bad_line");
+    QVERIFY(bad);
+    QVERIFY(!*bad);
+    QCOMPARE(bad->error().code, "bad_line");
     auto badQr = parseSimulatedLine("qr:https://example.org");
-    ASSERT_TRUE(badQr);
-    EXPECT_FALSE(*badQr);
+    QVERIFY(badQr);
+    QVERIFY(!*badQr);
 }
 
-TEST(SimulatedInput, SplitterJoinsPartsAndDropsOverlongLines)
+void CredentialFormatTest::splitterJoinsPartsAndDropsOverlongLines()
 {
     LineSplitter splitter(8);
-    EXPECT_TRUE(splitter.feed("0123").empty());
+    QVERIFY(splitter.feed("0123").empty());
     auto lines = splitter.feed("45\nabc");
-    ASSERT_EQ(lines.size(), 1U);
-    EXPECT_EQ(lines[0], "012345");
+    QCOMPARE(lines.size(), 1U);
+    QCOMPARE(lines[0], "012345");
     lines = splitter.feed("defghijklmnop\nok\n");
-    ASSERT_EQ(lines.size(), 2U);
-    EXPECT_FALSE(lines[0]);     // "abcdefghijklmnop" is over the limit
-    EXPECT_EQ(lines[1], "ok");
+    QCOMPARE(lines.size(), 2U);
+    QVERIFY(!lines[0]); // "abcdefghijklmnop" is over the limit
+    QCOMPARE(lines[1], "ok");
 }
+
+QTEST_GUILESS_MAIN(CredentialFormatTest)
+#include "credentialformattest.moc"

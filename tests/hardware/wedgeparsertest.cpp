@@ -4,9 +4,10 @@
 #include "hardware/wedgeparser.h"
 #include "hardware/wedgestream.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 #include <ctime>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -78,20 +79,137 @@ std::chrono::microseconds monotonicNow()
     return std::chrono::seconds(ts.tv_sec) + std::chrono::microseconds(ts.tv_nsec / 1000);
 }
 
+// Through a pipe: the loop reads records as evdev delivers them, wakes up on
+// its own to drop a half read, and stops promptly. The loop runs from start()
+// until the object is destroyed.
+class WedgeStreamLoop {
+public:
+    WedgeStreamLoop() = default;
+    WedgeStreamLoop(const WedgeStreamLoop&) = delete;
+    WedgeStreamLoop& operator=(const WedgeStreamLoop&) = delete;
+    ~WedgeStreamLoop()
+    {
+        stop.notify();
+        if (loop.joinable()) {
+            loop.join();
+        }
+    }
+
+    // Opens the pipe and starts the loop on it; false if there is no pipe.
+    bool start()
+    {
+        auto made = makePipe();
+        if (!made) {
+            return false;
+        }
+        pipe = std::move(*made);
+        loop = std::thread([this] {
+            end = runWedgeStream(pipe.readEnd.get(), parser, stop,
+                                 [this](const WedgeOutcome& o) {
+                                     std::lock_guard lock(mutex);
+                                     outcomes.push_back(o);
+                                 },
+                                 CLOCK_MONOTONIC);
+        });
+        return true;
+    }
+    // Writes the records into the pipe, cut in two at `splitAt` bytes if that
+    // falls inside them; false if a write failed.
+    bool write(const std::vector<input_event>& events, std::size_t splitAt = 0)
+    {
+        const auto* bytes = reinterpret_cast<const char*>(events.data());
+        const std::size_t size = events.size() * sizeof(input_event);
+        if (splitAt > 0 && splitAt < size) { // a record cut in two by the pipe
+            if (!writeAll(pipe.writeEnd.get(), bytes, splitAt)) {
+                return false;
+            }
+            std::this_thread::sleep_for(5ms);
+            return writeAll(pipe.writeEnd.get(), bytes + splitAt, size - splitAt);
+        }
+        return writeAll(pipe.writeEnd.get(), bytes, size);
+    }
+    std::vector<WedgeOutcome> waitFor(std::size_t count, std::chrono::milliseconds limit = 3s)
+    {
+        const auto until = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < until) {
+            {
+                std::lock_guard lock(mutex);
+                if (outcomes.size() >= count) {
+                    return outcomes;
+                }
+            }
+            std::this_thread::sleep_for(2ms);
+        }
+        std::lock_guard lock(mutex);
+        return outcomes;
+    }
+
+    Pipe pipe;
+    StopSignal stop;
+    WedgeParser parser;
+    WedgeStreamEnd end;
+    std::thread loop;
+    std::mutex mutex;
+    std::vector<WedgeOutcome> outcomes;
+};
+
+// Durations in milliseconds, so QCOMPARE_GE and QCOMPARE_LT can print them.
+double inMs(std::chrono::nanoseconds d)
+{
+    return std::chrono::duration<double, std::milli>(d).count();
+}
+
 } // namespace
 
-TEST(WedgeParser, DigitsUntilEnterMakeAUid)
+class WedgeParserTest : public QObject {
+    Q_OBJECT
+private slots:
+    void cleanup();
+
+    // WedgeParser
+    void digitsUntilEnterMakeAUid();
+    void shiftedHexAndKeypadAreNormalised();
+    void lengthAndCharsetAreChecked();
+    void repeatsAndStrayEnterAreIgnored();
+    void aGapDropsTheHalfReadAndTheNextReadStillCounts();
+    void expireDropsASilentHalfReadOnlyAfterTheTimeout();
+    void lostEventsDropTheRead();
+
+    // The stream loop on a pipe (m_stream)
+    void recordsSplitAcrossWritesStillParse();
+    void halfReadIsDroppedWithoutFurtherInput();
+    void readInterleavedWithATimeout();
+    void closedInputEndsTheLoopAsAFailure();
+    void stopEndsTheLoopPromptly();
+
+private:
+    // Starts a fresh stream loop in m_stream.
+    bool startStream()
+    {
+        m_stream = std::make_unique<WedgeStreamLoop>();
+        return m_stream->start();
+    }
+
+    std::unique_ptr<WedgeStreamLoop> m_stream; // stopped and joined by cleanup()
+};
+
+void WedgeParserTest::cleanup()
+{
+    m_stream.reset();
+}
+
+void WedgeParserTest::digitsUntilEnterMakeAUid()
 {
     WedgeParser parser;
     auto t = 1'000'000us;
     const auto outcomes = feedAll(parser, typed("0012345678\n", t));
-    ASSERT_EQ(outcomes.size(), 1U);
-    EXPECT_EQ(outcomes[0].kind, Kind::Uid);
-    EXPECT_EQ(outcomes[0].text, "0012345678");
-    EXPECT_FALSE(parser.deadline());
+    QCOMPARE(outcomes.size(), 1U);
+    QCOMPARE(outcomes[0].kind, Kind::Uid);
+    QCOMPARE(outcomes[0].text, "0012345678");
+    QVERIFY(!parser.deadline());
 }
 
-TEST(WedgeParser, ShiftedHexAndKeypadAreNormalised)
+void WedgeParserTest::shiftedHexAndKeypadAreNormalised()
 {
     WedgeParser parser;
     auto t = 5s + 0us;
@@ -104,48 +222,48 @@ TEST(WedgeParser, ShiftedHexAndKeypadAreNormalised)
         typeKey(events, t, static_cast<unsigned short>(key));
     }
     const auto outcomes = feedAll(parser, events);
-    ASSERT_EQ(outcomes.size(), 1U);
-    EXPECT_EQ(outcomes[0].kind, Kind::Uid);
-    EXPECT_EQ(outcomes[0].text, "af049");
+    QCOMPARE(outcomes.size(), 1U);
+    QCOMPARE(outcomes[0].kind, Kind::Uid);
+    QCOMPARE(outcomes[0].text, "af049");
 }
 
-TEST(WedgeParser, LengthAndCharsetAreChecked)
+void WedgeParserTest::lengthAndCharsetAreChecked()
 {
     WedgeParser parser;
     auto t = 1s + 0us;
     auto outcomes = feedAll(parser, typed("123\n", t));
-    ASSERT_EQ(outcomes.size(), 1U);
-    EXPECT_EQ(outcomes[0].kind, Kind::Rejected);
+    QCOMPARE(outcomes.size(), 1U);
+    QCOMPARE(outcomes[0].kind, Kind::Rejected);
 
     outcomes = feedAll(parser, typed(std::string(21, '7') + "\n", t));
-    ASSERT_EQ(outcomes.size(), 1U);
-    EXPECT_EQ(outcomes[0].kind, Kind::Rejected);
+    QCOMPARE(outcomes.size(), 1U);
+    QCOMPARE(outcomes[0].kind, Kind::Rejected);
 
     outcomes = feedAll(parser, typed("1234-5678\n", t));
-    ASSERT_EQ(outcomes.size(), 1U);
-    EXPECT_EQ(outcomes[0].kind, Kind::Rejected);
+    QCOMPARE(outcomes.size(), 1U);
+    QCOMPARE(outcomes[0].kind, Kind::Rejected);
 
     // The parser is clean again afterwards.
     outcomes = feedAll(parser, typed(std::string(20, '7') + "\n", t));
-    ASSERT_EQ(outcomes.size(), 1U);
-    EXPECT_EQ(outcomes[0].kind, Kind::Uid);
+    QCOMPARE(outcomes.size(), 1U);
+    QCOMPARE(outcomes[0].kind, Kind::Uid);
 }
 
-TEST(WedgeParser, RepeatsAndStrayEnterAreIgnored)
+void WedgeParserTest::repeatsAndStrayEnterAreIgnored()
 {
     WedgeParser parser;
     auto t = 1s + 0us;
-    EXPECT_TRUE(feedAll(parser, typed("\n", t)).empty());
+    QVERIFY(feedAll(parser, typed("\n", t)).empty());
     std::vector<input_event> events = typed("1234", t);
     events.push_back(eventAt(t, EV_KEY, KEY_4, 2)); // auto-repeat of a held key
     auto tail = typed("5\n", t);
     events.insert(events.end(), tail.begin(), tail.end());
     const auto outcomes = feedAll(parser, events);
-    ASSERT_EQ(outcomes.size(), 1U);
-    EXPECT_EQ(outcomes[0].text, "12345");
+    QCOMPARE(outcomes.size(), 1U);
+    QCOMPARE(outcomes[0].text, "12345");
 }
 
-TEST(WedgeParser, AGapDropsTheHalfReadAndTheNextReadStillCounts)
+void WedgeParserTest::aGapDropsTheHalfReadAndTheNextReadStillCounts()
 {
     WedgeParser parser;
     auto t = 1s + 0us;
@@ -154,28 +272,28 @@ TEST(WedgeParser, AGapDropsTheHalfReadAndTheNextReadStillCounts)
     auto next = typed("0045678901\n", t);
     events.insert(events.end(), next.begin(), next.end());
     const auto outcomes = feedAll(parser, events);
-    ASSERT_EQ(outcomes.size(), 2U);
-    EXPECT_EQ(outcomes[0].kind, Kind::Dropped);
-    EXPECT_EQ(outcomes[0].text, "00123");
-    EXPECT_EQ(outcomes[1].kind, Kind::Uid);
-    EXPECT_EQ(outcomes[1].text, "0045678901");
+    QCOMPARE(outcomes.size(), 2U);
+    QCOMPARE(outcomes[0].kind, Kind::Dropped);
+    QCOMPARE(outcomes[0].text, "00123");
+    QCOMPARE(outcomes[1].kind, Kind::Uid);
+    QCOMPARE(outcomes[1].text, "0045678901");
 }
 
-TEST(WedgeParser, ExpireDropsASilentHalfReadOnlyAfterTheTimeout)
+void WedgeParserTest::expireDropsASilentHalfReadOnlyAfterTheTimeout()
 {
     WedgeParser parser;
     auto t = 1s + 0us;
-    EXPECT_TRUE(feedAll(parser, typed("0012", t)).empty());
-    ASSERT_TRUE(parser.deadline());
-    EXPECT_FALSE(parser.expire(*parser.deadline() - 1ms));
+    QVERIFY(feedAll(parser, typed("0012", t)).empty());
+    QVERIFY(parser.deadline());
+    QVERIFY(!parser.expire(*parser.deadline() - 1ms));
     const auto dropped = parser.expire(*parser.deadline() + 1ms);
-    ASSERT_TRUE(dropped);
-    EXPECT_EQ(dropped->kind, Kind::Dropped);
+    QVERIFY(dropped);
+    QCOMPARE(dropped->kind, Kind::Dropped);
     // Enter after the drop is a stray key, not a short UID.
-    EXPECT_TRUE(feedAll(parser, typed("\n", t)).empty());
+    QVERIFY(feedAll(parser, typed("\n", t)).empty());
 }
 
-TEST(WedgeParser, LostEventsDropTheRead)
+void WedgeParserTest::lostEventsDropTheRead()
 {
     WedgeParser parser;
     auto t = 1s + 0us;
@@ -188,125 +306,71 @@ TEST(WedgeParser, LostEventsDropTheRead)
     auto next = typed("0012345678\n", t);
     events.insert(events.end(), next.begin(), next.end());
     const auto outcomes = feedAll(parser, events);
-    ASSERT_EQ(outcomes.size(), 2U);
-    EXPECT_EQ(outcomes[0].kind, Kind::Dropped);
-    EXPECT_EQ(outcomes[0].text, "0012");
-    EXPECT_EQ(outcomes[1].kind, Kind::Uid);
-    EXPECT_EQ(outcomes[1].text, "0012345678");
+    QCOMPARE(outcomes.size(), 2U);
+    QCOMPARE(outcomes[0].kind, Kind::Dropped);
+    QCOMPARE(outcomes[0].text, "0012");
+    QCOMPARE(outcomes[1].kind, Kind::Uid);
+    QCOMPARE(outcomes[1].text, "0012345678");
 }
 
-// Through a pipe: the loop reads records as evdev delivers them, wakes up on
-// its own to drop a half read, and stops promptly.
-class WedgeStreamTest : public ::testing::Test {
-protected:
-    void SetUp() override
-    {
-        auto pipe = makePipe();
-        ASSERT_TRUE(pipe);
-        m_pipe = std::move(*pipe);
-        m_loop = std::thread([this] {
-            m_end = runWedgeStream(m_pipe.readEnd.get(), m_parser, m_stop,
-                                   [this](const WedgeOutcome& o) {
-                                       std::lock_guard lock(m_mutex);
-                                       m_outcomes.push_back(o);
-                                   },
-                                   CLOCK_MONOTONIC);
-        });
-    }
-    void TearDown() override
-    {
-        m_stop.notify();
-        if (m_loop.joinable()) {
-            m_loop.join();
-        }
-    }
-    void write(const std::vector<input_event>& events, std::size_t splitAt = 0)
-    {
-        const auto* bytes = reinterpret_cast<const char*>(events.data());
-        const std::size_t size = events.size() * sizeof(input_event);
-        if (splitAt > 0 && splitAt < size) { // a record cut in two by the pipe
-            ASSERT_TRUE(writeAll(m_pipe.writeEnd.get(), bytes, splitAt));
-            std::this_thread::sleep_for(5ms);
-            ASSERT_TRUE(writeAll(m_pipe.writeEnd.get(), bytes + splitAt, size - splitAt));
-        } else {
-            ASSERT_TRUE(writeAll(m_pipe.writeEnd.get(), bytes, size));
-        }
-    }
-    std::vector<WedgeOutcome> waitFor(std::size_t count, std::chrono::milliseconds limit = 3s)
-    {
-        const auto until = std::chrono::steady_clock::now() + limit;
-        while (std::chrono::steady_clock::now() < until) {
-            {
-                std::lock_guard lock(m_mutex);
-                if (m_outcomes.size() >= count) {
-                    return m_outcomes;
-                }
-            }
-            std::this_thread::sleep_for(2ms);
-        }
-        std::lock_guard lock(m_mutex);
-        return m_outcomes;
-    }
-
-    Pipe m_pipe;
-    StopSignal m_stop;
-    WedgeParser m_parser;
-    WedgeStreamEnd m_end;
-    std::thread m_loop;
-    std::mutex m_mutex;
-    std::vector<WedgeOutcome> m_outcomes;
-};
-
-TEST_F(WedgeStreamTest, RecordsSplitAcrossWritesStillParse)
+void WedgeParserTest::recordsSplitAcrossWritesStillParse()
 {
+    QVERIFY(startStream());
     auto t = monotonicNow();
-    write(typed("0012345678\n", t), sizeof(input_event) * 7 + 5);
-    const auto outcomes = waitFor(1);
-    ASSERT_EQ(outcomes.size(), 1U);
-    EXPECT_EQ(outcomes[0].kind, Kind::Uid);
-    EXPECT_EQ(outcomes[0].text, "0012345678");
+    QVERIFY(m_stream->write(typed("0012345678\n", t), sizeof(input_event) * 7 + 5));
+    const auto outcomes = m_stream->waitFor(1);
+    QCOMPARE(outcomes.size(), 1U);
+    QCOMPARE(outcomes[0].kind, Kind::Uid);
+    QCOMPARE(outcomes[0].text, "0012345678");
 }
 
-TEST_F(WedgeStreamTest, HalfReadIsDroppedWithoutFurtherInput)
+void WedgeParserTest::halfReadIsDroppedWithoutFurtherInput()
 {
+    QVERIFY(startStream());
     auto t = monotonicNow();
-    write(typed("00123", t));
+    QVERIFY(m_stream->write(typed("00123", t)));
     const auto started = std::chrono::steady_clock::now();
-    const auto outcomes = waitFor(1);
-    ASSERT_EQ(outcomes.size(), 1U);
-    EXPECT_EQ(outcomes[0].kind, Kind::Dropped);
-    EXPECT_EQ(outcomes[0].text, "00123");
-    EXPECT_GE(std::chrono::steady_clock::now() - started, limits::k_wedgeInterKeyTimeout - 50ms);
+    const auto outcomes = m_stream->waitFor(1);
+    QCOMPARE(outcomes.size(), 1U);
+    QCOMPARE(outcomes[0].kind, Kind::Dropped);
+    QCOMPARE(outcomes[0].text, "00123");
+    QCOMPARE_GE(inMs(std::chrono::steady_clock::now() - started), inMs(limits::k_wedgeInterKeyTimeout - 50ms));
 }
 
-TEST_F(WedgeStreamTest, ReadInterleavedWithATimeout)
+void WedgeParserTest::readInterleavedWithATimeout()
 {
+    QVERIFY(startStream());
     auto t = monotonicNow();
-    write(typed("0099", t));
+    QVERIFY(m_stream->write(typed("0099", t)));
     std::this_thread::sleep_for(limits::k_wedgeInterKeyTimeout + 100ms);
     t = monotonicNow();
-    write(typed("0012345678\n", t));
-    const auto outcomes = waitFor(2);
-    ASSERT_EQ(outcomes.size(), 2U);
-    EXPECT_EQ(outcomes[0].kind, Kind::Dropped);
-    EXPECT_EQ(outcomes[0].text, "0099");
-    EXPECT_EQ(outcomes[1].kind, Kind::Uid);
-    EXPECT_EQ(outcomes[1].text, "0012345678");
+    QVERIFY(m_stream->write(typed("0012345678\n", t)));
+    const auto outcomes = m_stream->waitFor(2);
+    QCOMPARE(outcomes.size(), 2U);
+    QCOMPARE(outcomes[0].kind, Kind::Dropped);
+    QCOMPARE(outcomes[0].text, "0099");
+    QCOMPARE(outcomes[1].kind, Kind::Uid);
+    QCOMPARE(outcomes[1].text, "0012345678");
 }
 
-TEST_F(WedgeStreamTest, ClosedInputEndsTheLoopAsAFailure)
+void WedgeParserTest::closedInputEndsTheLoopAsAFailure()
 {
-    m_pipe.writeEnd.reset();
-    m_loop.join();
-    EXPECT_FALSE(m_end.stopped);
-    EXPECT_FALSE(m_end.error.empty());
+    QVERIFY(startStream());
+    m_stream->pipe.writeEnd.reset();
+    m_stream->loop.join();
+    QVERIFY(!m_stream->end.stopped);
+    QVERIFY(!m_stream->end.error.empty());
 }
 
-TEST_F(WedgeStreamTest, StopEndsTheLoopPromptly)
+void WedgeParserTest::stopEndsTheLoopPromptly()
 {
+    QVERIFY(startStream());
     const auto started = std::chrono::steady_clock::now();
-    m_stop.notify();
-    m_loop.join();
-    EXPECT_TRUE(m_end.stopped);
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+    m_stream->stop.notify();
+    m_stream->loop.join();
+    QVERIFY(m_stream->end.stopped);
+    QCOMPARE_LT(inMs(std::chrono::steady_clock::now() - started), inMs(1s));
 }
+
+QTEST_GUILESS_MAIN(WedgeParserTest)
+#include "wedgeparsertest.moc"
