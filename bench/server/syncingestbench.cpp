@@ -13,7 +13,8 @@
 
 #include "benchschool.h"
 
-#include "sync-server/api/routes.h"
+#include "sync-server/cli/routetable.h"
+#include "sync-server/service/kiosksync.h"
 #include "sync-server/http/httpserver.h"
 #include "sync-server/serverlimits.h"
 #include "sync-server/store/sqlitestore.h"
@@ -120,7 +121,8 @@ class HttpSync {
 public:
     HttpSync(const std::filesystem::path& dir, int batches)
         : m_store(std::move(*SqliteStore::open((dir / "server.db").string(), m_clock))),
-          m_school(bench::buildBenchSchool(*m_store, m_clock.nowMs(), 500, 4)), m_api(*m_store, m_clock),
+          m_school(bench::buildBenchSchool(*m_store, m_clock.nowMs(), 500, 4)), m_services(*m_store, m_clock),
+          m_api(m_services),
           m_http(m_router)
     {
         addAllRoutes(m_router, m_api);
@@ -194,6 +196,7 @@ private:
     SystemClock m_clock;
     std::unique_ptr<SqliteStore> m_store;
     bench::BenchSchool m_school;
+    Services m_services;
     ApiContext m_api;
     Router m_router;
     HttpServer m_http;
@@ -210,12 +213,12 @@ private:
 class StoreSync {
 public:
     StoreSync(const std::filesystem::path& dir, int batches)
-        : m_store(std::move(*SqliteStore::open((dir / "store.db").string(), m_clock)))
+        : m_store(std::move(*SqliteStore::open((dir / "store.db").string(), m_clock))), m_services(*m_store, m_clock)
     {
         const auto school = bench::buildBenchSchool(*m_store, m_clock.nowMs(), 500, 4);
         m_kiosk = **m_store->kioskByPrefix(school.kioskToken.substr(0, 11));
         for (int i = 0; i < 100; ++i) {
-            auto r = m_store->sync(m_kiosk, {sync::k_protocolVersion, m_clock.nowMs(), m_cursor, {}}, m_clock.nowMs());
+            auto r = syncKiosk(m_services, m_kiosk, {sync::k_protocolVersion, m_clock.nowMs(), m_cursor, {}});
             m_cursor = r->cursor;
             if (!r->more)
                 break;
@@ -232,7 +235,7 @@ public:
     {
         auto& request = m_requests[static_cast<std::size_t>(b)];
         request.cursor = m_cursor;
-        auto r = m_store->sync(m_kiosk, request, m_clock.nowMs());
+        auto r = syncKiosk(m_services, m_kiosk, request);
         if (!r)
             return false;
         m_cursor = r->cursor;
@@ -242,6 +245,7 @@ public:
 private:
     SystemClock m_clock;
     std::unique_ptr<SqliteStore> m_store;
+    Services m_services;
     Kiosk m_kiosk;
     std::int64_t m_cursor = 0;
     std::vector<sync::SyncRequest> m_requests;

@@ -52,29 +52,29 @@ Result<Response> login(ApiContext& api, const Request& request)
         ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
     account = "account:" + account;
     const std::string address = "address:" + request.remoteIp;
-    const std::int64_t now = api.clock.nowMs();
-    const auto wait = std::max(api.accountLimiter.retryAfterMs(account, now),
-                               api.addressLimiter.retryAfterMs(address, now));
+    const std::int64_t now = api.services.clock.nowMs();
+    const auto wait = std::max(api.services.accountLimiter.retryAfterMs(account, now),
+                               api.services.addressLimiter.retryAfterMs(address, now));
     if (wait > 0)
         return tooManyAttempts(wait);
 
-    TRY_ASSIGN(person, api.store.personByEmail(email));
+    TRY_ASSIGN(person, api.services.store.personByEmail(email));
     const bool ok = person && person->passwordHash ? verifySecret(*person->passwordHash, password)
                                                    : (void(verifySecret(decoyHash(), password)), false);
     if (!ok) {
-        api.accountLimiter.recordFailure(account, now);
-        api.addressLimiter.recordFailure(address, now);
+        api.services.accountLimiter.recordFailure(account, now);
+        api.services.addressLimiter.recordFailure(address, now);
         return fail("bad_credentials", "wrong email or password");
     }
-    api.accountLimiter.reset(account);
+    api.services.accountLimiter.reset(account);
     if (needsRehash(*person->passwordHash, k_passwordCost)) {
         TRY_ASSIGN(fresh, hashSecret(password, k_passwordCost));
-        TRY(api.store.setPasswordHash(person->id, fresh));
+        TRY(api.services.store.setPasswordHash(person->id, fresh));
     }
 
     const std::string token = randomToken(limits::k_secretTokenBytes);
     const std::string csrf = randomToken(limits::k_secretTokenBytes);
-    TRY(api.store.createSession(sha256(token), Session{person->id, csrf, now + limits::k_sessionLifetimeMs}));
+    TRY(api.services.store.createSession(sha256(token), Session{person->id, csrf, now + limits::k_sessionLifetimeMs}));
     Response response = jsonResponse(200, {{"person", personJson(*person, true)}, {"csrf_token", csrf}});
     response.withHeader("Set-Cookie", sessionCookie(token, limits::k_sessionLifetimeMs / 1000));
     return response;
@@ -84,7 +84,7 @@ Result<Response> logout(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY(allow(caller.kind == PrincipalKind::Session, "only a signed-in session can sign out"));
-    TRY(api.store.deleteSession(caller.principal.sessionHash));
+    TRY(api.services.store.deleteSession(caller.principal.sessionHash));
     Response response = jsonResponse(200, {{"signed_out", true}});
     response.withHeader("Set-Cookie", sessionCookie("", 0));
     return response;
@@ -93,7 +93,7 @@ Result<Response> logout(ApiContext& api, const Request& request)
 Result<Response> me(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
-    TRY_ASSIGN(courses, api.store.listCourses(caller.person.id));
+    TRY_ASSIGN(courses, api.services.store.listCourses(caller.person.id));
     nlohmann::json list = nlohmann::json::array();
     for (const auto& c : courses)
         list.push_back(courseJson(c.course, c.role));
@@ -114,7 +114,7 @@ Result<Response> createApiKey(ApiContext& api, const Request& request)
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
     const IssuedToken issued = issueToken(k_apiKeyPrefix);
-    TRY(api.store.createApiKey(caller.person.id, issued.lookup, issued.hash,
+    TRY(api.services.store.createApiKey(caller.person.id, issued.lookup, issued.hash,
                                scope == "write" ? ApiScope::Write : ApiScope::Read));
     return jsonResponse(201, {{"key", issued.token}, {"prefix", issued.lookup}, {"scope", scope}});
 }
@@ -135,7 +135,7 @@ Result<Response> createPerson(ApiContext& api, const Request& request)
     p.password = r.optionalText("password", limits::k_maxPasswordBytes);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-    TRY_ASSIGN(added, addPerson(api, caller, std::move(p)));
+    TRY_ASSIGN(added, addPerson(api.services, caller, std::move(p)));
     nlohmann::json out = {{"person", personJson(added.person, true)}};
     if (added.generatedPassword)
         out["password"] = *added.generatedPassword; // shown once
@@ -146,7 +146,7 @@ Result<Response> listPeople(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY(allow(caller.person.isAdmin, "only an org admin lists people"));
-    TRY_ASSIGN(people, api.store.listPeople());
+    TRY_ASSIGN(people, api.services.store.listPeople());
     nlohmann::json list = nlohmann::json::array();
     for (const auto& p : people)
         list.push_back(personJson(p, true));

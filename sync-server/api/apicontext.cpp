@@ -27,18 +27,18 @@ Handler wrapDeferring(DeferringApiHandler handler)
     };
 }
 
-ApiContext::ApiContext(Store& s, const Clock& c)
-    : store(s), clock(c), auth(s, c),
-      accountLimiter(limits::k_loginFailuresPerAccount, limits::k_loginFailureWindowMs),
-      addressLimiter(limits::k_loginFailuresPerIp, limits::k_loginFailureWindowMs),
-      remoteLimiter(limits::k_remoteRequestsPerIp, limits::k_remoteRequestWindowMs),
-      linkCodeLimiter(limits::k_linkCodeFailuresPerIp, limits::k_linkCodeFailureWindowMs), checkIns(s)
+Credentials credentialsOf(const Request& request)
 {
+    Credentials credentials;
+    if (const auto authorization = request.header("authorization"))
+        credentials.authorization = std::string(*authorization);
+    credentials.sessionCookie = request.cookie(k_sessionCookie);
+    return credentials;
 }
 
 Result<Caller> ApiContext::caller(const Request& request) const
 {
-    TRY_ASSIGN(principal, auth.identify(request));
+    TRY_ASSIGN(principal, services.auth.identify(credentialsOf(request)));
     switch (principal.kind) {
     case PrincipalKind::Anonymous: return fail("unauthenticated", "sign in or send an API key");
     case PrincipalKind::Kiosk: return fail("forbidden", "a kiosk token may only be used for sync");
@@ -57,65 +57,6 @@ Result<Caller> ApiContext::caller(const Request& request) const
     Person person = *principal.person;
     const PrincipalKind kind = principal.kind;
     return Caller{std::move(person), kind, std::move(principal)};
-}
-
-Result<CourseAccess> ApiContext::access(const Caller& c, std::string_view course) const
-{
-    TRY_ASSIGN(role, store.roleIn(c.person.id, course));
-    return CourseAccess{role, c.person.isAdmin};
-}
-
-Result<Course> ApiContext::liveCourse(std::string_view id) const
-{
-    TRY_ASSIGN(course, store.course(id));
-    if (!course || course->removed)
-        return fail("not_found", "no such course");
-    return *course;
-}
-
-Result<Window> ApiContext::windowById(std::string_view id) const
-{
-    TRY_ASSIGN(window, store.window(id));
-    if (!window)
-        return fail("not_found", "no such window");
-    TRY(liveCourse(window->course));
-    return *window;
-}
-
-Result<Person> ApiContext::personById(std::string_view publicId) const
-{
-    TRY_ASSIGN(person, store.personByPublicId(publicId));
-    if (!person)
-        return fail("not_found", "no such person");
-    return *person;
-}
-
-Result<void> allow(bool allowed, std::string_view message)
-{
-    if (!allowed)
-        return fail("forbidden", std::string(message));
-    return {};
-}
-
-Result<std::string> uuidParam(const Request& request, std::string_view name)
-{
-    const auto& value = request.param(name);
-    if (!isUuid(value))
-        return fail("invalid_id", std::string(name) + " must be a lowercase UUID");
-    return value;
-}
-
-Result<std::string> publicIdParam(const Request& request, std::string_view name)
-{
-    const auto& value = request.param(name);
-    if (!isPublicId(value))
-        return fail("invalid_id", std::string(name) + " must be a 10-character public id");
-    return value;
-}
-
-Error invalid(std::string message)
-{
-    return Error{"invalid_request", std::move(message)};
 }
 
 Result<void> requireJsonContentType(const Request& request)

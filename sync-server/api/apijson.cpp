@@ -1,4 +1,5 @@
 #include "apijson.h"
+#include "sync-server/service/windowrules.h"
 
 namespace imhere::server {
 
@@ -49,7 +50,7 @@ nlohmann::json windowJson(const Window& w, std::int64_t nowMs)
             {"opened_at", orNull(w.openedAt)},
             {"closed_at", orNull(w.closedAt)},
             {"opened_by", orNull(w.openedBy)},
-            {"open", w.isOpenAt(nowMs)}};
+            {"open", isOpenAt(w, nowMs)}};
 }
 
 nlohmann::json recordJson(const AttendanceRecord& r)

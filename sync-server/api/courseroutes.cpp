@@ -18,13 +18,13 @@ namespace {
 Result<Response> listCourses(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
-    TRY_ASSIGN(courses, api.store.listCourses(caller.person.isAdmin ? std::nullopt
+    TRY_ASSIGN(courses, api.services.store.listCourses(caller.person.isAdmin ? std::nullopt
                                                                     : std::optional(caller.person.id)));
     nlohmann::json list = nlohmann::json::array();
     for (const auto& c : courses) {
         auto role = c.role;
         if (caller.person.isAdmin && !role) {
-            TRY_ASSIGN(own, api.store.roleIn(caller.person.id, c.course.id));
+            TRY_ASSIGN(own, api.services.store.roleIn(caller.person.id, c.course.id));
             role = own;
         }
         list.push_back(courseJson(c.course, role));
@@ -35,7 +35,7 @@ Result<Response> listCourses(ApiContext& api, const Request& request)
 Result<Response> postCourse(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
-    TRY_ASSIGN(allowed, mayCreateCourse(api, caller));
+    TRY_ASSIGN(allowed, mayCreateCourse(api.services, caller));
     TRY(allow(allowed, "only teachers and org admins add courses"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
@@ -55,12 +55,12 @@ Result<Response> postCourse(ApiContext& api, const Request& request)
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
     for (const auto& s : students) {
-        TRY_ASSIGN(person, api.store.personByPublicId(s.get_ref<const std::string&>()));
+        TRY_ASSIGN(person, api.services.store.personByPublicId(s.get_ref<const std::string&>()));
         if (!person)
             return std::unexpected(invalid("students: no person " + s.get<std::string>()));
         c.students.push_back(person->id);
     }
-    TRY_ASSIGN(created, createCourse(api, caller, std::move(c)));
+    TRY_ASSIGN(created, createCourse(api.services, caller, std::move(c)));
     return jsonResponse(201, {{"course", courseJson(created, Role::Teacher)}});
 }
 
@@ -68,8 +68,8 @@ Result<Response> getCourse(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY_ASSIGN(course, api.liveCourse(id));
-    TRY_ASSIGN(access, api.access(caller, id));
+    TRY_ASSIGN(course, api.services.liveCourse(id));
+    TRY_ASSIGN(access, api.services.access(caller, id));
     TRY(allow(access.member(), "you are not in this course"));
     return jsonResponse(200, {{"course", courseJson(course, access.role)}});
 }
@@ -78,7 +78,7 @@ Result<Response> deleteCourse(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY(removeCourse(api, caller, id));
+    TRY(removeCourse(api.services, caller, id));
     return jsonResponse(200, {{"removed", true}});
 }
 
@@ -86,10 +86,10 @@ Result<Response> listMembers(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY(api.liveCourse(id));
-    TRY_ASSIGN(access, api.access(caller, id));
+    TRY(api.services.liveCourse(id));
+    TRY_ASSIGN(access, api.services.access(caller, id));
     TRY(allow(access.runsClass(), "only teachers and TAs see the roster"));
-    TRY_ASSIGN(members, api.store.roster(id));
+    TRY_ASSIGN(members, api.services.store.roster(id));
     nlohmann::json list = nlohmann::json::array();
     for (const auto& m : members)
         list.push_back(memberJson(m));
@@ -101,8 +101,8 @@ Result<Response> putMember(ApiContext& api, const Request& request)
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
     TRY_ASSIGN(personId, publicIdParam(request, "person"));
-    TRY(api.liveCourse(id));
-    TRY_ASSIGN(access, api.access(caller, id));
+    TRY(api.services.liveCourse(id));
+    TRY_ASSIGN(access, api.services.access(caller, id));
     TRY(allow(access.teaches(), "only the course's teachers change its roster"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
@@ -112,8 +112,8 @@ Result<Response> putMember(ApiContext& api, const Request& request)
         r.failAt("role", "expected student, ta or teacher");
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-    TRY_ASSIGN(added, assignMember(api, caller, id, personId, *role));
-    TRY_ASSIGN(person, api.personById(personId));
+    TRY_ASSIGN(added, assignMember(api.services, caller, id, personId, *role));
+    TRY_ASSIGN(person, api.services.personById(personId));
     return jsonResponse(added ? 201 : 200, {{"member", memberJson({person.publicId, person.displayName, *role})}});
 }
 
@@ -122,7 +122,7 @@ Result<Response> deleteMember(ApiContext& api, const Request& request)
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
     TRY_ASSIGN(personId, publicIdParam(request, "person"));
-    TRY(removeMember(api, caller, id, personId));
+    TRY(removeMember(api.services, caller, id, personId));
     return jsonResponse(200, {{"removed", true}});
 }
 

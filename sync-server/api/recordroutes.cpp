@@ -26,10 +26,10 @@ Result<Response> windowRecords(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
-    TRY_ASSIGN(window, api.windowById(id));
-    TRY_ASSIGN(access, api.access(caller, window.course));
+    TRY_ASSIGN(window, api.services.windowById(id));
+    TRY_ASSIGN(access, api.services.access(caller, window.course));
     TRY(allow(access.runsClass(), "only teachers and TAs see everyone's records"));
-    TRY_ASSIGN(records, api.store.windowRecords(id));
+    TRY_ASSIGN(records, api.services.store.windowRecords(id));
     return recordsResponse(records);
 }
 
@@ -37,10 +37,10 @@ Result<Response> courseRecords(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY(api.liveCourse(id));
-    TRY_ASSIGN(access, api.access(caller, id));
+    TRY(api.services.liveCourse(id));
+    TRY_ASSIGN(access, api.services.access(caller, id));
     TRY(allow(access.runsClass(), "only teachers and TAs see everyone's records"));
-    TRY_ASSIGN(records, api.store.courseRecords(id));
+    TRY_ASSIGN(records, api.services.store.courseRecords(id));
     return recordsResponse(records);
 }
 
@@ -49,15 +49,15 @@ Result<Response> personRecords(ApiContext& api, const Request& request)
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
     TRY_ASSIGN(personId, publicIdParam(request, "person"));
-    TRY(api.liveCourse(id));
-    TRY_ASSIGN(access, api.access(caller, id));
+    TRY(api.services.liveCourse(id));
+    TRY_ASSIGN(access, api.services.access(caller, id));
     const bool self = personId == caller.person.publicId;
     TRY(allow(access.runsClass() || (self && access.member()), "you may only see your own records"));
-    TRY_ASSIGN(person, api.personById(personId));
-    TRY_ASSIGN(role, api.store.roleIn(person.id, id));
+    TRY_ASSIGN(person, api.services.personById(personId));
+    TRY_ASSIGN(role, api.services.store.roleIn(person.id, id));
     if (role != Role::Student && role != Role::Ta)
         return fail("not_found", "this person does not take part in the course");
-    TRY_ASSIGN(records, api.store.personRecords(id, person.id));
+    TRY_ASSIGN(records, api.services.store.personRecords(id, person.id));
     return recordsResponse(records);
 }
 
@@ -75,15 +75,15 @@ Result<RecordTarget> recordTarget(ApiContext& api, const Request& request)
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
     TRY(publicIdParam(request, "person"));
-    TRY_ASSIGN(window, api.windowById(id));
-    TRY_ASSIGN(access, api.access(caller, window.course));
+    TRY_ASSIGN(window, api.services.windowById(id));
+    TRY_ASSIGN(access, api.services.access(caller, window.course));
     return RecordTarget{std::move(caller), std::move(window), Person{}, access};
 }
 
 Result<Person> participant(ApiContext& api, const Request& request, const Window& window)
 {
-    TRY_ASSIGN(person, api.personById(request.param("person")));
-    TRY_ASSIGN(role, api.store.roleIn(person.id, window.course));
+    TRY_ASSIGN(person, api.services.personById(request.param("person")));
+    TRY_ASSIGN(role, api.services.store.roleIn(person.id, window.course));
     if (role != Role::Student && role != Role::Ta)
         return fail("not_found", "this person does not take part in the course");
     return person;
@@ -97,13 +97,13 @@ Result<Response> correct(ApiContext& api, const Request& request)
     JsonReader r(body, "");
     r.allowOnly({"present", "reason", "base"});
     CorrectionEvent e{newUuidV4(), 0, t.window.id, r.boolean("present"), r.text("reason", imhere::limits::k_maxReasonBytes),
-                      r.optionalText("base", 36, TextKind::Uuid), t.caller.person.id, api.clock.nowMs(), std::nullopt};
+                      r.optionalText("base", 36, TextKind::Uuid), t.caller.person.id, api.services.clock.nowMs(), std::nullopt};
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
     TRY_ASSIGN(person, participant(api, request, t.window));
     e.person = person.id;
-    TRY(api.store.addCorrection(e));
-    TRY_ASSIGN(record, api.store.record(t.window.id, person.id));
+    TRY(api.services.store.addCorrection(e));
+    TRY_ASSIGN(record, api.services.store.record(t.window.id, person.id));
     return jsonResponse(201, {{"record", recordJson(record)}, {"event", e.id}});
 }
 
@@ -119,13 +119,13 @@ Result<Response> flag(ApiContext& api, const Request& request)
         r.failAt("flag", "expected LEFT_EARLY, CAMERA_OFF, LOW_PARTICIPATION or ABSENT");
     FlagEvent e{newUuidV4(), 0, t.window.id, which.value_or(Flag::LeftEarly), r.boolean("set"),
                 r.optionalText("note", imhere::limits::k_maxNoteBytes).value_or(""), t.caller.person.id,
-                api.clock.nowMs(), std::nullopt};
+                api.services.clock.nowMs(), std::nullopt};
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
     TRY_ASSIGN(person, participant(api, request, t.window));
     e.person = person.id;
-    TRY(api.store.addFlag(e));
-    TRY_ASSIGN(record, api.store.record(t.window.id, person.id));
+    TRY(api.services.store.addFlag(e));
+    TRY_ASSIGN(record, api.services.store.record(t.window.id, person.id));
     return jsonResponse(201, {{"record", recordJson(record)}, {"event", e.id}});
 }
 

@@ -1,11 +1,9 @@
 #pragma once
-// Registers every route of imhere-server on a router (DESIGN §6). Each
-// add*Routes lives in its own file; docs/openapi.yaml lists the same set,
-// and a test keeps the two in step.
+// The JSON API's routes (DESIGN §6). Each add*Routes lives in its own file;
+// docs/openapi.yaml lists the same set, and a test keeps the two in step.
 
 #include "apicontext.h"
 
-#include "sync-server/pages/pages.h"
 
 namespace imhere::server {
 
@@ -15,7 +13,8 @@ void addWindowRoutes(Router& router, ApiContext& api);
 void addRecordRoutes(Router& router, ApiContext& api);
 void addSyncRoutes(Router& router, ApiContext& api);
 
-inline void addAllRoutes(Router& router, ApiContext& api)
+// Every /api/v1 route and /healthz.
+inline void addApiRoutes(Router& router, ApiContext& api)
 {
     router.add("GET", "/healthz", [](const Request&) { return jsonResponse(200, {{"status", "ok"}}); });
     addAccountRoutes(router, api);
@@ -23,7 +22,6 @@ inline void addAllRoutes(Router& router, ApiContext& api)
     addWindowRoutes(router, api);
     addRecordRoutes(router, api);
     addSyncRoutes(router, api);
-    addWebPages(router, api);
 }
 
 } // namespace imhere::server

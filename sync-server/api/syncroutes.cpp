@@ -3,6 +3,7 @@
 #include "routes.h"
 
 #include "sync-server/service/kiosks.h"
+#include "sync-server/service/kiosksync.h"
 #include "core/result.h"
 
 #include "core/limits.h"
@@ -14,9 +15,9 @@ namespace imhere::server {
 
 namespace {
 
-Result<Response> syncKiosk(ApiContext& api, const Request& request)
+Result<Response> syncRoute(ApiContext& api, const Request& request)
 {
-    TRY_ASSIGN(principal, api.auth.identify(request));
+    TRY_ASSIGN(principal, api.services.auth.identify(credentialsOf(request)));
     if (principal.kind == PrincipalKind::Anonymous)
         return fail("unauthenticated", "send the kiosk token as 'Authorization: Bearer <token>'");
     TRY(allow(principal.kind == PrincipalKind::Kiosk, "only a kiosk token may sync"));
@@ -30,10 +31,10 @@ Result<Response> syncKiosk(ApiContext& api, const Request& request)
             return fail("too_large", e.message);
         return std::unexpected(invalid(e.message));
     }
-    TRY_ASSIGN(response, api.store.sync(*principal.kiosk, *decoded, api.clock.nowMs()));
+    TRY_ASSIGN(response, syncKiosk(api.services, *principal.kiosk, *decoded));
     // Bookkeeping for the admin page; the sync itself is committed, so a
     // failure here must not make the kiosk send its batch again.
-    if (auto noted = noteKioskSync(api, *principal.kiosk); !noted)
+    if (auto noted = noteKioskSync(api.services, *principal.kiosk); !noted)
         std::fprintf(stderr, "imhere-server: kiosk %u last sync not recorded: %s\n", principal.kiosk->id,
                      noted.error().message.c_str());
     return Response{200, "application/json", sync::encode(response), {}};
@@ -43,7 +44,7 @@ Result<Response> syncKiosk(ApiContext& api, const Request& request)
 
 void addSyncRoutes(Router& router, ApiContext& api)
 {
-    router.add("POST", "/api/v1/kiosk/sync", wrap([&api](const Request& r) { return syncKiosk(api, r); }),
+    router.add("POST", "/api/v1/kiosk/sync", wrap([&api](const Request& r) { return syncRoute(api, r); }),
                RouteOptions{imhere::limits::k_maxSyncBodyBytes});
 }
 

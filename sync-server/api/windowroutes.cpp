@@ -21,12 +21,12 @@ Result<Response> listWindows(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY(api.liveCourse(id));
-    TRY_ASSIGN(access, api.access(caller, id));
+    TRY(api.services.liveCourse(id));
+    TRY_ASSIGN(access, api.services.access(caller, id));
     TRY(allow(access.member(), "you are not in this course"));
-    TRY_ASSIGN(windows, api.store.windowsOf(id));
+    TRY_ASSIGN(windows, api.services.store.windowsOf(id));
     nlohmann::json list = nlohmann::json::array();
-    const auto now = api.clock.nowMs();
+    const auto now = api.services.clock.nowMs();
     for (const auto& w : windows)
         list.push_back(windowJson(w, now));
     return jsonResponse(200, {{"windows", list}});
@@ -36,8 +36,8 @@ Result<Response> createWindow(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY(api.liveCourse(id));
-    TRY_ASSIGN(access, api.access(caller, id));
+    TRY(api.services.liveCourse(id));
+    TRY_ASSIGN(access, api.services.access(caller, id));
     TRY(allow(access.runsClass(), "only teachers and TAs open windows"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
@@ -47,20 +47,20 @@ Result<Response> createWindow(ApiContext& api, const Request& request)
     const bool openNow = r.optionalBoolean("open", true);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-    TRY_ASSIGN(created, openNewWindow(api, caller, id, std::move(title), scheduledStart, openNow));
-    return jsonResponse(201, {{"window", windowJson(created, api.clock.nowMs())}});
+    TRY_ASSIGN(created, openNewWindow(api.services, caller, id, std::move(title), scheduledStart, openNow));
+    return jsonResponse(201, {{"window", windowJson(created, api.services.clock.nowMs())}});
 }
 
 Result<Response> openOrClose(ApiContext& api, const Request& request, bool open)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
-    TRY_ASSIGN(window, api.windowById(id));
-    TRY_ASSIGN(access, api.access(caller, window.course));
+    TRY_ASSIGN(window, api.services.windowById(id));
+    TRY_ASSIGN(access, api.services.access(caller, window.course));
     TRY(allow(access.runsClass(), "only teachers and TAs open and close windows"));
     TRY(jsonBody(request)); // no fields, but a wrong content type is still refused
-    TRY_ASSIGN(updated, setWindowOpen(api, caller, id, open));
-    return jsonResponse(200, {{"window", windowJson(updated, api.clock.nowMs())}});
+    TRY_ASSIGN(updated, setWindowOpen(api.services, caller, id, open));
+    return jsonResponse(200, {{"window", windowJson(updated, api.services.clock.nowMs())}});
 }
 
 // The reply to a check-in once the writer has committed the group holding
@@ -72,7 +72,7 @@ Reply afterCheckIn(ApiContext& api, CheckInEvent event, std::function<Result<Res
     auto outcome = std::make_shared<std::promise<Result<CheckInOutcome>>>();
     return Deferred{
         [&api, outcome, event = std::move(event)](std::function<void()> ready) {
-            api.checkIns.submit(event, [outcome, ready = std::move(ready)](Result<CheckInOutcome> r) {
+            api.services.checkIns.submit(event, [outcome, ready = std::move(ready)](Result<CheckInOutcome> r) {
                 outcome->set_value(std::move(r));
                 ready();
             });
@@ -88,8 +88,8 @@ Result<Reply> postCheckIn(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
-    TRY_ASSIGN(window, api.windowById(id));
-    TRY_ASSIGN(access, api.access(caller, window.course));
+    TRY_ASSIGN(window, api.services.windowById(id));
+    TRY_ASSIGN(access, api.services.access(caller, window.course));
     TRY(allow(access.member(), "you are not in this course"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
@@ -97,11 +97,11 @@ Result<Reply> postCheckIn(ApiContext& api, const Request& request)
     auto other = r.optionalText("person", 10, TextKind::PublicId);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-    TRY_ASSIGN(prepared, prepareCheckIn(api, caller, window, access, std::move(other)));
+    TRY_ASSIGN(prepared, prepareCheckIn(api.services, caller, window, access, std::move(other)));
     return afterCheckIn(api, std::move(prepared.event),
                         [&api, person = std::move(prepared.person), id](CheckInOutcome outcome) -> Result<Response> {
                             TRY(checkInStored(outcome, person));
-                            TRY_ASSIGN(record, api.store.record(id, person.id));
+                            TRY_ASSIGN(record, api.services.store.record(id, person.id));
                             return jsonResponse(201, {{"record", recordJson(record)}});
                         });
 }

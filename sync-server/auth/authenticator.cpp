@@ -18,15 +18,15 @@ Result<Principal> unauthenticated()
 
 } // namespace
 
-Result<Principal> Authenticator::identify(const Request& request) const
+Result<Principal> Authenticator::identify(const Credentials& credentials) const
 {
-    if (const auto authorization = request.header("authorization")) {
+    if (const auto& authorization = credentials.authorization) {
         constexpr std::string_view scheme = "Bearer ";
         if (!authorization->starts_with(scheme))
             return fail("unauthenticated", "expected 'Authorization: Bearer <token>'");
         return bearer(authorization->substr(scheme.size()));
     }
-    const auto cookie = request.cookie(k_sessionCookie);
+    const auto& cookie = credentials.sessionCookie;
     if (!cookie || cookie->size() > limits::k_maxTokenChars)
         return Principal{};
     Bytes hash = sha256(*cookie);

@@ -4,7 +4,6 @@
 //
 // Thread rules: any thread; holds only references to thread-safe objects.
 
-#include "sync-server/http/request.h"
 #include "sync-server/store/store.h"
 
 #include "core/clock.h"
@@ -12,6 +11,12 @@
 namespace imhere::server {
 
 inline constexpr std::string_view k_sessionCookie = "imhere_session";
+
+// What a request presents, read from its headers by the HTTP layer.
+struct Credentials {
+    std::optional<std::string> authorization; // the Authorization header
+    std::optional<std::string> sessionCookie; // the k_sessionCookie cookie
+};
 
 enum class PrincipalKind { Anonymous, Session, ApiKey, Kiosk };
 
@@ -30,7 +35,7 @@ public:
 
     // unauthenticated (401) for a bearer token that is unknown, revoked or
     // malformed; a stale session cookie is simply anonymous.
-    [[nodiscard]] Result<Principal> identify(const Request& request) const;
+    [[nodiscard]] Result<Principal> identify(const Credentials& credentials) const;
 
 private:
     Result<Principal> bearer(std::string_view token) const;

@@ -2,7 +2,7 @@
 
 #include "commands.h"
 
-#include "sync-server/api/routes.h"
+#include "routetable.h"
 #include "sync-server/http/httpserver.h"
 #include "sync-server/serverlimits.h"
 #include "sync-server/store/sqlitestore.h"
@@ -90,7 +90,8 @@ int serveCommand(const CommandLine&, const Settings& settings)
     auto store = openStore(settings, clock);
     if (!store)
         return 1;
-    ApiContext api(*store, clock);
+    Services services(*store, clock);
+    ApiContext api(services);
     Router router;
     addAllRoutes(router, api);
     HttpServer server(router);

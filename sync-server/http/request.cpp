@@ -1,5 +1,7 @@
 #include "request.h"
 
+#include "core/random.h"
+
 namespace imhere::server {
 
 std::optional<std::string_view> Request::header(std::string_view lowerName) const
@@ -41,6 +43,22 @@ const std::string& Request::param(std::string_view name) const
 bool Request::changesState() const
 {
     return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+Result<std::string> uuidParam(const Request& request, std::string_view name)
+{
+    const auto& value = request.param(name);
+    if (!isUuid(value))
+        return fail("invalid_id", std::string(name) + " must be a lowercase UUID");
+    return value;
+}
+
+Result<std::string> publicIdParam(const Request& request, std::string_view name)
+{
+    const auto& value = request.param(name);
+    if (!isPublicId(value))
+        return fail("invalid_id", std::string(name) + " must be a 10-character public id");
+    return value;
 }
 
 } // namespace imhere::server

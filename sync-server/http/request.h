@@ -2,6 +2,8 @@
 // One HTTP request as the router and the handlers see it: fully read, with
 // header names in lower case and path parameters filled in by the router.
 
+#include "core/result.h"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -23,5 +25,9 @@ struct Request {
     // POST, PUT, PATCH and DELETE change state; they need a CSRF token with a session.
     [[nodiscard]] bool changesState() const;
 };
+
+// Path parameters: 400 invalid_id when malformed.
+[[nodiscard]] Result<std::string> uuidParam(const Request& request, std::string_view name);
+[[nodiscard]] Result<std::string> publicIdParam(const Request& request, std::string_view name);
 
 } // namespace imhere::server

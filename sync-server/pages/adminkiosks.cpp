@@ -55,17 +55,17 @@ struct CourseNames {
     }
 };
 
-Result<CourseNames> courseNames(ApiContext& api, const std::vector<KioskInfo>& kiosks)
+Result<CourseNames> courseNames(Services& services, const std::vector<KioskInfo>& kiosks)
 {
     CourseNames names;
-    TRY_ASSIGN(live, api.store.listCourses(std::nullopt));
+    TRY_ASSIGN(live, services.store.listCourses(std::nullopt));
     for (auto& c : live)
         names.byId[c.course.id] = std::move(c.course);
     for (const auto& k : kiosks) {
         for (const auto& id : k.courses) {
             if (names.byId.contains(id))
                 continue;
-            TRY_ASSIGN(removed, api.store.course(id));
+            TRY_ASSIGN(removed, services.store.course(id));
             if (removed)
                 names.byId[id] = std::move(*removed);
         }
@@ -128,12 +128,12 @@ std::string provisionForm(const Caller& caller, const std::vector<CourseWithRole
     return html + "</fieldset><button type=\"submit\">Provision kiosk</button></form>";
 }
 
-Result<Response> kiosksPage(ApiContext& api, const Request& request, const Caller& caller, const web::FormData* form,
+Result<Response> kiosksPage(Services& services, const Request& request, const Caller& caller, const web::FormData* form,
                             const FieldErrors& errors, int status)
 {
-    TRY_ASSIGN(kiosks, kiosksFor(api, caller));
-    TRY_ASSIGN(names, courseNames(api, kiosks));
-    TRY_ASSIGN(courses, api.store.listCourses(std::nullopt));
+    TRY_ASSIGN(kiosks, kiosksFor(services, caller));
+    TRY_ASSIGN(names, courseNames(services, kiosks));
+    TRY_ASSIGN(courses, services.store.listCourses(std::nullopt));
     auto frame = adminFrame(caller, errors.empty() ? "Kiosks" : "Error: kiosks", "/admin/kiosks");
     std::string& m = frame.main;
     m += web::errorSummary(errors) + "<h1>Kiosks</h1>";
@@ -158,20 +158,20 @@ Result<Response> kiosksPage(ApiContext& api, const Request& request, const Calle
     return pageResponse(request, std::move(frame), status);
 }
 
-Result<Response> getKiosks(ApiContext& api, const Request& request)
+Result<Response> getKiosks(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireAdmin(api, request));
-    return kiosksPage(api, request, caller, nullptr, {}, 200);
+    TRY_ASSIGN(caller, requireAdmin(services, request));
+    return kiosksPage(services, request, caller, nullptr, {}, 200);
 }
 
-Result<Response> postKiosk(ApiContext& api, const Request& request)
+Result<Response> postKiosk(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, adminPost(api, request));
-    auto made = provisionKiosk(api, post.caller, post.form.text("name"), post.form.all("courses"));
+    TRY_ASSIGN(post, adminPost(services, request));
+    auto made = provisionKiosk(services, post.caller, post.form.text("name"), post.form.all("courses"));
     if (!made) {
         if (statusForErrorCode(made.error().code) != 422)
             return std::unexpected(made.error());
-        return kiosksPage(api, request, post.caller, &post.form, {fieldError(made.error())}, 422);
+        return kiosksPage(services, request, post.caller, &post.form, {fieldError(made.error())}, 422);
     }
     const std::string name = web::escape(made->kiosk.name);
     auto frame = adminFrame(post.caller, made->kiosk.name + " is provisioned", "/admin/kiosks");
@@ -186,20 +186,20 @@ Result<Response> postKiosk(ApiContext& api, const Request& request)
     return pageResponse(request, std::move(frame), 201);
 }
 
-Result<KioskInfo> kioskById(ApiContext& api, const Caller& caller, std::uint32_t id)
+Result<KioskInfo> kioskById(Services& services, const Caller& caller, std::uint32_t id)
 {
-    TRY_ASSIGN(kiosks, kiosksFor(api, caller));
+    TRY_ASSIGN(kiosks, kiosksFor(services, caller));
     const auto it = std::ranges::find(kiosks, id, &KioskInfo::id);
     if (it == kiosks.end())
         return fail("not_found", "no such kiosk");
     return *it;
 }
 
-Result<Response> confirmRevoke(ApiContext& api, const Request& request)
+Result<Response> confirmRevoke(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireAdmin(api, request));
+    TRY_ASSIGN(caller, requireAdmin(services, request));
     TRY_ASSIGN(id, kioskParam(request));
-    TRY_ASSIGN(kiosk, kioskById(api, caller, id));
+    TRY_ASSIGN(kiosk, kioskById(services, caller, id));
     const std::string name = web::escape(kiosk.name);
     auto frame = adminFrame(caller, "Revoke " + kiosk.name, "/admin/kiosks");
     std::string& m = frame.main;
@@ -218,12 +218,12 @@ Result<Response> confirmRevoke(ApiContext& api, const Request& request)
     return pageResponse(request, std::move(frame));
 }
 
-Result<Response> revokePost(ApiContext& api, const Request& request)
+Result<Response> revokePost(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, adminPost(api, request));
+    TRY_ASSIGN(post, adminPost(services, request));
     TRY_ASSIGN(id, kioskParam(request));
-    TRY_ASSIGN(kiosk, kioskById(api, post.caller, id));
-    TRY_ASSIGN(revoked, revokeKiosk(api, post.caller, id));
+    TRY_ASSIGN(kiosk, kioskById(services, post.caller, id));
+    TRY_ASSIGN(revoked, revokeKiosk(services, post.caller, id));
     return redirect("/admin/kiosks", web::Flash{web::Flash::Kind::Success,
                                                 "\"" + kiosk.name + (revoked ? "\" is revoked: its token no longer works."
                                                                              : "\" was already revoked.")});
@@ -231,12 +231,12 @@ Result<Response> revokePost(ApiContext& api, const Request& request)
 
 } // namespace
 
-void addAdminKioskPages(Router& router, ApiContext& api)
+void addAdminKioskPages(Router& router, Services& services)
 {
-    router.add("GET", "/admin/kiosks", page(api, [&api](const Request& r) { return getKiosks(api, r); }));
-    router.add("POST", "/admin/kiosks", page(api, [&api](const Request& r) { return postKiosk(api, r); }));
-    router.add("GET", "/admin/kiosks/{kiosk}/revoke", page(api, [&api](const Request& r) { return confirmRevoke(api, r); }));
-    router.add("POST", "/admin/kiosks/{kiosk}/revoke", page(api, [&api](const Request& r) { return revokePost(api, r); }));
+    router.add("GET", "/admin/kiosks", page(services, [&services](const Request& r) { return getKiosks(services, r); }));
+    router.add("POST", "/admin/kiosks", page(services, [&services](const Request& r) { return postKiosk(services, r); }));
+    router.add("GET", "/admin/kiosks/{kiosk}/revoke", page(services, [&services](const Request& r) { return confirmRevoke(services, r); }));
+    router.add("POST", "/admin/kiosks/{kiosk}/revoke", page(services, [&services](const Request& r) { return revokePost(services, r); }));
 }
 
 } // namespace imhere::server

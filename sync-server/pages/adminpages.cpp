@@ -39,9 +39,9 @@ std::string peopleSentence(const RoleCounts& c)
         + counted(c.teachers, "teacher", "teachers");
 }
 
-Result<std::map<std::string, RoleCounts>> roleCounts(ApiContext& api)
+Result<std::map<std::string, RoleCounts>> roleCounts(Services& services)
 {
-    TRY_ASSIGN(enrollments, api.store.listEnrollments());
+    TRY_ASSIGN(enrollments, services.store.listEnrollments());
     std::map<std::string, RoleCounts> out;
     for (const auto& e : enrollments) {
         auto& c = out[e.course];
@@ -50,12 +50,12 @@ Result<std::map<std::string, RoleCounts>> roleCounts(ApiContext& api)
     return out;
 }
 
-Result<Response> overview(ApiContext& api, const Request& request)
+Result<Response> overview(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireAdmin(api, request));
-    TRY_ASSIGN(courses, api.store.listCourses(std::nullopt));
-    TRY_ASSIGN(people, api.store.listPeople());
-    TRY_ASSIGN(kiosks, api.store.listKiosks());
+    TRY_ASSIGN(caller, requireAdmin(services, request));
+    TRY_ASSIGN(courses, services.store.listCourses(std::nullopt));
+    TRY_ASSIGN(people, services.store.listPeople());
+    TRY_ASSIGN(kiosks, services.store.listKiosks());
     const auto admins = std::ranges::count_if(people, [](const Person& p) { return p.isAdmin; });
     const auto active = std::ranges::count_if(kiosks, [](const KioskInfo& k) { return !k.revoked; });
     auto frame = adminFrame(caller, "Admin", "/admin");
@@ -75,11 +75,11 @@ Result<Response> overview(ApiContext& api, const Request& request)
     return pageResponse(request, std::move(frame));
 }
 
-Result<Response> coursesPage(ApiContext& api, const Request& request)
+Result<Response> coursesPage(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireAdmin(api, request));
-    TRY_ASSIGN(courses, api.store.listCourses(std::nullopt));
-    TRY_ASSIGN(counts, roleCounts(api));
+    TRY_ASSIGN(caller, requireAdmin(services, request));
+    TRY_ASSIGN(courses, services.store.listCourses(std::nullopt));
+    TRY_ASSIGN(counts, roleCounts(services));
     auto frame = adminFrame(caller, "Courses", "/admin/courses");
     std::string& m = frame.main;
     m += "<h1>Courses</h1><p><a class=\"button\" href=\"/courses/new\">Add a course</a></p>";
@@ -102,13 +102,13 @@ Result<Response> coursesPage(ApiContext& api, const Request& request)
     return pageResponse(request, std::move(frame));
 }
 
-Result<Response> confirmRemoveCourse(ApiContext& api, const Request& request)
+Result<Response> confirmRemoveCourse(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireAdmin(api, request));
+    TRY_ASSIGN(caller, requireAdmin(services, request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY_ASSIGN(course, api.liveCourse(id));
-    TRY_ASSIGN(counts, roleCounts(api));
-    TRY_ASSIGN(kiosks, api.store.listKiosks());
+    TRY_ASSIGN(course, services.liveCourse(id));
+    TRY_ASSIGN(counts, roleCounts(services));
+    TRY_ASSIGN(kiosks, services.store.listKiosks());
     const auto serving = std::ranges::count_if(kiosks, [&](const KioskInfo& k) {
         return !k.revoked && std::ranges::find(k.courses, id) != k.courses.end();
     });
@@ -126,28 +126,28 @@ Result<Response> confirmRemoveCourse(ApiContext& api, const Request& request)
     return pageResponse(request, std::move(frame));
 }
 
-Result<Response> removeCoursePost(ApiContext& api, const Request& request)
+Result<Response> removeCoursePost(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, adminPost(api, request));
+    TRY_ASSIGN(post, adminPost(services, request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY_ASSIGN(course, api.liveCourse(id));
-    TRY(removeCourse(api, post.caller, id));
+    TRY_ASSIGN(course, services.liveCourse(id));
+    TRY(removeCourse(services, post.caller, id));
     return redirect("/admin/courses", web::Flash{web::Flash::Kind::Success,
                                                  "\"" + course.name + "\" is removed. Its attendance records are kept."});
 }
 
 } // namespace
 
-Result<Caller> requireAdmin(ApiContext& api, const Request& request)
+Result<Caller> requireAdmin(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireSignedIn(api, request));
+    TRY_ASSIGN(caller, requireSignedIn(services, request));
     TRY(allow(caller.person.isAdmin, k_forbidden));
     return caller;
 }
 
-Result<FormPost> adminPost(ApiContext& api, const Request& request)
+Result<FormPost> adminPost(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(post, signedInPost(services, request));
     TRY(allow(post.caller.person.isAdmin, k_forbidden));
     return post;
 }
@@ -188,16 +188,16 @@ std::string sentence(std::string message)
     return message;
 }
 
-void addAdminPages(Router& router, ApiContext& api)
+void addAdminPages(Router& router, Services& services)
 {
-    router.add("GET", "/admin", page(api, [&api](const Request& r) { return overview(api, r); }));
-    router.add("GET", "/admin/courses", page(api, [&api](const Request& r) { return coursesPage(api, r); }));
+    router.add("GET", "/admin", page(services, [&services](const Request& r) { return overview(services, r); }));
+    router.add("GET", "/admin/courses", page(services, [&services](const Request& r) { return coursesPage(services, r); }));
     router.add("GET", "/admin/courses/{course}/remove",
-               page(api, [&api](const Request& r) { return confirmRemoveCourse(api, r); }));
+               page(services, [&services](const Request& r) { return confirmRemoveCourse(services, r); }));
     router.add("POST", "/admin/courses/{course}/remove",
-               page(api, [&api](const Request& r) { return removeCoursePost(api, r); }));
-    addAdminPeoplePages(router, api);
-    addAdminKioskPages(router, api);
+               page(services, [&services](const Request& r) { return removeCoursePost(services, r); }));
+    addAdminPeoplePages(router, services);
+    addAdminKioskPages(router, services);
 }
 
 } // namespace imhere::server

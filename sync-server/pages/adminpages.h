@@ -13,13 +13,13 @@
 
 namespace imhere::server {
 
-void addAdminPeoplePages(Router& router, ApiContext& api);
-void addAdminKioskPages(Router& router, ApiContext& api);
+void addAdminPeoplePages(Router& router, Services& services);
+void addAdminKioskPages(Router& router, Services& services);
 
 // The signed-in org admin; forbidden for anyone else.
-[[nodiscard]] Result<Caller> requireAdmin(ApiContext& api, const Request& request);
+[[nodiscard]] Result<Caller> requireAdmin(Services& services, const Request& request);
 // A form post (signedInPost) from an org admin; forbidden for anyone else.
-[[nodiscard]] Result<FormPost> adminPost(ApiContext& api, const Request& request);
+[[nodiscard]] Result<FormPost> adminPost(Services& services, const Request& request);
 
 // The page frame with the admin sections as a second navigation;
 // `section` is the href of the section the page belongs to.

@@ -30,10 +30,10 @@ std::string coursesList(const std::vector<std::pair<Course, Role>>& courses)
     return html + "</ul>";
 }
 
-Result<Response> peoplePage(ApiContext& api, const Request& request)
+Result<Response> peoplePage(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireAdmin(api, request));
-    TRY_ASSIGN(people, peopleWithCourses(api, caller));
+    TRY_ASSIGN(caller, requireAdmin(services, request));
+    TRY_ASSIGN(people, peopleWithCourses(services, caller));
     auto frame = adminFrame(caller, "People", "/admin/people");
     std::string& m = frame.main;
     m += "<h1>People</h1><p><a class=\"button\" href=\"/admin/people/new\">Add a person</a></p>"
@@ -72,21 +72,21 @@ Response newPersonForm(const Request& request, const Caller& caller, const web::
     return pageResponse(request, std::move(frame), status);
 }
 
-Result<Response> getNewPerson(ApiContext& api, const Request& request)
+Result<Response> getNewPerson(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireAdmin(api, request));
+    TRY_ASSIGN(caller, requireAdmin(services, request));
     return newPersonForm(request, caller, nullptr, {}, 200);
 }
 
-Result<Response> postNewPerson(ApiContext& api, const Request& request)
+Result<Response> postNewPerson(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, adminPost(api, request));
+    TRY_ASSIGN(post, adminPost(services, request));
     PersonDetails details;
     details.displayName = post.form.text("display_name");
     details.email = post.form.text("email");
     details.github = post.form.text("github");
     details.codewars = post.form.text("codewars");
-    TRY_ASSIGN(problems, personProblems(api, details));
+    TRY_ASSIGN(problems, personProblems(services, details));
     if (details.email->empty()) // the service takes people without one; this form does not
         problems.emplace_back("email", "enter their email address");
     FieldErrors errors; // in the order of the form's fields
@@ -96,7 +96,7 @@ Result<Response> postNewPerson(ApiContext& api, const Request& request)
                 errors.emplace_back(name, sentence(message));
     }
     if (errors.empty()) {
-        auto added = addPerson(api, post.caller, details);
+        auto added = addPerson(services, post.caller, details);
         if (added) {
             auto frame = adminFrame(post.caller, added->person.displayName + " is added", "/admin/people");
             std::string& m = frame.main;
@@ -119,12 +119,12 @@ Result<Response> postNewPerson(ApiContext& api, const Request& request)
     return newPersonForm(request, post.caller, &post.form, errors, 422);
 }
 
-Result<Response> personPage(ApiContext& api, const Request& request)
+Result<Response> personPage(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireAdmin(api, request));
+    TRY_ASSIGN(caller, requireAdmin(services, request));
     TRY_ASSIGN(id, publicIdParam(request, "person"));
-    TRY_ASSIGN(person, api.personById(id));
-    TRY_ASSIGN(courses, api.store.listCourses(person.id));
+    TRY_ASSIGN(person, services.personById(id));
+    TRY_ASSIGN(courses, services.store.listCourses(person.id));
     const std::string name = web::escape(person.displayName);
     auto frame = adminFrame(caller, person.displayName, "/admin/people");
     std::string& m = frame.main;
@@ -161,15 +161,15 @@ Result<Response> personPage(ApiContext& api, const Request& request)
     return pageResponse(request, std::move(frame));
 }
 
-Result<Response> setAdminPost(ApiContext& api, const Request& request)
+Result<Response> setAdminPost(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, adminPost(api, request));
+    TRY_ASSIGN(post, adminPost(services, request));
     TRY_ASSIGN(id, publicIdParam(request, "person"));
     const std::string back = "/admin/people/" + id;
     const std::string flag = post.form.text("admin");
     if (flag != "0" && flag != "1")
         return redirectWithOutcome(fail("invalid_request", "say whether they should be an org admin"), back);
-    auto done = setOrgAdmin(api, post.caller, id, flag == "1");
+    auto done = setOrgAdmin(services, post.caller, id, flag == "1");
     return redirectWithOutcome(done ? Result<std::string>(done->displayName
                                                           + (done->isAdmin ? " is now an org admin."
                                                                            : " is no longer an org admin."))
@@ -179,15 +179,15 @@ Result<Response> setAdminPost(ApiContext& api, const Request& request)
 
 } // namespace
 
-void addAdminPeoplePages(Router& router, ApiContext& api)
+void addAdminPeoplePages(Router& router, Services& services)
 {
-    router.add("GET", "/admin/people", page(api, [&api](const Request& r) { return peoplePage(api, r); }));
-    router.add("POST", "/admin/people", page(api, [&api](const Request& r) { return postNewPerson(api, r); }));
+    router.add("GET", "/admin/people", page(services, [&services](const Request& r) { return peoplePage(services, r); }));
+    router.add("POST", "/admin/people", page(services, [&services](const Request& r) { return postNewPerson(services, r); }));
     // Before {person}: "new" is not an imhere id.
-    router.add("GET", "/admin/people/new", page(api, [&api](const Request& r) { return getNewPerson(api, r); }));
-    router.add("GET", "/admin/people/{person}", page(api, [&api](const Request& r) { return personPage(api, r); }));
+    router.add("GET", "/admin/people/new", page(services, [&services](const Request& r) { return getNewPerson(services, r); }));
+    router.add("GET", "/admin/people/{person}", page(services, [&services](const Request& r) { return personPage(services, r); }));
     router.add("POST", "/admin/people/{person}/admin",
-               page(api, [&api](const Request& r) { return setAdminPost(api, r); }));
+               page(services, [&services](const Request& r) { return setAdminPost(services, r); }));
 }
 
 } // namespace imhere::server

@@ -24,36 +24,36 @@ std::string backTo(const web::FormData& form, const std::string& fallback)
     return local ? back : fallback;
 }
 
-Result<Person> personByIdOrEmail(ApiContext& api, const std::string& text)
+Result<Person> personByIdOrEmail(Services& services, const std::string& text)
 {
-    TRY_ASSIGN(found, text.find('@') != std::string::npos ? api.store.personByEmail(text)
-                                                          : api.store.personByPublicId(text));
+    TRY_ASSIGN(found, text.find('@') != std::string::npos ? services.store.personByEmail(text)
+                                                          : services.store.personByPublicId(text));
     if (!found)
         return fail("not_found", "nobody has the id or email \"" + text.substr(0, 80) + "\"");
     return std::move(*found);
 }
 
-Result<Response> openNew(ApiContext& api, const Request& request)
+Result<Response> openNew(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(post, signedInPost(services, request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
     const std::string back = backTo(post.form, "/courses/" + id);
     std::string title = post.form.text("title");
     if (title.empty()) {
-        TRY_ASSIGN(course, api.liveCourse(id));
-        title = "Class on " + formatLocalDateTime(course.timezone, api.clock.nowMs()).substr(0, 10);
+        TRY_ASSIGN(course, services.liveCourse(id));
+        title = "Class on " + formatLocalDateTime(course.timezone, services.clock.nowMs()).substr(0, 10);
     }
-    auto done = openNewWindow(api, post.caller, id, title, std::nullopt, true);
+    auto done = openNewWindow(services, post.caller, id, title, std::nullopt, true);
     return redirectWithOutcome(done ? Result<std::string>("Attendance window \"" + done->title + "\" is open.")
                         : std::unexpected(done.error()),
                    back);
 }
 
-Result<Response> openOrClose(ApiContext& api, const Request& request, bool open)
+Result<Response> openOrClose(Services& services, const Request& request, bool open)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(post, signedInPost(services, request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
-    auto done = setWindowOpen(api, post.caller, id, open);
+    auto done = setWindowOpen(services, post.caller, id, open);
     const std::string back = backTo(post.form, done ? "/courses/" + done->course : "/");
     return redirectWithOutcome(done ? Result<std::string>(std::string("Attendance window \"") + done->title + "\" is "
                                               + (open ? "open." : "closed. Everyone who did not check in is absent."))
@@ -61,11 +61,11 @@ Result<Response> openOrClose(ApiContext& api, const Request& request, bool open)
                    back);
 }
 
-Result<Response> selfCheckIn(ApiContext& api, const Request& request)
+Result<Response> selfCheckIn(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(post, signedInPost(services, request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
-    auto done = checkIn(api, post.caller, id, std::nullopt);
+    auto done = checkIn(services, post.caller, id, std::nullopt);
     return redirectWithOutcome(done ? Result<std::string>("You are checked in"
                                               + std::string(done->status == AttendanceStatus::Late
                                                                 ? ", " + std::to_string(done->minutesLate) + " minutes late."
@@ -74,9 +74,9 @@ Result<Response> selfCheckIn(ApiContext& api, const Request& request)
                    backTo(post.form, "/"));
 }
 
-Result<Response> addMember(ApiContext& api, const Request& request)
+Result<Response> addMember(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(post, signedInPost(services, request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
     const std::string back = "/courses/" + id;
     const auto role = sync::roleFromString(post.form.text("role"));
@@ -84,10 +84,10 @@ Result<Response> addMember(ApiContext& api, const Request& request)
     const std::string who = post.form.text("person-" + post.form.text("role"));
     if (!role || who.empty())
         return redirectWithOutcome(fail("invalid_request", "enter the person's id or email address"), back);
-    auto person = personByIdOrEmail(api, who);
+    auto person = personByIdOrEmail(services, who);
     if (!person)
         return redirectWithOutcome(std::unexpected(person.error()), back);
-    auto added = assignMember(api, post.caller, id, person->publicId, *role);
+    auto added = assignMember(services, post.caller, id, person->publicId, *role);
     return redirectWithOutcome(added ? Result<std::string>(person->displayName + (*added ? " is now " : " is from now on ")
                                                + (*role == Role::Ta ? "a TA" : *role == Role::Teacher ? "a teacher" : "a student")
                                                + " in this course.")
@@ -95,24 +95,24 @@ Result<Response> addMember(ApiContext& api, const Request& request)
                    back);
 }
 
-Result<Response> dropMember(ApiContext& api, const Request& request)
+Result<Response> dropMember(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(post, signedInPost(services, request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
     TRY_ASSIGN(personId, publicIdParam(request, "person"));
-    auto person = api.personById(personId);
-    auto done = removeMember(api, post.caller, id, personId);
+    auto person = services.personById(personId);
+    auto done = removeMember(services, post.caller, id, personId);
     return redirectWithOutcome(done ? Result<std::string>((person ? person->displayName : personId) + " is no longer in this course.")
                         : std::unexpected(done.error()),
                    "/courses/" + id);
 }
 
-Result<Response> dropCourse(ApiContext& api, const Request& request)
+Result<Response> dropCourse(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(post, signedInPost(services, request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY_ASSIGN(course, api.liveCourse(id));
-    auto done = removeCourse(api, post.caller, id);
+    TRY_ASSIGN(course, services.liveCourse(id));
+    auto done = removeCourse(services, post.caller, id);
     if (!done)
         return redirectWithOutcome(std::unexpected(done.error()), "/courses/" + id);
     return redirect("/", web::Flash{web::Flash::Kind::Success,
@@ -121,17 +121,17 @@ Result<Response> dropCourse(ApiContext& api, const Request& request)
 
 } // namespace
 
-void addCourseForms(Router& router, ApiContext& api)
+void addCourseForms(Router& router, Services& services)
 {
-    router.add("POST", "/courses/{course}/windows", page(api, [&api](const Request& r) { return openNew(api, r); }));
-    router.add("POST", "/windows/{window}/open", page(api, [&api](const Request& r) { return openOrClose(api, r, true); }));
+    router.add("POST", "/courses/{course}/windows", page(services, [&services](const Request& r) { return openNew(services, r); }));
+    router.add("POST", "/windows/{window}/open", page(services, [&services](const Request& r) { return openOrClose(services, r, true); }));
     router.add("POST", "/windows/{window}/close",
-               page(api, [&api](const Request& r) { return openOrClose(api, r, false); }));
-    router.add("POST", "/windows/{window}/check-in", page(api, [&api](const Request& r) { return selfCheckIn(api, r); }));
-    router.add("POST", "/courses/{course}/members", page(api, [&api](const Request& r) { return addMember(api, r); }));
+               page(services, [&services](const Request& r) { return openOrClose(services, r, false); }));
+    router.add("POST", "/windows/{window}/check-in", page(services, [&services](const Request& r) { return selfCheckIn(services, r); }));
+    router.add("POST", "/courses/{course}/members", page(services, [&services](const Request& r) { return addMember(services, r); }));
     router.add("POST", "/courses/{course}/members/{person}/remove",
-               page(api, [&api](const Request& r) { return dropMember(api, r); }));
-    router.add("POST", "/courses/{course}/remove", page(api, [&api](const Request& r) { return dropCourse(api, r); }));
+               page(services, [&services](const Request& r) { return dropMember(services, r); }));
+    router.add("POST", "/courses/{course}/remove", page(services, [&services](const Request& r) { return dropCourse(services, r); }));
 }
 
 } // namespace imhere::server

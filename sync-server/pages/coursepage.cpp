@@ -3,6 +3,7 @@
 // students see only their own records.
 
 #include "pages.h"
+#include "sync-server/service/windowrules.h"
 
 #include "sync-server/service/attendance.h"
 #include "core/result.h"
@@ -46,7 +47,7 @@ std::string windowsSection(const Course& course, const std::vector<Window>& wind
                 + " remote check-ins to review</a>";
         }
         html += "</td><td>";
-        if (access.runsClass() && w.isOpenAt(now))
+        if (access.runsClass() && isOpenAt(w, now))
             html += web::renderButtonForm({.action = "/windows/" + w.id + "/close", .label = "Close", .csrfToken = csrf,
                                            .style = "secondary", .accessibleLabel = "Close " + w.title});
         else if (access.runsClass() && !w.openedAt)
@@ -148,15 +149,15 @@ std::string recordsSection(const std::vector<AttendanceRecord>& records, const s
     return html + "</tbody></table></div>";
 }
 
-Result<Response> coursePage(ApiContext& api, const Request& request)
+Result<Response> coursePage(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireSignedIn(api, request));
+    TRY_ASSIGN(caller, requireSignedIn(services, request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY_ASSIGN(course, api.liveCourse(id));
-    TRY_ASSIGN(access, api.access(caller, id));
+    TRY_ASSIGN(course, services.liveCourse(id));
+    TRY_ASSIGN(access, services.access(caller, id));
     TRY(allow(access.member(), "you are not in this course"));
-    TRY_ASSIGN(windows, api.store.windowsOf(id));
-    const auto now = api.clock.nowMs();
+    TRY_ASSIGN(windows, services.store.windowsOf(id));
+    const auto now = services.clock.nowMs();
     const std::string& csrf = caller.principal.csrfToken;
 
     auto frame = frameFor(caller, course.name, "");
@@ -169,17 +170,17 @@ Result<Response> coursePage(ApiContext& api, const Request& request)
         + std::to_string(course.absentAfterMin) + " minutes is absent.</p>";
     std::map<std::string, std::size_t> reviews;
     if (access.runsClass()) {
-        TRY_ASSIGN(counts, api.store.remoteReviewCounts(id));
+        TRY_ASSIGN(counts, services.store.remoteReviewCounts(id));
         reviews = std::move(counts);
     }
     m += windowsSection(course, windows, access, reviews, csrf, now);
     if (access.runsClass()) {
-        TRY_ASSIGN(members, api.store.roster(id));
+        TRY_ASSIGN(members, services.store.roster(id));
         m += rosterSection(course, members, access, csrf);
-        TRY_ASSIGN(records, api.store.courseRecords(id));
+        TRY_ASSIGN(records, services.store.courseRecords(id));
         m += recordsSection(records, windows);
     } else {
-        TRY_ASSIGN(records, api.store.personRecords(id, caller.person.id));
+        TRY_ASSIGN(records, services.store.personRecords(id, caller.person.id));
         m += "<h2 id=\"records\">Your attendance</h2><p><a href=\"/me\">See all your attendance</a></p>";
         m += recordsSection(records, windows);
     }
@@ -195,9 +196,9 @@ Result<Response> coursePage(ApiContext& api, const Request& request)
 
 } // namespace
 
-void addCoursePages(Router& router, ApiContext& api)
+void addCoursePages(Router& router, Services& services)
 {
-    router.add("GET", "/courses/{course}", page(api, [&api](const Request& r) { return coursePage(api, r); }));
+    router.add("GET", "/courses/{course}", page(services, [&services](const Request& r) { return coursePage(services, r); }));
 }
 
 } // namespace imhere::server

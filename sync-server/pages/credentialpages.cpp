@@ -34,25 +34,25 @@ Response linkCodePage(const Request& request, const Caller& caller, const LinkCo
     return r;
 }
 
-Result<Response> myLinkCode(ApiContext& api, const Request& request)
+Result<Response> myLinkCode(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
-    TRY_ASSIGN(issued, issueLinkCode(api, post.caller, std::nullopt, std::nullopt));
+    TRY_ASSIGN(post, signedInPost(services, request));
+    TRY_ASSIGN(issued, issueLinkCode(services, post.caller, std::nullopt, std::nullopt));
     return linkCodePage(request, post.caller, issued, "/me");
 }
 
-Result<Response> memberLinkCode(ApiContext& api, const Request& request)
+Result<Response> memberLinkCode(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(post, signedInPost(services, request));
     TRY_ASSIGN(person, publicIdParam(request, "person"));
     const std::string& course = request.param("course");
-    TRY_ASSIGN(issued, issueLinkCode(api, post.caller, person, course));
+    TRY_ASSIGN(issued, issueLinkCode(services, post.caller, person, course));
     return linkCodePage(request, post.caller, issued, "/courses/" + course + "#roster");
 }
 
-Result<Response> badgePage(ApiContext& api, const Request& request)
+Result<Response> badgePage(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireSignedIn(api, request));
+    TRY_ASSIGN(caller, requireSignedIn(services, request));
     auto frame = frameFor(caller, "My badge QR", "/me");
     std::string& m = frame.main;
     m += "<h1>My badge QR</h1><p class=\"lead\">Show a printed badge QR to the classroom kiosk's camera to check in, "
@@ -65,10 +65,10 @@ Result<Response> badgePage(ApiContext& api, const Request& request)
     return pageResponse(request, std::move(frame));
 }
 
-Result<Response> makeBadge(ApiContext& api, const Request& request)
+Result<Response> makeBadge(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
-    TRY_ASSIGN(token, issueQrBadge(api, post.caller));
+    TRY_ASSIGN(post, signedInPost(services, request));
+    TRY_ASSIGN(token, issueQrBadge(services, post.caller));
     auto frame = frameFor(post.caller, "My badge QR", "/me");
     std::string& m = frame.main;
     m += "<h1 class=\"no-print\">Your new badge QR</h1><p class=\"no-print lead\">Print this page now, or save it "
@@ -82,24 +82,24 @@ Result<Response> makeBadge(ApiContext& api, const Request& request)
     return r;
 }
 
-Result<Response> revokeBadge(ApiContext& api, const Request& request)
+Result<Response> revokeBadge(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
-    TRY(revokeQrBadge(api, post.caller));
+    TRY_ASSIGN(post, signedInPost(services, request));
+    TRY(revokeQrBadge(services, post.caller));
     return redirect("/me/badge", web::Flash{web::Flash::Kind::Success,
                                             "Your badge QR is cancelled. Kiosks refuse it from their next sync."});
 }
 
 } // namespace
 
-void addCredentialPages(Router& router, ApiContext& api)
+void addCredentialPages(Router& router, Services& services)
 {
-    router.add("POST", "/me/link-code", page(api, [&api](const Request& r) { return myLinkCode(api, r); }));
+    router.add("POST", "/me/link-code", page(services, [&services](const Request& r) { return myLinkCode(services, r); }));
     router.add("POST", "/courses/{course}/members/{person}/link-code",
-               page(api, [&api](const Request& r) { return memberLinkCode(api, r); }));
-    router.add("GET", "/me/badge", page(api, [&api](const Request& r) { return badgePage(api, r); }));
-    router.add("POST", "/me/badge", page(api, [&api](const Request& r) { return makeBadge(api, r); }));
-    router.add("POST", "/me/badge/revoke", page(api, [&api](const Request& r) { return revokeBadge(api, r); }));
+               page(services, [&services](const Request& r) { return memberLinkCode(services, r); }));
+    router.add("GET", "/me/badge", page(services, [&services](const Request& r) { return badgePage(services, r); }));
+    router.add("POST", "/me/badge", page(services, [&services](const Request& r) { return makeBadge(services, r); }));
+    router.add("POST", "/me/badge/revoke", page(services, [&services](const Request& r) { return revokeBadge(services, r); }));
 }
 
 } // namespace imhere::server

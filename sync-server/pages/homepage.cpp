@@ -19,10 +19,10 @@ struct Group {
     std::vector<std::string> cards;
 };
 
-Result<std::string> courseCard(ApiContext& api, const Caller& caller, const Course& course, std::optional<Role> role)
+Result<std::string> courseCard(Services& services, const Caller& caller, const Course& course, std::optional<Role> role)
 {
-    const auto now = api.clock.nowMs();
-    TRY_ASSIGN(windows, api.store.windowsOf(course.id));
+    const auto now = services.clock.nowMs();
+    TRY_ASSIGN(windows, services.store.windowsOf(course.id));
     const Window* open = openWindowIn(windows, now);
     const std::string csrf = caller.principal.csrfToken;
     const bool runs = caller.person.isAdmin || role == Role::Teacher || role == Role::Ta;
@@ -37,7 +37,7 @@ Result<std::string> courseCard(ApiContext& api, const Caller& caller, const Cour
         html += "<p><strong>" + title + "</strong> — " + windowState(*open, course.timezone, now)
             + "</p><div class=\"actions\">";
         if (takesPart) {
-            TRY_ASSIGN(record, api.store.record(open->id, caller.person.id));
+            TRY_ASSIGN(record, services.store.record(open->id, caller.person.id));
             if (record.firstCheckIn || record.present)
                 html += "<p>" + web::escape(recordSummary(record, course.timezone)) + " " + recordTags(record) + "</p>";
             else
@@ -62,22 +62,22 @@ Result<std::string> courseCard(ApiContext& api, const Caller& caller, const Cour
     return html + "</li>";
 }
 
-Result<Response> home(ApiContext& api, const Request& request)
+Result<Response> home(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireSignedIn(api, request));
-    TRY_ASSIGN(mine, api.store.listCourses(caller.person.id));
+    TRY_ASSIGN(caller, requireSignedIn(services, request));
+    TRY_ASSIGN(mine, services.store.listCourses(caller.person.id));
     Group teaching{"Courses you teach", {}}, assisting{"Courses you assist as a TA", {}},
         taking{"Courses you take", {}}, others{"Other courses (as an org admin)", {}};
     for (const auto& c : mine) {
-        TRY_ASSIGN(card, courseCard(api, caller, c.course, c.role));
+        TRY_ASSIGN(card, courseCard(services, caller, c.course, c.role));
         (c.role == Role::Teacher ? teaching : c.role == Role::Ta ? assisting : taking).cards.push_back(card);
     }
     if (caller.person.isAdmin) {
-        TRY_ASSIGN(all, api.store.listCourses(std::nullopt));
+        TRY_ASSIGN(all, services.store.listCourses(std::nullopt));
         for (const auto& c : all) {
             const bool enrolled = std::ranges::any_of(mine, [&](const auto& m) { return m.course.id == c.course.id; });
             if (!enrolled) {
-                TRY_ASSIGN(card, courseCard(api, caller, c.course, std::nullopt));
+                TRY_ASSIGN(card, courseCard(services, caller, c.course, std::nullopt));
                 others.cards.push_back(card);
             }
         }
@@ -85,7 +85,7 @@ Result<Response> home(ApiContext& api, const Request& request)
     auto frame = frameFor(caller, "Your courses", "/");
     std::string& m = frame.main;
     m += "<h1>Your courses</h1>";
-    TRY_ASSIGN(mayCreate, mayCreateCourse(api, caller));
+    TRY_ASSIGN(mayCreate, mayCreateCourse(services, caller));
     if (mayCreate)
         m += "<p><a class=\"button\" href=\"/courses/new\">Add a course</a></p>";
     bool any = false;
@@ -105,9 +105,9 @@ Result<Response> home(ApiContext& api, const Request& request)
 
 } // namespace
 
-void addHomePage(Router& router, ApiContext& api)
+void addHomePage(Router& router, Services& services)
 {
-    router.add("GET", "/", page(api, [&api](const Request& r) { return home(api, r); }));
+    router.add("GET", "/", page(services, [&services](const Request& r) { return home(services, r); }));
 }
 
 } // namespace imhere::server

@@ -50,10 +50,10 @@ std::string courseSummary(const Course& course, const std::vector<AttendanceReco
     return html + "</tbody></table></div>";
 }
 
-Result<Response> myAttendance(ApiContext& api, const Request& request)
+Result<Response> myAttendance(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireSignedIn(api, request));
-    TRY_ASSIGN(courses, api.store.listCourses(caller.person.id));
+    TRY_ASSIGN(caller, requireSignedIn(services, request));
+    TRY_ASSIGN(courses, services.store.listCourses(caller.person.id));
     auto frame = frameFor(caller, "My attendance", "/me");
     std::string& m = frame.main;
     m += "<h1>My attendance</h1><p class=\"lead\">Your imhere id is <code>" + caller.person.publicId
@@ -63,7 +63,7 @@ Result<Response> myAttendance(ApiContext& api, const Request& request)
         if (c.role != Role::Student && c.role != Role::Ta)
             continue;
         any = true;
-        TRY_ASSIGN(records, api.store.personRecords(c.course.id, caller.person.id));
+        TRY_ASSIGN(records, services.store.personRecords(c.course.id, caller.person.id));
         m += courseSummary(c.course, records);
     }
     if (!any)
@@ -109,17 +109,17 @@ Response newCourseForm(const Request& request, const Caller& caller, const web::
     return pageResponse(request, std::move(frame), status);
 }
 
-Result<Response> getNewCourse(ApiContext& api, const Request& request)
+Result<Response> getNewCourse(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireSignedIn(api, request));
-    TRY_ASSIGN(allowed, mayCreateCourse(api, caller));
+    TRY_ASSIGN(caller, requireSignedIn(services, request));
+    TRY_ASSIGN(allowed, mayCreateCourse(services, caller));
     TRY(allow(allowed, "only teachers and org admins add courses"));
     return newCourseForm(request, caller, nullptr, {}, 200);
 }
 
-Result<Response> postNewCourse(ApiContext& api, const Request& request)
+Result<Response> postNewCourse(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(post, signedInPost(services, request));
     std::vector<std::pair<std::string, std::string>> errors;
     NewCourse course;
     course.name = post.form.text("name");
@@ -141,8 +141,8 @@ Result<Response> postNewCourse(ApiContext& api, const Request& request)
         line.erase(line.find_last_not_of(" \t\r") + 1);
         if (line.empty())
             continue;
-        TRY_ASSIGN(found, line.find('@') != std::string::npos ? api.store.personByEmail(line)
-                                                              : api.store.personByPublicId(line));
+        TRY_ASSIGN(found, line.find('@') != std::string::npos ? services.store.personByEmail(line)
+                                                              : services.store.personByPublicId(line));
         if (!found) {
             errors.emplace_back("students", "Nobody has the id or email \"" + line.substr(0, 80) + "\"");
             break;
@@ -150,7 +150,7 @@ Result<Response> postNewCourse(ApiContext& api, const Request& request)
         course.students.push_back(found->id);
     }
     if (errors.empty()) {
-        auto created = createCourse(api, post.caller, course);
+        auto created = createCourse(services, post.caller, course);
         if (created)
             return redirect("/courses/" + created->id,
                             web::Flash{web::Flash::Kind::Success, "\"" + created->name + "\" is added."});
@@ -165,11 +165,11 @@ Result<Response> postNewCourse(ApiContext& api, const Request& request)
 
 } // namespace
 
-void addMyPages(Router& router, ApiContext& api)
+void addMyPages(Router& router, Services& services)
 {
-    router.add("GET", "/me", page(api, [&api](const Request& r) { return myAttendance(api, r); }));
-    router.add("GET", "/courses/new", page(api, [&api](const Request& r) { return getNewCourse(api, r); }));
-    router.add("POST", "/courses", page(api, [&api](const Request& r) { return postNewCourse(api, r); }));
+    router.add("GET", "/me", page(services, [&services](const Request& r) { return myAttendance(services, r); }));
+    router.add("GET", "/courses/new", page(services, [&services](const Request& r) { return getNewCourse(services, r); }));
+    router.add("POST", "/courses", page(services, [&services](const Request& r) { return postNewCourse(services, r); }));
 }
 
 } // namespace imhere::server

@@ -9,29 +9,29 @@
 
 namespace imhere::server {
 
-void addSignInPages(Router& router, ApiContext& api);
-void addHomePage(Router& router, ApiContext& api);
-void addCoursePages(Router& router, ApiContext& api);
-void addCourseForms(Router& router, ApiContext& api);
-void addWindowPages(Router& router, ApiContext& api);
-void addRecordPage(Router& router, ApiContext& api);
-void addMyPages(Router& router, ApiContext& api);
-void addAdminPages(Router& router, ApiContext& api); // adminpages.h
-void addRemotePages(Router& router, ApiContext& api);
-void addCredentialPages(Router& router, ApiContext& api);
+void addSignInPages(Router& router, Services& services);
+void addHomePage(Router& router, Services& services);
+void addCoursePages(Router& router, Services& services);
+void addCourseForms(Router& router, Services& services);
+void addWindowPages(Router& router, Services& services);
+void addRecordPage(Router& router, Services& services);
+void addMyPages(Router& router, Services& services);
+void addAdminPages(Router& router, Services& services); // adminpages.h
+void addRemotePages(Router& router, Services& services);
+void addCredentialPages(Router& router, Services& services);
 
-inline void addWebPages(Router& router, ApiContext& api)
+inline void addWebPages(Router& router, Services& services)
 {
-    addSignInPages(router, api);
-    addHomePage(router, api);
-    addMyPages(router, api); // before the course page: /courses/new is not a course id
-    addCoursePages(router, api);
-    addCourseForms(router, api);
-    addWindowPages(router, api);
-    addRecordPage(router, api);
-    addAdminPages(router, api);
-    addRemotePages(router, api);
-    addCredentialPages(router, api);
+    addSignInPages(router, services);
+    addHomePage(router, services);
+    addMyPages(router, services); // before the course page: /courses/new is not a course id
+    addCoursePages(router, services);
+    addCourseForms(router, services);
+    addWindowPages(router, services);
+    addRecordPage(router, services);
+    addAdminPages(router, services);
+    addRemotePages(router, services);
+    addCredentialPages(router, services);
 }
 
 // ---- views shared by several pages ----

@@ -41,24 +41,24 @@ std::string flagForm(const AttendanceRecord& r, const std::string& action, const
           "<button type=\"submit\" name=\"set\" value=\"0\" class=\"secondary\">Clear flag</button></form>";
 }
 
-Result<Response> recordPage(ApiContext& api, const Request& request)
+Result<Response> recordPage(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireSignedIn(api, request));
+    TRY_ASSIGN(caller, requireSignedIn(services, request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
     TRY_ASSIGN(publicId, publicIdParam(request, "person"));
-    TRY_ASSIGN(window, api.windowById(id));
-    TRY_ASSIGN(course, api.liveCourse(window.course));
-    TRY_ASSIGN(access, api.access(caller, window.course));
+    TRY_ASSIGN(window, services.windowById(id));
+    TRY_ASSIGN(course, services.liveCourse(window.course));
+    TRY_ASSIGN(access, services.access(caller, window.course));
     TRY(allow(access.runsClass(), "only teachers and TAs change records"));
-    TRY_ASSIGN(person, api.store.personByPublicId(publicId));
+    TRY_ASSIGN(person, services.store.personByPublicId(publicId));
     std::optional<Role> role;
     if (person) {
-        TRY_ASSIGN(found, api.store.roleIn(person->id, window.course));
+        TRY_ASSIGN(found, services.store.roleIn(person->id, window.course));
         role = found;
     }
     if (!role || *role == Role::Teacher)
         return fail("not_found", "that person does not take part in this course");
-    TRY_ASSIGN(record, api.store.record(id, person->id));
+    TRY_ASSIGN(record, services.store.record(id, person->id));
 
     const std::string action = "/windows/" + id + "/people/" + record.person;
     auto frame = frameFor(caller, record.displayName + " · " + window.title, "");
@@ -74,9 +74,9 @@ Result<Response> recordPage(ApiContext& api, const Request& request)
 
 } // namespace
 
-void addRecordPage(Router& router, ApiContext& api)
+void addRecordPage(Router& router, Services& services)
 {
-    router.add("GET", "/windows/{window}/people/{person}", page(api, [&api](const Request& r) { return recordPage(api, r); }));
+    router.add("GET", "/windows/{window}/people/{person}", page(services, [&services](const Request& r) { return recordPage(services, r); }));
 }
 
 } // namespace imhere::server

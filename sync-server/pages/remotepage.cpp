@@ -157,42 +157,42 @@ struct Scan {
     std::string code;
 };
 
-Result<Scan> scan(ApiContext& api, const Request& request)
+Result<Scan> scan(Services& services, const Request& request)
 {
-    TRY(countRemoteRequest(api, request.remoteIp));
+    TRY(countRemoteRequest(services, request.remoteIp));
     std::string code = request.param("code");
-    TRY_ASSIGN(scanned, readScannedCode(api, code));
+    TRY_ASSIGN(scanned, readScannedCode(services, code));
     return Scan{std::move(scanned), std::move(code)};
 }
 
-Result<std::optional<Person>> personOf(ApiContext& api, const std::optional<RemoteDevice>& device)
+Result<std::optional<Person>> personOf(Services& services, const std::optional<RemoteDevice>& device)
 {
     if (!device)
         return std::optional<Person>();
-    return api.store.personById(device->person);
+    return services.store.personById(device->person);
 }
 
-Result<Response> getScan(ApiContext& api, const Request& request)
+Result<Response> getScan(Services& services, const Request& request)
 {
-    TRY_ASSIGN(s, scan(api, request));
+    TRY_ASSIGN(s, scan(services, request));
     const auto cookie = request.cookie(k_deviceCookie);
     const bool newCookie = !cookie || cookie->empty() || cookie->size() > 64;
     const std::string deviceToken = newCookie ? newDeviceToken() : *cookie;
-    TRY_ASSIGN(device, linkedDevice(api, deviceToken));
-    TRY_ASSIGN(person, personOf(api, device));
+    TRY_ASSIGN(device, linkedDevice(services, deviceToken));
+    TRY_ASSIGN(person, personOf(services, device));
     if (person) {
-        TRY_ASSIGN(role, api.store.roleIn(person->id, s.scanned.window.course));
+        TRY_ASSIGN(role, services.store.roleIn(person->id, s.scanned.window.course));
         if (role != Role::Student && role != Role::Ta)
             return fail("not_found", "not in the course");
-        TRY_ASSIGN(record, api.store.record(s.scanned.window.id, person->id));
+        TRY_ASSIGN(record, services.store.record(s.scanned.window.id, person->id));
         if (record.present && record.firstCheckIn)
             return checkedInPage(s.scanned, record, false, s.code,
-                                 scanTicket(s.code, deviceToken, api.clock.nowMs()));
+                                 scanTicket(s.code, deviceToken, services.clock.nowMs()));
     }
-    return scanPage(s.scanned, s.code, deviceToken, newCookie, person, api.clock.nowMs(), "", 200);
+    return scanPage(s.scanned, s.code, deviceToken, newCookie, person, services.clock.nowMs(), "", 200);
 }
 
-Result<Response> postScan(ApiContext& api, const Request& request)
+Result<Response> postScan(Services& services, const Request& request)
 {
     // Only this site's own pages post here.
     if (const auto origin = request.header("origin"); origin && *origin != "null") {
@@ -201,7 +201,7 @@ Result<Response> postScan(ApiContext& api, const Request& request)
         if (!host || at == std::string_view::npos || origin->substr(at + 3) != *host)
             return fail("forbidden", "this form was sent from another site");
     }
-    TRY(countRemoteRequest(api, request.remoteIp));
+    TRY(countRemoteRequest(services, request.remoteIp));
     TRY_ASSIGN(form, formBody(request));
     const std::string code = request.param("code");
     const auto cookie = request.cookie(k_deviceCookie);
@@ -209,19 +209,19 @@ Result<Response> postScan(ApiContext& api, const Request& request)
         return deadEnd(400, "This phone did not keep our cookie",
                        "Allow cookies for this site (private browsing may block them), then scan the code on the "
                        "screen again.");
-    TRY_ASSIGN(scannedAt, readScanTicket(form.text("ticket"), code, *cookie, api.clock.nowMs()));
+    TRY_ASSIGN(scannedAt, readScanTicket(form.text("ticket"), code, *cookie, services.clock.nowMs()));
     // The ticket vouches that the code was current when scanned, so a tap
     // that comes after the code has moved on still counts.
-    TRY_ASSIGN(scanned, readScannedCode(api, code, scannedAt));
-    TRY_ASSIGN(device, linkedDevice(api, *cookie));
+    TRY_ASSIGN(scanned, readScannedCode(services, code, scannedAt));
+    TRY_ASSIGN(device, linkedDevice(services, *cookie));
     const std::string typed = form.text("link_code");
     if (typed.empty() && !device) {
         return scanPage(scanned, code, *cookie, false, std::nullopt, scannedAt, "Type your personal code", 422);
     }
     if (!typed.empty()) {
-        auto linked = linkPhone(api, typed, *cookie, request.remoteIp);
+        auto linked = linkPhone(services, typed, *cookie, request.remoteIp);
         if (!linked && linked.error().code == "invalid_request") {
-            TRY_ASSIGN(person, personOf(api, device));
+            TRY_ASSIGN(person, personOf(services, device));
             return scanPage(scanned, code, *cookie, false, person, scannedAt,
                             "That code is not right, or it has been used or has expired", 422);
         }
@@ -229,18 +229,18 @@ Result<Response> postScan(ApiContext& api, const Request& request)
             return std::unexpected(linked.error());
         device = *linked;
     }
-    TRY_ASSIGN(outcome, remoteCheckIn(api, scanned, *device, scannedAt, request.remoteIp));
+    TRY_ASSIGN(outcome, remoteCheckIn(services, scanned, *device, scannedAt, request.remoteIp));
     return checkedInPage(scanned, outcome.record, outcome.stored, code, form.text("ticket"));
 }
 
 } // namespace
 
-void addRemotePages(Router& router, ApiContext& api)
+void addRemotePages(Router& router, Services& services)
 {
     router.add("GET", "/q/{code}",
-               page(api, [&api](const Request& r) { return orDeadEnd(getScan(api, r)); }));
+               page(services, [&services](const Request& r) { return orDeadEnd(getScan(services, r)); }));
     router.add("POST", "/q/{code}",
-               page(api, [&api](const Request& r) { return orDeadEnd(postScan(api, r)); }));
+               page(services, [&services](const Request& r) { return orDeadEnd(postScan(services, r)); }));
 }
 
 } // namespace imhere::server

@@ -46,15 +46,15 @@ Response signInForm(const Request& request, int status, const std::string& email
     return r;
 }
 
-Result<Response> getSignIn(ApiContext& api, const Request& request)
+Result<Response> getSignIn(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, sessionCaller(api, request));
+    TRY_ASSIGN(caller, sessionCaller(services, request));
     if (caller)
         return redirect("/");
     return signInForm(request, 200, "", "");
 }
 
-Result<Response> postSignIn(ApiContext& api, const Request& request)
+Result<Response> postSignIn(Services& services, const Request& request)
 {
     TRY_ASSIGN(form, formBody(request));
     const std::string email = form.text("email");
@@ -66,14 +66,14 @@ Result<Response> postSignIn(ApiContext& api, const Request& request)
     if (email.empty() || password.empty() || email.size() > limits::k_maxEmailBytes
         || password.size() > limits::k_maxPasswordBytes)
         return signInForm(request, 422, email, "Enter your email address and password");
-    if (const auto wait = signInRetryAfterMs(api, email, request.remoteIp); wait > 0) {
+    if (const auto wait = signInRetryAfterMs(services, email, request.remoteIp); wait > 0) {
         Response r = signInForm(request, 429, email,
                                 "Too many failed attempts; wait " + std::to_string((wait + 59'999) / 60'000)
                                     + " minutes and try again");
         r.withHeader("Retry-After", std::to_string((wait + 999) / 1000));
         return r;
     }
-    auto signedIn = signIn(api, email, password, request.remoteIp);
+    auto signedIn = signIn(services, email, password, request.remoteIp);
     if (!signedIn && signedIn.error().code == "bad_credentials")
         return signInForm(request, 401, email, "The email address or password is wrong");
     if (!signedIn)
@@ -83,10 +83,10 @@ Result<Response> postSignIn(ApiContext& api, const Request& request)
     return r;
 }
 
-Result<Response> postSignOut(ApiContext& api, const Request& request)
+Result<Response> postSignOut(Services& services, const Request& request)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
-    TRY(signOut(api, post.caller));
+    TRY_ASSIGN(post, signedInPost(services, request));
+    TRY(signOut(services, post.caller));
     Response r = redirect("/login", web::Flash{web::Flash::Kind::Success, "You have signed out."});
     r.withHeader("Set-Cookie", sessionCookie("", 0));
     return r;
@@ -94,11 +94,11 @@ Result<Response> postSignOut(ApiContext& api, const Request& request)
 
 } // namespace
 
-void addSignInPages(Router& router, ApiContext& api)
+void addSignInPages(Router& router, Services& services)
 {
-    router.add("GET", "/login", page(api, [&api](const Request& r) { return getSignIn(api, r); }));
-    router.add("POST", "/login", page(api, [&api](const Request& r) { return postSignIn(api, r); }));
-    router.add("POST", "/logout", page(api, [&api](const Request& r) { return postSignOut(api, r); }));
+    router.add("GET", "/login", page(services, [&services](const Request& r) { return getSignIn(services, r); }));
+    router.add("POST", "/login", page(services, [&services](const Request& r) { return postSignIn(services, r); }));
+    router.add("POST", "/logout", page(services, [&services](const Request& r) { return postSignOut(services, r); }));
 }
 
 } // namespace imhere::server

@@ -1,4 +1,5 @@
 #include "pages.h"
+#include "sync-server/service/windowrules.h"
 
 #include "sync-server/web/html.h"
 
@@ -62,7 +63,7 @@ std::string recordSummary(const AttendanceRecord& r, const std::string& timezone
 
 std::string windowState(const Window& w, const std::string& timezone, std::int64_t nowMs)
 {
-    if (w.isOpenAt(nowMs))
+    if (isOpenAt(w, nowMs))
         return "Open since " + web::timeText(timezone, *w.openedAt);
     if (w.closedAt)
         return "Closed " + web::dateTimeText(timezone, *w.closedAt);
@@ -73,7 +74,7 @@ std::string windowState(const Window& w, const std::string& timezone, std::int64
 
 const Window* openWindowIn(const std::vector<Window>& windows, std::int64_t nowMs)
 {
-    const auto it = std::ranges::find_if(windows, [&](const Window& w) { return w.isOpenAt(nowMs); });
+    const auto it = std::ranges::find_if(windows, [&](const Window& w) { return isOpenAt(w, nowMs); });
     return it == windows.end() ? nullptr : &*it;
 }
 

@@ -33,13 +33,13 @@ std::string errorTitle(int status)
     }
 }
 
-Response errorPage(ApiContext& api, const Request& request, const Error& error)
+Response errorPage(Services& services, const Request& request, const Error& error)
 {
     const int status = statusForErrorCode(error.code);
     web::PageFrame frame;
     frame.title = errorTitle(status);
     frame.description = frame.title;
-    if (auto caller = sessionCaller(api, request); caller && *caller)
+    if (auto caller = sessionCaller(services, request); caller && *caller)
         frame = frameFor(**caller, frame.title, "");
     // Internal errors may carry storage detail; people get a plain sentence.
     std::string message = status >= 500 ? "the server could not complete that; try again in a minute" : error.message;
@@ -58,30 +58,34 @@ std::string flashCookie(const std::string& value, int maxAge)
 
 } // namespace
 
-Handler page(ApiContext& api, PageHandler handler)
+Handler page(Services& services, PageHandler handler)
 {
-    return [&api, handler = std::move(handler)](const Request& request) {
+    return [&services, handler = std::move(handler)](const Request& request) {
         auto result = handler(request);
         if (result)
             return std::move(*result);
         if (result.error().code == "unauthenticated")
             return redirect("/login");
-        return errorPage(api, request, result.error());
+        return errorPage(services, request, result.error());
     };
 }
 
-Result<std::optional<Caller>> sessionCaller(ApiContext& api, const Request& request)
+Result<std::optional<Caller>> sessionCaller(Services& services, const Request& request)
 {
-    TRY_ASSIGN(principal, api.auth.identify(request));
+    // A bearer token is read too, so that a bad one is refused here as on the API.
+    const auto authorization = request.header("authorization");
+    TRY_ASSIGN(principal, services.auth.identify(
+                              {authorization ? std::optional<std::string>(*authorization) : std::nullopt,
+                               request.cookie(k_sessionCookie)}));
     if (principal.kind != PrincipalKind::Session)
         return std::optional<Caller>();
     Person person = *principal.person;
     return std::optional<Caller>(Caller{std::move(person), PrincipalKind::Session, std::move(principal)});
 }
 
-Result<Caller> requireSignedIn(ApiContext& api, const Request& request)
+Result<Caller> requireSignedIn(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, sessionCaller(api, request));
+    TRY_ASSIGN(caller, sessionCaller(services, request));
     if (!caller)
         return fail("unauthenticated", "sign in first");
     return std::move(*caller);
@@ -98,9 +102,9 @@ Result<web::FormData> formBody(const Request& request)
     return form;
 }
 
-Result<FormPost> signedInPost(ApiContext& api, const Request& request)
+Result<FormPost> signedInPost(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireSignedIn(api, request));
+    TRY_ASSIGN(caller, requireSignedIn(services, request));
     TRY_ASSIGN(form, formBody(request));
     const std::string token = form.get("csrf").value_or("");
     if (!constantTimeEqual(asBytes(token), asBytes(caller.principal.csrfToken)))

@@ -6,7 +6,8 @@
 //
 // Thread rules: handlers run on the HTTP pool threads; nothing here keeps state.
 
-#include "sync-server/api/apicontext.h"
+#include "sync-server/http/router.h"
+#include "sync-server/service/services.h"
 #include "sync-server/web/formdata.h"
 #include "sync-server/web/layout.h"
 
@@ -17,13 +18,13 @@ namespace imhere::server {
 using PageHandler = std::function<Result<Response>(const Request&)>;
 // Turns an Error into an HTML page with its status; unauthenticated becomes a
 // redirect to the sign-in page.
-[[nodiscard]] Handler page(ApiContext& api, PageHandler handler);
+[[nodiscard]] Handler page(Services& services, PageHandler handler);
 
 // The signed-in person, or nullopt. API keys and kiosk tokens do not sign in
 // to pages.
-[[nodiscard]] Result<std::optional<Caller>> sessionCaller(ApiContext& api, const Request& request);
+[[nodiscard]] Result<std::optional<Caller>> sessionCaller(Services& services, const Request& request);
 // Like sessionCaller, but unauthenticated when nobody is signed in.
-[[nodiscard]] Result<Caller> requireSignedIn(ApiContext& api, const Request& request);
+[[nodiscard]] Result<Caller> requireSignedIn(Services& services, const Request& request);
 
 struct FormPost {
     Caller caller;
@@ -31,7 +32,7 @@ struct FormPost {
 };
 // A form POST from a signed-in person: 415 unless urlencoded, 400 for a bad
 // body, 403 csrf_required unless the form's csrf field matches the session.
-[[nodiscard]] Result<FormPost> signedInPost(ApiContext& api, const Request& request);
+[[nodiscard]] Result<FormPost> signedInPost(Services& services, const Request& request);
 // The form of an anonymous POST (sign-in, remote check-in).
 [[nodiscard]] Result<web::FormData> formBody(const Request& request);
 

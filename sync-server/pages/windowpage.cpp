@@ -4,6 +4,7 @@
 // set and clear mentor flags.
 
 #include "pages.h"
+#include "sync-server/service/windowrules.h"
 
 #include "sync-server/service/attendance.h"
 #include "core/result.h"
@@ -46,16 +47,16 @@ std::string remoteReviewSection(const std::vector<RemoteReview>& reviews, const 
     return html + "</ul>";
 }
 
-Result<Response> windowPage(ApiContext& api, const Request& request)
+Result<Response> windowPage(Services& services, const Request& request)
 {
-    TRY_ASSIGN(caller, requireSignedIn(api, request));
+    TRY_ASSIGN(caller, requireSignedIn(services, request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
-    TRY_ASSIGN(window, api.windowById(id));
-    TRY_ASSIGN(course, api.liveCourse(window.course));
-    TRY_ASSIGN(access, api.access(caller, window.course));
+    TRY_ASSIGN(window, services.windowById(id));
+    TRY_ASSIGN(course, services.liveCourse(window.course));
+    TRY_ASSIGN(access, services.access(caller, window.course));
     TRY(allow(access.runsClass(), "only teachers and TAs see everyone's records"));
-    TRY_ASSIGN(records, api.store.windowRecords(id));
-    const auto now = api.clock.nowMs();
+    TRY_ASSIGN(records, services.store.windowRecords(id));
+    const auto now = services.clock.nowMs();
     const std::string& csrf = caller.principal.csrfToken;
 
     auto frame = frameFor(caller, window.title + " · " + course.name, "");
@@ -65,7 +66,7 @@ Result<Response> windowPage(ApiContext& api, const Request& request)
     if (const auto start = window.startMs())
         m += ". Lateness counts from " + web::escape(web::dateTimeText(course.timezone, *start));
     m += ".</p><div class=\"actions no-print\">";
-    if (window.isOpenAt(now))
+    if (isOpenAt(window, now))
         m += web::renderButtonForm({.action = "/windows/" + id + "/close", .label = "Close attendance window",
                                     .csrfToken = csrf, .hidden = {{"back", "/windows/" + id}}, .style = "secondary"});
     else if (!window.openedAt)
@@ -84,7 +85,7 @@ Result<Response> windowPage(ApiContext& api, const Request& request)
     if (review > 0)
         m += " <strong>" + std::to_string(review) + " record" + (review == 1 ? " needs" : "s need") + " review.</strong>";
     m += "</p>";
-    TRY_ASSIGN(reviews, api.store.remoteReviews(id));
+    TRY_ASSIGN(reviews, services.store.remoteReviews(id));
     m += remoteReviewSection(reviews, course.timezone);
     m += "<div class=\"table-wrap\"><table class=\"stack\"><caption>Records</caption><thead><tr><th scope=\"col\">Name</th>"
          "<th scope=\"col\">Role</th><th scope=\"col\">Check-in</th><th scope=\"col\">Status</th>"
@@ -98,22 +99,22 @@ Result<Response> windowPage(ApiContext& api, const Request& request)
     return pageResponse(request, std::move(frame));
 }
 
-Result<Response> recordChange(ApiContext& api, const Request& request, bool presence)
+Result<Response> recordChange(Services& services, const Request& request, bool presence)
 {
-    TRY_ASSIGN(post, signedInPost(api, request));
+    TRY_ASSIGN(post, signedInPost(services, request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
     TRY_ASSIGN(person, publicIdParam(request, "person"));
     const std::string back = "/windows/" + id;
     Result<AttendanceRecord> done = fail("invalid_request", "nothing to change");
     if (presence) {
         const auto base = post.form.text("base");
-        done = correctPresence(api, post.caller, id, person, post.form.text("present") == "1",
+        done = correctPresence(services, post.caller, id, person, post.form.text("present") == "1",
                                post.form.text("reason-" + person),
                                base.empty() ? std::nullopt : std::optional<std::string>(base));
     } else {
         const auto flag = sync::flagFromString(post.form.text("flag-" + person));
         if (flag)
-            done = changeFlag(api, post.caller, id, person, *flag, post.form.text("set") == "1",
+            done = changeFlag(services, post.caller, id, person, *flag, post.form.text("set") == "1",
                               post.form.text("note-" + person));
         else
             done = fail("invalid_request", "choose a flag");
@@ -128,13 +129,13 @@ Result<Response> recordChange(ApiContext& api, const Request& request, bool pres
 
 } // namespace
 
-void addWindowPages(Router& router, ApiContext& api)
+void addWindowPages(Router& router, Services& services)
 {
-    router.add("GET", "/windows/{window}", page(api, [&api](const Request& r) { return windowPage(api, r); }));
+    router.add("GET", "/windows/{window}", page(services, [&services](const Request& r) { return windowPage(services, r); }));
     router.add("POST", "/windows/{window}/people/{person}/presence",
-               page(api, [&api](const Request& r) { return recordChange(api, r, true); }));
+               page(services, [&services](const Request& r) { return recordChange(services, r, true); }));
     router.add("POST", "/windows/{window}/people/{person}/flags",
-               page(api, [&api](const Request& r) { return recordChange(api, r, false); }));
+               page(services, [&services](const Request& r) { return recordChange(services, r, false); }));
 }
 
 } // namespace imhere::server

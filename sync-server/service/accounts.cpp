@@ -36,39 +36,39 @@ std::string addressKey(std::string_view ip)
 
 } // namespace
 
-std::int64_t signInRetryAfterMs(ApiContext& api, std::string_view email, std::string_view remoteIp)
+std::int64_t signInRetryAfterMs(Services& services, std::string_view email, std::string_view remoteIp)
 {
-    const std::int64_t now = api.clock.nowMs();
-    return std::max(api.accountLimiter.retryAfterMs(accountKey(email), now),
-                    api.addressLimiter.retryAfterMs(addressKey(remoteIp), now));
+    const std::int64_t now = services.clock.nowMs();
+    return std::max(services.accountLimiter.retryAfterMs(accountKey(email), now),
+                    services.addressLimiter.retryAfterMs(addressKey(remoteIp), now));
 }
 
-Result<SignedIn> signIn(ApiContext& api, std::string_view email, std::string_view password, std::string_view remoteIp)
+Result<SignedIn> signIn(Services& services, std::string_view email, std::string_view password, std::string_view remoteIp)
 {
-    const std::int64_t now = api.clock.nowMs();
-    TRY_ASSIGN(person, api.store.personByEmail(email));
+    const std::int64_t now = services.clock.nowMs();
+    TRY_ASSIGN(person, services.store.personByEmail(email));
     const bool ok = person && person->passwordHash ? verifySecret(*person->passwordHash, password)
                                                    : (void(verifySecret(decoyHash(), password)), false);
     if (!ok) {
-        api.accountLimiter.recordFailure(accountKey(email), now);
-        api.addressLimiter.recordFailure(addressKey(remoteIp), now);
+        services.accountLimiter.recordFailure(accountKey(email), now);
+        services.addressLimiter.recordFailure(addressKey(remoteIp), now);
         return fail("bad_credentials", "wrong email or password");
     }
-    api.accountLimiter.reset(accountKey(email));
+    services.accountLimiter.reset(accountKey(email));
     if (needsRehash(*person->passwordHash, k_passwordCost)) {
         TRY_ASSIGN(fresh, hashSecret(password, k_passwordCost));
-        TRY(api.store.setPasswordHash(person->id, fresh));
+        TRY(services.store.setPasswordHash(person->id, fresh));
     }
     SignedIn out{*person, randomToken(limits::k_secretTokenBytes), randomToken(limits::k_secretTokenBytes)};
-    TRY(api.store.createSession(sha256(out.sessionToken),
+    TRY(services.store.createSession(sha256(out.sessionToken),
                                 Session{person->id, out.csrfToken, now + limits::k_sessionLifetimeMs}));
     return out;
 }
 
-Result<void> signOut(ApiContext& api, const Caller& caller)
+Result<void> signOut(Services& services, const Caller& caller)
 {
     TRY(allow(caller.kind == PrincipalKind::Session, "only a signed-in session can sign out"));
-    return api.store.deleteSession(caller.principal.sessionHash);
+    return services.store.deleteSession(caller.principal.sessionHash);
 }
 
 std::string sessionCookie(const std::string& token, std::int64_t maxAgeSec)

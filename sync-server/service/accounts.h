@@ -5,7 +5,7 @@
 //
 // Thread rules: any thread.
 
-#include "sync-server/api/apicontext.h"
+#include "services.h"
 
 #include <string>
 #include <string_view>
@@ -19,13 +19,13 @@ struct SignedIn {
 };
 
 // Milliseconds to wait before another attempt for this email or address; 0: go ahead.
-[[nodiscard]] std::int64_t signInRetryAfterMs(ApiContext& api, std::string_view email, std::string_view remoteIp);
+[[nodiscard]] std::int64_t signInRetryAfterMs(Services& services, std::string_view email, std::string_view remoteIp);
 
 // bad_credentials for a wrong email or password (the same answer for both).
-[[nodiscard]] Result<SignedIn> signIn(ApiContext& api, std::string_view email, std::string_view password,
+[[nodiscard]] Result<SignedIn> signIn(Services& services, std::string_view email, std::string_view password,
                                       std::string_view remoteIp);
 
-[[nodiscard]] Result<void> signOut(ApiContext& api, const Caller& caller);
+[[nodiscard]] Result<void> signOut(Services& services, const Caller& caller);
 
 // The Set-Cookie value for a session token; an empty token with max age 0 clears it.
 [[nodiscard]] std::string sessionCookie(const std::string& token, std::int64_t maxAgeSec);

@@ -7,7 +7,7 @@
 //
 // Thread rules: any thread, like ApiContext.
 
-#include "sync-server/api/apicontext.h"
+#include "services.h"
 
 #include <optional>
 #include <string>
@@ -16,18 +16,18 @@
 namespace imhere::server {
 
 // Teachers and TAs open an ad hoc window now, or schedule one.
-[[nodiscard]] Result<Window> openNewWindow(ApiContext& api, const Caller& caller, std::string_view course,
+[[nodiscard]] Result<Window> openNewWindow(Services& services, const Caller& caller, std::string_view course,
                                            std::string title, std::optional<std::int64_t> scheduledStart,
                                            bool openNow);
 
 // Teachers and TAs open a scheduled window or close an open one. A closed
 // window stays closed: open a new one instead.
-[[nodiscard]] Result<Window> setWindowOpen(ApiContext& api, const Caller& caller, std::string_view window, bool open);
+[[nodiscard]] Result<Window> setWindowOpen(Services& services, const Caller& caller, std::string_view window, bool open);
 
 // A student or TA checks themself in while the window is open; a teacher or
 // TA may check in a participant by public id (source manual). The check-in
-// is stored by the group commit (api.checkIns); this waits for it.
-[[nodiscard]] Result<AttendanceRecord> checkIn(ApiContext& api, const Caller& caller, std::string_view window,
+// is stored by the group commit (services.checkIns); this waits for it.
+[[nodiscard]] Result<AttendanceRecord> checkIn(Services& services, const Caller& caller, std::string_view window,
                                                std::optional<std::string> otherPublicId);
 
 // checkIn() in its two halves, for callers that do not wait on their thread
@@ -40,36 +40,36 @@ struct PreparedCheckIn {
     CheckInEvent event;
     Person person;
 };
-[[nodiscard]] Result<PreparedCheckIn> prepareCheckIn(ApiContext& api, const Caller& caller, const Window& window,
+[[nodiscard]] Result<PreparedCheckIn> prepareCheckIn(Services& services, const Caller& caller, const Window& window,
                                                      const CourseAccess& access,
                                                      std::optional<std::string> otherPublicId);
 [[nodiscard]] Result<void> checkInStored(CheckInOutcome outcome, const Person& person);
 
 // "Toggle": a teacher marks a participant present or absent for one window,
 // with a reason. `base` is the record's last event the teacher saw.
-[[nodiscard]] Result<AttendanceRecord> correctPresence(ApiContext& api, const Caller& caller, std::string_view window,
+[[nodiscard]] Result<AttendanceRecord> correctPresence(Services& services, const Caller& caller, std::string_view window,
                                                        std::string_view personPublicId, bool present,
                                                        std::string reason, std::optional<std::string> base);
 
 // Teachers and TAs set or clear a mentor flag on one record.
-[[nodiscard]] Result<AttendanceRecord> changeFlag(ApiContext& api, const Caller& caller, std::string_view window,
+[[nodiscard]] Result<AttendanceRecord> changeFlag(Services& services, const Caller& caller, std::string_view window,
                                                   std::string_view personPublicId, Flag flag, bool set,
                                                   std::string note);
 
 // Org admins and people who teach a course add courses, with students.
-[[nodiscard]] Result<bool> mayCreateCourse(ApiContext& api, const Caller& caller);
-[[nodiscard]] Result<Course> createCourse(ApiContext& api, const Caller& caller, NewCourse course);
-[[nodiscard]] Result<void> removeCourse(ApiContext& api, const Caller& caller, std::string_view course);
+[[nodiscard]] Result<bool> mayCreateCourse(Services& services, const Caller& caller);
+[[nodiscard]] Result<Course> createCourse(Services& services, const Caller& caller, NewCourse course);
+[[nodiscard]] Result<void> removeCourse(Services& services, const Caller& caller, std::string_view course);
 
 // Teachers add or change students and TAs ("Add TA to Class"); only an org
 // admin names or removes teachers. Returns true when the person was new to
 // the course.
-[[nodiscard]] Result<bool> assignMember(ApiContext& api, const Caller& caller, std::string_view course,
+[[nodiscard]] Result<bool> assignMember(Services& services, const Caller& caller, std::string_view course,
                                         std::string_view personPublicId, Role role);
-[[nodiscard]] Result<void> removeMember(ApiContext& api, const Caller& caller, std::string_view course,
+[[nodiscard]] Result<void> removeMember(Services& services, const Caller& caller, std::string_view course,
                                         std::string_view personPublicId);
 
 // A participant (student or TA) of the window's course; not_found otherwise.
-[[nodiscard]] Result<Person> participantOf(ApiContext& api, const Window& window, std::string_view personPublicId);
+[[nodiscard]] Result<Person> participantOf(Services& services, const Window& window, std::string_view personPublicId);
 
 } // namespace imhere::server

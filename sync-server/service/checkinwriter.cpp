@@ -1,5 +1,7 @@
 #include "checkinwriter.h"
 
+#include "windowrules.h"
+
 #include "sync-server/serverlimits.h"
 
 #include <algorithm>
@@ -80,7 +82,7 @@ void CheckInWriter::run()
         }
         for (Queued& q : group)
             events.push_back(std::move(q.event));
-        const auto outcomes = m_store.commitCheckIns(events);
+        const auto outcomes = m_store.commitCheckIns(events, decideCheckIn);
         if (!outcomes) {
             std::fprintf(stderr, "imhere-server: a group of %zu check-ins was not stored: %s\n", group.size(),
                          outcomes.error().message.c_str());

@@ -38,28 +38,28 @@ Result<ProvisionedKiosk> registerKiosk(Store& store, std::string name, std::vect
     return ProvisionedKiosk{std::move(kiosk), std::move(token.token)};
 }
 
-Result<ProvisionedKiosk> provisionKiosk(ApiContext& api, const Caller& caller, std::string name,
+Result<ProvisionedKiosk> provisionKiosk(Services& services, const Caller& caller, std::string name,
                                         std::vector<std::string> courses)
 {
     TRY(allow(caller.person.isAdmin, "only an org admin provisions kiosks"));
-    return registerKiosk(api.store, std::move(name), std::move(courses), caller.person.id);
+    return registerKiosk(services.store, std::move(name), std::move(courses), caller.person.id);
 }
 
-Result<std::vector<KioskInfo>> kiosksFor(ApiContext& api, const Caller& caller)
+Result<std::vector<KioskInfo>> kiosksFor(Services& services, const Caller& caller)
 {
     TRY(allow(caller.person.isAdmin, "only an org admin sees the kiosks"));
-    return api.store.listKiosks();
+    return services.store.listKiosks();
 }
 
-Result<bool> revokeKiosk(ApiContext& api, const Caller& caller, std::uint32_t kiosk)
+Result<bool> revokeKiosk(Services& services, const Caller& caller, std::uint32_t kiosk)
 {
     TRY(allow(caller.person.isAdmin, "only an org admin revokes kiosks"));
-    return api.store.revokeKiosk(kiosk, caller.person.id);
+    return services.store.revokeKiosk(kiosk, caller.person.id);
 }
 
-Result<void> noteKioskSync(ApiContext& api, const Kiosk& kiosk)
+Result<void> noteKioskSync(Services& services, const Kiosk& kiosk)
 {
-    return api.store.noteKioskSync(kiosk.id, api.clock.nowMs(), limits::k_kioskSyncResolutionMs);
+    return services.store.noteKioskSync(kiosk.id, services.clock.nowMs(), limits::k_kioskSyncResolutionMs);
 }
 
 std::string kioskStartCommand(const std::string& serverUrl, const std::string& token)

@@ -6,7 +6,7 @@
 //
 // Thread rules: any thread, like the Store.
 
-#include "sync-server/api/apicontext.h"
+#include "services.h"
 
 #include <cstdint>
 #include <optional>
@@ -28,15 +28,15 @@ struct ProvisionedKiosk {
                                                      std::optional<PersonId> createdBy);
 
 // The same for an org admin; forbidden for anyone else.
-[[nodiscard]] Result<ProvisionedKiosk> provisionKiosk(ApiContext& api, const Caller& caller, std::string name,
+[[nodiscard]] Result<ProvisionedKiosk> provisionKiosk(Services& services, const Caller& caller, std::string name,
                                                       std::vector<std::string> courses);
-[[nodiscard]] Result<std::vector<KioskInfo>> kiosksFor(ApiContext& api, const Caller& caller);
+[[nodiscard]] Result<std::vector<KioskInfo>> kiosksFor(Services& services, const Caller& caller);
 // false when the kiosk was already revoked; not_found for no such kiosk.
-[[nodiscard]] Result<bool> revokeKiosk(ApiContext& api, const Caller& caller, std::uint32_t kiosk);
+[[nodiscard]] Result<bool> revokeKiosk(Services& services, const Caller& caller, std::uint32_t kiosk);
 
 // Called after each successful sync so the admin page can say when a kiosk
 // last synced; writes at most once per k_kioskSyncResolutionMs per kiosk.
-[[nodiscard]] Result<void> noteKioskSync(ApiContext& api, const Kiosk& kiosk);
+[[nodiscard]] Result<void> noteKioskSync(Services& services, const Kiosk& kiosk);
 
 // The command to run on the classroom machine (DESIGN §7).
 [[nodiscard]] std::string kioskStartCommand(const std::string& serverUrl, const std::string& token);

@@ -54,7 +54,7 @@ void normalise(PersonDetails& d)
 
 } // namespace
 
-Result<std::vector<std::pair<std::string, std::string>>> personProblems(ApiContext& api, const PersonDetails& given)
+Result<std::vector<std::pair<std::string, std::string>>> personProblems(Services& services, const PersonDetails& given)
 {
     PersonDetails d = given;
     normalise(d);
@@ -68,7 +68,7 @@ Result<std::vector<std::pair<std::string, std::string>>> personProblems(ApiConte
         if (d.email->size() > limits::k_maxEmailBytes || !looksLikeEmail(*d.email)) {
             problems.emplace_back("email", "enter an email address like name@example.org");
         } else {
-            TRY_ASSIGN(existing, api.store.personByEmail(*d.email));
+            TRY_ASSIGN(existing, services.store.personByEmail(*d.email));
             if (existing)
                 problems.emplace_back("email", "someone already has this email address");
         }
@@ -84,11 +84,11 @@ Result<std::vector<std::pair<std::string, std::string>>> personProblems(ApiConte
     return problems;
 }
 
-Result<AddedPerson> addPerson(ApiContext& api, const Caller& caller, PersonDetails d)
+Result<AddedPerson> addPerson(Services& services, const Caller& caller, PersonDetails d)
 {
     TRY(allow(caller.person.isAdmin, "only an org admin adds people"));
     normalise(d);
-    TRY_ASSIGN(problems, personProblems(api, d));
+    TRY_ASSIGN(problems, personProblems(services, d));
     if (!problems.empty()) {
         const auto& [field, message] = problems.front();
         const bool taken = field == "email" && message.starts_with("someone already");
@@ -102,30 +102,30 @@ Result<AddedPerson> addPerson(ApiContext& api, const Caller& caller, PersonDetai
         TRY_ASSIGN(hash, hashSecret(*d.password, k_passwordCost));
         p.passwordHash = std::move(hash);
     }
-    auto created = api.store.createPerson(p);
+    auto created = services.store.createPerson(p);
     if (!created && created.error().code == "already_exists") // added by someone else meanwhile
         return fail("already_exists", "email: someone already has this email address");
     TRY_ASSIGN(person, std::move(created));
     return AddedPerson{std::move(person), std::move(generated)};
 }
 
-Result<Person> setOrgAdmin(ApiContext& api, const Caller& caller, std::string_view personPublicId, bool admin)
+Result<Person> setOrgAdmin(Services& services, const Caller& caller, std::string_view personPublicId, bool admin)
 {
     TRY(allow(caller.person.isAdmin, "only an org admin changes who is an org admin"));
-    TRY_ASSIGN(person, api.personById(personPublicId));
+    TRY_ASSIGN(person, services.personById(personPublicId));
     if (!admin && person.id == caller.person.id)
         return fail("conflict", "you cannot remove your own admin rights; ask another org admin");
-    TRY(api.store.setAdmin(person.id, admin, caller.person.id));
+    TRY(services.store.setAdmin(person.id, admin, caller.person.id));
     person.isAdmin = admin;
     return person;
 }
 
-Result<std::vector<PersonWithCourses>> peopleWithCourses(ApiContext& api, const Caller& caller)
+Result<std::vector<PersonWithCourses>> peopleWithCourses(Services& services, const Caller& caller)
 {
     TRY(allow(caller.person.isAdmin, "only an org admin lists people"));
-    TRY_ASSIGN(people, api.store.listPeople());
-    TRY_ASSIGN(courses, api.store.listCourses(std::nullopt));
-    TRY_ASSIGN(enrollments, api.store.listEnrollments());
+    TRY_ASSIGN(people, services.store.listPeople());
+    TRY_ASSIGN(courses, services.store.listCourses(std::nullopt));
+    TRY_ASSIGN(enrollments, services.store.listEnrollments());
     std::map<std::string, const Course*> courseById;
     for (const auto& c : courses)
         courseById[c.course.id] = &c.course;

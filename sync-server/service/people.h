@@ -5,7 +5,7 @@
 //
 // Thread rules: any thread, like the Store.
 
-#include "sync-server/api/apicontext.h"
+#include "services.h"
 
 #include <optional>
 #include <string>
@@ -31,17 +31,17 @@ struct AddedPerson {
 // Every problem with the details, as (field, message) pairs: display_name,
 // email (malformed, or someone has it already), github, codewars, password.
 // Empty when addPerson would take them.
-[[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> personProblems(ApiContext& api,
+[[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> personProblems(Services& services,
                                                                                      const PersonDetails& details);
 
 // An org admin adds a person; forbidden for anyone else. invalid_request
 // "field: message" for bad details, already_exists "email: ..." for an email
 // someone has.
-[[nodiscard]] Result<AddedPerson> addPerson(ApiContext& api, const Caller& caller, PersonDetails details);
+[[nodiscard]] Result<AddedPerson> addPerson(Services& services, const Caller& caller, PersonDetails details);
 
 // An org admin makes someone an org admin or stops them being one; nobody
 // removes their own admin rights (so there is always one admin left).
-[[nodiscard]] Result<Person> setOrgAdmin(ApiContext& api, const Caller& caller, std::string_view personPublicId,
+[[nodiscard]] Result<Person> setOrgAdmin(Services& services, const Caller& caller, std::string_view personPublicId,
                                          bool admin);
 
 // A person's courses and roles, for the people list.
@@ -49,6 +49,6 @@ struct PersonWithCourses {
     Person person;
     std::vector<std::pair<Course, Role>> courses;
 };
-[[nodiscard]] Result<std::vector<PersonWithCourses>> peopleWithCourses(ApiContext& api, const Caller& caller);
+[[nodiscard]] Result<std::vector<PersonWithCourses>> peopleWithCourses(Services& services, const Caller& caller);
 
 } // namespace imhere::server

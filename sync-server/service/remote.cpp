@@ -1,4 +1,5 @@
 #include "remote.h"
+#include "windowrules.h"
 
 #include "attendance.h"
 
@@ -79,16 +80,16 @@ Hmac ticketMac(std::string_view code, std::string_view deviceToken, std::span<co
 
 } // namespace
 
-Result<ScannedCode> readScannedCode(ApiContext& api, std::string_view code, std::optional<std::int64_t> scannedAt)
+Result<ScannedCode> readScannedCode(Services& services, std::string_view code, std::optional<std::int64_t> scannedAt)
 {
     const auto fields = RotatingCode::parse(code);
     if (!fields)
         return fail("invalid_code", "this is not a check-in code from a classroom screen");
-    TRY_ASSIGN(kiosk, api.store.kioskById(fields->kioskId));
+    TRY_ASSIGN(kiosk, services.store.kioskById(fields->kioskId));
     if (!kiosk || kiosk->revoked)
         return fail("invalid_code", "this code comes from a screen that is no longer in use");
     const auto verified = RotatingCode::verify(code, kiosk->secret, fields->window,
-                                               scannedAt.value_or(api.clock.nowMs()));
+                                               scannedAt.value_or(services.clock.nowMs()));
     if (!verified) {
         switch (verified.error()) {
         case CodeRejection::Expired:
@@ -98,11 +99,11 @@ Result<ScannedCode> readScannedCode(ApiContext& api, std::string_view code, std:
             return fail("invalid_code", "this is not a check-in code from a classroom screen");
         }
     }
-    TRY_ASSIGN(window, api.store.window(uuidFromBytes(fields->window)));
+    TRY_ASSIGN(window, services.store.window(uuidFromBytes(fields->window)));
     if (!window || std::ranges::find(kiosk->courses, window->course) == kiosk->courses.end())
         return fail("invalid_code", "this code is for a class this screen does not take attendance for");
-    TRY_ASSIGN(course, api.liveCourse(window->course));
-    if (!window->isOpenAt(api.clock.nowMs()))
+    TRY_ASSIGN(course, services.liveCourse(window->course));
+    if (!isOpenAt(*window, services.clock.nowMs()))
         return fail("window_closed", "this class is not taking check-ins now");
     return ScannedCode{std::move(*kiosk), std::move(*window), std::move(course)};
 }
@@ -135,25 +136,25 @@ Result<std::int64_t> readScanTicket(std::string_view ticket, std::string_view co
     return at;
 }
 
-Result<LinkCode> issueLinkCode(ApiContext& api, const Caller& caller, std::optional<std::string_view> personPublicId,
+Result<LinkCode> issueLinkCode(Services& services, const Caller& caller, std::optional<std::string_view> personPublicId,
                                std::optional<std::string_view> course)
 {
     Person person = caller.person;
     if (personPublicId && *personPublicId != caller.person.publicId) {
         if (!course)
             return fail("invalid_request", "say which course the person is in");
-        TRY_ASSIGN(access, api.access(caller, *course));
+        TRY_ASSIGN(access, services.access(caller, *course));
         TRY(allow(access.runsClass(), "only the course's teachers and TAs give out phone link codes"));
-        TRY_ASSIGN(target, api.personById(*personPublicId));
-        TRY_ASSIGN(role, api.store.roleIn(target.id, *course));
+        TRY_ASSIGN(target, services.personById(*personPublicId));
+        TRY_ASSIGN(role, services.store.roleIn(target.id, *course));
         if (role != Role::Student && role != Role::Ta)
             return fail("not_found", "this person does not take part in the course");
         person = std::move(target);
     }
     const std::string code = newLinkCode();
-    TRY_ASSIGN(key, api.store.badgeKey());
-    const std::int64_t expiresAt = api.clock.nowMs() + limits::k_linkCodeLifetimeMs;
-    TRY(api.store.createLinkCode(keyedHash("imhere/link/v1", code, key), person.id, caller.person.id, expiresAt));
+    TRY_ASSIGN(key, services.store.badgeKey());
+    const std::int64_t expiresAt = services.clock.nowMs() + limits::k_linkCodeLifetimeMs;
+    TRY(services.store.createLinkCode(keyedHash("imhere/link/v1", code, key), person.id, caller.person.id, expiresAt));
     return LinkCode{code.substr(0, 5) + "-" + code.substr(5), std::move(person), expiresAt};
 }
 
@@ -162,48 +163,48 @@ std::string newDeviceToken()
     return randomToken(32);
 }
 
-Result<std::optional<RemoteDevice>> linkedDevice(ApiContext& api, std::string_view deviceToken)
+Result<std::optional<RemoteDevice>> linkedDevice(Services& services, std::string_view deviceToken)
 {
     if (deviceToken.empty() || deviceToken.size() > 64)
         return std::optional<RemoteDevice>();
-    TRY_ASSIGN(key, api.store.badgeKey());
-    return api.store.deviceByToken(keyedHash("imhere/device/v1", deviceToken, key));
+    TRY_ASSIGN(key, services.store.badgeKey());
+    return services.store.deviceByToken(keyedHash("imhere/device/v1", deviceToken, key));
 }
 
-Result<RemoteDevice> linkPhone(ApiContext& api, std::string_view typed, std::string_view deviceToken,
+Result<RemoteDevice> linkPhone(Services& services, std::string_view typed, std::string_view deviceToken,
                                std::string_view remoteIp)
 {
     const std::string limiterKey = "address:" + std::string(remoteIp);
-    const auto now = api.clock.nowMs();
-    if (api.linkCodeLimiter.retryAfterMs(limiterKey, now) > 0)
+    const auto now = services.clock.nowMs();
+    if (services.linkCodeLimiter.retryAfterMs(limiterKey, now) > 0)
         return fail("rate_limited", "too many wrong codes from this network; wait a quarter of an hour");
     const std::string code = normaliseLinkCode(typed);
     std::optional<RemoteDevice> device;
     if (isLinkCode(code)) {
-        TRY_ASSIGN(key, api.store.badgeKey());
-        TRY_ASSIGN(linked, api.store.linkDevice(keyedHash("imhere/link/v1", code, key),
+        TRY_ASSIGN(key, services.store.badgeKey());
+        TRY_ASSIGN(linked, services.store.linkDevice(keyedHash("imhere/link/v1", code, key),
                                                 keyedHash("imhere/device/v1", deviceToken, key), now));
         device = linked;
     }
     if (!device) {
-        api.linkCodeLimiter.recordFailure(limiterKey, now);
+        services.linkCodeLimiter.recordFailure(limiterKey, now);
         return fail("invalid_request", "that code is not right, or it has been used or has expired");
     }
     return *device;
 }
 
-Result<RemoteOutcome> remoteCheckIn(ApiContext& api, const ScannedCode& scanned, const RemoteDevice& device,
+Result<RemoteOutcome> remoteCheckIn(Services& services, const ScannedCode& scanned, const RemoteDevice& device,
                                     std::int64_t scannedAt, std::string_view remoteIp)
 {
-    TRY_ASSIGN(person, api.store.personById(device.person));
+    TRY_ASSIGN(person, services.store.personById(device.person));
     if (!person)
         return fail("not_found", "this phone is linked to nobody");
-    TRY_ASSIGN(participant, participantOf(api, scanned.window, person->publicId));
+    TRY_ASSIGN(participant, participantOf(services, scanned.window, person->publicId));
     (void)participant;
-    TRY_ASSIGN(before, api.store.record(scanned.window.id, person->id));
+    TRY_ASSIGN(before, services.store.record(scanned.window.id, person->id));
     if (before.present)
         return RemoteOutcome{std::move(before), false};
-    TRY_ASSIGN(key, api.store.badgeKey());
+    TRY_ASSIGN(key, services.store.badgeKey());
     const Bytes address = keyedHash("imhere/address/v1", remoteIp, key);
     const RemoteCheckIn checkIn{
         .event = {newUuidV4(), person->id, scanned.window.id, scannedAt, CheckInSource::QrRemote, person->id,
@@ -212,32 +213,32 @@ Result<RemoteOutcome> remoteCheckIn(ApiContext& api, const ScannedCode& scanned,
         .addressHash = hexEncode(std::span(address.data(), 16)),
         .scannedKiosk = scanned.kiosk.id,
     };
-    TRY_ASSIGN(stored, api.store.addRemoteCheckIn(checkIn));
-    TRY_ASSIGN(after, api.store.record(scanned.window.id, person->id));
+    TRY_ASSIGN(stored, services.store.addRemoteCheckIn(checkIn));
+    TRY_ASSIGN(after, services.store.record(scanned.window.id, person->id));
     return RemoteOutcome{std::move(after), stored};
 }
 
-Result<void> countRemoteRequest(ApiContext& api, std::string_view remoteIp)
+Result<void> countRemoteRequest(Services& services, std::string_view remoteIp)
 {
     const std::string key = "address:" + std::string(remoteIp);
-    const auto now = api.clock.nowMs();
-    if (api.remoteLimiter.retryAfterMs(key, now) > 0)
+    const auto now = services.clock.nowMs();
+    if (services.remoteLimiter.retryAfterMs(key, now) > 0)
         return fail("rate_limited", "too many check-in attempts from this network; wait a few minutes");
-    api.remoteLimiter.recordFailure(key, now);
+    services.remoteLimiter.recordFailure(key, now);
     return {};
 }
 
-Result<std::string> issueQrBadge(ApiContext& api, const Caller& caller)
+Result<std::string> issueQrBadge(Services& services, const Caller& caller)
 {
     const std::string token = newQrBadgeToken();
-    TRY_ASSIGN(key, api.store.badgeKey());
-    TRY(api.store.replaceQrBadge(caller.person.id, badgeHash(key, asBytes(token))));
+    TRY_ASSIGN(key, services.store.badgeKey());
+    TRY(services.store.replaceQrBadge(caller.person.id, badgeHash(key, asBytes(token))));
     return token;
 }
 
-Result<void> revokeQrBadge(ApiContext& api, const Caller& caller)
+Result<void> revokeQrBadge(Services& services, const Caller& caller)
 {
-    return api.store.revokeQrBadges(caller.person.id);
+    return services.store.revokeQrBadges(caller.person.id);
 }
 
 } // namespace imhere::server

@@ -6,7 +6,7 @@
 //
 // Thread rules: any thread, like ApiContext.
 
-#include "sync-server/api/apicontext.h"
+#include "services.h"
 
 #include <optional>
 #include <string>
@@ -25,7 +25,7 @@ struct ScannedCode {
 // for a code older than the previous step plus grace (or from the future);
 // window_closed when the window is not open now. The code is checked as of
 // `scannedAt` when given (a time vouched for by a scan ticket), else now.
-[[nodiscard]] Result<ScannedCode> readScannedCode(ApiContext& api, std::string_view code,
+[[nodiscard]] Result<ScannedCode> readScannedCode(Services& services, std::string_view code,
                                                   std::optional<std::int64_t> scannedAt = std::nullopt);
 
 // The time a phone scanned `code`, signed so that the "Check in" tap that
@@ -46,16 +46,16 @@ struct LinkCode {
 };
 // Anyone signed in may get a code for themself; a course's teachers and TAs
 // and org admins for a participant of that course.
-[[nodiscard]] Result<LinkCode> issueLinkCode(ApiContext& api, const Caller& caller,
+[[nodiscard]] Result<LinkCode> issueLinkCode(Services& services, const Caller& caller,
                                              std::optional<std::string_view> personPublicId,
                                              std::optional<std::string_view> course);
 
 // The person a phone is linked to, from its cookie token.
-[[nodiscard]] Result<std::optional<RemoteDevice>> linkedDevice(ApiContext& api, std::string_view deviceToken);
+[[nodiscard]] Result<std::optional<RemoteDevice>> linkedDevice(Services& services, std::string_view deviceToken);
 // Links the phone holding `deviceToken` with a link code. rate_limited after
 // too many wrong codes from one address; invalid_request for a wrong, spent
 // or expired code.
-[[nodiscard]] Result<RemoteDevice> linkPhone(ApiContext& api, std::string_view linkCode, std::string_view deviceToken,
+[[nodiscard]] Result<RemoteDevice> linkPhone(Services& services, std::string_view linkCode, std::string_view deviceToken,
                                              std::string_view remoteIp);
 // A new random cookie token for a phone.
 [[nodiscard]] std::string newDeviceToken();
@@ -68,16 +68,16 @@ struct RemoteOutcome {
     AttendanceRecord record;
     bool stored = false;
 };
-[[nodiscard]] Result<RemoteOutcome> remoteCheckIn(ApiContext& api, const ScannedCode& scanned,
+[[nodiscard]] Result<RemoteOutcome> remoteCheckIn(Services& services, const ScannedCode& scanned,
                                                   const RemoteDevice& device, std::int64_t scannedAt,
                                                   std::string_view remoteIp);
 
 // 429 once an address has made too many /q/ requests; counts this one.
-[[nodiscard]] Result<void> countRemoteRequest(ApiContext& api, std::string_view remoteIp);
+[[nodiscard]] Result<void> countRemoteRequest(Services& services, std::string_view remoteIp);
 
 // A new personal QR badge for the caller, replacing their previous one; the
 // token is returned once and only its hash is kept.
-[[nodiscard]] Result<std::string> issueQrBadge(ApiContext& api, const Caller& caller);
-[[nodiscard]] Result<void> revokeQrBadge(ApiContext& api, const Caller& caller);
+[[nodiscard]] Result<std::string> issueQrBadge(Services& services, const Caller& caller);
+[[nodiscard]] Result<void> revokeQrBadge(Services& services, const Caller& caller);
 
 } // namespace imhere::server

@@ -75,10 +75,6 @@ struct Window {
     std::optional<std::int64_t> openedAt;
     std::optional<std::int64_t> closedAt;
     std::optional<std::string> openedBy; // public id
-    [[nodiscard]] bool isOpenAt(std::int64_t ms) const
-    {
-        return openedAt && *openedAt <= ms && (!closedAt || ms <= *closedAt);
-    }
     // Lateness is measured from the scheduled start, or from the opening of
     // an ad hoc window.
     [[nodiscard]] std::optional<std::int64_t> startMs() const { return scheduledStart ? scheduledStart : openedAt; }

@@ -65,7 +65,8 @@ public:
     Result<bool> addCorrection(const CorrectionEvent& event) override;
     Result<bool> addFlag(const FlagEvent& event) override;
     Result<bool> hasCheckIn(PersonId person, std::string_view window) override;
-    Result<std::vector<CheckInOutcome>> commitCheckIns(std::span<const CheckInEvent> group) override;
+    Result<std::vector<CheckInOutcome>> commitCheckIns(std::span<const CheckInEvent> group,
+                                                       const CheckInRule& decide) override;
 
     Result<std::vector<AttendanceRecord>> windowRecords(std::string_view window) override;
     Result<std::vector<AttendanceRecord>> personRecords(std::string_view course, PersonId person) override;
@@ -99,8 +100,9 @@ public:
     Result<void> setAdmin(PersonId person, bool admin, PersonId actor) override;
     Result<std::vector<Enrollment>> listEnrollments() override;
 
-    Result<sync::SyncResponse> sync(const Kiosk& kiosk, const sync::SyncRequest& request,
-                                    std::int64_t nowMs) override;
+    Result<void> ingestSync(const Kiosk& kiosk, const sync::SyncRequest& request,
+                            const std::function<Result<void>(SyncBatch&)>& apply) override;
+    Result<void> pullChanges(const Kiosk& kiosk, std::int64_t cursor, sync::SyncResponse& response) override;
 
     Result<void> backupTo(const std::string& path) override;
 
@@ -139,7 +141,7 @@ private:
     static Result<Lease> prepared(Database& db, StatementCache& cache, std::string_view sql);
     Result<Lease> query(std::string_view sql) { return prepared(m_db, m_statements, sql); }
     // On the check-in group connection (sqlitestorecheckins.cpp).
-    Result<CheckInOutcome> commitOne(const CheckInEvent& event);
+    Result<CheckInOutcome> commitOne(const CheckInEvent& event, const CheckInRule& decide);
     Result<void> write(const std::function<Result<void>()>& work);
     // `origin` is the kiosk a change came from, so its own pull can skip it.
     Result<void> logChange(std::string_view kind, std::string_view ref, std::optional<std::string_view> course,
@@ -160,24 +162,14 @@ private:
     Result<std::optional<std::string>> courseOfWindow(std::string_view id);
     Result<std::vector<AttendanceRecord>> records(std::string_view course, std::optional<std::string_view> window,
                                                   std::optional<PersonId> person);
-    // Sync halves (sqlitestoresync.cpp).
-    Result<sync::Ack> applyEvent(const Kiosk& kiosk, const sync::Event& event, std::int64_t nowMs);
-    Result<std::optional<std::string>> rejectionFor(const Kiosk& kiosk, const sync::Event& event,
-                                                    std::int64_t nowMs);
+    // The SyncBatch of one ingestSync call (sqlitestoresync.cpp).
+    class Batch;
     Result<void> storeEvent(const Kiosk& kiosk, const sync::Event& event);
     // change_log rows for the check-ins the batch stored, once all its events are in.
     Result<void> logBatchCheckIns(const Kiosk& kiosk);
-    Result<void> pullChanges(const Kiosk& kiosk, std::int64_t cursor, sync::SyncResponse& response);
-    // What a sync batch needs to know of a person it names: people and
-    // enrollments do not change inside a batch, and the same few dozen people
-    // recur in hundreds of events.
-    struct BatchPerson {
-        PersonId id = 0;
-        bool isAdmin = false;
-        std::vector<std::pair<std::string, Role>> roles; // every enrollment
-
-        [[nodiscard]] std::optional<Role> roleIn(std::string_view course) const;
-    };
+    // People and enrollments do not change inside a batch, and the same few
+    // dozen people recur in hundreds of events.
+    using BatchPerson = SyncBatch::PersonRoles;
     // Lookups memoised for one sync batch; nullptr when there is no such
     // person or window. Pointers stay valid until the next batch, except that
     // a window event in the batch forgets its window.

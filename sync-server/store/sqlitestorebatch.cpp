@@ -53,7 +53,7 @@ void sortUnique(std::vector<std::string_view>& values)
 
 } // namespace
 
-std::optional<Role> SqliteStore::BatchPerson::roleIn(std::string_view course) const
+std::optional<Role> SyncBatch::PersonRoles::roleIn(std::string_view course) const
 {
     for (const auto& [enrolledIn, role] : roles) {
         if (enrolledIn == course)

@@ -7,7 +7,8 @@
 
 namespace imhere::server {
 
-Result<std::vector<CheckInOutcome>> SqliteStore::commitCheckIns(std::span<const CheckInEvent> group)
+Result<std::vector<CheckInOutcome>> SqliteStore::commitCheckIns(std::span<const CheckInEvent> group,
+                                                                 const CheckInRule& decide)
 {
     std::lock_guard writing(m_writeMutex); // also guards m_groupDb
     std::vector<CheckInOutcome> outcomes;
@@ -16,17 +17,17 @@ Result<std::vector<CheckInOutcome>> SqliteStore::commitCheckIns(std::span<const 
     // back and none of the group is stored.
     TRY_ASSIGN(txn, Transaction::begin(m_groupDb));
     for (const CheckInEvent& event : group) {
-        TRY_ASSIGN(outcome, commitOne(event));
+        TRY_ASSIGN(outcome, commitOne(event, decide));
         outcomes.push_back(outcome);
     }
     TRY(txn.commit());
     return outcomes;
 }
 
-// Checks and stores one check-in inside the group's transaction. The checks
-// read the same connection the group writes, so they see the check-ins stored
-// earlier in the group.
-Result<CheckInOutcome> SqliteStore::commitOne(const CheckInEvent& e)
+// Reads what the rule needs and stores one check-in inside the group's
+// transaction. The reads use the connection the group writes, so they see the
+// check-ins stored earlier in the group.
+Result<CheckInOutcome> SqliteStore::commitOne(const CheckInEvent& e, const CheckInRule& decide)
 {
     std::string course;
     {
@@ -39,16 +40,14 @@ Result<CheckInOutcome> SqliteStore::commitOne(const CheckInEvent& e)
         if (!found)
             return CheckInOutcome::UnknownWindow;
         Window window;
+        window.id = e.window;
+        window.course = s->textAt(0);
         window.openedAt = s->optionalInt64At(1);
         window.closedAt = s->optionalInt64At(2);
         const auto role = s->isNullAt(3) ? std::nullopt : sync::roleFromString(s->textAt(3));
-        if (role != Role::Student && role != Role::Ta)
-            return CheckInOutcome::NotParticipant;
-        if (!window.isOpenAt(e.at))
-            return CheckInOutcome::WindowNotOpen;
-        if (s->intAt(4) != 0)
-            return CheckInOutcome::AlreadyCheckedIn;
-        course = s->textAt(0);
+        if (const auto outcome = decide(e, window, role, s->intAt(4) != 0); outcome != CheckInOutcome::Stored)
+            return outcome;
+        course = std::move(window.course);
     }
     TRY_ASSIGN(insert, prepared(m_groupDb, m_groupStatements,
                                 "INSERT INTO check_in(id, person, window_id, at, source, kiosk, actor, received_at)"

@@ -35,6 +35,7 @@ std::size_t total(const Changes& c)
 
 Result<void> SqliteStore::pullChanges(const Kiosk& kiosk, std::int64_t cursor, SyncResponse& response)
 {
+    std::lock_guard lock(m_mutex);
     std::vector<LogRow> rows;
     {
         // A kiosk's own check-ins are already on it: skipped here by origin,

@@ -1,78 +1,76 @@
-// SqliteStore: kiosk sync (DESIGN §5) — applying a batch of kiosk events
-// once each, and the cursor pull of what the kiosk's courses need.
+// SqliteStore: kiosk sync (DESIGN §5) — one batch of kiosk events in one
+// transaction, read and written for the sync rules (service/kiosksync.h)
+// through a SyncBatch.
 
 #include "sqlitestore.h"
 
 #include "sync-server/serverlimits.h"
+
 #include "core/result.h"
 
-#include "core/limits.h"
-
 #include <algorithm>
-#include <set>
 
 namespace imhere::server {
 
-namespace {
-
 using namespace imhere::sync;
 
-bool serves(const Kiosk& kiosk, std::string_view course)
-{
-    return std::ranges::find(kiosk.courses, course) != kiosk.courses.end();
-}
+class SqliteStore::Batch final : public SyncBatch {
+public:
+    Batch(SqliteStore& store, const Kiosk& kiosk, const SyncRequest& request)
+        : m_store(store), m_kiosk(kiosk), m_request(request)
+    {
+    }
 
-bool runsClass(std::optional<Role> role)
-{
-    return role == Role::Teacher || role == Role::Ta;
-}
+    Result<const PersonRoles*> person(std::string_view publicId) override { return m_store.batchPerson(publicId); }
+    Result<const Window*> window(std::string_view id) override { return m_store.batchWindow(id); }
+    Result<std::optional<Course>> course(std::string_view id) override { return m_store.course(id); }
+    Result<std::unordered_map<std::string, Ack>> priorOutcomes() override { return m_store.priorOutcomes(m_request); }
 
-bool participates(std::optional<Role> role)
-{
-    return role == Role::Student || role == Role::Ta;
-}
+    Result<bool> isCheckInOf(std::string_view checkIn, std::string_view window, std::string_view person) override
+    {
+        TRY_ASSIGN(s, m_store.query("SELECT 1 FROM check_in c JOIN person p ON p.id = c.person"
+                                    " WHERE c.id = ? AND c.window_id = ? AND p.public_id = ?"));
+        return s->bindAll(checkIn, window, person).step();
+    }
 
-// Rejection reasons are stable snake_case codes the kiosk can act on.
-using Rejection = std::optional<std::string>;
+    Result<std::optional<PersonId>> badgeHolder(std::string_view uidHash) override
+    {
+        TRY_ASSIGN(s, m_store.query("SELECT person FROM badge WHERE uid_hash = ? AND revoked = 0"));
+        TRY_ASSIGN(found, s->bind(1, uidHash).step());
+        return found ? std::optional(s->int64At(0)) : std::nullopt;
+    }
 
-} // namespace
+    Result<void> store(const Event& event) override { return m_store.storeEvent(m_kiosk, event); }
 
-Result<SyncResponse> SqliteStore::sync(const Kiosk& kiosk, const SyncRequest& request, std::int64_t nowMs)
+    Result<void> keepOutcome(const Event& event, const std::optional<std::string>& rejection) override
+    {
+        // A stored check-in's check_in row is its receipt (see priorOutcomes).
+        if (!rejection && std::holds_alternative<CheckIn>(event.body))
+            return {};
+        TRY_ASSIGN(receipt, m_store.query("INSERT INTO sync_receipt(event_id, kiosk, status, reason, received_at)"
+                                          " VALUES(?, ?, ?, ?, ?)"));
+        return receipt
+            ->bindAll(event.id, std::int64_t{m_kiosk.id}, rejection ? "rejected" : "stored", rejection.value_or(""),
+                      m_store.m_clock.nowMs())
+            .run();
+    }
+
+private:
+    SqliteStore& m_store;
+    const Kiosk& m_kiosk;
+    const SyncRequest& m_request;
+};
+
+Result<void> SqliteStore::ingestSync(const Kiosk& kiosk, const SyncRequest& request,
+                                     const std::function<Result<void>(SyncBatch&)>& apply)
 {
     std::lock_guard lock(m_mutex);
-    SyncResponse response;
-    response.serverTimeMs = nowMs;
-    if (!request.events.empty()) {
-        TRY(write([&]() -> Result<void> {
-            TRY(loadBatch(request));
-            TRY_ASSIGN(outcomes, priorOutcomes(request));
-            for (const DecodedEvent& decoded : request.events) {
-                if (const auto* bad = std::get_if<EventRejection>(&decoded)) {
-                    std::string reason = "invalid_event: " + bad->reason;
-                    reason.resize(std::min(reason.size(), imhere::limits::k_maxReasonBytes));
-                    response.acks.push_back({bad->id, AckStatus::Rejected, std::move(reason)});
-                    continue;
-                }
-                const Event& event = std::get<Event>(decoded);
-                if (const auto prior = outcomes.find(event.id); prior != outcomes.end()) {
-                    response.acks.push_back(prior->second);
-                    continue;
-                }
-                TRY_ASSIGN(ack, applyEvent(kiosk, event, nowMs));
-                // The same id again later in this batch is answered as a replay.
-                outcomes.emplace(event.id, ack.status == AckStatus::Stored ? Ack{event.id, AckStatus::Duplicate, {}}
-                                                                            : ack);
-                response.acks.push_back(std::move(ack));
-            }
-            return logBatchCheckIns(kiosk);
-        }));
-    }
-    TRY(pullChanges(kiosk, request.cursor, response));
-    if (request.cursor == 0) {
-        TRY_ASSIGN(key, badgeKey());
-        response.kiosk = KioskIdentity{kiosk.id, kiosk.name, base64UrlEncode(kiosk.secret), base64UrlEncode(key)};
-    }
-    return response;
+    return write([&]() -> Result<void> {
+        TRY(loadBatch(request));
+        Batch batch(*this, kiosk, request);
+        TRY(apply(batch));
+        return logBatchCheckIns(kiosk);
+    });
 }
 
 Result<void> SqliteStore::logBatchCheckIns(const Kiosk& kiosk)
@@ -90,136 +88,9 @@ Result<void> SqliteStore::logBatchCheckIns(const Kiosk& kiosk)
     return {};
 }
 
-// Called inside the batch's transaction for an id with no prior outcome.
-Result<Ack> SqliteStore::applyEvent(const Kiosk& kiosk, const Event& event, std::int64_t nowMs)
-{
-    TRY_ASSIGN(rejection, rejectionFor(kiosk, event, nowMs));
-    if (!rejection)
-        TRY(storeEvent(kiosk, event));
-    // A stored check-in's check_in row is its receipt (see priorOutcomes).
-    if (rejection || !std::holds_alternative<CheckIn>(event.body)) {
-        TRY_ASSIGN(receipt, query("INSERT INTO sync_receipt(event_id, kiosk, status, reason, received_at)"
-                                  " VALUES(?, ?, ?, ?, ?)"));
-        TRY(receipt->bindAll(event.id, std::int64_t{kiosk.id}, rejection ? "rejected" : "stored",
-                             rejection.value_or(""), nowMs)
-                .run());
-    }
-    if (rejection)
-        return Ack{event.id, AckStatus::Rejected, *rejection};
-    return Ack{event.id, AckStatus::Stored, {}};
-}
-
-Result<Rejection> SqliteStore::rejectionFor(const Kiosk& kiosk, const Event& event, std::int64_t nowMs)
-{
-    if (event.at > nowMs + limits::k_maxEventFutureSkewMs)
-        return Rejection("from_future");
-    TRY_ASSIGN(actor, batchPerson(event.actor));
-    if (!actor)
-        return Rejection("unknown_actor");
-
-    // The role the actor has in `course`; an org admin counts as a teacher.
-    auto actorRole = [&](std::string_view course) -> std::optional<Role> {
-        return actor->isAdmin ? std::optional(Role::Teacher) : actor->roleIn(course);
-    };
-    // Person and window of a per-record event, checked the same way for
-    // check-ins, corrections, flags and remote confirmations.
-    auto recordTarget = [&](std::string_view personId,
-                            std::string_view windowId) -> Result<std::pair<Rejection, const Window*>> {
-        TRY_ASSIGN(person, batchPerson(personId));
-        if (!person)
-            return std::pair(Rejection("unknown_person"), nullptr);
-        TRY_ASSIGN(window, batchWindow(windowId));
-        if (!window)
-            return std::pair(Rejection("unknown_window"), nullptr);
-        if (!serves(kiosk, window->course))
-            return std::pair(Rejection("forbidden"), window);
-        if (!participates(person->roleIn(window->course)))
-            return std::pair(Rejection("not_enrolled"), window);
-        return std::pair(Rejection(), window);
-    };
-
-    return std::visit(
-        [&](const auto& body) -> Result<Rejection> {
-            using T = std::decay_t<decltype(body)>;
-            if constexpr (std::is_same_v<T, CheckIn>) {
-                TRY_ASSIGN(target, recordTarget(body.person, body.window));
-                if (target.first)
-                    return target.first;
-                const Window& w = *target.second;
-                if (!w.openedAt || event.at < *w.openedAt - limits::k_windowCloseGraceMs)
-                    return Rejection("window_not_open");
-                if (w.closedAt && event.at > *w.closedAt + limits::k_windowCloseGraceMs)
-                    return Rejection("window_closed");
-                if (body.source == CheckInSource::QrRemote)
-                    return Rejection("forbidden"); // remote check-ins come from phones, not kiosks
-                if (body.source == CheckInSource::Manual) {
-                    if (!runsClass(actorRole(w.course)))
-                        return Rejection("forbidden");
-                } else if (body.person != event.actor) {
-                    return Rejection("forbidden"); // a tap is made by the badge holder
-                }
-                return Rejection();
-            } else if constexpr (std::is_same_v<T, Correction> || std::is_same_v<T, FlagChange>) {
-                TRY_ASSIGN(target, recordTarget(body.person, body.window));
-                if (target.first)
-                    return target.first;
-                const auto role = actorRole(target.second->course);
-                // Toggling presence is the teacher's; mentors (TAs) may flag.
-                const bool allowed = std::is_same_v<T, Correction> ? role == Role::Teacher : runsClass(role);
-                return allowed ? Rejection() : Rejection("forbidden");
-            } else if constexpr (std::is_same_v<T, RemoteConfirm>) {
-                TRY_ASSIGN(target, recordTarget(body.person, body.window));
-                if (target.first)
-                    return target.first;
-                if (!runsClass(actorRole(target.second->course)))
-                    return Rejection("forbidden");
-                TRY_ASSIGN(s, query("SELECT 1 FROM check_in c JOIN person p ON p.id = c.person"
-                                    " WHERE c.id = ? AND c.window_id = ? AND p.public_id = ?"));
-                TRY_ASSIGN(found, s->bindAll(body.checkIn, body.window, body.person).step());
-                return found ? Rejection() : Rejection("unknown_check_in");
-            } else if constexpr (std::is_same_v<T, WindowOpen>) {
-                TRY_ASSIGN(target, course(body.course));
-                if (!target || target->removed)
-                    return Rejection("unknown_course");
-                if (!serves(kiosk, body.course))
-                    return Rejection("forbidden");
-                if (!runsClass(actorRole(body.course)))
-                    return Rejection("forbidden");
-                TRY_ASSIGN(existing, batchWindow(body.window));
-                return existing ? Rejection("window_exists") : Rejection();
-            } else if constexpr (std::is_same_v<T, WindowClose>) {
-                TRY_ASSIGN(window, batchWindow(body.window));
-                if (!window)
-                    return Rejection("unknown_window");
-                if (!serves(kiosk, window->course))
-                    return Rejection("forbidden");
-                return runsClass(actorRole(window->course)) ? Rejection() : Rejection("forbidden");
-            } else if constexpr (std::is_same_v<T, BadgeEnroll>) {
-                TRY_ASSIGN(person, batchPerson(body.person));
-                if (!person)
-                    return Rejection("unknown_person");
-                bool personHere = false;
-                bool actorRunsHere = false;
-                for (const auto& served : kiosk.courses) {
-                    const auto personRole = person->roleIn(served);
-                    personHere = personHere || personRole.has_value();
-                    actorRunsHere = actorRunsHere || (personRole && runsClass(actorRole(served)));
-                }
-                if (!personHere)
-                    return Rejection("not_enrolled");
-                if (!actorRunsHere)
-                    return Rejection("forbidden");
-                TRY_ASSIGN(s, query("SELECT person FROM badge WHERE uid_hash = ? AND revoked = 0"));
-                TRY_ASSIGN(owned, s->bind(1, body.uidHash).step());
-                return owned && s->int64At(0) != person->id ? Rejection("badge_in_use") : Rejection();
-            }
-        },
-        event.body);
-}
-
 Result<void> SqliteStore::storeEvent(const Kiosk& kiosk, const Event& event)
 {
-    // Both were checked by rejectionFor in this same transaction.
+    // The sync rules checked both in this same transaction.
     auto personId = [&](std::string_view publicId) -> Result<PersonId> {
         TRY_ASSIGN(p, batchPerson(publicId));
         if (!p)
@@ -232,7 +103,7 @@ Result<void> SqliteStore::storeEvent(const Kiosk& kiosk, const Event& event)
             using T = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<T, CheckIn>) {
                 TRY_ASSIGN(person, personId(b.person));
-                TRY_ASSIGN(window, batchWindow(b.window)); // checked by rejectionFor
+                TRY_ASSIGN(window, batchWindow(b.window));
                 if (!window)
                     return fail("not_found", "no window " + b.window);
                 TRY_ASSIGN(row, insertCheckInRow({event.id, person, b.window, event.at, b.source, actorId, kiosk.id}));

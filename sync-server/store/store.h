@@ -19,13 +19,48 @@
 
 #include <functional>
 #include <map>
+#include <utility>
 #include <optional>
 #include <span>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace imhere::server {
+
+// One kiosk sync batch inside its write transaction (Store::ingestSync): what
+// the sync rules read, memoised for the batch, and the writes they ask for.
+// Pointers stay valid for the batch, except that storing a window event
+// forgets that window (it is read again).
+class SyncBatch {
+public:
+    // A person a batch names, with every enrollment.
+    struct PersonRoles {
+        PersonId id = 0;
+        bool isAdmin = false;
+        std::vector<std::pair<std::string, Role>> roles;
+        [[nodiscard]] std::optional<Role> roleIn(std::string_view course) const;
+    };
+
+    virtual ~SyncBatch() = default;
+    // nullptr when there is no such person or window.
+    [[nodiscard]] virtual Result<const PersonRoles*> person(std::string_view publicId) = 0;
+    [[nodiscard]] virtual Result<const Window*> window(std::string_view id) = 0;
+    [[nodiscard]] virtual Result<std::optional<Course>> course(std::string_view id) = 0;
+    // The first outcome of each event id of the batch that was sent before.
+    [[nodiscard]] virtual Result<std::unordered_map<std::string, sync::Ack>> priorOutcomes() = 0;
+    // Whether `checkIn` is a check-in of that person to that window.
+    [[nodiscard]] virtual Result<bool> isCheckInOf(std::string_view checkIn, std::string_view window,
+                                                   std::string_view personPublicId) = 0;
+    // Who holds an active badge with this hash.
+    [[nodiscard]] virtual Result<std::optional<PersonId>> badgeHolder(std::string_view uidHash) = 0;
+    // Stores an event the rules accepted, by the kiosk the batch came from.
+    [[nodiscard]] virtual Result<void> store(const sync::Event& event) = 0;
+    // Keeps the outcome (stored, or the rejection reason) that a replay of
+    // the event is answered with.
+    [[nodiscard]] virtual Result<void> keepOutcome(const sync::Event& event, const std::optional<std::string>& rejection) = 0;
+};
 
 class Store {
 public:
@@ -78,12 +113,15 @@ public:
     [[nodiscard]] virtual Result<bool> addFlag(const FlagEvent& event) = 0;
     [[nodiscard]] virtual Result<bool> hasCheckIn(PersonId person, std::string_view window) = 0;
     // Single check-ins made on the server (API, web pages), several at once:
-    // one transaction, one durable commit. Each is stored unless refused, and
-    // the rules are checked inside the transaction, so a check-in earlier in
-    // the group counts and two for one person store one. A refusal stores
-    // nothing and leaves the others alone; an error stores none of them.
-    // Returns one outcome per event, in order. Called by CheckInWriter.
-    [[nodiscard]] virtual Result<std::vector<CheckInOutcome>> commitCheckIns(std::span<const CheckInEvent> group) = 0;
+    // one transaction, one durable commit. For each event in order the store
+    // reads what `decide` needs (the window, the person's role in its course,
+    // whether they already checked in, counting earlier check-ins of the
+    // group) and stores the event when `decide` answers Stored. A refusal
+    // stores nothing and leaves the others alone; an error stores none of
+    // them. Returns one outcome per event. Called by CheckInWriter.
+    using CheckInRule = std::function<CheckInOutcome(const CheckInEvent&, const Window&, std::optional<Role>, bool)>;
+    [[nodiscard]] virtual Result<std::vector<CheckInOutcome>> commitCheckIns(std::span<const CheckInEvent> group,
+                                                                             const CheckInRule& decide) = 0;
 
     // ---- attendance records ----
     [[nodiscard]] virtual Result<std::vector<AttendanceRecord>> windowRecords(std::string_view window) = 0;
@@ -146,11 +184,15 @@ public:
     [[nodiscard]] virtual Result<std::vector<Enrollment>> listEnrollments() = 0;
 
     // ---- kiosk sync (DESIGN §5) ----
-    // Applies the events in one transaction (each id once; a replay answers
-    // with the first outcome) and returns the changes since the cursor that
-    // the kiosk's courses need.
-    [[nodiscard]] virtual Result<sync::SyncResponse> sync(const Kiosk& kiosk, const sync::SyncRequest& request,
-                                                          std::int64_t nowMs) = 0;
+    // Runs `apply` over one kiosk batch inside one write transaction: the
+    // sync rules (service/kiosksync.h) read and store through the batch, and
+    // the check-ins it stored are logged for other kiosks' pulls at the end.
+    // An error from `apply` stores nothing of the batch.
+    [[nodiscard]] virtual Result<void> ingestSync(const Kiosk& kiosk, const sync::SyncRequest& request,
+                                                  const std::function<Result<void>(SyncBatch&)>& apply) = 0;
+    // The changes since `cursor` that the kiosk's courses need, and the new cursor.
+    [[nodiscard]] virtual Result<void> pullChanges(const Kiosk& kiosk, std::int64_t cursor,
+                                                   sync::SyncResponse& response) = 0;
 
     // ---- operations ----
     [[nodiscard]] virtual Result<void> backupTo(const std::string& path) = 0;

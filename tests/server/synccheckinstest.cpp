@@ -7,6 +7,7 @@
 #include "testserver.h"
 
 #include "sync-server/auth/tokens.h"
+#include "sync-server/service/kiosksync.h"
 #include "sync-server/store/sqliteschema.h"
 
 #include "core/database.h"
@@ -217,7 +218,8 @@ TEST(SyncCheckInsUpgrade, CheckInsLoggedBeforeTheUpgradeStillReachOtherKiosks)
     ASSERT_TRUE(store) << store.error().message;
     const auto kiosk = (*store)->kioskByPrefix(token.lookup);
     ASSERT_TRUE(kiosk && *kiosk);
-    auto first = (*store)->sync(**kiosk, {k_protocolVersion, clock.nowMs(), 0, {}}, 1000);
+    Services services(**store, clock);
+    auto first = syncKiosk(services, **kiosk, {k_protocolVersion, clock.nowMs(), 0, {}});
     ASSERT_TRUE(first) << first.error().message;
     std::map<std::string, bool> checkIns;
     for (const auto& c : first->changes.checkIns)
@@ -227,10 +229,9 @@ TEST(SyncCheckInsUpgrade, CheckInsLoggedBeforeTheUpgradeStillReachOtherKiosks)
 
     // New changes continue the sequence, and a deleted check-in that a
     // confirmation refers to is still refused.
-    auto batch = (*store)->sync(**kiosk,
-                                {k_protocolVersion, clock.nowMs(), first->cursor,
-                                 {Event{newUuidV4(), 500, "aaaaaaaaaa", CheckIn{"aaaaaaaaaa", "w1", CheckInSource::Nfc}}}},
-                                1000);
+    auto batch = syncKiosk(services, **kiosk,
+                           {k_protocolVersion, clock.nowMs(), first->cursor,
+                            {Event{newUuidV4(), 500, "aaaaaaaaaa", CheckIn{"aaaaaaaaaa", "w1", CheckInSource::Nfc}}}});
     ASSERT_TRUE(batch) << batch.error().message;
     EXPECT_EQ(batch->acks.at(0).status, AckStatus::Stored);
     auto db = Database::open(path);

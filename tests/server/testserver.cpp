@@ -33,7 +33,8 @@ TestServer::TestServer(unsigned connectionTimeoutSec) : clock(SystemClock().nowM
     if (!opened)
         throw std::runtime_error(opened.error().message);
     store = std::move(*opened);
-    api = std::make_unique<ApiContext>(*store, clock);
+    services = std::make_unique<Services>(*store, clock);
+    api = std::make_unique<ApiContext>(*services);
     addAllRoutes(router, *api);
     http = std::make_unique<HttpServer>(router);
     HttpServerOptions options;

@@ -6,7 +6,7 @@
 
 #include "httpclient.h"
 
-#include "sync-server/api/routes.h"
+#include "sync-server/cli/routetable.h"
 #include "sync-server/http/httpserver.h"
 #include "sync-server/store/sqlitestore.h"
 
@@ -44,6 +44,7 @@ public:
     ManualClock clock;
     TempDir dir;
     std::unique_ptr<server::SqliteStore> store;
+    std::unique_ptr<server::Services> services;
     std::unique_ptr<server::ApiContext> api;
     server::Router router;
     std::unique_ptr<server::HttpServer> http;

@@ -5,6 +5,7 @@
 #include "webtestsupport.h"
 
 #include "sync-server/auth/passwords.h"
+#include "sync-server/service/windowrules.h"
 #include "sync-server/web/html.h"
 
 #include "tests/support/qtestsupport.h"
@@ -113,7 +114,7 @@ private slots:
         }
         // None of that changed anything.
         QVERIFY(inRoster(school.studentA));
-        QVERIFY(server->store->window(school.openA.id).value()->isOpenAt(server->clock.nowMs()));
+        QVERIFY(server::isOpenAt(*server->store->window(school.openA.id).value(), server->clock.nowMs()));
         QVERIFY(server->store->course(school.courseA.id).value().has_value());
         QVERIFY(!server->store->course(school.courseA.id).value()->removed);
     }

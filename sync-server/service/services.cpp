@@ -1,0 +1,59 @@
+#include "services.h"
+
+#include "sync-server/serverlimits.h"
+
+namespace imhere::server {
+
+Services::Services(Store& s, const Clock& c)
+    : store(s), clock(c), auth(s, c),
+      accountLimiter(limits::k_loginFailuresPerAccount, limits::k_loginFailureWindowMs),
+      addressLimiter(limits::k_loginFailuresPerIp, limits::k_loginFailureWindowMs),
+      remoteLimiter(limits::k_remoteRequestsPerIp, limits::k_remoteRequestWindowMs),
+      linkCodeLimiter(limits::k_linkCodeFailuresPerIp, limits::k_linkCodeFailureWindowMs), checkIns(s)
+{
+}
+
+Result<CourseAccess> Services::access(const Caller& c, std::string_view course) const
+{
+    TRY_ASSIGN(role, store.roleIn(c.person.id, course));
+    return CourseAccess{role, c.person.isAdmin};
+}
+
+Result<Course> Services::liveCourse(std::string_view id) const
+{
+    TRY_ASSIGN(course, store.course(id));
+    if (!course || course->removed)
+        return fail("not_found", "no such course");
+    return *course;
+}
+
+Result<Window> Services::windowById(std::string_view id) const
+{
+    TRY_ASSIGN(window, store.window(id));
+    if (!window)
+        return fail("not_found", "no such window");
+    TRY(liveCourse(window->course));
+    return *window;
+}
+
+Result<Person> Services::personById(std::string_view publicId) const
+{
+    TRY_ASSIGN(person, store.personByPublicId(publicId));
+    if (!person)
+        return fail("not_found", "no such person");
+    return *person;
+}
+
+Result<void> allow(bool allowed, std::string_view message)
+{
+    if (!allowed)
+        return fail("forbidden", std::string(message));
+    return {};
+}
+
+Error invalid(std::string message)
+{
+    return Error{"invalid_request", std::move(message)};
+}
+
+} // namespace imhere::server

@@ -1,0 +1,43 @@
+#pragma once
+// The domain's shared parts, built once by the serve command and handed to
+// the JSON API, the web pages and the command line: storage, the clock, who
+// is calling, the rate limits, and the group-commit writer. The use cases
+// (attendance.h, people.h, kiosks.h, remote.h, accounts.h, kiosksync.h) take
+// it as their first argument; nothing here knows HTTP.
+//
+// Thread rules: any thread; the store, limiters and writer lock inside.
+
+#include "caller.h"
+#include "checkinwriter.h"
+
+#include "sync-server/auth/authenticator.h"
+#include "sync-server/auth/loginlimiter.h"
+#include "sync-server/store/store.h"
+
+#include "core/clock.h"
+
+namespace imhere::server {
+
+class Services {
+public:
+    Services(Store& store, const Clock& clock);
+
+    Store& store;
+    const Clock& clock;
+    Authenticator auth;
+    LoginLimiter accountLimiter;  // failed sign-ins per email
+    LoginLimiter addressLimiter;  // failed sign-ins per client address
+    LoginLimiter remoteLimiter;   // requests to /q/ per client address
+    LoginLimiter linkCodeLimiter; // wrong phone link codes per client address
+    CheckInWriter checkIns;       // group commit of single check-ins
+
+    // The lookups every use case starts from: not_found when missing.
+    [[nodiscard]] Result<CourseAccess> access(const Caller& caller, std::string_view course) const;
+    // A live (not removed) course.
+    [[nodiscard]] Result<Course> liveCourse(std::string_view id) const;
+    // A window of a live course.
+    [[nodiscard]] Result<Window> windowById(std::string_view id) const;
+    [[nodiscard]] Result<Person> personById(std::string_view publicId) const;
+};
+
+} // namespace imhere::server
