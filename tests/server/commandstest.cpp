@@ -157,11 +157,12 @@ void CommandsTest::serveStopsCleanlyOnSigterm()
     const auto at = out.find("http://");
     QVERIFY2(at != std::string::npos, out.c_str());
     HttpClient client(out.substr(at, out.find('\n') - at));
-    QCOMPARE(client.get("/healthz").status, 200);
+    const long health = client.get("/healthz").status;
     kill(pid, SIGTERM);
     int status = 0;
     waitpid(pid, &status, 0);
     close(fds[0]);
+    QCOMPARE(health, 200);
     QVERIFY(WIFEXITED(status));
     QCOMPARE(WEXITSTATUS(status), 0);
     QCOMPARE(client.get("/healthz").status, 0);
