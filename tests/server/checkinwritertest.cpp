@@ -83,8 +83,8 @@ class CheckInWriterTest : public QObject {
     }
     // Takes the write lock and has the writer take a first check-in (answer 0,
     // studentB in openB) alone; it then waits for the lock, so whatever is
-    // submitted next queues up and forms the next group. False when the lock
-    // or the first check-in was not taken.
+    // submitted next queues up and forms the next group. False, with the lock
+    // released, when the lock or the first check-in was not taken.
     [[nodiscard]] bool holdWriterAfterOne(CheckInWriter& writer, Answers& answers)
     {
         if (!lock->take())
@@ -92,7 +92,11 @@ class CheckInWriterTest : public QObject {
         writer.submit(checkIn(school.studentB, school.openB.id), answers.slot(0));
         for (int i = 0; i < 5000 && writer.waiting() > 0; ++i)
             std::this_thread::sleep_for(1ms);
-        return writer.waiting() == 0;
+        if (writer.waiting() > 0) {
+            (void)lock->release();
+            return false;
+        }
+        return true;
     }
     std::int64_t checkInsOf(const Person& who, const std::string& window)
     {
@@ -137,8 +141,9 @@ void CheckInWriterTest::refusalsInAGroupAreAnsweredAloneAndTheRestIsStored()
     writer.submit(checkIn(school.taA, school.openA.id), answers.slot(5));
     writer.submit(checkIn(school.studentA2, unknownWindow), answers.slot(6));
     writer.submit(checkIn(school.studentA2, school.openA.id), answers.slot(7));
-    QCOMPARE(writer.waiting(), 7u);
+    const std::size_t waiting = writer.waiting();
     QVERIFY(lock->release());
+    QCOMPARE(waiting, 7u);
 
     const auto got = answers.waitFor(8);
     QCOMPARE(got.size(), 8u);
@@ -149,7 +154,8 @@ void CheckInWriterTest::refusalsInAGroupAreAnsweredAloneAndTheRestIsStored()
         {6, CheckInOutcome::UnknownWindow},  {7, CheckInOutcome::Stored},
     };
     for (const auto& [index, outcome] : expected) {
-        QVERIFY2(got.at(index), (std::to_string(index) + ": " + (got.at(index) ? "" : got.at(index).error().message)).c_str());
+        QVERIFY2(got.at(index),
+                 (std::to_string(index) + ": " + (got.at(index) ? "" : got.at(index).error().message)).c_str());
         QVERIFY2(*got.at(index) == outcome, std::to_string(index).c_str());
     }
     QCOMPARE(checkInsOf(school.studentA, school.openA.id), 1);
@@ -204,8 +210,9 @@ void CheckInWriterTest::aFullQueueRefusesAtOnceAndStoresNothingOfTheRefused()
     writer.submit(checkIn(school.studentA2, school.openA.id), answers.slot(2));
     writer.submit(checkIn(school.taA, school.openA.id), answers.slot(3));
     // The third did not fit: answered before submit() returned.
-    QCOMPARE(answers.count(), 1u);
+    const std::size_t answeredAtOnce = answers.count();
     QVERIFY(lock->release());
+    QCOMPARE(answeredAtOnce, 1u);
 
     const auto got = answers.waitFor(4);
     QCOMPARE(got.size(), 4u);
