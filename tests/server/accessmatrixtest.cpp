@@ -7,7 +7,7 @@
 
 #include "core/random.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 #include <array>
 #include <set>
@@ -89,27 +89,20 @@ const std::vector<Cell>& cells()
     return table;
 }
 
-class AccessMatrix : public ::testing::Test {
-protected:
-    static void SetUpTestSuite()
-    {
-        s_server = new TestServer();
-        s_school = new School(School::build(*s_server));
-    }
-    static void TearDownTestSuite()
-    {
-        delete s_school;
-        delete s_server;
-    }
+} // namespace
 
-    // A fresh course with the same people and roles as course A.
-    static Target freshTarget()
+class AccessMatrixTest : public QObject {
+    Q_OBJECT
+
+    // A fresh course with the same people and roles as course A; nullopt
+    // when it could not be made.
+    std::optional<Target> freshTarget()
     {
-        Store& store = *s_server->store;
-        const School& s = *s_school;
+        Store& store = *server->store;
+        const School& s = *school;
         Target t;
-        const auto now = s_server->clock.nowMs();
-        EXPECT_TRUE(store.inTransaction([&]() -> Result<void> {
+        const auto now = server->clock.nowMs();
+        const auto made = store.inTransaction([&]() -> Result<void> {
             auto course = store.createCourse({"Course " + newUuidV4().substr(0, 8), "Europe/London", 10, 60,
                                               {s.studentA.id, s.studentA2.id}},
                                              s.teacherA.id);
@@ -127,20 +120,22 @@ protected:
                 !r)
                 return std::unexpected(r.error());
             return {};
-        }));
+        });
+        if (!made)
+            return std::nullopt;
         return t;
     }
 
-    static Headers credentials(Who who)
+    Headers credentials(Who who)
     {
-        const School& s = *s_school;
+        const School& s = *school;
         switch (who) {
         case Anonymous: return {};
-        case StudentOfCourse: return School::sessionFor(*s_server, s.studentA);
-        case StudentOfOther: return School::sessionFor(*s_server, s.studentB);
-        case Ta: return School::sessionFor(*s_server, s.taA);
-        case Teacher: return School::sessionFor(*s_server, s.teacherA);
-        case Admin: return School::sessionFor(*s_server, s.admin);
+        case StudentOfCourse: return School::sessionFor(*server, s.studentA);
+        case StudentOfOther: return School::sessionFor(*server, s.studentB);
+        case Ta: return School::sessionFor(*server, s.taA);
+        case Teacher: return School::sessionFor(*server, s.teacherA);
+        case Admin: return School::sessionFor(*server, s.admin);
         case KioskToken: return bearer(s.kioskToken);
         case ApiKeyRead: return bearer(s.readKey);
         case k_whoCount: break;
@@ -148,56 +143,95 @@ protected:
         return {};
     }
 
-    static TestServer* s_server;
-    static School* s_school;
+    // One server and school for every cell: each cell makes its own course.
+    std::optional<TestServer> server;
+    std::optional<School> school;
+
+private slots:
+    void initTestCase()
+    {
+        server.emplace();
+        school = School::build(*server);
+    }
+    void cleanupTestCase()
+    {
+        school.reset();
+        server.reset();
+    }
+
+    void everyRouteIsInTheMatrix();
+    void eachCallerGetsTheExpectedStatusOnEachRoute_data();
+    void eachCallerGetsTheExpectedStatusOnEachRoute();
 };
 
-TestServer* AccessMatrix::s_server = nullptr;
-School* AccessMatrix::s_school = nullptr;
-
-} // namespace
-
-TEST_F(AccessMatrix, EveryRouteIsInTheMatrix)
+void AccessMatrixTest::everyRouteIsInTheMatrix()
 {
     std::set<std::string> matrix;
     for (const Cell& c : cells())
         matrix.insert(c.method + " " + c.pattern);
     // The JSON API; the HTML pages have their own matrix in tests/web.
     std::set<std::string> registered;
-    for (const Route& r : s_server->router.routes()) {
+    for (const Route& r : server->router.routes()) {
         if (r.pattern.starts_with("/api/") || r.pattern == "/healthz")
             registered.insert(r.method + " " + r.pattern);
     }
-    EXPECT_EQ(matrix, registered);
+    std::string difference;
+    for (const auto& r : registered) {
+        if (!matrix.contains(r))
+            difference += "not in the matrix: " + r + "\n";
+    }
+    for (const auto& c : matrix) {
+        if (!registered.contains(c))
+            difference += "not a route: " + c + "\n";
+    }
+    QVERIFY2(matrix == registered, difference.c_str());
 }
 
-TEST_F(AccessMatrix, EachCallerGetsTheExpectedStatusOnEachRoute)
+// One row per cell: route × caller.
+void AccessMatrixTest::eachCallerGetsTheExpectedStatusOnEachRoute_data()
 {
-    auto client = s_server->client();
-    for (const Cell& cell : cells()) {
+    QTest::addColumn<int>("cell");
+    QTest::addColumn<int>("who");
+    for (std::size_t cell = 0; cell < cells().size(); ++cell) {
         for (int who = 0; who < k_whoCount; ++who) {
-            const Target target = freshTarget();
-            std::string path = fill(cell.pattern, target, *s_school);
-            // Records and record changes are about a student of the course;
-            // roster changes about someone not yet (PUT) or already (DELETE) in it.
-            const std::string person = cell.method == "PUT" ? s_school->outsider.publicId : s_school->studentA.publicId;
-            if (const auto at = path.find("{person}"); at != std::string::npos)
-                path.replace(at, 8, cell.method == "DELETE" ? s_school->studentA2.publicId : person);
-            Headers headers = credentials(static_cast<Who>(who));
-            if (!cell.body.empty() || cell.method != "GET")
-                headers.emplace_back("Content-Type: application/json");
-            // Each failed login names another account, so the per-account
-            // limit stays out of this test.
-            std::string body = cell.body;
-            if (const auto at = body.find("{n}"); at != std::string::npos)
-                body.replace(at, 3, std::to_string(who));
-            const auto r = client.request(cell.method, path, body, headers);
-            EXPECT_EQ(r.status, cell.expected[static_cast<std::size_t>(who)])
-                << cell.method << " " << cell.pattern << " as " << k_whoNames[static_cast<std::size_t>(who)] << ": "
-                << r.body;
-            if (r.status >= 400) {
-                EXPECT_FALSE(r.errorCode().empty()) << cell.method << " " << cell.pattern << ": " << r.body;
-            }
+            const Cell& c = cells()[cell];
+            QTest::addRow("%s %s as %s", c.method.c_str(), c.pattern.c_str(),
+                          std::string(k_whoNames[static_cast<std::size_t>(who)]).c_str())
+                << static_cast<int>(cell) << who;
         }
     }
 }
+
+void AccessMatrixTest::eachCallerGetsTheExpectedStatusOnEachRoute()
+{
+    QFETCH(int, cell);
+    QFETCH(int, who);
+    const Cell& c = cells()[static_cast<std::size_t>(cell)];
+    auto client = server->client();
+    const auto target = freshTarget();
+    QVERIFY(target);
+    std::string path = fill(c.pattern, *target, *school);
+    // Records and record changes are about a student of the course;
+    // roster changes about someone not yet (PUT) or already (DELETE) in it.
+    const std::string person = c.method == "PUT" ? school->outsider.publicId : school->studentA.publicId;
+    if (const auto at = path.find("{person}"); at != std::string::npos)
+        path.replace(at, 8, c.method == "DELETE" ? school->studentA2.publicId : person);
+    Headers headers = credentials(static_cast<Who>(who));
+    if (!c.body.empty() || c.method != "GET")
+        headers.emplace_back("Content-Type: application/json");
+    // Each failed login names another account, so the per-account
+    // limit stays out of this test.
+    std::string body = c.body;
+    if (const auto at = body.find("{n}"); at != std::string::npos)
+        body.replace(at, 3, std::to_string(who));
+    const auto r = client.request(c.method, path, body, headers);
+    const int expected = c.expected[static_cast<std::size_t>(who)];
+    QVERIFY2(r.status == expected,
+             ("expected " + std::to_string(expected) + ", got " + std::to_string(r.status) + ": " + r.body).c_str());
+    if (r.status >= 400) {
+        QVERIFY2(!r.errorCode().empty(), r.body.c_str());
+    }
+}
+
+QTEST_GUILESS_MAIN(AccessMatrixTest)
+#include "accessmatrixtest.moc"

@@ -3,7 +3,7 @@
 
 #include "sync-server/store/attendancefold.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 using namespace imhere;
 using namespace imhere::server;
@@ -30,70 +30,82 @@ Window closedWindow()
 
 } // namespace
 
-TEST(AttendanceFold, OnTimeAndLateFromTheFirstCheckIn)
+class AttendanceFoldTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void onTimeAndLateFromTheFirstCheckIn();
+    void noCheckInIsUndecidedWhileOpenAndAbsentOnceClosed();
+    void aVeryLateCheckInCountsAbsentUntilATeacherCorrectsIt();
+    void aCorrectionMarksAnAbsentPersonPresentAfterClosing();
+    void twoCorrectionsOnOneBaseAreKeptTheLaterAppliesAndTheRecordNeedsReview();
+    void flagsStandUntilCleared();
+};
+
+void AttendanceFoldTest::onTimeAndLateFromTheFirstCheckIn()
 {
     auto onTime = foldRecord(k_course, openWindow(), k_member,
                              {{{"a", k_start + 5 * k_min, CheckInSource::Nfc}, {"b", k_start + 30 * k_min, CheckInSource::Nfc}}, {}, {}});
-    EXPECT_TRUE(onTime.present);
-    EXPECT_EQ(onTime.status, AttendanceStatus::OnTime);
-    EXPECT_EQ(onTime.firstCheckIn, k_start + 5 * k_min);
+    QVERIFY(onTime.present);
+    QCOMPARE_EQ(onTime.status, AttendanceStatus::OnTime);
+    QCOMPARE(onTime.firstCheckIn, k_start + 5 * k_min);
 
     auto late = foldRecord(k_course, openWindow(), k_member, {{{"a", k_start + 25 * k_min, CheckInSource::QrRemote}}, {}, {}});
-    EXPECT_EQ(late.status, AttendanceStatus::Late);
-    EXPECT_EQ(late.minutesLate, 25);
-    EXPECT_TRUE(late.remote);
-    EXPECT_EQ(late.source, CheckInSource::QrRemote);
+    QCOMPARE_EQ(late.status, AttendanceStatus::Late);
+    QCOMPARE(late.minutesLate, 25);
+    QVERIFY(late.remote);
+    QCOMPARE_EQ(late.source, CheckInSource::QrRemote);
 }
 
-TEST(AttendanceFold, NoCheckInIsUndecidedWhileOpenAndAbsentOnceClosed)
+void AttendanceFoldTest::noCheckInIsUndecidedWhileOpenAndAbsentOnceClosed()
 {
     auto open = foldRecord(k_course, openWindow(), k_member, {});
-    EXPECT_FALSE(open.present);
-    EXPECT_FALSE(open.status.has_value());
+    QVERIFY(!open.present);
+    QVERIFY(!open.status.has_value());
     auto closed = foldRecord(k_course, closedWindow(), k_member, {});
-    EXPECT_EQ(closed.status, AttendanceStatus::Absent);
+    QCOMPARE_EQ(closed.status, AttendanceStatus::Absent);
 }
 
-TEST(AttendanceFold, AVeryLateCheckInCountsAbsentUntilATeacherCorrectsIt)
+void AttendanceFoldTest::aVeryLateCheckInCountsAbsentUntilATeacherCorrectsIt()
 {
     RecordEvents e{{{"a", k_start + 90 * k_min, CheckInSource::Nfc}}, {}, {}};
     auto absent = foldRecord(k_course, closedWindow(), k_member, e);
-    EXPECT_FALSE(absent.present);
-    EXPECT_EQ(absent.status, AttendanceStatus::Absent);
-    EXPECT_EQ(absent.firstCheckIn, k_start + 90 * k_min);
+    QVERIFY(!absent.present);
+    QCOMPARE_EQ(absent.status, AttendanceStatus::Absent);
+    QCOMPARE(absent.firstCheckIn, k_start + 90 * k_min);
 
     e.corrections.push_back({"c1", k_start + 200 * k_min, true, std::string("a")});
     auto corrected = foldRecord(k_course, closedWindow(), k_member, e);
-    EXPECT_TRUE(corrected.present);
-    EXPECT_EQ(corrected.status, AttendanceStatus::Late);
-    EXPECT_TRUE(corrected.corrected);
+    QVERIFY(corrected.present);
+    QCOMPARE_EQ(corrected.status, AttendanceStatus::Late);
+    QVERIFY(corrected.corrected);
 }
 
-TEST(AttendanceFold, ACorrectionMarksAnAbsentPersonPresentAfterClosing)
+void AttendanceFoldTest::aCorrectionMarksAnAbsentPersonPresentAfterClosing()
 {
     auto r = foldRecord(k_course, closedWindow(), k_member,
                         {{}, {{"c1", k_start + 300 * k_min, true, std::nullopt}}, {}});
-    EXPECT_TRUE(r.present);
-    EXPECT_EQ(r.status, AttendanceStatus::OnTime);
-    EXPECT_EQ(r.source, CheckInSource::Manual);
-    EXPECT_EQ(r.lastEvent, "c1");
+    QVERIFY(r.present);
+    QCOMPARE_EQ(r.status, AttendanceStatus::OnTime);
+    QCOMPARE_EQ(r.source, CheckInSource::Manual);
+    QCOMPARE(r.lastEvent, "c1");
 }
 
-TEST(AttendanceFold, TwoCorrectionsOnOneBaseAreKeptTheLaterAppliesAndTheRecordNeedsReview)
+void AttendanceFoldTest::twoCorrectionsOnOneBaseAreKeptTheLaterAppliesAndTheRecordNeedsReview()
 {
     RecordEvents e{{{"a", k_start, CheckInSource::Nfc}},
                    {{"c2", k_start + 20 * k_min, true, std::string("a")},
                     {"c1", k_start + 10 * k_min, false, std::string("a")}},
                    {}};
     auto r = foldRecord(k_course, closedWindow(), k_member, e);
-    EXPECT_TRUE(r.present); // c2 is later
-    EXPECT_TRUE(r.needsReview);
+    QVERIFY(r.present); // c2 is later
+    QVERIFY(r.needsReview);
 
     e.corrections[0].base = "c1"; // a correction that saw the first one is no conflict
-    EXPECT_FALSE(foldRecord(k_course, closedWindow(), k_member, e).needsReview);
+    QVERIFY(!foldRecord(k_course, closedWindow(), k_member, e).needsReview);
 }
 
-TEST(AttendanceFold, FlagsStandUntilCleared)
+void AttendanceFoldTest::flagsStandUntilCleared()
 {
     RecordEvents e{{{"a", k_start, CheckInSource::Nfc}},
                    {},
@@ -101,6 +113,9 @@ TEST(AttendanceFold, FlagsStandUntilCleared)
                     {"f2", k_start + 2, Flag::LeftEarly, true},
                     {"f3", k_start + 3, Flag::CameraOff, false}}};
     auto r = foldRecord(k_course, closedWindow(), k_member, e);
-    ASSERT_EQ(r.flags.size(), 1u);
-    EXPECT_EQ(r.flags[0], Flag::LeftEarly);
+    QCOMPARE(r.flags.size(), 1u);
+    QCOMPARE_EQ(r.flags[0], Flag::LeftEarly);
 }
+
+QTEST_GUILESS_MAIN(AttendanceFoldTest)
+#include "attendancefoldtest.moc"

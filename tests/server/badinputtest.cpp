@@ -8,7 +8,7 @@
 
 #include "core/database.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 using namespace imhere;
 using namespace imhere::server;
@@ -31,7 +31,10 @@ struct InputRoute {
 std::string fingerprint(const std::string& dbPath)
 {
     auto db = Database::open(dbPath, {.readOnly = true});
-    EXPECT_TRUE(db);
+    if (!db) {
+        QTest::qFail(("cannot open " + dbPath).c_str(), __FILE__, __LINE__);
+        return {};
+    }
     auto tables = db->prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
     std::vector<std::string> names;
     while (*tables->step())
@@ -45,14 +48,10 @@ std::string fingerprint(const std::string& dbPath)
     return out;
 }
 
-class BadInput : public ::testing::Test {
-protected:
-    BadInput() : school(School::build(server)), client(server.client())
-    {
-        student = School::sessionFor(server, school.studentA);
-        teacher = School::sessionFor(server, school.teacherA);
-        admin = School::sessionFor(server, school.admin);
-    }
+} // namespace
+
+class BadInputTest : public QObject {
+    Q_OBJECT
 
     std::vector<InputRoute> routes() const
     {
@@ -96,28 +95,47 @@ protected:
     void expectRefused(const InputRoute& route, const std::string& body, const std::string& contentType,
                        std::initializer_list<int> statuses, const std::string& what)
     {
-        const std::string before = fingerprint(server.dbPath());
+        const std::string before = fingerprint(server->dbPath());
         Headers headers = credentials(route.as);
         if (!contentType.empty())
             headers.push_back("Content-Type: " + contentType);
-        const auto r = client.request(route.method, route.path, body, headers);
-        EXPECT_TRUE(std::find(statuses.begin(), statuses.end(), r.status) != statuses.end())
-            << what << " on " << route.method << " " << route.path << " gave " << r.status << ": "
-            << r.body.substr(0, 300);
-        EXPECT_FALSE(r.errorCode().empty()) << what << " on " << route.path << ": " << r.body.substr(0, 300);
-        EXPECT_EQ(fingerprint(server.dbPath()), before) << what << " on " << route.path << " changed the store";
-        EXPECT_EQ(client.get("/healthz").status, 200);
+        const auto r = client->request(route.method, route.path, body, headers);
+        QVERIFY2(std::find(statuses.begin(), statuses.end(), r.status) != statuses.end(),
+                 (what + " on " + route.method + " " + route.path + " gave " + std::to_string(r.status) + ": "
+                  + r.body.substr(0, 300))
+                     .c_str());
+        QVERIFY2(!r.errorCode().empty(), (what + " on " + route.path + ": " + r.body.substr(0, 300)).c_str());
+        QVERIFY2(fingerprint(server->dbPath()) == before, (what + " on " + route.path + " changed the store").c_str());
+        QCOMPARE(client->get("/healthz").status, 200);
     }
 
-    TestServer server;
+    std::optional<TestServer> server;
     School school;
-    HttpClient client;
+    std::optional<HttpClient> client;
     Headers student, teacher, admin;
+
+private slots:
+    void init()
+    {
+        server.emplace();
+        school = School::build(*server);
+        client.emplace(server->client());
+        student = School::sessionFor(*server, school.studentA);
+        teacher = School::sessionFor(*server, school.teacherA);
+        admin = School::sessionFor(*server, school.admin);
+    }
+    void cleanup()
+    {
+        client.reset();
+        server.reset();
+    }
+
+    void everyInputRouteRefusesEveryKindOfBadBody();
+    void hostileIdsInThePathAreRefused();
+    void validBodiesStillWorkAfterTheBattery();
 };
 
-} // namespace
-
-TEST_F(BadInput, EveryInputRouteRefusesEveryKindOfBadBody)
+void BadInputTest::everyInputRouteRefusesEveryKindOfBadBody()
 {
     for (const InputRoute& route : routes()) {
         const std::string json = "application/json";
@@ -137,7 +155,7 @@ TEST_F(BadInput, EveryInputRouteRefusesEveryKindOfBadBody)
     }
 }
 
-TEST_F(BadInput, HostileIdsInThePathAreRefused)
+void BadInputTest::hostileIdsInThePathAreRefused()
 {
     const std::vector<std::string> ids{
         "1'%20OR%20'1'%3D'1",          "..%2F..%2F..%2Fetc%2Fpasswd", "%00",
@@ -161,8 +179,11 @@ TEST_F(BadInput, HostileIdsInThePathAreRefused)
     }
 }
 
-TEST_F(BadInput, ValidBodiesStillWorkAfterTheBattery)
+void BadInputTest::validBodiesStillWorkAfterTheBattery()
 {
-    auto r = client.json("POST", "/api/v1/courses/" + school.courseA.id + "/windows", R"({"title":"Extra"})", teacher);
-    EXPECT_EQ(r.status, 201) << r.body;
+    auto r = client->json("POST", "/api/v1/courses/" + school.courseA.id + "/windows", R"({"title":"Extra"})", teacher);
+    QVERIFY2(r.status == 201, r.body.c_str());
 }
+
+QTEST_GUILESS_MAIN(BadInputTest)
+#include "badinputtest.moc"

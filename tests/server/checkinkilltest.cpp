@@ -10,7 +10,7 @@
 #include "core/database.h"
 #include "core/random.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 #include <atomic>
 #include <csignal>
@@ -38,12 +38,13 @@ struct Fixture {
     std::vector<PersonId> studentIds;
 };
 
-Fixture seed(const std::string& db)
+// nullopt when the school could not be stored.
+std::optional<Fixture> seed(const std::string& db)
 {
     SystemClock clock;
     auto store = std::move(*SqliteStore::open(db, clock));
     Fixture f;
-    EXPECT_TRUE(store->inTransaction([&]() -> Result<void> {
+    const auto seeded = store->inTransaction([&]() -> Result<void> {
         auto admin = store->createPerson({"Admin", "admin@example.org", std::nullopt, std::nullopt, std::nullopt,
                                           std::nullopt, true});
         if (!admin)
@@ -70,7 +71,9 @@ Fixture seed(const std::string& db)
             return std::unexpected(k.error());
         f.adminKey = key.token;
         return {};
-    }));
+    });
+    if (!seeded)
+        return std::nullopt;
     return f;
 }
 
@@ -81,11 +84,20 @@ ServerProcess startServer(const std::string& db)
 
 } // namespace
 
-TEST(CheckInKill, EveryAcknowledgedCheckInSurvivesSigkillExactlyOnce)
+class CheckInKillTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void everyAcknowledgedCheckInSurvivesSigkillExactlyOnce();
+};
+
+void CheckInKillTest::everyAcknowledgedCheckInSurvivesSigkillExactlyOnce()
 {
     TempDir dir;
     const std::string db = (dir.path() / "kill.db").string();
-    const Fixture f = seed(db);
+    const auto seeded = seed(db);
+    QVERIFY(seeded);
+    const Fixture& f = *seeded;
     // (window, student) pairs, each tried once over the whole test, so a 201
     // can only come from the request that made it.
     const std::size_t pairs = static_cast<std::size_t>(k_students) * k_windows;
@@ -95,7 +107,7 @@ TEST(CheckInKill, EveryAcknowledgedCheckInSurvivesSigkillExactlyOnce)
 
     for (int round = 0; round < 3; ++round) {
         ServerProcess server = startServer(db);
-        ASSERT_FALSE(server.url.empty());
+        QVERIFY(!server.url.empty());
         std::atomic<bool> stop{false};
         std::vector<std::thread> clients;
         for (int c = 0; c < k_clients; ++c) {
@@ -124,30 +136,34 @@ TEST(CheckInKill, EveryAcknowledgedCheckInSurvivesSigkillExactlyOnce)
         for (auto& c : clients)
             c.join();
     }
-    ASSERT_GT(acknowledged.size(), 0u);
-    ASSERT_LT(next.load(), pairs) << "the stream ended before the last kill; make it longer";
+    QCOMPARE_GT(acknowledged.size(), 0u);
+    QVERIFY2(next.load() < pairs, "the stream ended before the last kill; make it longer");
 
     // A restart opens the file as it was left.
     ServerProcess restarted = startServer(db);
-    ASSERT_FALSE(restarted.url.empty());
-    EXPECT_EQ(HttpClient(restarted.url).get("/healthz").status, 200);
+    QVERIFY(!restarted.url.empty());
+    const long health = HttpClient(restarted.url).get("/healthz").status;
     kill(restarted.pid, SIGTERM);
     waitpid(restarted.pid, nullptr, 0);
+    QCOMPARE(health, 200);
 
     auto file = Database::open(db, {.readOnly = true});
-    ASSERT_TRUE(file);
+    QVERIFY(file);
     auto check = file->prepare("PRAGMA integrity_check");
-    ASSERT_TRUE(*check->step());
-    EXPECT_EQ(check->textAt(0), "ok");
+    QVERIFY(*check->step());
+    QCOMPARE(check->textAt(0), "ok");
     auto count = file->prepare("SELECT count(*) FROM check_in WHERE window_id = ? AND person = ?");
     for (const std::size_t pair : acknowledged) {
         count->reset();
         count->bind(1, f.windows[pair % k_windows]).bind(2, f.studentIds[pair / k_windows]);
-        ASSERT_TRUE(*count->step());
-        ASSERT_EQ(count->int64At(0), 1) << "pair " << pair;
+        QVERIFY(*count->step());
+        QVERIFY2(count->int64At(0) == 1, ("pair " + std::to_string(pair)).c_str());
     }
     auto twice = file->prepare(
         "SELECT count(*) FROM (SELECT 1 FROM check_in GROUP BY window_id, person HAVING count(*) > 1)");
-    ASSERT_TRUE(*twice->step());
-    EXPECT_EQ(twice->int64At(0), 0);
+    QVERIFY(*twice->step());
+    QCOMPARE(twice->int64At(0), 0);
 }
+
+QTEST_GUILESS_MAIN(CheckInKillTest)
+#include "checkinkilltest.moc"

@@ -15,7 +15,7 @@
 #include "core/database.h"
 #include "core/random.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 #include <condition_variable>
 #include <map>
@@ -63,52 +63,75 @@ private:
 class WriteLock {
 public:
     explicit WriteLock(const std::string& path) : m_db(std::move(*Database::open(path))) {}
-    void take() { ASSERT_TRUE(m_db.exec("BEGIN IMMEDIATE")); }
-    void release() { ASSERT_TRUE(m_db.exec("COMMIT")); }
+    [[nodiscard]] bool take() { return m_db.exec("BEGIN IMMEDIATE").has_value(); }
+    [[nodiscard]] bool release() { return m_db.exec("COMMIT").has_value(); }
     Database& db() { return m_db; }
 
 private:
     Database m_db;
 };
 
-class CheckInWriterTest : public ::testing::Test {
-protected:
-    CheckInWriterTest() : school(School::build(server)), lock(server.dbPath()) {}
+} // namespace
+
+class CheckInWriterTest : public QObject {
+    Q_OBJECT
 
     CheckInEvent checkIn(const Person& who, const std::string& window)
     {
-        return {newUuidV4(), who.id, window, server.clock.nowMs(), CheckInSource::Manual, school.admin.id,
+        return {newUuidV4(), who.id, window, server->clock.nowMs(), CheckInSource::Manual, school.admin.id,
                 std::nullopt};
     }
     // Takes the write lock and has the writer take a first check-in (answer 0,
     // studentB in openB) alone; it then waits for the lock, so whatever is
-    // submitted next queues up and forms the next group.
-    void holdWriterAfterOne(CheckInWriter& writer, Answers& answers)
+    // submitted next queues up and forms the next group. False, with the lock
+    // released, when the lock or the first check-in was not taken.
+    [[nodiscard]] bool holdWriterAfterOne(CheckInWriter& writer, Answers& answers)
     {
-        lock.take();
+        if (!lock->take())
+            return false;
         writer.submit(checkIn(school.studentB, school.openB.id), answers.slot(0));
         for (int i = 0; i < 5000 && writer.waiting() > 0; ++i)
             std::this_thread::sleep_for(1ms);
-        ASSERT_EQ(writer.waiting(), 0u);
+        if (writer.waiting() > 0) {
+            (void)lock->release();
+            return false;
+        }
+        return true;
     }
     std::int64_t checkInsOf(const Person& who, const std::string& window)
     {
-        return server.countInFile("SELECT count(*) FROM check_in WHERE person = " + std::to_string(who.id)
-                                  + " AND window_id = '" + window + "'");
+        return server->countInFile("SELECT count(*) FROM check_in WHERE person = " + std::to_string(who.id)
+                                   + " AND window_id = '" + window + "'");
     }
 
-    TestServer server;
+    std::optional<TestServer> server;
     School school;
-    WriteLock lock;
+    std::optional<WriteLock> lock;
+
+private slots:
+    void init()
+    {
+        server.emplace();
+        school = School::build(*server);
+        lock.emplace(server->dbPath());
+    }
+    void cleanup()
+    {
+        lock.reset();
+        server.reset();
+    }
+
+    void refusalsInAGroupAreAnsweredAloneAndTheRestIsStored();
+    void aFailedGroupStoresNoneOfItsCheckIns();
+    void aFullQueueRefusesAtOnceAndStoresNothingOfTheRefused();
+    void stoppingAnswersEverythingQueued();
 };
 
-} // namespace
-
-TEST_F(CheckInWriterTest, RefusalsInAGroupAreAnsweredAloneAndTheRestIsStored)
+void CheckInWriterTest::refusalsInAGroupAreAnsweredAloneAndTheRestIsStored()
 {
-    CheckInWriter writer(*server.store);
+    CheckInWriter writer(*server->store);
     Answers answers;
-    holdWriterAfterOne(writer, answers);
+    QVERIFY(holdWriterAfterOne(writer, answers));
     // One group: each sees what the ones before it stored.
     const std::string unknownWindow = newUuidV4();
     writer.submit(checkIn(school.studentA, school.openA.id), answers.slot(1));
@@ -118,11 +141,12 @@ TEST_F(CheckInWriterTest, RefusalsInAGroupAreAnsweredAloneAndTheRestIsStored)
     writer.submit(checkIn(school.taA, school.openA.id), answers.slot(5));
     writer.submit(checkIn(school.studentA2, unknownWindow), answers.slot(6));
     writer.submit(checkIn(school.studentA2, school.openA.id), answers.slot(7));
-    EXPECT_EQ(writer.waiting(), 7u);
-    lock.release();
+    const std::size_t waiting = writer.waiting();
+    QVERIFY(lock->release());
+    QCOMPARE(waiting, 7u);
 
     const auto got = answers.waitFor(8);
-    ASSERT_EQ(got.size(), 8u);
+    QCOMPARE(got.size(), 8u);
     const std::map<int, CheckInOutcome> expected{
         {0, CheckInOutcome::Stored},         {1, CheckInOutcome::Stored},
         {2, CheckInOutcome::AlreadyCheckedIn}, {3, CheckInOutcome::WindowNotOpen},
@@ -130,96 +154,101 @@ TEST_F(CheckInWriterTest, RefusalsInAGroupAreAnsweredAloneAndTheRestIsStored)
         {6, CheckInOutcome::UnknownWindow},  {7, CheckInOutcome::Stored},
     };
     for (const auto& [index, outcome] : expected) {
-        ASSERT_TRUE(got.at(index)) << index << ": " << got.at(index).error().message;
-        EXPECT_EQ(*got.at(index), outcome) << index;
+        QVERIFY2(got.at(index),
+                 (std::to_string(index) + ": " + (got.at(index) ? "" : got.at(index).error().message)).c_str());
+        QVERIFY2(*got.at(index) == outcome, std::to_string(index).c_str());
     }
-    EXPECT_EQ(checkInsOf(school.studentA, school.openA.id), 1);
-    EXPECT_EQ(checkInsOf(school.studentA2, school.openA.id), 1);
-    EXPECT_EQ(checkInsOf(school.taA, school.openA.id), 1);
-    EXPECT_EQ(checkInsOf(school.studentA2, school.closedA.id), 0);
-    EXPECT_EQ(checkInsOf(school.outsider, school.openA.id), 0);
-    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in"), 4);
+    QCOMPARE(checkInsOf(school.studentA, school.openA.id), 1);
+    QCOMPARE(checkInsOf(school.studentA2, school.openA.id), 1);
+    QCOMPARE(checkInsOf(school.taA, school.openA.id), 1);
+    QCOMPARE(checkInsOf(school.studentA2, school.closedA.id), 0);
+    QCOMPARE(checkInsOf(school.outsider, school.openA.id), 0);
+    QCOMPARE(server->countInFile("SELECT count(*) FROM check_in"), 4);
     // Every stored check-in is logged once for the kiosks, nothing else is.
-    EXPECT_EQ(server.countInFile("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 4);
-    EXPECT_EQ(server.countInFile("SELECT count(*) FROM change_log c JOIN check_in i ON i.id = c.ref"), 4);
+    QCOMPARE(server->countInFile("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 4);
+    QCOMPARE(server->countInFile("SELECT count(*) FROM change_log c JOIN check_in i ON i.id = c.ref"), 4);
 }
 
-TEST_F(CheckInWriterTest, AFailedGroupStoresNoneOfItsCheckIns)
+void CheckInWriterTest::aFailedGroupStoresNoneOfItsCheckIns()
 {
     // The file refuses one person's check-in, as a full disk would refuse a write.
-    ASSERT_TRUE(lock.db().exec("CREATE TRIGGER refuse BEFORE INSERT ON check_in WHEN NEW.person = "
-                               + std::to_string(school.taA.id) + " BEGIN SELECT RAISE(ABORT, 'refused'); END"));
-    CheckInWriter writer(*server.store);
+    QVERIFY(lock->db().exec("CREATE TRIGGER refuse BEFORE INSERT ON check_in WHEN NEW.person = "
+                           + std::to_string(school.taA.id) + " BEGIN SELECT RAISE(ABORT, 'refused'); END"));
+    CheckInWriter writer(*server->store);
     Answers answers;
-    holdWriterAfterOne(writer, answers);
+    QVERIFY(holdWriterAfterOne(writer, answers));
     writer.submit(checkIn(school.studentA, school.openA.id), answers.slot(1));
     writer.submit(checkIn(school.taA, school.openA.id), answers.slot(2));
     writer.submit(checkIn(school.studentA2, school.openA.id), answers.slot(3));
-    lock.release();
+    QVERIFY(lock->release());
 
     const auto got = answers.waitFor(4);
-    ASSERT_EQ(got.size(), 4u);
-    ASSERT_TRUE(got.at(0));
-    EXPECT_EQ(*got.at(0), CheckInOutcome::Stored);
+    QCOMPARE(got.size(), 4u);
+    QVERIFY(got.at(0));
+    QCOMPARE_EQ(*got.at(0), CheckInOutcome::Stored);
     for (int i = 1; i <= 3; ++i) {
-        ASSERT_FALSE(got.at(i)) << i;
-        EXPECT_EQ(got.at(i).error().code, "unavailable");
+        QVERIFY2(!got.at(i), std::to_string(i).c_str());
+        QCOMPARE(got.at(i).error().code, "unavailable");
     }
-    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), 0);
-    EXPECT_EQ(server.countInFile("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 1);
+    QCOMPARE(server->countInFile("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), 0);
+    QCOMPARE(server->countInFile("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 1);
 
     // The writer goes on with the next group.
-    ASSERT_TRUE(lock.db().exec("DROP TRIGGER refuse"));
+    QVERIFY(lock->db().exec("DROP TRIGGER refuse"));
     auto again = writer.commit(checkIn(school.studentA, school.openA.id));
-    ASSERT_TRUE(again);
-    EXPECT_EQ(*again, CheckInOutcome::Stored);
-    EXPECT_EQ(checkInsOf(school.studentA, school.openA.id), 1);
+    QVERIFY(again);
+    QCOMPARE_EQ(*again, CheckInOutcome::Stored);
+    QCOMPARE(checkInsOf(school.studentA, school.openA.id), 1);
 }
 
-TEST_F(CheckInWriterTest, AFullQueueRefusesAtOnceAndStoresNothingOfTheRefused)
+void CheckInWriterTest::aFullQueueRefusesAtOnceAndStoresNothingOfTheRefused()
 {
-    CheckInWriter writer(*server.store, 2, 256);
+    CheckInWriter writer(*server->store, 2, 256);
     Answers answers;
-    holdWriterAfterOne(writer, answers);
+    QVERIFY(holdWriterAfterOne(writer, answers));
     writer.submit(checkIn(school.studentA, school.openA.id), answers.slot(1));
     writer.submit(checkIn(school.studentA2, school.openA.id), answers.slot(2));
     writer.submit(checkIn(school.taA, school.openA.id), answers.slot(3));
     // The third did not fit: answered before submit() returned.
-    EXPECT_EQ(answers.count(), 1u);
-    lock.release();
+    const std::size_t answeredAtOnce = answers.count();
+    QVERIFY(lock->release());
+    QCOMPARE(answeredAtOnce, 1u);
 
     const auto got = answers.waitFor(4);
-    ASSERT_EQ(got.size(), 4u);
-    ASSERT_FALSE(got.at(3));
-    EXPECT_EQ(got.at(3).error().code, "unavailable");
+    QCOMPARE(got.size(), 4u);
+    QVERIFY(!got.at(3));
+    QCOMPARE(got.at(3).error().code, "unavailable");
     for (int i = 0; i <= 2; ++i) {
-        ASSERT_TRUE(got.at(i)) << i;
-        EXPECT_EQ(*got.at(i), CheckInOutcome::Stored) << i;
+        QVERIFY2(got.at(i), std::to_string(i).c_str());
+        QVERIFY2(*got.at(i) == CheckInOutcome::Stored, std::to_string(i).c_str());
     }
-    EXPECT_EQ(checkInsOf(school.taA, school.openA.id), 0);
-    EXPECT_EQ(checkInsOf(school.studentA2, school.openA.id), 1);
+    QCOMPARE(checkInsOf(school.taA, school.openA.id), 0);
+    QCOMPARE(checkInsOf(school.studentA2, school.openA.id), 1);
 }
 
-TEST_F(CheckInWriterTest, StoppingAnswersEverythingQueued)
+void CheckInWriterTest::stoppingAnswersEverythingQueued()
 {
     std::vector<Person> people;
     for (int i = 0; i < 20; ++i) {
-        people.push_back(addPerson(*server.store, "Student " + std::to_string(i)));
-        ASSERT_TRUE(server.store->setEnrollment(people.back().id, school.courseA.id, sync::Role::Student,
-                                                school.teacherA.id));
+        people.push_back(addPerson(*server->store, "Student " + std::to_string(i)));
+        QVERIFY(server->store->setEnrollment(people.back().id, school.courseA.id, sync::Role::Student,
+                                            school.teacherA.id));
     }
     Answers answers;
     {
-        CheckInWriter writer(*server.store);
-        holdWriterAfterOne(writer, answers);
+        CheckInWriter writer(*server->store);
+        QVERIFY(holdWriterAfterOne(writer, answers));
         for (int i = 0; i < 20; ++i)
             writer.submit(checkIn(people[static_cast<std::size_t>(i)], school.openA.id), answers.slot(i + 1));
-        lock.release();
+        QVERIFY(lock->release());
     } // the destructor returns once every queued check-in has its answer
-    EXPECT_EQ(answers.count(), 21u);
+    QCOMPARE(answers.count(), 21u);
     for (const auto& [index, outcome] : answers.waitFor(21)) {
-        ASSERT_TRUE(outcome) << index;
-        EXPECT_EQ(*outcome, CheckInOutcome::Stored) << index;
+        QVERIFY2(outcome, std::to_string(index).c_str());
+        QVERIFY2(*outcome == CheckInOutcome::Stored, std::to_string(index).c_str());
     }
-    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), 20);
+    QCOMPARE(server->countInFile("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), 20);
 }
+
+QTEST_GUILESS_MAIN(CheckInWriterTest)
+#include "checkinwritertest.moc"

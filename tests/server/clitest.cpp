@@ -3,38 +3,54 @@
 #include "sync-server/cli/options.h"
 #include "sync-server/cli/rostercsv.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
+
+#include <QTemporaryDir>
 
 #include <cstdlib>
 
 using namespace imhere::server;
 using namespace imhere::server::cli;
 
-TEST(CommandLine, SplitsWordsOptionsAndFlags)
+class CliTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void commandLineSplitsWordsOptionsAndFlags();
+    void iniReadsSectionsAndNamesTheBadLine();
+    void settingsCommandLineBeatsEnvironmentBeatsConfigFile();
+    void rosterCsvReadsQuotedFieldsAndAnyColumnOrder();
+    void rosterCsvReportsEveryBadRowWithItsLineNumber();
+    void rosterCsvABadHeaderIsReported();
+};
+
+void CliTest::commandLineSplitsWordsOptionsAndFlags()
 {
     auto line = parseCommandLine({"kiosk", "add", "--name", "Door", "--course", "a", "--course=b", "--help"},
                                  {"help"});
-    ASSERT_TRUE(line);
-    EXPECT_EQ(line->words, (std::vector<std::string>{"kiosk", "add"}));
-    EXPECT_EQ(line->all("course"), (std::vector<std::string>{"a", "b"}));
-    EXPECT_TRUE(line->has("help"));
-    EXPECT_FALSE(parseCommandLine({"serve", "--db"}, {}).has_value());
+    QVERIFY(line);
+    QCOMPARE(line->words, (std::vector<std::string>{"kiosk", "add"}));
+    QCOMPARE(line->all("course"), (std::vector<std::string>{"a", "b"}));
+    QVERIFY(line->has("help"));
+    QVERIFY(!parseCommandLine({"serve", "--db"}, {}).has_value());
 }
 
-TEST(Ini, ReadsSectionsAndNamesTheBadLine)
+void CliTest::iniReadsSectionsAndNamesTheBadLine()
 {
     auto ini = parseIni("# comment\n[server]\ndb = /var/lib/imhere.db\n listen=0.0.0.0:80 \n");
-    ASSERT_TRUE(ini);
-    EXPECT_EQ(ini->at("server.db"), "/var/lib/imhere.db");
-    EXPECT_EQ(ini->at("server.listen"), "0.0.0.0:80");
+    QVERIFY(ini);
+    QCOMPARE(ini->at("server.db"), "/var/lib/imhere.db");
+    QCOMPARE(ini->at("server.listen"), "0.0.0.0:80");
     auto bad = parseIni("[server]\ndb = x\nnonsense\n");
-    ASSERT_FALSE(bad);
-    EXPECT_NE(bad.error().message.find("line 3"), std::string::npos);
+    QVERIFY(!bad);
+    QCOMPARE_NE(bad.error().message.find("line 3"), std::string::npos);
 }
 
-TEST(Settings, CommandLineBeatsEnvironmentBeatsConfigFile)
+void CliTest::settingsCommandLineBeatsEnvironmentBeatsConfigFile()
 {
-    const std::string path = ::testing::TempDir() + "/imhere-settings.ini";
+    const QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.filePath("imhere-settings.ini").toStdString();
     {
         std::FILE* f = std::fopen(path.c_str(), "w");
         std::fputs("[server]\nlisten = 10.0.0.1:1\nthreads = 3\ndb = from-file.db\n", f);
@@ -44,31 +60,31 @@ TEST(Settings, CommandLineBeatsEnvironmentBeatsConfigFile)
     setenv("IMHERE_DB", "from-env.db", 1);
     auto line = parseCommandLine({"serve", "--config", path, "--db", "from-cli.db"}, {});
     auto settings = Settings::load(*line);
-    ASSERT_TRUE(settings);
-    EXPECT_EQ(settings->get("db"), "from-cli.db");
-    EXPECT_EQ(settings->get("threads"), "9");
-    EXPECT_EQ(settings->get("listen"), "10.0.0.1:1");
-    EXPECT_FALSE(settings->get("nothing").has_value());
+    QVERIFY(settings);
+    QCOMPARE(settings->get("db"), "from-cli.db");
+    QCOMPARE(settings->get("threads"), "9");
+    QCOMPARE(settings->get("listen"), "10.0.0.1:1");
+    QVERIFY(!settings->get("nothing").has_value());
     unsetenv("IMHERE_THREADS");
     unsetenv("IMHERE_DB");
-    EXPECT_FALSE(Settings::load(*parseCommandLine({"serve", "--config", "/no/such/file"}, {})));
+    QVERIFY(!Settings::load(*parseCommandLine({"serve", "--config", "/no/such/file"}, {})));
 }
 
-TEST(RosterCsv, ReadsQuotedFieldsAndAnyColumnOrder)
+void CliTest::rosterCsvReadsQuotedFieldsAndAnyColumnOrder()
 {
     const Roster r = parseRoster("email,display_name,role,github\n"
                                  "zoe@example.org,\"Ağaoğlu, Zoë\",student,zoe-a\n"
                                  "tomas@example.org,\"Tomás \"\"Tom\"\" O'Neill\",ta,\n");
-    ASSERT_TRUE(r.problems.empty()) << r.problems[0].message;
-    ASSERT_EQ(r.rows.size(), 2u);
-    EXPECT_EQ(r.rows[0].displayName, "Ağaoğlu, Zoë");
-    EXPECT_EQ(r.rows[0].github, "zoe-a");
-    EXPECT_EQ(r.rows[1].displayName, "Tomás \"Tom\" O'Neill");
-    EXPECT_EQ(r.rows[1].role, Role::Ta);
-    EXPECT_FALSE(r.rows[1].github.has_value());
+    QVERIFY2(r.problems.empty(), r.problems.empty() ? "" : r.problems[0].message.c_str());
+    QCOMPARE(r.rows.size(), 2u);
+    QCOMPARE(r.rows[0].displayName, "Ağaoğlu, Zoë");
+    QCOMPARE(r.rows[0].github, "zoe-a");
+    QCOMPARE(r.rows[1].displayName, "Tomás \"Tom\" O'Neill");
+    QCOMPARE_EQ(r.rows[1].role, Role::Ta);
+    QVERIFY(!r.rows[1].github.has_value());
 }
 
-TEST(RosterCsv, ReportsEveryBadRowWithItsLineNumber)
+void CliTest::rosterCsvReportsEveryBadRowWithItsLineNumber()
 {
     const Roster r = parseRoster("display_name,email,role\n"
                                  "Good One,good@example.org,student\n"
@@ -78,16 +94,19 @@ TEST(RosterCsv, ReportsEveryBadRowWithItsLineNumber)
                                  "Twice,good@example.org,student\n"
                                  "Too,many,fields,here\n"
                                  "Bad \xff UTF,utf@example.org,student\n");
-    ASSERT_EQ(r.problems.size(), 6u);
+    QCOMPARE(r.problems.size(), 6u);
     std::vector<int> lines;
     for (const auto& p : r.problems)
         lines.push_back(p.line);
-    EXPECT_EQ(lines, (std::vector<int>{3, 4, 5, 6, 7, 8}));
+    QCOMPARE(lines, (std::vector<int>{3, 4, 5, 6, 7, 8}));
 }
 
-TEST(RosterCsv, ABadHeaderIsReported)
+void CliTest::rosterCsvABadHeaderIsReported()
 {
-    EXPECT_FALSE(parseRoster("").problems.empty());
-    EXPECT_FALSE(parseRoster("name,email\nA,a@example.org\n").problems.empty());
-    EXPECT_FALSE(parseRoster("display_name,email,role,shoe_size\n").problems.empty());
+    QVERIFY(!parseRoster("").problems.empty());
+    QVERIFY(!parseRoster("name,email\nA,a@example.org\n").problems.empty());
+    QVERIFY(!parseRoster("display_name,email,role,shoe_size\n").problems.empty());
 }
+
+QTEST_GUILESS_MAIN(CliTest)
+#include "clitest.moc"

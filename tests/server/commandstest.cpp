@@ -5,7 +5,7 @@
 
 #include "core/database.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 #include <csignal>
 #include <fstream>
@@ -52,25 +52,35 @@ std::string valueAfter(const std::string& text, const std::string& label)
 
 } // namespace
 
-TEST(Commands, EveryCommandHasHelp)
+class CommandsTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void everyCommandHasHelp();
+    void importRosterImportsAllRowsOrNone();
+    void kioskAddPrintsATokenOnceAndBackupCopiesTheDatabase();
+    void serveStopsCleanlyOnSigterm();
+};
+
+void CommandsTest::everyCommandHasHelp()
 {
     TempDir dir;
     for (const std::string command :
          {"", "serve", "init", "user add", "import-roster", "kiosk add", "demo-data", "backup"}) {
         const Outcome r = run(dir, command + " --help");
-        EXPECT_EQ(r.exitCode, 0) << command;
-        EXPECT_NE(r.out.find("usage: imhere-server"), std::string::npos) << command;
+        QVERIFY2(r.exitCode == 0, (command + ": exit code " + std::to_string(r.exitCode)).c_str());
+        QVERIFY2(r.out.find("usage: imhere-server") != std::string::npos, command.c_str());
     }
-    EXPECT_EQ(run(dir, "frobnicate").exitCode, 2);
+    QCOMPARE(run(dir, "frobnicate").exitCode, 2);
 }
 
-TEST(Commands, ImportRosterImportsAllRowsOrNone)
+void CommandsTest::importRosterImportsAllRowsOrNone()
 {
     TempDir dir;
     const std::string db = "--db " + (dir.path() / "i.db").string();
     const Outcome user = run(dir, "user add " + db + " --name 'Tomás Teacher' --email t@example.org --with-pin");
-    ASSERT_EQ(user.exitCode, 0) << user.err;
-    EXPECT_EQ(valueAfter(user.out, "pin: ").size(), 6u);
+    QVERIFY2(user.exitCode == 0, user.err.c_str());
+    QCOMPARE(valueAfter(user.out, "pin: ").size(), 6u);
 
     SystemClock clock;
     std::string course;
@@ -83,51 +93,51 @@ TEST(Commands, ImportRosterImportsAllRowsOrNone)
     std::ofstream(csv) << "display_name,email,role\nZoë Student,zoe@example.org,student\n"
                           "Bad Row,nope,student\nTara TA,tara@example.org,ta\nX,x@example.org,boss\n";
     const Outcome bad = run(dir, "import-roster " + csv.string() + " --course " + course + " " + db);
-    EXPECT_EQ(bad.exitCode, 1);
-    EXPECT_NE(bad.err.find("roster.csv:3:"), std::string::npos) << bad.err;
-    EXPECT_NE(bad.err.find("roster.csv:5:"), std::string::npos) << bad.err;
-    EXPECT_NE(bad.err.find("nothing was imported"), std::string::npos);
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.find("roster.csv:3:") != std::string::npos, bad.err.c_str());
+    QVERIFY2(bad.err.find("roster.csv:5:") != std::string::npos, bad.err.c_str());
+    QCOMPARE_NE(bad.err.find("nothing was imported"), std::string::npos);
     {
         auto store = server::SqliteStore::open((dir.path() / "i.db").string(), clock);
-        EXPECT_EQ((*store)->roster(course)->size(), 1u); // only the teacher
+        QCOMPARE((*store)->roster(course)->size(), 1u); // only the teacher
     }
 
     std::ofstream(csv) << "display_name,email,role\nZoë Student,zoe@example.org,student\n"
                           "Tara TA,tara@example.org,ta\nTomás Teacher,T@example.org,teacher\n";
     const Outcome good = run(dir, "import-roster " + csv.string() + " --course " + course + " " + db);
-    EXPECT_EQ(good.exitCode, 0) << good.err;
-    EXPECT_NE(good.out.find("2 new people"), std::string::npos) << good.out;
+    QVERIFY2(good.exitCode == 0, good.err.c_str());
+    QVERIFY2(good.out.find("2 new people") != std::string::npos, good.out.c_str());
     auto store = server::SqliteStore::open((dir.path() / "i.db").string(), clock);
-    EXPECT_EQ((*store)->roster(course)->size(), 3u);
+    QCOMPARE((*store)->roster(course)->size(), 3u);
 }
 
-TEST(Commands, KioskAddPrintsATokenOnceAndBackupCopiesTheDatabase)
+void CommandsTest::kioskAddPrintsATokenOnceAndBackupCopiesTheDatabase()
 {
     TempDir dir;
     const std::string dbPath = (dir.path() / "k.db").string();
     const Outcome init = run(dir, "init --db " + dbPath + " --admin-email boss@example.org");
-    ASSERT_EQ(init.exitCode, 0) << init.err;
-    EXPECT_EQ(valueAfter(init.out, "password: ").size(), 20u);
-    EXPECT_EQ(run(dir, "kiosk add --db " + dbPath + " --name Door --course not-a-uuid").exitCode, 1);
-    EXPECT_EQ(run(dir, "kiosk add --db " + dbPath + " --name Door --course 11111111-2222-4333-8444-555555555555")
-                  .exitCode,
-              1); // no such course
+    QVERIFY2(init.exitCode == 0, init.err.c_str());
+    QCOMPARE(valueAfter(init.out, "password: ").size(), 20u);
+    QCOMPARE(run(dir, "kiosk add --db " + dbPath + " --name Door --course not-a-uuid").exitCode, 1);
+    QCOMPARE(run(dir, "kiosk add --db " + dbPath + " --name Door --course 11111111-2222-4333-8444-555555555555")
+                 .exitCode,
+             1); // no such course
 
     const auto backup = dir.path() / "copy.db";
     const Outcome copied = run(dir, "backup --db " + dbPath + " --to " + backup.string());
-    ASSERT_EQ(copied.exitCode, 0) << copied.err;
+    QVERIFY2(copied.exitCode == 0, copied.err.c_str());
     auto db = Database::open(backup.string(), {.readOnly = true});
-    ASSERT_TRUE(db);
+    QVERIFY(db);
     auto q = db->prepare("SELECT count(*) FROM person WHERE email = 'boss@example.org'");
-    ASSERT_TRUE(*q->step());
-    EXPECT_EQ(q->int64At(0), 1);
+    QVERIFY(*q->step());
+    QCOMPARE(q->int64At(0), 1);
 }
 
-TEST(Commands, ServeStopsCleanlyOnSigterm)
+void CommandsTest::serveStopsCleanlyOnSigterm()
 {
     TempDir dir;
     int fds[2];
-    ASSERT_EQ(pipe(fds), 0);
+    QCOMPARE(pipe(fds), 0);
     const std::string db = (dir.path() / "s.db").string();
     const pid_t pid = fork();
     if (pid == 0) {
@@ -145,14 +155,18 @@ TEST(Commands, ServeStopsCleanlyOnSigterm)
         out.append(buffer, static_cast<std::size_t>(n));
     }
     const auto at = out.find("http://");
-    ASSERT_NE(at, std::string::npos) << out;
+    QVERIFY2(at != std::string::npos, out.c_str());
     HttpClient client(out.substr(at, out.find('\n') - at));
-    EXPECT_EQ(client.get("/healthz").status, 200);
+    const long health = client.get("/healthz").status;
     kill(pid, SIGTERM);
     int status = 0;
     waitpid(pid, &status, 0);
     close(fds[0]);
-    EXPECT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0);
-    EXPECT_EQ(client.get("/healthz").status, 0);
+    QCOMPARE(health, 200);
+    QVERIFY(WIFEXITED(status));
+    QCOMPARE(WEXITSTATUS(status), 0);
+    QCOMPARE(client.get("/healthz").status, 0);
 }
+
+QTEST_GUILESS_MAIN(CommandsTest)
+#include "commandstest.moc"

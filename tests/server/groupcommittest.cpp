@@ -7,7 +7,7 @@
 
 #include "core/database.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 #include <map>
 #include <mutex>
@@ -33,16 +33,10 @@ struct Answer {
     std::string whom;  // record.person, when stored
 };
 
-class GroupCommit : public ::testing::Test {
-protected:
-    GroupCommit() : school(School::build(server))
-    {
-        for (int i = 0; i < k_students; ++i) {
-            students.push_back(addPerson(*server.store, "Student " + std::to_string(i)));
-            EXPECT_TRUE(server.store->setEnrollment(students.back().id, school.courseA.id, sync::Role::Student,
-                                                    school.teacherA.id));
-        }
-    }
+} // namespace
+
+class GroupCommitTest : public QObject {
+    Q_OBJECT
 
     // Each attempt once, spread over concurrent clients (keep-alive
     // connections, as the admin's API key).
@@ -52,7 +46,7 @@ protected:
         std::vector<std::thread> clients;
         for (int c = 0; c < k_clients; ++c) {
             clients.emplace_back([&, c] {
-                HttpClient client = server.client();
+                HttpClient client = server->client();
                 for (std::size_t i = static_cast<std::size_t>(c); i < attempts.size(); i += k_clients) {
                     const auto r = client.json("POST", "/api/v1/windows/" + attempts[i].window + "/check-ins",
                                                nlohmann::json{{"person", attempts[i].person}}.dump(),
@@ -72,14 +66,29 @@ protected:
         return answers;
     }
 
-    TestServer server;
+    std::optional<TestServer> server;
     School school;
     std::vector<Person> students;
+
+private slots:
+    void init()
+    {
+        server.emplace();
+        school = School::build(*server);
+        students.clear();
+        for (int i = 0; i < k_students; ++i) {
+            students.push_back(addPerson(*server->store, "Student " + std::to_string(i)));
+            QVERIFY(server->store->setEnrollment(students.back().id, school.courseA.id, sync::Role::Student,
+                                                 school.teacherA.id));
+        }
+    }
+    void cleanup() { server.reset(); }
+
+    void concurrentCheckInsAreStoredOnceWithTheirOwnAnswers();
+    void aFailedCommitIsA503WithRetryAfterAndStoresNothing();
 };
 
-} // namespace
-
-TEST_F(GroupCommit, ConcurrentCheckInsAreStoredOnceWithTheirOwnAnswers)
+void GroupCommitTest::concurrentCheckInsAreStoredOnceWithTheirOwnAnswers()
 {
     std::vector<Attempt> attempts;
     for (int round = 0; round < 2; ++round) {
@@ -97,55 +106,58 @@ TEST_F(GroupCommit, ConcurrentCheckInsAreStoredOnceWithTheirOwnAnswers)
     for (std::size_t i = 0; i < attempts.size(); ++i) {
         const Answer& a = answers[i];
         if (attempts[i].person == school.outsider.publicId) {
-            EXPECT_EQ(a.status, 422) << a.code;
-            EXPECT_EQ(a.code, "invalid_request");
+            QVERIFY2(a.status == 422, a.code.c_str());
+            QCOMPARE(a.code, "invalid_request");
         } else if (attempts[i].window == school.closedA.id) {
-            EXPECT_EQ(a.status, 409);
-            EXPECT_EQ(a.code, "window_closed");
+            QCOMPARE(a.status, 409);
+            QCOMPARE(a.code, "window_closed");
         } else {
             openByPerson[attempts[i].person].push_back(&a);
         }
     }
-    ASSERT_EQ(openByPerson.size(), static_cast<std::size_t>(k_students));
+    QCOMPARE(openByPerson.size(), static_cast<std::size_t>(k_students));
     for (const auto& [person, tries] : openByPerson) {
-        ASSERT_EQ(tries.size(), 2u);
+        QCOMPARE(tries.size(), 2u);
         // One of the two is stored and says whose record it is; the other,
         // in the same group or a later one, is told it came second.
         const Answer& first = tries[0]->status == 201 ? *tries[0] : *tries[1];
         const Answer& second = tries[0]->status == 201 ? *tries[1] : *tries[0];
-        EXPECT_EQ(first.status, 201) << person;
-        EXPECT_EQ(first.whom, person);
-        EXPECT_EQ(second.status, 409) << person;
-        EXPECT_EQ(second.code, "already_checked_in") << person;
+        QVERIFY2(first.status == 201, (person + ": " + std::to_string(first.status)).c_str());
+        QCOMPARE(first.whom, person);
+        QVERIFY2(second.status == 409, (person + ": " + std::to_string(second.status)).c_str());
+        QVERIFY2(second.code == "already_checked_in", (person + ": " + second.code).c_str());
     }
 
-    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), k_students);
-    EXPECT_EQ(server.countInFile("SELECT count(*) FROM (SELECT person FROM check_in GROUP BY window_id, person"
+    QCOMPARE(server->countInFile("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), k_students);
+    QCOMPARE(server->countInFile("SELECT count(*) FROM (SELECT person FROM check_in GROUP BY window_id, person"
                     " HAVING count(*) > 1)"),
-              0);
-    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in WHERE window_id = '" + school.closedA.id + "'"), 0);
-    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in WHERE person = " + std::to_string(school.outsider.id)), 0);
+             0);
+    QCOMPARE(server->countInFile("SELECT count(*) FROM check_in WHERE window_id = '" + school.closedA.id + "'"), 0);
+    QCOMPARE(server->countInFile("SELECT count(*) FROM check_in WHERE person = " + std::to_string(school.outsider.id)), 0);
 }
 
-TEST_F(GroupCommit, AFailedCommitIsA503WithRetryAfterAndStoresNothing)
+void GroupCommitTest::aFailedCommitIsA503WithRetryAfterAndStoresNothing()
 {
-    auto file = Database::open(server.dbPath());
-    ASSERT_TRUE(file);
-    ASSERT_TRUE(file->exec("CREATE TRIGGER refuse BEFORE INSERT ON check_in BEGIN SELECT RAISE(ABORT, 'refused'); END"));
+    auto file = Database::open(server->dbPath());
+    QVERIFY(file);
+    QVERIFY(file->exec("CREATE TRIGGER refuse BEFORE INSERT ON check_in BEGIN SELECT RAISE(ABORT, 'refused'); END"));
     std::vector<Attempt> attempts;
     for (int i = 0; i < 18; ++i)
         attempts.push_back({school.openA.id, students[static_cast<std::size_t>(i)].publicId});
 
     for (const Answer& a : send(attempts)) {
-        EXPECT_EQ(a.status, 503);
-        EXPECT_EQ(a.code, "unavailable retry-after:1");
+        QCOMPARE(a.status, 503);
+        QCOMPARE(a.code, "unavailable retry-after:1");
     }
-    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in"), 0);
-    EXPECT_EQ(server.countInFile("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 0);
+    QCOMPARE(server->countInFile("SELECT count(*) FROM check_in"), 0);
+    QCOMPARE(server->countInFile("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 0);
 
     // Trying again once the disk takes writes again stores the check-in.
-    ASSERT_TRUE(file->exec("DROP TRIGGER refuse"));
+    QVERIFY(file->exec("DROP TRIGGER refuse"));
     const auto again = send({attempts.front()});
-    EXPECT_EQ(again.front().status, 201);
-    EXPECT_EQ(server.countInFile("SELECT count(*) FROM check_in"), 1);
+    QCOMPARE(again.front().status, 201);
+    QCOMPARE(server->countInFile("SELECT count(*) FROM check_in"), 1);
 }
+
+QTEST_GUILESS_MAIN(GroupCommitTest)
+#include "groupcommittest.moc"

@@ -5,7 +5,7 @@
 #include "rawsocket.h"
 #include "testserver.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -16,95 +16,111 @@
 using namespace imhere::test;
 using namespace std::chrono_literals;
 
-TEST(HttpServer, HealthzAnswersOk)
+class HttpServerTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void healthzAnswersOk();
+    void unknownRoutesAndMethodsGetJsonErrors();
+    void oversizedBodyIsRefusedFromContentLengthBeforeItIsSent();
+    void syncAllowsFourMebibytesOtherRoutesOne();
+    void chunkedBodyPastTheLimitIsCutOff();
+    void headersOverSixteenKibibytesAreRefused();
+    void aSlowClientIsDroppedAfterTheConnectionTimeout();
+    void manyConcurrentClientsAreServed();
+    void deferredRepliesDoNotHoldAPoolThread();
+    void stopWaitsUntilEveryDeferredReplyIsReady();
+};
+
+void HttpServerTest::healthzAnswersOk()
 {
     TestServer server;
     auto r = server.client().get("/healthz");
-    EXPECT_EQ(r.status, 200);
-    EXPECT_EQ(r.json(), nlohmann::json({{"status", "ok"}}));
-    EXPECT_EQ(r.header("content-type"), "application/json");
+    QCOMPARE(r.status, 200);
+    QVERIFY2(r.json() == nlohmann::json({{"status", "ok"}}), r.body.c_str());
+    QCOMPARE(r.header("content-type"), "application/json");
 }
 
-TEST(HttpServer, UnknownRoutesAndMethodsGetJsonErrors)
+void HttpServerTest::unknownRoutesAndMethodsGetJsonErrors()
 {
     TestServer server;
     auto client = server.client();
     auto missing = client.get("/api/v1/nothing/here");
-    EXPECT_EQ(missing.status, 404);
-    EXPECT_EQ(missing.errorCode(), "not_found");
+    QCOMPARE(missing.status, 404);
+    QCOMPARE(missing.errorCode(), "not_found");
     auto wrong = client.request("DELETE", "/healthz");
-    EXPECT_EQ(wrong.status, 405);
-    EXPECT_EQ(wrong.errorCode(), "method_not_allowed");
-    EXPECT_EQ(wrong.header("allow"), "GET");
+    QCOMPARE(wrong.status, 405);
+    QCOMPARE(wrong.errorCode(), "method_not_allowed");
+    QCOMPARE(wrong.header("allow"), "GET");
 }
 
-TEST(HttpServer, OversizedBodyIsRefusedFromContentLengthBeforeItIsSent)
+void HttpServerTest::oversizedBodyIsRefusedFromContentLengthBeforeItIsSent()
 {
     TestServer server;
     RawSocket s(server.http->port());
-    ASSERT_TRUE(s.connected());
+    QVERIFY(s.connected());
     // Announce 64 MiB, send none of it: the 413 must come anyway.
-    ASSERT_TRUE(s.send("POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                       "Content-Length: 67108864\r\n\r\n"));
+    QVERIFY(s.send("POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   "Content-Length: 67108864\r\n\r\n"));
     const std::string reply = s.readAll(3s);
-    EXPECT_TRUE(reply.starts_with("HTTP/1.1 413")) << reply;
-    EXPECT_NE(reply.find("\"too_large\""), std::string::npos);
-    EXPECT_EQ(server.client().get("/healthz").status, 200);
+    QVERIFY2(reply.starts_with("HTTP/1.1 413"), reply.c_str());
+    QCOMPARE_NE(reply.find("\"too_large\""), std::string::npos);
+    QCOMPARE(server.client().get("/healthz").status, 200);
 }
 
-TEST(HttpServer, SyncAllowsFourMebibytesOtherRoutesOne)
+void HttpServerTest::syncAllowsFourMebibytesOtherRoutesOne()
 {
     TestServer server;
     auto client = server.client();
     const std::string twoMiB(2 << 20, ' ');
-    EXPECT_EQ(client.json("POST", "/api/v1/login", twoMiB).status, 413);
+    QCOMPARE(client.json("POST", "/api/v1/login", twoMiB).status, 413);
     // Within the sync limit the body is read; with no token it is a 401.
-    EXPECT_EQ(client.json("POST", "/api/v1/kiosk/sync", twoMiB).status, 401);
-    EXPECT_EQ(client.json("POST", "/api/v1/kiosk/sync", std::string((4 << 20) + 1, ' ')).status, 413);
+    QCOMPARE(client.json("POST", "/api/v1/kiosk/sync", twoMiB).status, 401);
+    QCOMPARE(client.json("POST", "/api/v1/kiosk/sync", std::string((4 << 20) + 1, ' ')).status, 413);
 }
 
-TEST(HttpServer, ChunkedBodyPastTheLimitIsCutOff)
+void HttpServerTest::chunkedBodyPastTheLimitIsCutOff()
 {
     TestServer server;
     RawSocket s(server.http->port());
-    ASSERT_TRUE(s.connected());
-    ASSERT_TRUE(s.send("POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                       "Transfer-Encoding: chunked\r\n\r\n"));
+    QVERIFY(s.connected());
+    QVERIFY(s.send("POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   "Transfer-Encoding: chunked\r\n\r\n"));
     const std::string chunk(64 << 10, 'x');
     char size[16];
     std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
     for (int i = 0; i < 20 && s.send(size + chunk + "\r\n"); ++i) {
     }
     const std::string reply = s.readAll(3s);
-    EXPECT_TRUE(s.closedByPeer());
-    EXPECT_EQ(reply.find("HTTP/1.1 200"), std::string::npos);
-    EXPECT_EQ(server.client().get("/healthz").status, 200);
+    QVERIFY(s.closedByPeer());
+    QCOMPARE(reply.find("HTTP/1.1 200"), std::string::npos);
+    QCOMPARE(server.client().get("/healthz").status, 200);
 }
 
-TEST(HttpServer, HeadersOverSixteenKibibytesAreRefused)
+void HttpServerTest::headersOverSixteenKibibytesAreRefused()
 {
     TestServer server;
     auto client = server.client();
     auto r = client.get("/healthz", {"X-Padding: " + std::string(20 << 10, 'a')});
-    EXPECT_GE(r.status, 400);
-    EXPECT_LT(r.status, 500);
-    EXPECT_EQ(client.get("/healthz", {"X-Padding: " + std::string(8 << 10, 'a')}).status, 200);
+    QCOMPARE_GE(r.status, 400);
+    QCOMPARE_LT(r.status, 500);
+    QCOMPARE(client.get("/healthz", {"X-Padding: " + std::string(8 << 10, 'a')}).status, 200);
 }
 
-TEST(HttpServer, ASlowClientIsDroppedAfterTheConnectionTimeout)
+void HttpServerTest::aSlowClientIsDroppedAfterTheConnectionTimeout()
 {
     TestServer server(1);
     RawSocket s(server.http->port());
-    ASSERT_TRUE(s.connected());
-    ASSERT_TRUE(s.send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+    QVERIFY(s.connected());
+    QVERIFY(s.send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
     const auto started = std::chrono::steady_clock::now();
     s.readAll(5s);
-    EXPECT_TRUE(s.closedByPeer());
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
-    EXPECT_EQ(server.client().get("/healthz").status, 200);
+    QVERIFY(s.closedByPeer());
+    QCOMPARE_LT(std::chrono::steady_clock::now() - started, 4s);
+    QCOMPARE(server.client().get("/healthz").status, 200);
 }
 
-TEST(HttpServer, ManyConcurrentClientsAreServed)
+void HttpServerTest::manyConcurrentClientsAreServed()
 {
     TestServer server;
     std::vector<std::thread> threads;
@@ -118,7 +134,7 @@ TEST(HttpServer, ManyConcurrentClientsAreServed)
     }
     for (auto& t : threads)
         t.join();
-    EXPECT_EQ(ok.load(), 16 * 20);
+    QCOMPARE(ok.load(), 16 * 20);
 }
 
 namespace {
@@ -175,7 +191,7 @@ void addDeferredRoute(imhere::server::Router& router, Gate& gate)
 
 } // namespace
 
-TEST(HttpServer, DeferredRepliesDoNotHoldAPoolThread)
+void HttpServerTest::deferredRepliesDoNotHoldAPoolThread()
 {
     Gate gate;
     imhere::server::Router router;
@@ -183,7 +199,7 @@ TEST(HttpServer, DeferredRepliesDoNotHoldAPoolThread)
     imhere::server::HttpServer http(router);
     imhere::server::HttpServerOptions options;
     options.threads = 2;
-    ASSERT_TRUE(http.start(options));
+    QVERIFY(http.start(options));
     const std::string url = "http://127.0.0.1:" + std::to_string(http.port());
 
     std::vector<std::thread> clients;
@@ -196,26 +212,28 @@ TEST(HttpServer, DeferredRepliesDoNotHoldAPoolThread)
         });
     }
     // Eight requests waiting at once on two threads: none of them holds one.
-    EXPECT_TRUE(gate.waitFor(8));
-    EXPECT_EQ(answered.load(), 0);
+    const bool allWaiting = gate.waitFor(8);
+    const int answeredWhileWaiting = answered.load();
     gate.openAll();
     for (auto& c : clients)
         c.join();
-    EXPECT_EQ(answered.load(), 8);
     http.stop();
+    QVERIFY(allWaiting);
+    QCOMPARE(answeredWhileWaiting, 0);
+    QCOMPARE(answered.load(), 8);
 }
 
-TEST(HttpServer, StopWaitsUntilEveryDeferredReplyIsReady)
+void HttpServerTest::stopWaitsUntilEveryDeferredReplyIsReady()
 {
     Gate gate;
     imhere::server::Router router;
     addDeferredRoute(router, gate);
     imhere::server::HttpServer http(router);
-    ASSERT_TRUE(http.start({}));
+    QVERIFY(http.start({}));
     const std::string url = "http://127.0.0.1:" + std::to_string(http.port());
     long status = 0;
     std::thread client([&] { status = HttpClient(url).get("/later").status; });
-    ASSERT_TRUE(gate.waitFor(1));
+    QVERIFY(gate.waitFor(1));
 
     std::atomic<bool> opened{false};
     std::thread opener([&] {
@@ -224,8 +242,11 @@ TEST(HttpServer, StopWaitsUntilEveryDeferredReplyIsReady)
         gate.openAll();
     });
     http.stop(); // stopping MHD with a suspended connection is undefined: stop() waits for it
-    EXPECT_TRUE(opened.load());
+    QVERIFY(opened.load());
     opener.join();
     client.join();
-    EXPECT_EQ(status, 200); // answered before the server closed its connections
+    QCOMPARE(status, 200); // answered before the server closed its connections
 }
+
+QTEST_GUILESS_MAIN(HttpServerTest)
+#include "httpservertest.moc"

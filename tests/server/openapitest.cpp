@@ -3,7 +3,7 @@
 
 #include "testserver.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 #include <fstream>
 #include <set>
@@ -46,16 +46,26 @@ std::set<std::string> documentedRoutes(const std::string& file)
 
 } // namespace
 
-TEST(OpenApi, SpecAndRouterAgree)
+class OpenApiTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void specAndRouterAgree();
+};
+
+void OpenApiTest::specAndRouterAgree()
 {
     const auto documented = documentedRoutes(IMHERE_OPENAPI);
-    ASSERT_FALSE(documented.empty());
+    QVERIFY(!documented.empty());
     TestServer server;
     std::set<std::string> routed;
     for (const auto& route : server.router.routes())
         routed.insert(route.method + " " + route.pattern);
     for (const auto& r : routed)
-        EXPECT_TRUE(documented.contains(r)) << r << " is not in docs/openapi.yaml";
+        QVERIFY2(documented.contains(r), (r + " is not in docs/openapi.yaml").c_str());
     for (const auto& d : documented)
-        EXPECT_TRUE(routed.contains(d)) << d << " is documented but not routed";
+        QVERIFY2(routed.contains(d), (d + " is documented but not routed").c_str());
 }
+
+QTEST_GUILESS_MAIN(OpenApiTest)
+#include "openapitest.moc"

@@ -2,7 +2,7 @@
 
 #include "sync-server/http/router.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 using namespace imhere::server;
 
@@ -25,45 +25,58 @@ Router sampleRouter()
 
 } // namespace
 
-TEST(Router, MatchesLiteralsAndFillsParameters)
+class RouterTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void matchesLiteralsAndFillsParameters();
+    void unknownPathIs404AndWrongMethodIs405WithAllow();
+    void parametersNeedOneNonEmptySegment();
+    void bodyLimitDefaultsToTheCoreLimit();
+};
+
+void RouterTest::matchesLiteralsAndFillsParameters()
 {
     const Router r = sampleRouter();
     auto m = r.match("DELETE", "/api/v1/courses/abc/members/xyz");
-    ASSERT_TRUE(std::holds_alternative<RouteMatch>(m));
+    QVERIFY(std::holds_alternative<RouteMatch>(m));
     const auto& match = std::get<RouteMatch>(m);
-    EXPECT_EQ(match.route->pattern, "/api/v1/courses/{course}/members/{person}");
-    EXPECT_EQ(match.params.at("course"), "abc");
-    EXPECT_EQ(match.params.at("person"), "xyz");
+    QCOMPARE(match.route->pattern, "/api/v1/courses/{course}/members/{person}");
+    QCOMPARE(match.params.at("course"), "abc");
+    QCOMPARE(match.params.at("person"), "xyz");
 }
 
-TEST(Router, UnknownPathIs404AndWrongMethodIs405WithAllow)
+void RouterTest::unknownPathIs404AndWrongMethodIs405WithAllow()
 {
     const Router r = sampleRouter();
     auto missing = r.match("GET", "/api/v1/nothing");
-    ASSERT_TRUE(std::holds_alternative<Response>(missing));
-    EXPECT_EQ(std::get<Response>(missing).status, 404);
-    EXPECT_NE(std::get<Response>(missing).body.find("\"not_found\""), std::string::npos);
+    QVERIFY(std::holds_alternative<Response>(missing));
+    QCOMPARE(std::get<Response>(missing).status, 404);
+    QCOMPARE_NE(std::get<Response>(missing).body.find("\"not_found\""), std::string::npos);
 
     auto wrong = r.match("PUT", "/api/v1/courses");
-    ASSERT_TRUE(std::holds_alternative<Response>(wrong));
+    QVERIFY(std::holds_alternative<Response>(wrong));
     const auto& response = std::get<Response>(wrong);
-    EXPECT_EQ(response.status, 405);
-    ASSERT_EQ(response.headers.size(), 1u);
-    EXPECT_EQ(response.headers[0].second, "GET, POST");
+    QCOMPARE(response.status, 405);
+    QCOMPARE(response.headers.size(), 1u);
+    QCOMPARE(response.headers[0].second, "GET, POST");
 }
 
-TEST(Router, ParametersNeedOneNonEmptySegment)
+void RouterTest::parametersNeedOneNonEmptySegment()
 {
     const Router r = sampleRouter();
-    EXPECT_TRUE(std::holds_alternative<Response>(r.match("GET", "/api/v1/courses/")));
-    EXPECT_TRUE(std::holds_alternative<Response>(r.match("GET", "/api/v1/courses/a/b")));
-    EXPECT_TRUE(std::holds_alternative<Response>(r.match("GET", "api/v1/courses")));
-    EXPECT_TRUE(std::holds_alternative<RouteMatch>(r.match("GET", "/api/v1/courses/..")));
+    QVERIFY(std::holds_alternative<Response>(r.match("GET", "/api/v1/courses/")));
+    QVERIFY(std::holds_alternative<Response>(r.match("GET", "/api/v1/courses/a/b")));
+    QVERIFY(std::holds_alternative<Response>(r.match("GET", "api/v1/courses")));
+    QVERIFY(std::holds_alternative<RouteMatch>(r.match("GET", "/api/v1/courses/..")));
 }
 
-TEST(Router, BodyLimitDefaultsToTheCoreLimit)
+void RouterTest::bodyLimitDefaultsToTheCoreLimit()
 {
     const Router r = sampleRouter();
     for (const Route& route : r.routes())
-        EXPECT_EQ(route.maxBodyBytes, 1u << 20);
+        QCOMPARE(route.maxBodyBytes, 1u << 20);
 }
+
+QTEST_GUILESS_MAIN(RouterTest)
+#include "routertest.moc"

@@ -14,7 +14,7 @@
 #include "core/random.h"
 #include "core/syncprotocol.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 #include <set>
 
@@ -23,47 +23,39 @@ using namespace imhere::server;
 using namespace imhere::sync;
 using namespace imhere::test;
 
-namespace {
+class SyncCheckInsTest : public QObject {
+    Q_OBJECT
 
-class SyncCheckIns : public ::testing::Test {
-protected:
-    SyncCheckIns() : school(School::build(server)), client(server.client())
-    {
-        // A second door that serves both courses.
-        const IssuedToken token = issueToken(k_kioskTokenPrefix);
-        auto made = server.store->createKiosk(
-            {"Room 2 door", token.lookup, token.hash, randomBytes(32), {school.courseA.id, school.courseB.id}});
-        EXPECT_TRUE(made);
-        room2Token = token.token;
-        room1Cursor = sync(school.kioskToken, 0).cursor;
-        room2Cursor = sync(room2Token, 0).cursor;
-    }
-
+    // A sync that fails (not 200, or no reply) fails the running test, which
+    // goes on with an empty reply.
     SyncResponse sync(const std::string& token, std::int64_t cursor, const std::vector<Event>& events = {})
     {
-        SyncRequest request{k_protocolVersion, server.clock.nowMs(), cursor, {}};
+        SyncRequest request{k_protocolVersion, server->clock.nowMs(), cursor, {}};
         for (const auto& e : events)
             request.events.emplace_back(e);
-        const auto r = client.json("POST", "/api/v1/kiosk/sync", encode(request), bearer(token));
-        EXPECT_EQ(r.status, 200) << r.body;
+        const auto r = client->json("POST", "/api/v1/kiosk/sync", encode(request), bearer(token));
         auto decoded = decodeResponse(r.body);
-        EXPECT_TRUE(decoded) << r.body;
+        [&] {
+            QVERIFY2(r.status == 200, r.body.c_str());
+            QVERIFY2(decoded, r.body.c_str());
+        }();
         return decoded ? *decoded : SyncResponse{};
     }
 
-    // Sends a batch from room 1 (course A) and checks every event was stored.
+    // Sends a batch from room 1 (course A) and checks every event was stored
+    // (a failure of the running test when not).
     void sendFromRoom1(const std::vector<Event>& events)
     {
         const SyncResponse r = sync(school.kioskToken, room1Cursor, events);
-        ASSERT_EQ(r.acks.size(), events.size());
+        QCOMPARE(r.acks.size(), events.size());
         for (const auto& ack : r.acks)
-            ASSERT_EQ(ack.status, AckStatus::Stored) << ack.reason;
+            QVERIFY2(ack.status == AckStatus::Stored, ack.reason.c_str());
         room1Cursor = r.cursor;
     }
 
     Event tap(const Person& who, const std::string& window)
     {
-        return Event{newUuidV4(), server.clock.nowMs(), who.publicId, CheckIn{who.publicId, window, CheckInSource::Nfc}};
+        return Event{newUuidV4(), server->clock.nowMs(), who.publicId, CheckIn{who.publicId, window, CheckInSource::Nfc}};
     }
 
     static std::vector<std::string> idsOf(const std::vector<CheckInChange>& checkIns)
@@ -74,61 +66,91 @@ protected:
         return ids;
     }
 
-    TestServer server;
+    std::optional<TestServer> server;
     School school;
-    HttpClient client;
+    std::optional<HttpClient> client;
     std::string room2Token;
     std::int64_t room1Cursor = 0;
     std::int64_t room2Cursor = 0;
+
+private slots:
+    void init()
+    {
+        server.emplace();
+        school = School::build(*server);
+        client.emplace(server->client());
+        // A second door that serves both courses.
+        const IssuedToken token = issueToken(k_kioskTokenPrefix);
+        auto made = server->store->createKiosk(
+            {"Room 2 door", token.lookup, token.hash, randomBytes(32), {school.courseA.id, school.courseB.id}});
+        QVERIFY(made);
+        room2Token = token.token;
+        room1Cursor = sync(school.kioskToken, 0).cursor;
+        room2Cursor = sync(room2Token, 0).cursor;
+    }
+    void cleanup()
+    {
+        client.reset();
+        server.reset();
+    }
+
+    void aKioskReceivesOtherKiosksCheckInsInItsCoursesAndNeverItsOwn();
+    void aReplayedBatchLogsNothingForOtherKiosks();
+    void aLargeBacklogComesInBoundedRepliesWithEveryCheckInOnce();
+    void checkInsFromElsewhereAndConfirmationsStillReachBothKiosks();
+    // Needs none of the above: a database of its own.
+    void checkInsLoggedBeforeTheUpgradeStillReachOtherKiosks();
 };
 
-} // namespace
-
-TEST_F(SyncCheckIns, AKioskReceivesOtherKiosksCheckInsInItsCoursesAndNeverItsOwn)
+void SyncCheckInsTest::aKioskReceivesOtherKiosksCheckInsInItsCoursesAndNeverItsOwn()
 {
     const std::vector<Event> room1{tap(school.studentA, school.openA.id), tap(school.studentA2, school.openA.id)};
     sendFromRoom1(room1);
+    if (QTest::currentTestFailed())
+        return;
     // Room 2's batch mixes its two courses.
     const std::vector<Event> room2{tap(school.taA, school.openA.id), tap(school.studentB, school.openB.id),
                                    tap(school.studentA, school.openA.id)};
     const SyncResponse sent = sync(room2Token, room2Cursor, room2);
-    ASSERT_EQ(sent.acks.size(), 3u);
+    QCOMPARE(sent.acks.size(), 3u);
     for (const auto& ack : sent.acks)
-        EXPECT_EQ(ack.status, AckStatus::Stored) << ack.reason;
+        QVERIFY2(ack.status == AckStatus::Stored, ack.reason.c_str());
     // Room 2 pulled room 1's check-ins in the same reply, and none of its own.
-    ASSERT_EQ(idsOf(sent.changes.checkIns), (std::vector<std::string>{room1[0].id, room1[1].id}));
-    EXPECT_EQ(sent.changes.checkIns[0].person, school.studentA.publicId);
-    EXPECT_EQ(sent.changes.checkIns[0].window, school.openA.id);
-    EXPECT_EQ(sent.changes.checkIns[0].at, room1[0].at);
-    EXPECT_EQ(sent.changes.checkIns[0].source, CheckInSource::Nfc);
+    QCOMPARE(idsOf(sent.changes.checkIns), (std::vector<std::string>{room1[0].id, room1[1].id}));
+    QCOMPARE(sent.changes.checkIns[0].person, school.studentA.publicId);
+    QCOMPARE(sent.changes.checkIns[0].window, school.openA.id);
+    QCOMPARE(sent.changes.checkIns[0].at, room1[0].at);
+    QCOMPARE_EQ(sent.changes.checkIns[0].source, CheckInSource::Nfc);
 
     // Room 1 serves course A only: room 2's course A check-ins, in order.
     const SyncResponse room1Pull = sync(school.kioskToken, room1Cursor);
-    EXPECT_EQ(idsOf(room1Pull.changes.checkIns), (std::vector<std::string>{room2[0].id, room2[2].id}));
-    EXPECT_FALSE(room1Pull.more);
+    QCOMPARE(idsOf(room1Pull.changes.checkIns), (std::vector<std::string>{room2[0].id, room2[2].id}));
+    QVERIFY(!room1Pull.more);
 
     // Nothing new for either once they are at the end.
-    EXPECT_TRUE(sync(school.kioskToken, room1Pull.cursor).changes.checkIns.empty());
-    EXPECT_TRUE(sync(room2Token, sent.cursor).changes.checkIns.empty());
+    QVERIFY(sync(school.kioskToken, room1Pull.cursor).changes.checkIns.empty());
+    QVERIFY(sync(room2Token, sent.cursor).changes.checkIns.empty());
 }
 
-TEST_F(SyncCheckIns, AReplayedBatchLogsNothingForOtherKiosks)
+void SyncCheckInsTest::aReplayedBatchLogsNothingForOtherKiosks()
 {
     const std::vector<Event> batch{tap(school.studentA, school.openA.id), tap(school.studentA2, school.openA.id)};
     const std::int64_t before = room1Cursor;
     sendFromRoom1(batch);
+    if (QTest::currentTestFailed())
+        return;
     const SyncResponse first = sync(room2Token, room2Cursor);
-    ASSERT_EQ(first.changes.checkIns.size(), 2u);
+    QCOMPARE(first.changes.checkIns.size(), 2u);
 
     const SyncResponse replay = sync(school.kioskToken, before, batch);
     for (const auto& ack : replay.acks)
-        EXPECT_EQ(ack.status, AckStatus::Duplicate);
+        QCOMPARE_EQ(ack.status, AckStatus::Duplicate);
     const SyncResponse after = sync(room2Token, first.cursor);
-    EXPECT_TRUE(after.changes.checkIns.empty());
-    EXPECT_EQ(after.cursor, first.cursor); // no change_log row was added
+    QVERIFY(after.changes.checkIns.empty());
+    QCOMPARE(after.cursor, first.cursor); // no change_log row was added
 }
 
-TEST_F(SyncCheckIns, ALargeBacklogComesInBoundedRepliesWithEveryCheckInOnce)
+void SyncCheckInsTest::aLargeBacklogComesInBoundedRepliesWithEveryCheckInOnce()
 {
     // 12 full batches: more check-ins than one reply may carry.
     std::set<std::string> sent;
@@ -139,64 +161,66 @@ TEST_F(SyncCheckIns, ALargeBacklogComesInBoundedRepliesWithEveryCheckInOnce)
         for (const auto& e : batch)
             sent.insert(e.id);
         sendFromRoom1(batch);
+        if (QTest::currentTestFailed())
+            return;
     }
-    ASSERT_GT(sent.size(), imhere::limits::k_maxSyncChanges);
+    QCOMPARE_GT(sent.size(), imhere::limits::k_maxSyncChanges);
 
     std::multiset<std::string> received;
     std::int64_t cursor = room2Cursor;
     int replies = 0;
     for (bool more = true; more; ++replies) {
-        ASSERT_LT(replies, 20);
+        QCOMPARE_LT(replies, 20);
         const SyncResponse r = sync(room2Token, cursor);
-        EXPECT_LE(r.changes.checkIns.size(), imhere::limits::k_maxSyncChanges);
+        QCOMPARE_LE(r.changes.checkIns.size(), imhere::limits::k_maxSyncChanges);
         for (const auto& c : r.changes.checkIns)
             received.insert(c.id);
-        EXPECT_GT(r.cursor, cursor);
+        QCOMPARE_GT(r.cursor, cursor);
         cursor = r.cursor;
         more = r.more;
     }
-    EXPECT_GE(replies, 2);
-    EXPECT_EQ(received.size(), sent.size()); // none twice
-    EXPECT_EQ(std::set<std::string>(received.begin(), received.end()), sent);
+    QCOMPARE_GE(replies, 2);
+    QCOMPARE(received.size(), sent.size()); // none twice
+    QCOMPARE(std::set<std::string>(received.begin(), received.end()), sent);
 }
 
-TEST_F(SyncCheckIns, CheckInsFromElsewhereAndConfirmationsStillReachBothKiosks)
+void SyncCheckInsTest::checkInsFromElsewhereAndConfirmationsStillReachBothKiosks()
 {
     const std::string remote = newUuidV4();
-    ASSERT_TRUE(server.store->addCheckIn({remote, school.studentA2.id, school.openA.id, server.clock.nowMs(),
-                                          CheckInSource::QrRemote, school.studentA2.id, std::nullopt}));
+    QVERIFY(server->store->addCheckIn({remote, school.studentA2.id, school.openA.id, server->clock.nowMs(),
+                                      CheckInSource::QrRemote, school.studentA2.id, std::nullopt}));
     // Room 1 confirms it in the same batch as a tap of its own.
     const Event own = tap(school.studentA, school.openA.id);
     const SyncResponse confirmed = sync(school.kioskToken, room1Cursor,
-                                        {own, {newUuidV4(), server.clock.nowMs(), school.taA.publicId,
+                                        {own, {newUuidV4(), server->clock.nowMs(), school.taA.publicId,
                                                RemoteConfirm{school.studentA2.publicId, school.openA.id, remote}}});
-    ASSERT_EQ(confirmed.changes.checkIns.size(), 1u);
-    EXPECT_EQ(confirmed.changes.checkIns[0].id, remote);
-    EXPECT_TRUE(confirmed.changes.checkIns[0].confirmed);
+    QCOMPARE(confirmed.changes.checkIns.size(), 1u);
+    QCOMPARE(confirmed.changes.checkIns[0].id, remote);
+    QVERIFY(confirmed.changes.checkIns[0].confirmed);
 
     const SyncResponse room2 = sync(room2Token, room2Cursor);
     std::map<std::string, bool> seen;
     for (const auto& c : room2.changes.checkIns)
-        EXPECT_TRUE(seen.emplace(c.id, c.confirmed).second) << "sent twice: " << c.id;
-    EXPECT_EQ(seen, (std::map<std::string, bool>{{remote, true}, {own.id, false}}));
+        QVERIFY2(seen.emplace(c.id, c.confirmed).second, ("sent twice: " + c.id).c_str());
+    QCOMPARE(seen, (std::map<std::string, bool>{{remote, true}, {own.id, false}}));
 }
 
 // A database made by the previous schema (migration 2), with a check-in
 // logged the old way, one remote confirmation and a gap in the sequence.
-TEST(SyncCheckInsUpgrade, CheckInsLoggedBeforeTheUpgradeStillReachOtherKiosks)
+void SyncCheckInsTest::checkInsLoggedBeforeTheUpgradeStillReachOtherKiosks()
 {
     TempDir dir;
     const std::string path = (dir.path() / "imhere.db").string();
     const IssuedToken token = issueToken(k_kioskTokenPrefix);
     {
         auto db = Database::open(path, {.migrations = sqliteMigrations().first(2)});
-        ASSERT_TRUE(db);
+        QVERIFY(db);
         auto kiosk = db->prepare("INSERT INTO kiosk(id, name, token_prefix, token_hash, secret, created_at)"
                                  " VALUES(7, 'Old door', ?, ?, randomblob(32), 0)");
-        ASSERT_TRUE(kiosk);
+        QVERIFY(kiosk);
         kiosk->bind(1, token.lookup).bindBlob(2, token.hash);
-        ASSERT_TRUE(kiosk->run());
-        ASSERT_TRUE(db->exec(R"sql(
+        QVERIFY(kiosk->run());
+        QVERIFY(db->exec(R"sql(
             INSERT INTO org(id, badge_key) VALUES(1, randomblob(32));
             INSERT INTO person(id, public_id, display_name, created_at) VALUES(1, 'aaaaaaaaaa', 'Ada', 0);
             INSERT INTO course(id, name, timezone, late_after_min, absent_after_min, created_at)
@@ -215,30 +239,33 @@ TEST(SyncCheckInsUpgrade, CheckInsLoggedBeforeTheUpgradeStillReachOtherKiosks)
 
     SystemClock clock;
     auto store = SqliteStore::open(path, clock);
-    ASSERT_TRUE(store) << store.error().message;
+    QVERIFY2(store, store ? "" : store.error().message.c_str());
     const auto kiosk = (*store)->kioskByPrefix(token.lookup);
-    ASSERT_TRUE(kiosk && *kiosk);
+    QVERIFY(kiosk && *kiosk);
     Services services(**store, clock);
     auto first = syncKiosk(services, **kiosk, {k_protocolVersion, clock.nowMs(), 0, {}});
-    ASSERT_TRUE(first) << first.error().message;
+    QVERIFY2(first, first ? "" : first.error().message.c_str());
     std::map<std::string, bool> checkIns;
     for (const auto& c : first->changes.checkIns)
         checkIns.emplace(c.id, c.confirmed);
-    EXPECT_EQ(checkIns, (std::map<std::string, bool>{{"old-tap", false}, {"old-remote", true}}));
-    EXPECT_EQ(first->cursor, 2);
+    QCOMPARE(checkIns, (std::map<std::string, bool>{{"old-tap", false}, {"old-remote", true}}));
+    QCOMPARE(first->cursor, 2);
 
     // New changes continue the sequence, and a deleted check-in that a
     // confirmation refers to is still refused.
     auto batch = syncKiosk(services, **kiosk,
                            {k_protocolVersion, clock.nowMs(), first->cursor,
                             {Event{newUuidV4(), 500, "aaaaaaaaaa", CheckIn{"aaaaaaaaaa", "w1", CheckInSource::Nfc}}}});
-    ASSERT_TRUE(batch) << batch.error().message;
-    EXPECT_EQ(batch->acks.at(0).status, AckStatus::Stored);
+    QVERIFY2(batch, batch ? "" : batch.error().message.c_str());
+    QCOMPARE_EQ(batch->acks.at(0).status, AckStatus::Stored);
     auto db = Database::open(path);
-    ASSERT_TRUE(db);
+    QVERIFY(db);
     auto seq = db->prepare("SELECT max(seq) FROM change_log");
-    ASSERT_TRUE(seq && *seq->step());
-    EXPECT_EQ(seq->int64At(0), 4);
-    ASSERT_TRUE(db->exec("PRAGMA foreign_keys=ON"));
-    EXPECT_FALSE(db->exec("DELETE FROM check_in WHERE id = 'old-remote'"));
+    QVERIFY(seq && *seq->step());
+    QCOMPARE(seq->int64At(0), 4);
+    QVERIFY(db->exec("PRAGMA foreign_keys=ON"));
+    QVERIFY(!db->exec("DELETE FROM check_in WHERE id = 'old-remote'"));
 }
+
+QTEST_GUILESS_MAIN(SyncCheckInsTest)
+#include "synccheckinstest.moc"

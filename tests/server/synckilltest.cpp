@@ -10,7 +10,7 @@
 #include "core/random.h"
 #include "core/syncprotocol.h"
 
-#include <gtest/gtest.h>
+#include "tests/support/qtestsupport.h"
 
 #include <atomic>
 #include <csignal>
@@ -36,12 +36,13 @@ struct Fixture {
     std::vector<std::string> students;
 };
 
-Fixture seed(const std::string& db)
+// nullopt when the school could not be stored.
+std::optional<Fixture> seed(const std::string& db)
 {
     SystemClock clock;
     auto store = std::move(*SqliteStore::open(db, clock));
     Fixture f;
-    EXPECT_TRUE(store->inTransaction([&]() -> Result<void> {
+    const auto seeded = store->inTransaction([&]() -> Result<void> {
         const Person teacher = addPerson(*store, "Teacher");
         std::vector<PersonId> ids;
         for (int i = 0; i < k_students; ++i) {
@@ -59,7 +60,9 @@ Fixture seed(const std::string& db)
             return std::unexpected(k.error());
         f.kioskToken = token.token;
         return {};
-    }));
+    });
+    if (!seeded)
+        return std::nullopt;
     return f;
 }
 
@@ -82,17 +85,26 @@ std::string batchBody(const Fixture& f, std::vector<std::string>& ids)
 
 } // namespace
 
-TEST(SyncKill, EveryAcknowledgedEventSurvivesSigkillExactlyOnce)
+class SyncKillTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void everyAcknowledgedEventSurvivesSigkillExactlyOnce();
+};
+
+void SyncKillTest::everyAcknowledgedEventSurvivesSigkillExactlyOnce()
 {
     TempDir dir;
     const std::string db = (dir.path() / "kill.db").string();
-    const Fixture f = seed(db);
+    const auto seeded = seed(db);
+    QVERIFY(seeded);
+    const Fixture& f = *seeded;
     std::vector<std::string> acknowledged;
     std::vector<std::string> acknowledgedBodies;
 
     for (int round = 0; round < 3; ++round) {
         ServerProcess server = startServer(db);
-        ASSERT_FALSE(server.url.empty());
+        QVERIFY(!server.url.empty());
         std::atomic<bool> stop{false};
         std::mutex mutex;
         std::thread sender([&] {
@@ -119,20 +131,20 @@ TEST(SyncKill, EveryAcknowledgedEventSurvivesSigkillExactlyOnce)
         stop = true;
         sender.join();
     }
-    ASSERT_GT(acknowledged.size(), 0u);
+    QCOMPARE_GT(acknowledged.size(), 0u);
 
     {
         auto file = Database::open(db, {.readOnly = true});
-        ASSERT_TRUE(file);
+        QVERIFY(file);
         auto check = file->prepare("PRAGMA integrity_check");
-        ASSERT_TRUE(*check->step());
-        EXPECT_EQ(check->textAt(0), "ok");
+        QVERIFY(*check->step());
+        QCOMPARE(check->textAt(0), "ok");
         auto count = file->prepare("SELECT count(*) FROM check_in WHERE id = ?");
         for (const auto& id : acknowledged) {
             count->reset();
             count->bind(1, id);
-            ASSERT_TRUE(*count->step());
-            ASSERT_EQ(count->int64At(0), 1) << id;
+            QVERIFY(*count->step());
+            QVERIFY2(count->int64At(0) == 1, id.c_str());
         }
     }
 
@@ -146,18 +158,25 @@ TEST(SyncKill, EveryAcknowledgedEventSurvivesSigkillExactlyOnce)
         (void)count->step();
         before = count->int64At(0);
     }
-    for (const auto& body : acknowledgedBodies) {
-        const auto r = client.json("POST", "/api/v1/kiosk/sync", body, bearer(f.kioskToken));
-        ASSERT_EQ(r.status, 200);
-        const auto reply = decodeResponse(r.body);
-        ASSERT_TRUE(reply.has_value());
-        for (const auto& ack : reply->acks)
-            EXPECT_EQ(ack.status, AckStatus::Duplicate);
-    }
-    kill(server.pid, SIGTERM);
+    [&] {
+        for (const auto& body : acknowledgedBodies) {
+            const auto r = client.json("POST", "/api/v1/kiosk/sync", body, bearer(f.kioskToken));
+            QCOMPARE(r.status, 200);
+            const auto reply = decodeResponse(r.body);
+            QVERIFY(reply.has_value());
+            for (const auto& ack : reply->acks)
+                QCOMPARE_EQ(ack.status, AckStatus::Duplicate);
+        }
+    }();
+    kill(server.pid, SIGTERM); // whatever the checks above found
     waitpid(server.pid, nullptr, 0);
+    if (QTest::currentTestFailed())
+        return;
     auto file = Database::open(db, {.readOnly = true});
     auto count = file->prepare("SELECT count(*) FROM check_in");
     (void)count->step();
-    EXPECT_EQ(count->int64At(0), before);
+    QCOMPARE(count->int64At(0), before);
 }
+
+QTEST_GUILESS_MAIN(SyncKillTest)
+#include "synckilltest.moc"

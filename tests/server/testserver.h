@@ -38,7 +38,8 @@ public:
     [[nodiscard]] HttpClient client() const { return HttpClient(url()); }
     [[nodiscard]] std::string dbPath() const { return (dir.path() / "imhere.db").string(); }
     // The one integer `sql` selects, read from the database file on a
-    // read-only connection of its own (what a restart would find).
+    // read-only connection of its own (what a restart would find); -1, and
+    // a failure of the running Qt Test, when the file cannot answer.
     [[nodiscard]] std::int64_t countInFile(const std::string& sql) const;
 
     ManualClock clock;
