@@ -96,10 +96,8 @@ Result<bool> Statement::step()
 Result<void> Statement::run()
 {
     for (;;) {
-        auto more = step();
+        TRY_ASSIGN(more, step());
         if (!more)
-            return std::unexpected(more.error());
-        if (!*more)
             return {};
     }
 }
@@ -184,38 +182,26 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
     sqlite3_busy_timeout(raw, options.busyTimeoutMs > 0 ? options.busyTimeoutMs : limits::k_sqliteBusyTimeoutMs);
 
     if (!options.readOnly) {
-        auto mode = db.prepare("PRAGMA journal_mode=WAL");
-        if (!mode)
-            return std::unexpected(mode.error());
-        auto row = mode->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row || mode->textAt(0) != "wal")
+        TRY_ASSIGN(mode, db.prepare("PRAGMA journal_mode=WAL"));
+        TRY_ASSIGN(row, mode.step());
+        if (!row || mode.textAt(0) != "wal")
             return fail("sqlite", "open " + path + ": could not switch to WAL journal mode");
     }
-    for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
-        if (auto r = db.exec(pragma); !r)
-            return std::unexpected(r.error());
-    }
-    if (options.cacheKiB > 0) {
-        if (auto r = db.exec("PRAGMA cache_size=-" + std::to_string(options.cacheKiB)); !r)
-            return std::unexpected(r.error());
-    }
+    for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"})
+        TRY(db.exec(pragma));
+    if (options.cacheKiB > 0)
+        TRY(db.exec("PRAGMA cache_size=-" + std::to_string(options.cacheKiB)));
 
     const int newest = options.migrations.empty()
         ? 0
         : std::ranges::max(options.migrations, {}, &Migration::version).version;
-    auto current = db.userVersion();
-    if (!current)
-        return std::unexpected(current.error());
-    if (*current > newest && !options.migrations.empty())
-        return fail("schema_too_new", path + " has schema version " + std::to_string(*current)
+    TRY_ASSIGN(current, db.userVersion());
+    if (current > newest && !options.migrations.empty())
+        return fail("schema_too_new", path + " has schema version " + std::to_string(current)
                                           + " but this build knows up to " + std::to_string(newest)
                                           + "; use a newer imhere");
-    if (!options.readOnly && !options.migrations.empty()) {
-        if (auto r = db.migrate(options.migrations); !r)
-            return std::unexpected(r.error());
-    }
+    if (!options.readOnly && !options.migrations.empty())
+        TRY(db.migrate(options.migrations));
     return db;
 }
 
@@ -255,13 +241,9 @@ int Database::changes() const
 
 Result<int> Database::userVersion()
 {
-    auto stmt = prepare("PRAGMA user_version");
-    if (!stmt)
-        return std::unexpected(stmt.error());
-    auto row = stmt->step();
-    if (!row)
-        return std::unexpected(row.error());
-    return *row ? stmt->intAt(0) : 0;
+    TRY_ASSIGN(stmt, prepare("PRAGMA user_version"));
+    TRY_ASSIGN(row, stmt.step());
+    return row ? stmt.intAt(0) : 0;
 }
 
 Result<void> Database::migrate(std::span<const Migration> migrations)
@@ -273,22 +255,16 @@ Result<void> Database::migrate(std::span<const Migration> migrations)
             return fail("bad_migrations", "migrations must be numbered 1, 2, 3, ... without gaps");
     }
     for (const Migration& m : ordered) {
-        auto txn = Transaction::begin(*this);
-        if (!txn)
-            return std::unexpected(txn.error());
+        TRY_ASSIGN(txn, Transaction::begin(*this));
         // Read the version inside the write lock: two processes opening a new
         // file at once must not both apply the same step.
-        auto current = userVersion();
-        if (!current)
-            return std::unexpected(current.error());
-        if (*current >= m.version)
+        TRY_ASSIGN(current, userVersion());
+        if (current >= m.version)
             continue;
         if (auto r = exec(m.sql); !r)
             return fail("migration_failed", "migration " + std::to_string(m.version) + ": " + r.error().message);
-        if (auto r = exec("PRAGMA user_version=" + std::to_string(m.version)); !r)
-            return std::unexpected(r.error());
-        if (auto r = txn->commit(); !r)
-            return std::unexpected(r.error());
+        TRY(exec("PRAGMA user_version=" + std::to_string(m.version)));
+        TRY(txn.commit());
     }
     return {};
 }
@@ -297,8 +273,7 @@ Result<void> Database::migrate(std::span<const Migration> migrations)
 
 Result<Transaction> Transaction::begin(Database& db, Kind kind)
 {
-    if (auto r = db.exec(kind == Kind::Immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"); !r)
-        return std::unexpected(r.error());
+    TRY(db.exec(kind == Kind::Immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"));
     return Transaction(db);
 }
 

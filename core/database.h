@@ -13,6 +13,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 struct sqlite3;
@@ -57,6 +59,33 @@ public:
     [[nodiscard]] Result<bool> step();
     // Steps to completion, ignoring rows.
     [[nodiscard]] Result<void> run();
+    // Every remaining row, each made into a value by `read(statement)`.
+    // (Header code spells out the early return: TRY's hidden names come from
+    // __COUNTER__, which differs between the files that include a header.)
+    template <class Read>
+    [[nodiscard]] auto collect(Read read) -> Result<std::vector<std::invoke_result_t<Read&, Statement&>>>
+    {
+        std::vector<std::invoke_result_t<Read&, Statement&>> rows;
+        for (;;) {
+            auto more = step();
+            if (!more)
+                return std::unexpected(std::move(more.error()));
+            if (!*more)
+                return rows;
+            rows.push_back(read(*this));
+        }
+    }
+    // The next row made into a value by `read`, or nullopt when there is none.
+    template <class Read>
+    [[nodiscard]] auto first(Read read) -> Result<std::optional<std::invoke_result_t<Read&, Statement&>>>
+    {
+        auto found = step();
+        if (!found)
+            return std::unexpected(std::move(found.error()));
+        if (!*found)
+            return std::optional<std::invoke_result_t<Read&, Statement&>>{};
+        return read(*this);
+    }
     // Resets for re-execution and clears bindings.
     void reset();
 

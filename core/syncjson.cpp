@@ -359,10 +359,8 @@ std::string encode(const SyncResponse& response)
 
 Result<SyncRequest> decodeRequest(std::string_view text)
 {
-    auto parsed = parseBounded(text);
-    if (!parsed)
-        return std::unexpected(parsed.error());
-    JsonReader r(*parsed, "");
+    TRY_ASSIGN(parsed, parseBounded(text));
+    JsonReader r(parsed, "");
     r.allowOnly({"protocol", "kiosk_time", "cursor", "events"});
     SyncRequest request;
     request.protocol = static_cast<int>(r.integer("protocol", 1, 1000));
@@ -382,10 +380,8 @@ Result<SyncRequest> decodeRequest(std::string_view text)
 
 Result<Event> decodeEvent(std::string_view text)
 {
-    auto parsed = parseBounded(text);
-    if (!parsed)
-        return std::unexpected(parsed.error());
-    auto decoded = readEvent(*parsed, "event");
+    TRY_ASSIGN(parsed, parseBounded(text));
+    auto decoded = readEvent(parsed, "event");
     if (auto* rejection = std::get_if<EventRejection>(&decoded))
         return fail("invalid_event", rejection->reason);
     return std::get<Event>(std::move(decoded));
@@ -393,10 +389,8 @@ Result<Event> decodeEvent(std::string_view text)
 
 Result<SyncResponse> decodeResponse(std::string_view text)
 {
-    auto parsed = parseBounded(text);
-    if (!parsed)
-        return std::unexpected(parsed.error());
-    JsonReader r(*parsed, "");
+    TRY_ASSIGN(parsed, parseBounded(text));
+    JsonReader r(parsed, "");
     r.allowOnly({"protocol", "server_time", "acks", "changes", "cursor", "more", "kiosk"});
     SyncResponse response;
     response.protocol = static_cast<int>(r.integer("protocol", 1, 1000));
@@ -427,10 +421,8 @@ Result<SyncResponse> decodeResponse(std::string_view text)
     if (const json* changes = r.object("changes")) {
         JsonReader c(*changes, "changes");
         c.allowOnly({"people", "badges", "courses", "windows", "enrollments", "check_ins"});
-        auto decoded = readChanges(c);
-        if (!decoded)
-            return std::unexpected(decoded.error());
-        response.changes = std::move(*decoded);
+        TRY_ASSIGN(decoded, readChanges(c));
+        response.changes = std::move(decoded);
     }
     if (!r.ok())
         return fail("invalid_response", r.error());

@@ -39,16 +39,14 @@ bool isKnownTimezone(std::string_view name)
 
 Result<std::int64_t> utcFromLocal(std::string_view zoneName, const LocalDateTime& l)
 {
-    auto zone = zoneOrError(zoneName);
-    if (!zone)
-        return std::unexpected(zone.error());
+    TRY_ASSIGN(zone, zoneOrError(zoneName));
     const date::year_month_day ymd{date::year{l.year}, date::month{static_cast<unsigned>(l.month)},
                                    date::day{static_cast<unsigned>(l.day)}};
     if (!ymd.ok() || l.hour < 0 || l.hour > 23 || l.minute < 0 || l.minute > 59 || l.second < 0 || l.second > 59)
         return fail("invalid_time", "not a valid date and time");
     const auto localTime = date::local_days{ymd} + std::chrono::hours{l.hour} + std::chrono::minutes{l.minute}
         + std::chrono::seconds{l.second};
-    const auto info = (*zone)->get_info(localTime);
+    const auto info = zone->get_info(localTime);
     date::sys_seconds utc;
     switch (info.result) {
     case date::local_info::unique:
@@ -64,11 +62,9 @@ Result<std::int64_t> utcFromLocal(std::string_view zoneName, const LocalDateTime
 
 Result<LocalDateTime> localFromUtc(std::string_view zoneName, std::int64_t utcMs)
 {
-    auto zone = zoneOrError(zoneName);
-    if (!zone)
-        return std::unexpected(zone.error());
+    TRY_ASSIGN(zone, zoneOrError(zoneName));
     const date::sys_time<Ms> instant{Ms{utcMs}};
-    const auto local = (*zone)->to_local(instant);
+    const auto local = zone->to_local(instant);
     const auto days = date::floor<date::days>(local);
     const date::year_month_day ymd{days};
     const date::hh_mm_ss<Ms> tod{local - days};

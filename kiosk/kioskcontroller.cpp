@@ -1,6 +1,6 @@
 #include "kioskcontroller.h"
 #include "kiosklimits.h"
-#include "qrmatrix.h"
+#include "screenqr.h"
 
 #include "core/rotatingcode.h"
 

@@ -47,8 +47,7 @@ Result<Credentials> provision(const ProvisioningRequest& request)
         return fail("usage", "--server and --token go together (both on the first start, neither later)");
     std::optional<Credentials> given;
     if (request.serverUrl) {
-        if (auto ok = checkServerUrl(*request.serverUrl); !ok)
-            return std::unexpected(ok.error());
+        TRY(checkServerUrl(*request.serverUrl));
         if (request.token->empty() || request.token->find_first_of(" \t\r\n") != std::string::npos)
             return fail("usage", "--token is empty or contains white space");
         given = Credentials{*request.serverUrl, *request.token, request.caFile.value_or("")};
@@ -61,36 +60,31 @@ Result<Credentials> provision(const ProvisioningRequest& request)
         return fail("provisioning", "cannot create " + dir.string() + ": " + ec.message());
     const std::filesystem::path storePath = dir / k_storeFileName;
     const mode_t previous = ::umask(077); // the store and its -wal/-shm files: owner only
-    auto store = KioskStore::open(storePath.string());
+    auto opened = KioskStore::open(storePath.string());
     ::umask(previous);
-    if (!store)
-        return std::unexpected(store.error());
+    TRY_ASSIGN(store, std::move(opened));
     for (const auto& [path, mode] : {std::pair{dir, k_dirMode}, std::pair{storePath, k_fileMode},
                                      std::pair{dir / (std::string(k_storeFileName) + "-wal"), k_fileMode},
                                      std::pair{dir / (std::string(k_storeFileName) + "-shm"), k_fileMode}}) {
-        if (auto r = makePrivate(path, mode); !r)
-            return std::unexpected(r.error());
+        TRY(makePrivate(path, mode));
     }
 
-    auto stored = store->credentials();
-    if (!stored)
-        return std::unexpected(stored.error());
+    TRY_ASSIGN(stored, store.credentials());
     if (!given) {
-        if (!*stored)
+        if (!stored)
             return fail("usage", dir.string() + " holds no kiosk credentials yet: give --server URL and --token "
                                                 "TOKEN once (from `imhere-server kiosk add`)");
-        return **stored;
+        return *stored;
     }
-    if (*stored) {
-        const Credentials& old = **stored;
+    if (stored) {
+        const Credentials& old = *stored;
         if (old.serverUrl != given->serverUrl || old.token != given->token)
             return fail("provisioning", dir.string() + " already belongs to a kiosk of " + old.serverUrl +
                                             "; start a new kiosk with a new --data directory");
         if (!request.caFile || old.caFile == given->caFile)
             return old; // the same kiosk started with its first command line again
     }
-    if (auto saved = store->saveCredentials(*given); !saved)
-        return std::unexpected(saved.error());
+    TRY(store.saveCredentials(*given));
     return *given;
 }
 

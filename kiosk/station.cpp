@@ -6,14 +6,10 @@ namespace imhere::kiosk {
 Result<std::unique_ptr<Station>> Station::create(const std::string& storePath,
                                                  std::unique_ptr<HttpTransport> transport, const Clock& systemClock)
 {
-    auto tapStore = KioskStore::open(storePath);
-    if (!tapStore)
-        return std::unexpected(tapStore.error());
-    auto syncStore = KioskStore::open(storePath);
-    if (!syncStore)
-        return std::unexpected(syncStore.error());
+    TRY_ASSIGN(tapStore, KioskStore::open(storePath));
+    TRY_ASSIGN(syncStore, KioskStore::open(storePath));
     return std::unique_ptr<Station>(
-        new Station(std::move(*tapStore), std::move(*syncStore), std::move(transport), systemClock));
+        new Station(std::move(tapStore), std::move(syncStore), std::move(transport), systemClock));
 }
 
 Station::Station(KioskStore tapStore, KioskStore syncStore, std::unique_ptr<HttpTransport> transport,

@@ -1,6 +1,7 @@
 // KioskStore: opening, and the key/value facts about the kiosk itself.
 #include "kioskstore.h"
 #include "storeschema.h"
+#include "storesql.h"
 
 #include <charconv>
 
@@ -25,33 +26,22 @@ Result<KioskStore> KioskStore::open(const std::string& path)
 {
     OpenOptions options;
     options.migrations = kioskMigrations();
-    auto db = Database::open(path, options);
-    if (!db)
-        return std::unexpected(db.error());
-    return KioskStore(std::move(*db));
+    TRY_ASSIGN(db, Database::open(path, options));
+    return KioskStore(std::move(db));
 }
 
 Result<std::optional<std::string>> KioskStore::meta(std::string_view key)
 {
-    auto stmt = m_db.prepare("SELECT value FROM meta WHERE key = ?");
-    if (!stmt)
-        return std::unexpected(stmt.error());
-    stmt->bind(1, key);
-    auto row = stmt->step();
-    if (!row)
-        return std::unexpected(row.error());
-    if (!*row)
-        return std::optional<std::string>{};
-    return std::optional<std::string>{stmt->textAt(0)};
+    TRY_ASSIGN(stmt, m_db.prepare("SELECT value FROM meta WHERE key = ?"));
+    stmt.bind(1, key);
+    return stmt.first(readText);
 }
 
 Result<void> KioskStore::setMeta(std::string_view key, std::string_view value)
 {
-    auto stmt = m_db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) "
-                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    if (!stmt)
-        return std::unexpected(stmt.error());
-    return stmt->bindAll(key, value).run();
+    return run(m_db,
+               "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+               key, value);
 }
 
 Result<std::optional<Identity>> KioskStore::identity()
@@ -60,12 +50,10 @@ Result<std::optional<Identity>> KioskStore::identity()
     std::optional<std::string> fields[4];
     const char* keys[4] = {"kiosk_id", "kiosk_name", "kiosk_secret", "badge_key"};
     for (int i = 0; i < 4; ++i) {
-        auto value = meta(keys[i]);
+        TRY_ASSIGN(value, meta(keys[i]));
         if (!value)
-            return std::unexpected(value.error());
-        if (!*value)
             return std::optional<Identity>{};
-        fields[i] = std::move(*value);
+        fields[i] = std::move(value);
     }
     auto id = toInt(fields[0]);
     auto secret = base64UrlDecode(*fields[2]);
@@ -81,43 +69,34 @@ Result<std::optional<Identity>> KioskStore::identity()
 
 Result<std::optional<Credentials>> KioskStore::credentials()
 {
-    auto url = meta("server_url");
-    auto token = meta("token");
-    auto ca = meta("ca_file");
-    if (!url || !token || !ca)
-        return std::unexpected(!url ? url.error() : !token ? token.error() : ca.error());
-    if (!*url || !*token)
+    TRY_ASSIGN(url, meta("server_url"));
+    TRY_ASSIGN(token, meta("token"));
+    TRY_ASSIGN(ca, meta("ca_file"));
+    if (!url || !token)
         return std::optional<Credentials>{};
-    return std::optional<Credentials>{Credentials{**url, **token, ca->value_or("")}};
+    return std::optional<Credentials>{Credentials{*url, *token, ca.value_or("")}};
 }
 
 Result<void> KioskStore::saveCredentials(const Credentials& credentials)
 {
-    auto txn = Transaction::begin(m_db);
-    if (!txn)
-        return std::unexpected(txn.error());
+    TRY_ASSIGN(txn, Transaction::begin(m_db));
     for (auto [key, value] : {std::pair{"server_url", &credentials.serverUrl}, std::pair{"token", &credentials.token},
                               std::pair{"ca_file", &credentials.caFile}}) {
-        if (auto r = setMeta(key, *value); !r)
-            return r;
+        TRY(setMeta(key, *value));
     }
-    return txn->commit();
+    return txn.commit();
 }
 
 Result<std::int64_t> KioskStore::cursor()
 {
-    auto value = meta("cursor");
-    if (!value)
-        return std::unexpected(value.error());
-    return toInt(*value).value_or(0);
+    TRY_ASSIGN(value, meta("cursor"));
+    return toInt(value).value_or(0);
 }
 
 Result<std::int64_t> KioskStore::clockOffsetMs()
 {
-    auto value = meta("clock_offset_ms");
-    if (!value)
-        return std::unexpected(value.error());
-    return toInt(*value).value_or(0);
+    TRY_ASSIGN(value, meta("clock_offset_ms"));
+    return toInt(value).value_or(0);
 }
 
 } // namespace imhere::kiosk

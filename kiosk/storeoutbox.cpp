@@ -1,5 +1,6 @@
 // KioskStore: events made at the kiosk, their local effect and the outbox.
 #include "kioskstore.h"
+#include "storesql.h"
 
 namespace imhere::kiosk {
 
@@ -9,14 +10,6 @@ template <class... Fs>
 struct Overloaded : Fs... {
     using Fs::operator()...;
 };
-
-Result<void> run(Database& db, std::string_view sql, auto... args)
-{
-    auto stmt = db.prepare(sql);
-    if (!stmt)
-        return std::unexpected(stmt.error());
-    return stmt->bindAll(args...).run();
-}
 
 } // namespace
 
@@ -70,77 +63,50 @@ Result<void> KioskStore::applyLocalEffect(const sync::Event& event)
 
 Result<void> KioskStore::recordEvent(const sync::Event& event)
 {
-    auto txn = Transaction::begin(m_db);
-    if (!txn)
-        return std::unexpected(txn.error());
-    if (auto r = applyLocalEffect(event); !r)
-        return r;
-    if (auto r = run(m_db, "INSERT INTO outbox (id, type, json, created_at) VALUES (?, ?, ?, ?)", event.id,
-                     sync::eventTypeName(event.body), sync::encodeEvent(event), event.at);
-        !r)
-        return r;
-    return txn->commit();
+    TRY_ASSIGN(txn, Transaction::begin(m_db));
+    TRY(applyLocalEffect(event));
+    TRY(run(m_db, "INSERT INTO outbox (id, type, json, created_at) VALUES (?, ?, ?, ?)", event.id,
+            sync::eventTypeName(event.body), sync::encodeEvent(event), event.at));
+    return txn.commit();
 }
 
 Result<std::vector<OutboxRow>> KioskStore::outboxBatch(std::size_t limit)
 {
-    auto stmt = m_db.prepare("SELECT seq, id, json FROM outbox ORDER BY seq LIMIT ?");
-    if (!stmt)
-        return std::unexpected(stmt.error());
-    stmt->bind(1, static_cast<std::int64_t>(limit));
-    std::vector<OutboxRow> rows;
-    while (true) {
-        auto row = stmt->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            return rows;
-        rows.push_back(OutboxRow{stmt->int64At(0), stmt->textAt(1), stmt->textAt(2)});
-    }
+    TRY_ASSIGN(stmt, m_db.prepare("SELECT seq, id, json FROM outbox ORDER BY seq LIMIT ?"));
+    stmt.bind(1, static_cast<std::int64_t>(limit));
+    return stmt.collect([](const Statement& s) { return OutboxRow{s.int64At(0), s.textAt(1), s.textAt(2)}; });
 }
 
 Result<std::int64_t> KioskStore::outboxLength()
 {
-    auto stmt = m_db.prepare("SELECT COUNT(*) FROM outbox");
-    if (!stmt)
-        return std::unexpected(stmt.error());
-    auto row = stmt->step();
-    if (!row)
-        return std::unexpected(row.error());
-    return stmt->int64At(0);
+    TRY_ASSIGN(stmt, m_db.prepare("SELECT COUNT(*) FROM outbox"));
+    TRY(stmt.step());
+    return stmt.int64At(0);
+}
+
+Result<void> moveOutboxRowAside(Database& db, std::string_view id, std::string_view reason, std::int64_t nowMs)
+{
+    TRY(run(db,
+            "INSERT OR REPLACE INTO rejected (id, type, json, reason, rejected_at) "
+            "SELECT id, type, json, ?, ? FROM outbox WHERE id = ?",
+            reason, nowMs, id));
+    return run(db, "DELETE FROM outbox WHERE id = ?", id);
 }
 
 Result<void> KioskStore::setAside(const std::string& id, const std::string& reason, std::int64_t nowMs)
 {
-    auto txn = Transaction::begin(m_db);
-    if (!txn)
-        return std::unexpected(txn.error());
-    if (auto r = run(m_db,
-                     "INSERT OR REPLACE INTO rejected (id, type, json, reason, rejected_at) "
-                     "SELECT id, type, json, ?, ? FROM outbox WHERE id = ?",
-                     reason, nowMs, id);
-        !r)
-        return r;
-    if (auto r = run(m_db, "DELETE FROM outbox WHERE id = ?", id); !r)
-        return r;
-    return txn->commit();
+    TRY_ASSIGN(txn, Transaction::begin(m_db));
+    TRY(moveOutboxRowAside(m_db, id, reason, nowMs));
+    return txn.commit();
 }
 
 Result<std::vector<RejectedEvent>> KioskStore::rejectedEvents(int limit)
 {
-    auto stmt = m_db.prepare("SELECT id, type, reason, rejected_at FROM rejected ORDER BY rejected_at DESC LIMIT ?");
-    if (!stmt)
-        return std::unexpected(stmt.error());
-    stmt->bind(1, limit);
-    std::vector<RejectedEvent> rows;
-    while (true) {
-        auto row = stmt->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            return rows;
-        rows.push_back(RejectedEvent{stmt->textAt(0), stmt->textAt(1), stmt->textAt(2), stmt->int64At(3)});
-    }
+    TRY_ASSIGN(stmt,
+               m_db.prepare("SELECT id, type, reason, rejected_at FROM rejected ORDER BY rejected_at DESC LIMIT ?"));
+    stmt.bind(1, limit);
+    return stmt.collect(
+        [](const Statement& s) { return RejectedEvent{s.textAt(0), s.textAt(1), s.textAt(2), s.int64At(3)}; });
 }
 
 } // namespace imhere::kiosk

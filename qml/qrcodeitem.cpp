@@ -4,10 +4,6 @@
 
 #include <cmath>
 
-namespace {
-constexpr int k_quietZoneModules = 4;
-}
-
 QrCodeItem::QrCodeItem(QQuickItem* parent) : QQuickPaintedItem(parent)
 {
     setAntialiasing(false);
@@ -20,7 +16,7 @@ void QrCodeItem::setText(const QString& text)
     if (text == m_text)
         return;
     m_text = text;
-    m_matrix = imhere::kiosk::encodeQr(text);
+    m_matrix = imhere::kiosk::screenQr(text);
     Q_EMIT textChanged();
     update();
 }
@@ -29,6 +25,7 @@ void QrCodeItem::paint(QPainter* painter)
 {
     if (m_matrix.size == 0)
         return;
+    constexpr int k_quietZoneModules = imhere::QrMatrix::k_quietZoneModules;
     const int side = static_cast<int>(std::floor(std::min(width(), height())));
     const int total = m_matrix.size + 2 * k_quietZoneModules;
     const int module = std::max(1, side / total); // whole pixels: no blurred edges

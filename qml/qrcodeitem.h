@@ -5,7 +5,7 @@
 // Thread rules: GUI thread (the scene graph calls paint() there for
 // QQuickPaintedItem's Image target).
 
-#include "kiosk/qrmatrix.h"
+#include "kiosk/screenqr.h"
 
 #include <QQuickPaintedItem>
 #include <QtQml/qqmlregistration.h>
@@ -28,5 +28,5 @@ Q_SIGNALS:
 
 private:
     QString m_text;
-    imhere::kiosk::QrMatrix m_matrix;
+    imhere::QrMatrix m_matrix;
 };

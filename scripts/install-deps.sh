@@ -11,7 +11,6 @@ build_pkgs=(
   build-essential cmake ninja-build pkg-config git ccache
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libhowardhinnant-date-dev tzdata
   libcurl4-openssl-dev libmicrohttpd-dev libsystemd-dev libpq-dev
-  libgtest-dev libgmock-dev
   qt6-base-dev qt6-declarative-dev qt6-multimedia-dev qt6-svg-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtqml-workerscript qml6-module-qtquick-templates

@@ -7,9 +7,9 @@
 
 namespace imhere::web {
 
-// An <svg> of `text` as a QR code (error correction M, 4-module quiet zone)
-// with role="img" and the given accessible label; "" if the text cannot be
-// encoded.
+// An <svg> of `text` as a QR code for printing (error correction Q, 4-module
+// quiet zone) with role="img" and the given accessible label; "" if the text
+// is empty or too long to encode.
 [[nodiscard]] std::string qrSvg(std::string_view text, std::string_view label);
 
 } // namespace imhere::web
