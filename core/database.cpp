@@ -10,20 +10,20 @@ namespace imhere {
 
 namespace {
 
-std::string codeFor(int rc)
+Errc codeFor(int rc)
 {
     switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return "busy";
-    case SQLITE_CONSTRAINT: return "constraint";
-    case SQLITE_FULL: return "disk_full";
-    case SQLITE_READONLY: return "read_only";
+    case SQLITE_LOCKED: return Errc::Busy;
+    case SQLITE_CONSTRAINT: return Errc::Constraint;
+    case SQLITE_FULL: return Errc::DiskFull;
+    case SQLITE_READONLY: return Errc::ReadOnly;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return "corrupt";
-    case SQLITE_CANTOPEN: return "cannot_open";
-    case SQLITE_RANGE: return "bind_range";
-    case SQLITE_MISMATCH: return "type_mismatch";
-    default: return "sqlite";
+    case SQLITE_NOTADB: return Errc::Corrupt;
+    case SQLITE_CANTOPEN: return Errc::CannotOpen;
+    case SQLITE_RANGE: return Errc::BindRange;
+    case SQLITE_MISMATCH: return Errc::TypeMismatch;
+    default: return Errc::Sqlite;
     }
 }
 
@@ -185,7 +185,7 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
         TRY_ASSIGN(mode, db.prepare("PRAGMA journal_mode=WAL"));
         TRY_ASSIGN(row, mode.step());
         if (!row || mode.textAt(0) != "wal")
-            return fail("sqlite", "open " + path + ": could not switch to WAL journal mode");
+            return fail(Errc::Sqlite, "open " + path + ": could not switch to WAL journal mode");
     }
     for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"})
         TRY(db.exec(pragma));
@@ -197,7 +197,7 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
         : std::ranges::max(options.migrations, {}, &Migration::version).version;
     TRY_ASSIGN(current, db.userVersion());
     if (current > newest && !options.migrations.empty())
-        return fail("schema_too_new", path + " has schema version " + std::to_string(current)
+        return fail(Errc::SchemaTooNew, path + " has schema version " + std::to_string(current)
                                           + " but this build knows up to " + std::to_string(newest)
                                           + "; use a newer imhere");
     if (!options.readOnly && !options.migrations.empty())
@@ -252,7 +252,7 @@ Result<void> Database::migrate(std::span<const Migration> migrations)
     std::ranges::sort(ordered, {}, &Migration::version);
     for (std::size_t i = 0; i < ordered.size(); ++i) {
         if (ordered[i].version != static_cast<int>(i) + 1)
-            return fail("bad_migrations", "migrations must be numbered 1, 2, 3, ... without gaps");
+            return fail(Errc::BadMigrations, "migrations must be numbered 1, 2, 3, ... without gaps");
     }
     for (const Migration& m : ordered) {
         TRY_ASSIGN(txn, Transaction::begin(*this));
@@ -262,7 +262,7 @@ Result<void> Database::migrate(std::span<const Migration> migrations)
         if (current >= m.version)
             continue;
         if (auto r = exec(m.sql); !r)
-            return fail("migration_failed", "migration " + std::to_string(m.version) + ": " + r.error().message);
+            return fail(Errc::MigrationFailed, "migration " + std::to_string(m.version) + ": " + r.error().message);
         TRY(exec("PRAGMA user_version=" + std::to_string(m.version)));
         TRY(txn.commit());
     }

@@ -23,14 +23,14 @@ int zxingEccLevel(QrErrorCorrection level)
 Result<QrMatrix> encodeQr(std::string_view text, QrErrorCorrection level)
 {
     if (text.empty())
-        return fail("qr_empty", "a QR code needs some text");
+        return fail(Errc::QrEmpty, "a QR code needs some text");
     ZXing::BitMatrix bits;
     try {
         ZXing::MultiFormatWriter writer(ZXing::BarcodeFormat::QRCode);
         writer.setMargin(0).setEccLevel(zxingEccLevel(level));
         bits = writer.encode(std::string(text), 0, 0);
     } catch (const std::exception& e) { // more than version 40 holds, or not Latin-1
-        return fail("qr_unencodable", "cannot encode " + std::to_string(text.size()) + " bytes as a QR code: "
+        return fail(Errc::QrUnencodable, "cannot encode " + std::to_string(text.size()) + " bytes as a QR code: "
                                           + e.what());
     }
     QrMatrix matrix;

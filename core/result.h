@@ -3,24 +3,109 @@
 // TRY(expr) returns early on a failed Result, so a chain of fallible steps reads
 // as a list of steps; TRY_ASSIGN(name, expr) binds `name` to the value.
 
+#include <cstdint>
 #include <expected>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace imhere {
 
-// A failure with a stable snake_case code for programs and a message for people.
+// What went wrong, for programs: each value has a stable snake_case name
+// (errorCodeName) that the JSON API, the logs and the kiosk show. The HTTP
+// status of each is in one table in sync-server/http/response.cpp.
+enum class Errc : std::uint8_t {
+    // Requests that cannot be read
+    MalformedJson,
+    InvalidId,
+    InvalidCode,
+    InvalidForm,
+    InvalidEvent,
+    UnsupportedProtocol,
+    UnsupportedMediaType,
+    TooLarge,
+    // Who is asking, and what they may do
+    Unauthenticated,
+    BadCredentials,
+    Forbidden,
+    CsrfRequired,
+    InsufficientScope,
+    RateLimited,
+    // What was asked for
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    AlreadyExists,
+    WindowClosed,
+    AlreadyCheckedIn,
+    CodeExpired,
+    InvalidRequest,
+    InvalidTime,
+    UnknownTimezone,
+    // Storage (SQLite result codes)
+    Busy,
+    Constraint,
+    DiskFull,
+    ReadOnly,
+    Corrupt,
+    CannotOpen,
+    BindRange,
+    TypeMismatch,
+    Sqlite,
+    SchemaTooNew,
+    MigrationFailed,
+    BadMigrations,
+    OutOfMemory,
+    Unavailable,
+    Internal,
+    // Starting up: command lines, configuration, provisioning
+    Usage,
+    BadConfig,
+    BadLine,
+    InvalidListen,
+    Provisioning,
+    // Network
+    Network,
+    Timeout,
+    RequestFailed,
+    ReplyTooLarge,
+    InvalidResponse,
+    ListenFailed,
+    SocketFailed,
+    SocketBindFailed,
+    SocketPathTooLong,
+    SocketPathTaken,
+    // Devices and badges
+    BadReaderSpec,
+    OpenFailed,
+    PtyFailed,
+    PipeFailed,
+    ClockFailed,
+    NotEvdev,
+    GrabFailed,
+    NoCamera,
+    CameraNotFound,
+    BadWedgeUid,
+    BadQrToken,
+    QrEmpty,
+    QrUnencodable,
+};
+
+// The snake_case name of `code`, e.g. "not_found".
+[[nodiscard]] std::string_view errorCodeName(Errc code);
+
+// A failure with a code for programs and a message for people.
 struct Error {
-    std::string code;
+    Errc code = Errc::Internal;
     std::string message;
 };
 
 template <class T>
 using Result = std::expected<T, Error>;
 
-inline std::unexpected<Error> fail(std::string code, std::string message)
+inline std::unexpected<Error> fail(Errc code, std::string message)
 {
-    return std::unexpected<Error>(Error{std::move(code), std::move(message)});
+    return std::unexpected<Error>(Error{code, std::move(message)});
 }
 
 // The outcome of `result` without its value (g++ 12 has no expected::transform).

@@ -72,14 +72,14 @@ void putOptional(json& j, const char* key, const std::optional<T>& v)
 Result<json> parseBounded(std::string_view text)
 {
     if (text.size() > limits::k_maxSyncBodyBytes)
-        return fail("too_large", "document larger than " + std::to_string(limits::k_maxSyncBodyBytes) + " bytes");
+        return fail(Errc::TooLarge, "document larger than " + std::to_string(limits::k_maxSyncBodyBytes) + " bytes");
     if (!jsonDepthWithin(text, limits::k_maxJsonDepth))
-        return fail("malformed_json", "nested deeper than " + std::to_string(limits::k_maxJsonDepth) + " levels");
+        return fail(Errc::MalformedJson, "nested deeper than " + std::to_string(limits::k_maxJsonDepth) + " levels");
     try {
         return json::parse(text);
     } catch (const json::exception& e) {
         // parse_error for syntax, out_of_range for numbers beyond a double.
-        return fail("malformed_json", e.what());
+        return fail(Errc::MalformedJson, e.what());
     }
 }
 
@@ -295,7 +295,7 @@ Result<Changes> readChanges(JsonReader& r)
         c.checkIns.push_back(std::move(k));
     });
     if (!r.ok())
-        return fail("invalid_response", r.error());
+        return fail(Errc::InvalidResponse, r.error());
     return c;
 }
 
@@ -365,13 +365,13 @@ Result<SyncRequest> decodeRequest(std::string_view text)
     SyncRequest request;
     request.protocol = static_cast<int>(r.integer("protocol", 1, 1000));
     if (r.ok() && request.protocol != k_protocolVersion)
-        return fail("unsupported_protocol", "protocol " + std::to_string(request.protocol) + " is not supported; "
+        return fail(Errc::UnsupportedProtocol, "protocol " + std::to_string(request.protocol) + " is not supported; "
                                                 "this server speaks " + std::to_string(k_protocolVersion));
     request.kioskTimeMs = r.timestamp("kiosk_time");
     request.cursor = r.integer("cursor", 0, limits::k_maxTimestampMs);
     const json& events = r.array("events", limits::k_maxSyncEvents);
     if (!r.ok())
-        return fail("invalid_request", r.error());
+        return fail(Errc::InvalidRequest, r.error());
     request.events.reserve(events.size());
     for (std::size_t i = 0; i < events.size(); ++i)
         request.events.push_back(readEvent(events[i], "events[" + std::to_string(i) + "]"));
@@ -383,7 +383,7 @@ Result<Event> decodeEvent(std::string_view text)
     TRY_ASSIGN(parsed, parseBounded(text));
     auto decoded = readEvent(parsed, "event");
     if (auto* rejection = std::get_if<EventRejection>(&decoded))
-        return fail("invalid_event", rejection->reason);
+        return fail(Errc::InvalidEvent, rejection->reason);
     return std::get<Event>(std::move(decoded));
 }
 
@@ -417,7 +417,7 @@ Result<SyncResponse> decodeResponse(std::string_view text)
             r.failAt("kiosk", k.error());
     }
     if (!r.ok())
-        return fail("invalid_response", r.error());
+        return fail(Errc::InvalidResponse, r.error());
     if (const json* changes = r.object("changes")) {
         JsonReader c(*changes, "changes");
         c.allowOnly({"people", "badges", "courses", "windows", "enrollments", "check_ins"});
@@ -425,7 +425,7 @@ Result<SyncResponse> decodeResponse(std::string_view text)
         response.changes = std::move(decoded);
     }
     if (!r.ok())
-        return fail("invalid_response", r.error());
+        return fail(Errc::InvalidResponse, r.error());
     return response;
 }
 

@@ -27,7 +27,7 @@ Result<const date::time_zone*> zoneOrError(std::string_view name)
 {
     if (const auto* zone = findZone(name))
         return zone;
-    return fail("unknown_timezone", "unknown time zone \"" + std::string(name) + "\"");
+    return fail(Errc::UnknownTimezone, "unknown time zone \"" + std::string(name) + "\"");
 }
 
 } // namespace
@@ -43,7 +43,7 @@ Result<std::int64_t> utcFromLocal(std::string_view zoneName, const LocalDateTime
     const date::year_month_day ymd{date::year{l.year}, date::month{static_cast<unsigned>(l.month)},
                                    date::day{static_cast<unsigned>(l.day)}};
     if (!ymd.ok() || l.hour < 0 || l.hour > 23 || l.minute < 0 || l.minute > 59 || l.second < 0 || l.second > 59)
-        return fail("invalid_time", "not a valid date and time");
+        return fail(Errc::InvalidTime, "not a valid date and time");
     const auto localTime = date::local_days{ymd} + std::chrono::hours{l.hour} + std::chrono::minutes{l.minute}
         + std::chrono::seconds{l.second};
     const auto info = zone->get_info(localTime);

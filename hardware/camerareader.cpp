@@ -105,7 +105,7 @@ Result<QCameraDevice> findCamera(const QString& device)
 {
     const auto inputs = QMediaDevices::videoInputs();
     if (inputs.isEmpty()) {
-        return fail("no_camera",
+        return fail(Errc::NoCamera,
                     "no camera found: Qt Multimedia lists no video input (is a UVC webcam plugged in, "
                     "and may this user open /dev/video*?)");
     }
@@ -120,7 +120,7 @@ Result<QCameraDevice> findCamera(const QString& device)
         }
         present << QStringLiteral("%1 (%2)").arg(QString::fromUtf8(input.id()), input.description());
     }
-    return fail("camera_not_found", "no camera '" + device.toStdString() + "'; cameras present: "
+    return fail(Errc::CameraNotFound, "no camera '" + device.toStdString() + "'; cameras present: "
                                         + present.join(QStringLiteral(", ")).toStdString());
 }
 

@@ -22,11 +22,11 @@ Result<EvdevDevice> EvdevDevice::open(const std::string& path)
     EvdevDevice device;
     device.m_fd = UniqueFd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (!device.m_fd.valid()) {
-        return fail("open_failed", path + ": " + std::strerror(errno));
+        return fail(Errc::OpenFailed, path + ": " + std::strerror(errno));
     }
     libevdev* dev = nullptr;
     if (const int rc = libevdev_new_from_fd(device.m_fd.get(), &dev); rc < 0) {
-        return fail("not_evdev", path + " is not an input event device: " + std::strerror(-rc));
+        return fail(Errc::NotEvdev, path + " is not an input event device: " + std::strerror(-rc));
     }
     device.m_dev.reset(dev);
     return device;
@@ -50,7 +50,7 @@ bool EvdevDevice::typesDigits() const
 Result<void> EvdevDevice::grab()
 {
     if (const int rc = libevdev_grab(m_dev.get(), LIBEVDEV_GRAB); rc < 0) {
-        return fail("grab_failed", std::string("exclusive grab refused (another program holds the device?): ")
+        return fail(Errc::GrabFailed, std::string("exclusive grab refused (another program holds the device?): ")
                                        + std::strerror(-rc));
     }
     return {};
@@ -60,7 +60,7 @@ Result<void> EvdevDevice::useMonotonicClock()
 {
     int clock = CLOCK_MONOTONIC;
     if (::ioctl(m_fd.get(), EVIOCSCLOCKID, &clock) != 0) {
-        return fail("clock_failed", std::string("EVIOCSCLOCKID: ") + std::strerror(errno));
+        return fail(Errc::ClockFailed, std::string("EVIOCSCLOCKID: ") + std::strerror(errno));
     }
     return {};
 }

@@ -57,14 +57,14 @@ Result<ReaderSpec> parseReaderSpec(const QString& spec)
     const QString kind = colon < 0 ? spec : spec.left(colon);
     const QString argument = colon < 0 ? QString() : spec.mid(colon + 1);
     if (colon >= 0 && argument.isEmpty()) {
-        return fail("bad_reader_spec", "empty argument after ':' in '" + spec.toStdString() + "'; " + k_specHelp);
+        return fail(Errc::BadReaderSpec, "empty argument after ':' in '" + spec.toStdString() + "'; " + k_specHelp);
     }
     if (kind == QLatin1String("nfc")) {
         return ReaderSpec{ReaderKind::Nfc, argument};
     }
     if (kind == QLatin1String("wedge")) {
         if (argument.isEmpty()) {
-            return fail("bad_reader_spec", "wedge needs an event device, e.g. wedge:/dev/input/by-id/...-event-kbd");
+            return fail(Errc::BadReaderSpec, "wedge needs an event device, e.g. wedge:/dev/input/by-id/...-event-kbd");
         }
         return ReaderSpec{ReaderKind::Wedge, argument};
     }
@@ -74,7 +74,7 @@ Result<ReaderSpec> parseReaderSpec(const QString& spec)
     if (kind == QLatin1String("sim")) {
         return ReaderSpec{ReaderKind::Simulated, argument};
     }
-    return fail("bad_reader_spec", "unknown reader '" + spec.toStdString() + "'; " + k_specHelp);
+    return fail(Errc::BadReaderSpec, "unknown reader '" + spec.toStdString() + "'; " + k_specHelp);
 }
 
 Result<std::unique_ptr<BadgeReader>> createBadgeReader(const ReaderSpec& spec, QObject* parent)
@@ -97,7 +97,7 @@ Result<std::unique_ptr<BadgeReader>> createBadgeReader(const ReaderSpec& spec, Q
         return std::make_unique<CameraReader>(*camera, parent);
     }
     }
-    return fail("bad_reader_spec", k_specHelp);
+    return fail(Errc::BadReaderSpec, k_specHelp);
 }
 
 Result<std::unique_ptr<BadgeReader>> createBadgeReader(const QString& spec, QObject* parent)

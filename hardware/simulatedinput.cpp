@@ -34,20 +34,20 @@ std::optional<Result<BadgeRead>> parseSimulatedLine(std::string_view line)
     if (line.starts_with("qr:")) {
         const auto token = line.substr(3);
         if (!isQrBadgeToken(token)) {
-            return fail("bad_qr_token", "a QR badge token is imhere:b1:<base64url of 10-64 bytes>");
+            return fail(Errc::BadQrToken, "a QR badge token is imhere:b1:<base64url of 10-64 bytes>");
         }
         return BadgeRead{toQByteArray(token), BadgeSource::QrBadge};
     }
     if (line.starts_with("wedge:")) {
         const auto uid = line.substr(6);
         if (!isWedgeUid(uid)) {
-            return fail("bad_wedge_uid", "a wedge UID is 4-20 characters of 0-9a-f");
+            return fail(Errc::BadWedgeUid, "a wedge UID is 4-20 characters of 0-9a-f");
         }
         return BadgeRead{toQByteArray(uid), BadgeSource::Wedge};
     }
     const auto uid = parseNfcUidHex(line);
     if (!uid) {
-        return fail("bad_line", "expected a hex UID of 4, 7 or 10 bytes, qr:TOKEN or wedge:UID");
+        return fail(Errc::BadLine, "expected a hex UID of 4, 7 or 10 bytes, qr:TOKEN or wedge:UID");
     }
     return BadgeRead{QByteArray(reinterpret_cast<const char*>(uid->data()), static_cast<qsizetype>(uid->size())),
                      BadgeSource::Nfc};

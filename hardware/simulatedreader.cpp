@@ -27,24 +27,24 @@ Result<UniqueFd> listenUnix(const QString& path)
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     if (static_cast<std::size_t>(native.size()) >= sizeof(address.sun_path)) {
-        return fail("socket_path_too_long", "socket path too long: " + native.toStdString());
+        return fail(Errc::SocketPathTooLong, "socket path too long: " + native.toStdString());
     }
     std::memcpy(address.sun_path, native.constData(), static_cast<std::size_t>(native.size()));
 
     struct stat existing{};
     if (::lstat(native.constData(), &existing) == 0) {
         if (!S_ISSOCK(existing.st_mode)) {
-            return fail("socket_path_taken", native.toStdString() + " exists and is not a socket");
+            return fail(Errc::SocketPathTaken, native.toStdString() + " exists and is not a socket");
         }
         ::unlink(native.constData()); // a socket left by an earlier run
     }
     UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd.valid()) {
-        return fail("socket_failed", std::strerror(errno));
+        return fail(Errc::SocketFailed, std::strerror(errno));
     }
     if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0
         || ::listen(fd.get(), static_cast<int>(limits::k_simMaxClients)) != 0) {
-        return fail("socket_bind_failed", native.toStdString() + ": " + std::strerror(errno));
+        return fail(Errc::SocketBindFailed, native.toStdString() + ": " + std::strerror(errno));
     }
     return fd;
 }

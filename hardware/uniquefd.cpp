@@ -54,7 +54,7 @@ Result<Pipe> makePipe()
 {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
-        return fail("pipe_failed", std::strerror(errno));
+        return fail(Errc::PipeFailed, std::strerror(errno));
     }
     return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
 }

@@ -30,7 +30,7 @@ QString q(const std::string& s)
 
 TapFeedback failed(const Error& error)
 {
-    qCWarning(lcCheckIn) << "store failure:" << q(error.code) << q(error.message);
+    qCWarning(lcCheckIn) << "store failure:" << q(std::string(errorCodeName(error.code))) << q(error.message);
     TapFeedback fb;
     fb.kind = TapFeedback::Kind::Failed;
     fb.detail = QStringLiteral("Nothing was recorded. Tap again or ask a volunteer.");

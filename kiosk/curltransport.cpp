@@ -74,7 +74,7 @@ Result<HttpResponse> CurlTransport::post(const HttpRequest& request)
     Slist headers;
     if (!append(headers, "Content-Type: application/json") || !append(headers, "Accept: application/json") ||
         !append(headers, "Authorization: Bearer " + request.bearerToken) || !append(headers, "Expect:"))
-        return fail("out_of_memory", "cannot build request headers");
+        return fail(Errc::OutOfMemory, "cannot build request headers");
 
     Sink sink;
     sink.limit = m_options.maxResponseBytes;
@@ -100,10 +100,10 @@ Result<HttpResponse> CurlTransport::post(const HttpRequest& request)
 
     const CURLcode rc = curl_easy_perform(h);
     if (sink.overflow)
-        return fail("reply_too_large", "the server's reply is larger than the kiosk accepts");
+        return fail(Errc::ReplyTooLarge, "the server's reply is larger than the kiosk accepts");
     if (rc != CURLE_OK) {
         std::string message = errorText[0] ? errorText : curl_easy_strerror(rc);
-        return fail(rc == CURLE_OPERATION_TIMEDOUT ? "timeout" : "network", std::move(message));
+        return fail(rc == CURLE_OPERATION_TIMEDOUT ? Errc::Timeout : Errc::Network, std::move(message));
     }
     HttpResponse response;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);

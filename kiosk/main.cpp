@@ -141,7 +141,7 @@ int main(int argc, char** argv)
     auto credentials = provision(request);
     if (!credentials)
         return failWith(QString::fromStdString(credentials.error().message),
-                        credentials.error().code == "usage" ? k_exitUsage : 1);
+                        credentials.error().code == Errc::Usage ? k_exitUsage : 1);
 
     CurlGlobal curl;
     SystemClock systemClock;

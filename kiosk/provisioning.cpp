@@ -16,7 +16,7 @@ constexpr mode_t k_fileMode = 0600;
 Result<void> makePrivate(const std::filesystem::path& path, mode_t mode)
 {
     if (::chmod(path.c_str(), mode) != 0 && errno != ENOENT)
-        return fail("provisioning", "cannot restrict " + path.string() + ": " + std::strerror(errno));
+        return fail(Errc::Provisioning, "cannot restrict " + path.string() + ": " + std::strerror(errno));
     return {};
 }
 
@@ -30,26 +30,26 @@ Result<void> checkServerUrl(const std::string& url)
     else if (rest.starts_with("http://"))
         rest.remove_prefix(7);
     else
-        return fail("usage", "--server must start with http:// or https:// (got \"" + url + "\")");
+        return fail(Errc::Usage, "--server must start with http:// or https:// (got \"" + url + "\")");
     const std::string_view host = rest.substr(0, rest.find('/'));
     if (host.empty() || host.find_first_of(" \t@") != std::string_view::npos)
-        return fail("usage", "--server has no valid host name (got \"" + url + "\")");
+        return fail(Errc::Usage, "--server has no valid host name (got \"" + url + "\")");
     if (url.find_first_of("?#") != std::string::npos)
-        return fail("usage", "--server is a base URL and takes no query or fragment (got \"" + url + "\")");
+        return fail(Errc::Usage, "--server is a base URL and takes no query or fragment (got \"" + url + "\")");
     return {};
 }
 
 Result<Credentials> provision(const ProvisioningRequest& request)
 {
     if (request.dataDir.empty())
-        return fail("usage", "--data DIR is required");
+        return fail(Errc::Usage, "--data DIR is required");
     if (request.serverUrl.has_value() != request.token.has_value())
-        return fail("usage", "--server and --token go together (both on the first start, neither later)");
+        return fail(Errc::Usage, "--server and --token go together (both on the first start, neither later)");
     std::optional<Credentials> given;
     if (request.serverUrl) {
         TRY(checkServerUrl(*request.serverUrl));
         if (request.token->empty() || request.token->find_first_of(" \t\r\n") != std::string::npos)
-            return fail("usage", "--token is empty or contains white space");
+            return fail(Errc::Usage, "--token is empty or contains white space");
         given = Credentials{*request.serverUrl, *request.token, request.caFile.value_or("")};
     }
 
@@ -57,7 +57,7 @@ Result<Credentials> provision(const ProvisioningRequest& request)
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec)
-        return fail("provisioning", "cannot create " + dir.string() + ": " + ec.message());
+        return fail(Errc::Provisioning, "cannot create " + dir.string() + ": " + ec.message());
     const std::filesystem::path storePath = dir / k_storeFileName;
     const mode_t previous = ::umask(077); // the store and its -wal/-shm files: owner only
     auto opened = KioskStore::open(storePath.string());
@@ -72,14 +72,14 @@ Result<Credentials> provision(const ProvisioningRequest& request)
     TRY_ASSIGN(stored, store.credentials());
     if (!given) {
         if (!stored)
-            return fail("usage", dir.string() + " holds no kiosk credentials yet: give --server URL and --token "
+            return fail(Errc::Usage, dir.string() + " holds no kiosk credentials yet: give --server URL and --token "
                                                 "TOKEN once (from `imhere-server kiosk add`)");
         return *stored;
     }
     if (stored) {
         const Credentials& old = *stored;
         if (old.serverUrl != given->serverUrl || old.token != given->token)
-            return fail("provisioning", dir.string() + " already belongs to a kiosk of " + old.serverUrl +
+            return fail(Errc::Provisioning, dir.string() + " already belongs to a kiosk of " + old.serverUrl +
                                             "; start a new kiosk with a new --data directory");
         if (!request.caFile || old.caFile == given->caFile)
             return old; // the same kiosk started with its first command line again

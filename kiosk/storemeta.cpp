@@ -59,7 +59,7 @@ Result<std::optional<Identity>> KioskStore::identity()
     auto secret = base64UrlDecode(*fields[2]);
     auto badgeKey = base64UrlDecode(*fields[3]);
     if (!id || !secret || !badgeKey)
-        return fail("corrupt", "the stored kiosk identity is unreadable");
+        return fail(Errc::Corrupt, "the stored kiosk identity is unreadable");
     identity.kioskId = static_cast<std::uint32_t>(*id);
     identity.name = *fields[1];
     identity.secret = std::move(*secret);

@@ -55,11 +55,11 @@ Result<std::unique_ptr<Pn532Emulator>> Pn532Emulator::start()
     emulator->m_master = UniqueFd(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
     if (!emulator->m_master.valid() || ::grantpt(emulator->m_master.get()) != 0
         || ::unlockpt(emulator->m_master.get()) != 0) {
-        return fail("pty_failed", std::string("pseudo-terminal: ") + std::strerror(errno));
+        return fail(Errc::PtyFailed, std::string("pseudo-terminal: ") + std::strerror(errno));
     }
     std::array<char, 128> name{};
     if (::ptsname_r(emulator->m_master.get(), name.data(), name.size()) != 0) {
-        return fail("pty_failed", std::string("ptsname: ") + std::strerror(errno));
+        return fail(Errc::PtyFailed, std::string("ptsname: ") + std::strerror(errno));
     }
     emulator->m_slavePath = name.data();
     // Raw mode from the start (no echo, no line editing), as a UART is; and an
@@ -67,7 +67,7 @@ Result<std::unique_ptr<Pn532Emulator>> Pn532Emulator::start()
     emulator->m_slaveKeepAlive = UniqueFd(::open(name.data(), O_RDWR | O_NOCTTY | O_CLOEXEC));
     termios raw{};
     if (!emulator->m_slaveKeepAlive.valid() || ::tcgetattr(emulator->m_slaveKeepAlive.get(), &raw) != 0) {
-        return fail("pty_failed", std::string("pty slave: ") + std::strerror(errno));
+        return fail(Errc::PtyFailed, std::string("pty slave: ") + std::strerror(errno));
     }
     ::cfmakeraw(&raw);
     ::tcsetattr(emulator->m_slaveKeepAlive.get(), TCSANOW, &raw);

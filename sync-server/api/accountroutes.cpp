@@ -64,7 +64,7 @@ Result<Response> login(ApiContext& api, const Request& request)
     if (!ok) {
         api.services.accountLimiter.recordFailure(account, now);
         api.services.addressLimiter.recordFailure(address, now);
-        return fail("bad_credentials", "wrong email or password");
+        return fail(Errc::BadCredentials, "wrong email or password");
     }
     api.services.accountLimiter.reset(account);
     if (needsRehash(*person->passwordHash, k_passwordCost)) {

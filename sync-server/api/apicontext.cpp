@@ -40,17 +40,17 @@ Result<Caller> ApiContext::caller(const Request& request) const
 {
     TRY_ASSIGN(principal, services.auth.identify(credentialsOf(request)));
     switch (principal.kind) {
-    case PrincipalKind::Anonymous: return fail("unauthenticated", "sign in or send an API key");
-    case PrincipalKind::Kiosk: return fail("forbidden", "a kiosk token may only be used for sync");
+    case PrincipalKind::Anonymous: return fail(Errc::Unauthenticated, "sign in or send an API key");
+    case PrincipalKind::Kiosk: return fail(Errc::Forbidden, "a kiosk token may only be used for sync");
     case PrincipalKind::ApiKey:
         if (request.changesState() && principal.scope == ApiScope::Read)
-            return fail("insufficient_scope", "this API key may only read");
+            return fail(Errc::InsufficientScope, "this API key may only read");
         break;
     case PrincipalKind::Session:
         if (request.changesState()) {
             const auto token = request.header("x-csrf-token");
             if (!token || !constantTimeEqual(asBytes(*token), asBytes(principal.csrfToken)))
-                return fail("csrf_required", "send the session's CSRF token in the X-CSRF-Token header");
+                return fail(Errc::CsrfRequired, "send the session's CSRF token in the X-CSRF-Token header");
         }
         break;
     }
@@ -70,7 +70,7 @@ Result<void> requireJsonContentType(const Request& request)
         const bool ok = lower.starts_with(json) && (lower.size() == json.size() || lower[json.size()] == ';'
                                                     || lower[json.size()] == ' ');
         if (!ok)
-            return fail("unsupported_media_type", "send the body as application/json");
+            return fail(Errc::UnsupportedMediaType, "send the body as application/json");
     }
     return {};
 }
@@ -81,12 +81,12 @@ Result<nlohmann::json> jsonBody(const Request& request)
     if (request.body.empty())
         return nlohmann::json::object();
     if (!jsonDepthWithin(request.body, imhere::limits::k_maxJsonDepth))
-        return fail("malformed_json", "the body is nested too deeply");
+        return fail(Errc::MalformedJson, "the body is nested too deeply");
     nlohmann::json parsed;
     try {
         parsed = nlohmann::json::parse(request.body);
     } catch (const nlohmann::json::exception& e) {
-        return fail("malformed_json", std::string("the body is not valid JSON: ") + e.what());
+        return fail(Errc::MalformedJson, std::string("the body is not valid JSON: ") + e.what());
     }
     if (!parsed.is_object())
         return std::unexpected(invalid("the body must be a JSON object"));

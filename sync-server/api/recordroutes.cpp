@@ -56,7 +56,7 @@ Result<Response> personRecords(ApiContext& api, const Request& request)
     TRY_ASSIGN(person, api.services.personById(personId));
     TRY_ASSIGN(role, api.services.store.roleIn(person.id, id));
     if (role != Role::Student && role != Role::Ta)
-        return fail("not_found", "this person does not take part in the course");
+        return fail(Errc::NotFound, "this person does not take part in the course");
     TRY_ASSIGN(records, api.services.store.personRecords(id, person.id));
     return recordsResponse(records);
 }
@@ -85,7 +85,7 @@ Result<Person> participant(ApiContext& api, const Request& request, const Window
     TRY_ASSIGN(person, api.services.personById(request.param("person")));
     TRY_ASSIGN(role, api.services.store.roleIn(person.id, window.course));
     if (role != Role::Student && role != Role::Ta)
-        return fail("not_found", "this person does not take part in the course");
+        return fail(Errc::NotFound, "this person does not take part in the course");
     return person;
 }
 

@@ -19,16 +19,16 @@ Result<Response> syncRoute(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(principal, api.services.auth.identify(credentialsOf(request)));
     if (principal.kind == PrincipalKind::Anonymous)
-        return fail("unauthenticated", "send the kiosk token as 'Authorization: Bearer <token>'");
+        return fail(Errc::Unauthenticated, "send the kiosk token as 'Authorization: Bearer <token>'");
     TRY(allow(principal.kind == PrincipalKind::Kiosk, "only a kiosk token may sync"));
     TRY(requireJsonContentType(request));
     auto decoded = sync::decodeRequest(request.body);
     if (!decoded) {
         const auto& e = decoded.error();
-        if (e.code == "malformed_json" || e.code == "unsupported_protocol")
+        if (e.code == Errc::MalformedJson || e.code == Errc::UnsupportedProtocol)
             return std::unexpected(e);
-        if (e.code == "too_large")
-            return fail("too_large", e.message);
+        if (e.code == Errc::TooLarge)
+            return fail(Errc::TooLarge, e.message);
         return std::unexpected(invalid(e.message));
     }
     TRY_ASSIGN(response, syncKiosk(api.services, *principal.kiosk, *decoded));

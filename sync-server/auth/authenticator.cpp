@@ -13,7 +13,7 @@ namespace {
 
 Result<Principal> unauthenticated()
 {
-    return fail("unauthenticated", "the bearer token is not valid");
+    return fail(Errc::Unauthenticated, "the bearer token is not valid");
 }
 
 } // namespace
@@ -23,7 +23,7 @@ Result<Principal> Authenticator::identify(const Credentials& credentials) const
     if (const auto& authorization = credentials.authorization) {
         constexpr std::string_view scheme = "Bearer ";
         if (!authorization->starts_with(scheme))
-            return fail("unauthenticated", "expected 'Authorization: Bearer <token>'");
+            return fail(Errc::Unauthenticated, "expected 'Authorization: Bearer <token>'");
         return bearer(authorization->substr(scheme.size()));
     }
     const auto& cookie = credentials.sessionCookie;

@@ -12,7 +12,7 @@ Result<std::string> hashSecret(std::string_view secret, HashCost cost)
     ensureSodium();
     char out[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str(out, secret.data(), secret.size(), cost.opsLimit, cost.memLimitBytes) != 0)
-        return fail("out_of_memory", "could not hash a secret: not enough memory");
+        return fail(Errc::OutOfMemory, "could not hash a secret: not enough memory");
     return std::string(out);
 }
 

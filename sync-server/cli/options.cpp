@@ -47,7 +47,7 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args, const
         } else if (i + 1 < args.size()) {
             line.options.emplace(name, args[++i]);
         } else {
-            return fail("usage", "--" + name + " needs a value");
+            return fail(Errc::Usage, "--" + name + " needs a value");
         }
     }
     return line;
@@ -65,16 +65,16 @@ Result<std::map<std::string, std::string>> parseIni(const std::string& text)
             continue;
         if (line.front() == '[') {
             if (line.back() != ']')
-                return fail("bad_config", "line " + std::to_string(number) + ": unclosed section header");
+                return fail(Errc::BadConfig, "line " + std::to_string(number) + ": unclosed section header");
             section = trim(line.substr(1, line.size() - 2));
             continue;
         }
         const auto eq = line.find('=');
         if (eq == std::string::npos)
-            return fail("bad_config", "line " + std::to_string(number) + ": expected key = value");
+            return fail(Errc::BadConfig, "line " + std::to_string(number) + ": expected key = value");
         const std::string key = trim(line.substr(0, eq));
         if (key.empty())
-            return fail("bad_config", "line " + std::to_string(number) + ": empty key");
+            return fail(Errc::BadConfig, "line " + std::to_string(number) + ": empty key");
         out[(section.empty() ? "" : section + ".") + key] = trim(line.substr(eq + 1));
     }
     return out;
@@ -88,12 +88,12 @@ Result<Settings> Settings::load(const CommandLine& line)
     if (!config.empty()) {
         std::ifstream file(config.back());
         if (!file)
-            return fail("bad_config", "cannot read " + config.back());
+            return fail(Errc::BadConfig, "cannot read " + config.back());
         std::stringstream text;
         text << file.rdbuf();
         auto parsed = parseIni(text.str());
         if (!parsed)
-            return fail("bad_config", config.back() + ": " + parsed.error().message);
+            return fail(Errc::BadConfig, config.back() + ": " + parsed.error().message);
         settings.m_file = std::move(*parsed);
     }
     return settings;
@@ -117,7 +117,7 @@ Result<std::string> Settings::require(const std::string& name) const
 {
     if (auto value = get(name))
         return *value;
-    return fail("usage", "--" + name + " is required (or IMHERE_ environment / config file)");
+    return fail(Errc::Usage, "--" + name + " is required (or IMHERE_ environment / config file)");
 }
 
 } // namespace imhere::server::cli

@@ -39,7 +39,7 @@ Result<unsigned> unsignedSetting(const Settings& settings, const std::string& na
             throw std::out_of_range(name);
         return static_cast<unsigned>(value);
     } catch (const std::exception&) {
-        return fail("usage", "--" + name + " must be a positive whole number");
+        return fail(Errc::Usage, "--" + name + " must be a positive whole number");
     }
 }
 

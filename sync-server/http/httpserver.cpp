@@ -146,7 +146,7 @@ Response guarded(F&& make)
     try {
         return make();
     } catch (const std::exception& e) {
-        return errorResponse(Error{"internal", e.what()});
+        return errorResponse(Error{Errc::Internal, e.what()});
     }
 }
 
@@ -250,7 +250,7 @@ Result<void> HttpServer::start(const HttpServerOptions& options)
     address.sin_family = AF_INET;
     address.sin_port = htons(options.port);
     if (inet_pton(AF_INET, options.host.c_str(), &address.sin_addr) != 1)
-        return fail("invalid_listen", "cannot listen on '" + options.host + "': expected an IPv4 address");
+        return fail(Errc::InvalidListen, "cannot listen on '" + options.host + "': expected an IPv4 address");
 
     const unsigned threads = options.threads ? std::min(options.threads, limits::k_maxThreads)
                                              : limits::k_defaultThreads;
@@ -264,7 +264,7 @@ Result<void> HttpServer::start(const HttpServerOptions& options)
         limits::k_maxConnectionsPerIp, MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         limits::k_connectionMemoryBytes, MHD_OPTION_NOTIFY_COMPLETED, onCompleted, m_dispatch.get(), MHD_OPTION_END);
     if (!daemon)
-        return fail("listen_failed", "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": "
+        return fail(Errc::ListenFailed, "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": "
                                          + std::strerror(errno));
     m_daemon.reset(daemon);
     const auto* info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -292,7 +292,7 @@ Result<HttpServerOptions> parseListen(std::string_view listen)
 {
     const auto colon = listen.rfind(':');
     if (colon == std::string_view::npos)
-        return fail("invalid_listen", "expected HOST:PORT, got '" + std::string(listen) + "'");
+        return fail(Errc::InvalidListen, "expected HOST:PORT, got '" + std::string(listen) + "'");
     HttpServerOptions options;
     options.host = std::string(listen.substr(0, colon));
     if (options.host == "localhost")
@@ -301,7 +301,7 @@ Result<HttpServerOptions> parseListen(std::string_view listen)
     unsigned port = 0;
     const auto [end, ec] = std::from_chars(portText.data(), portText.data() + portText.size(), port);
     if (ec != std::errc{} || end != portText.data() + portText.size() || port > 65535)
-        return fail("invalid_listen", "bad port in '" + std::string(listen) + "'");
+        return fail(Errc::InvalidListen, "bad port in '" + std::string(listen) + "'");
     options.port = static_cast<std::uint16_t>(port);
     return options;
 }

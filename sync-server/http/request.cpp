@@ -49,7 +49,7 @@ Result<std::string> uuidParam(const Request& request, std::string_view name)
 {
     const auto& value = request.param(name);
     if (!isUuid(value))
-        return fail("invalid_id", std::string(name) + " must be a lowercase UUID");
+        return fail(Errc::InvalidId, std::string(name) + " must be a lowercase UUID");
     return value;
 }
 
@@ -57,7 +57,7 @@ Result<std::string> publicIdParam(const Request& request, std::string_view name)
 {
     const auto& value = request.param(name);
     if (!isPublicId(value))
-        return fail("invalid_id", std::string(name) + " must be a 10-character public id");
+        return fail(Errc::InvalidId, std::string(name) + " must be a 10-character public id");
     return value;
 }
 

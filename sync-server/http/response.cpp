@@ -1,6 +1,5 @@
 #include "response.h"
 
-#include <array>
 #include <cstdio>
 
 namespace imhere::server {
@@ -18,41 +17,33 @@ Response errorResponse(int status, std::string_view code, std::string_view messa
     return jsonResponse(status, {{"error", {{"code", code}, {"message", message}}}});
 }
 
-int statusForErrorCode(std::string_view code)
+int statusForErrorCode(Errc code)
 {
-    struct Entry {
-        std::string_view code;
-        int status;
-    };
-    static constexpr std::array<Entry, 22> k_table{{
-        {"malformed_json", 400},
-        {"invalid_id", 400},
-        {"invalid_code", 400},
-        {"invalid_form", 400},
-        {"unsupported_protocol", 400},
-        {"unauthenticated", 401},
-        {"bad_credentials", 401},
-        {"forbidden", 403},
-        {"csrf_required", 403},
-        {"insufficient_scope", 403},
-        {"not_found", 404},
-        {"method_not_allowed", 405},
-        {"conflict", 409},
-        {"already_exists", 409},
-        {"window_closed", 409},
-        {"already_checked_in", 409},
-        {"code_expired", 410},
-        {"too_large", 413},
-        {"unsupported_media_type", 415},
-        {"invalid_request", 422},
-        {"rate_limited", 429},
-        {"unavailable", 503},
-    }};
-    for (const auto& e : k_table) {
-        if (e.code == code)
-            return e.status;
+    switch (code) {
+    case Errc::MalformedJson:
+    case Errc::InvalidId:
+    case Errc::InvalidCode:
+    case Errc::InvalidForm:
+    case Errc::UnsupportedProtocol: return 400;
+    case Errc::Unauthenticated:
+    case Errc::BadCredentials: return 401;
+    case Errc::Forbidden:
+    case Errc::CsrfRequired:
+    case Errc::InsufficientScope: return 403;
+    case Errc::NotFound: return 404;
+    case Errc::MethodNotAllowed: return 405;
+    case Errc::Conflict:
+    case Errc::AlreadyExists:
+    case Errc::WindowClosed:
+    case Errc::AlreadyCheckedIn: return 409;
+    case Errc::CodeExpired: return 410;
+    case Errc::TooLarge: return 413;
+    case Errc::UnsupportedMediaType: return 415;
+    case Errc::InvalidRequest: return 422;
+    case Errc::RateLimited: return 429;
+    case Errc::Unavailable: return 503;
+    default: return 500; // storage, start-up, network and device failures are the server's
     }
-    return 500;
 }
 
 Response errorResponse(const Error& error)
@@ -60,10 +51,10 @@ Response errorResponse(const Error& error)
     const int status = statusForErrorCode(error.code);
     // Internal details (SQL text, file paths) stay in the server's log.
     if (status == 500) {
-        std::fprintf(stderr, "imhere-server: internal error %s: %s\n", error.code.c_str(), error.message.c_str());
+        std::fprintf(stderr, "imhere-server: internal error %s: %s\n", errorCodeName(error.code).data(), error.message.c_str());
         return errorResponse(500, "internal", "the server could not complete the request");
     }
-    Response r = errorResponse(status, error.code, error.message);
+    Response r = errorResponse(status, errorCodeName(error.code), error.message);
     // Busy or a failed commit: nothing was stored, and trying again soon is right.
     if (status == 503)
         r.withHeader("Retry-After", "1");

@@ -29,6 +29,6 @@ struct Response {
 [[nodiscard]] Response errorResponse(int status, std::string_view code, std::string_view message);
 // Maps a store or service Error to its HTTP status by its code.
 [[nodiscard]] Response errorResponse(const Error& error);
-[[nodiscard]] int statusForErrorCode(std::string_view code);
+[[nodiscard]] int statusForErrorCode(Errc code);
 
 } // namespace imhere::server

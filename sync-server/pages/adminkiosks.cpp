@@ -25,7 +25,7 @@ Result<std::uint32_t> kioskParam(const Request& request)
     std::uint32_t id = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
     if (ec != std::errc() || end != text.data() + text.size() || id == 0 || text[0] == '0')
-        return fail("invalid_id", "kiosk: expected a kiosk number");
+        return fail(Errc::InvalidId, "kiosk: expected a kiosk number");
     return id;
 }
 
@@ -191,7 +191,7 @@ Result<KioskInfo> kioskById(Services& services, const Caller& caller, std::uint3
     TRY_ASSIGN(kiosks, kiosksFor(services, caller));
     const auto it = std::ranges::find(kiosks, id, &KioskInfo::id);
     if (it == kiosks.end())
-        return fail("not_found", "no such kiosk");
+        return fail(Errc::NotFound, "no such kiosk");
     return *it;
 }
 

@@ -168,7 +168,7 @@ Result<Response> setAdminPost(Services& services, const Request& request)
     const std::string back = "/admin/people/" + id;
     const std::string flag = post.form.text("admin");
     if (flag != "0" && flag != "1")
-        return redirectWithOutcome(fail("invalid_request", "say whether they should be an org admin"), back);
+        return redirectWithOutcome(fail(Errc::InvalidRequest, "say whether they should be an org admin"), back);
     auto done = setOrgAdmin(services, post.caller, id, flag == "1");
     return redirectWithOutcome(done ? Result<std::string>(done->displayName
                                                           + (done->isAdmin ? " is now an org admin."

@@ -29,7 +29,7 @@ Result<Person> personByIdOrEmail(Services& services, const std::string& text)
     TRY_ASSIGN(found, text.find('@') != std::string::npos ? services.store.personByEmail(text)
                                                           : services.store.personByPublicId(text));
     if (!found)
-        return fail("not_found", "nobody has the id or email \"" + text.substr(0, 80) + "\"");
+        return fail(Errc::NotFound, "nobody has the id or email \"" + text.substr(0, 80) + "\"");
     return std::move(*found);
 }
 
@@ -83,7 +83,7 @@ Result<Response> addMember(Services& services, const Request& request)
     // Each add form names its field after its role, so labels stay unique on the page.
     const std::string who = post.form.text("person-" + post.form.text("role"));
     if (!role || who.empty())
-        return redirectWithOutcome(fail("invalid_request", "enter the person's id or email address"), back);
+        return redirectWithOutcome(fail(Errc::InvalidRequest, "enter the person's id or email address"), back);
     auto person = personByIdOrEmail(services, who);
     if (!person)
         return redirectWithOutcome(std::unexpected(person.error()), back);

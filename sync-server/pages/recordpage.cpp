@@ -57,7 +57,7 @@ Result<Response> recordPage(Services& services, const Request& request)
         role = found;
     }
     if (!role || *role == Role::Teacher)
-        return fail("not_found", "that person does not take part in this course");
+        return fail(Errc::NotFound, "that person does not take part in this course");
     TRY_ASSIGN(record, services.store.record(id, person->id));
 
     const std::string action = "/windows/" + id + "/people/" + record.person;

@@ -44,21 +44,21 @@ Response deadEnd(int status, const std::string& title, const std::string& advice
 
 std::optional<Response> deadEndFor(const Error& error)
 {
-    if (error.code == "invalid_code")
+    if (error.code == Errc::InvalidCode)
         return deadEnd(400, "This is not a check-in code",
                        "Scan the code on the classroom screen with your phone's camera. If it still does not work, "
                        "ask your mentor to check you in.");
-    if (error.code == "code_expired")
+    if (error.code == Errc::CodeExpired)
         return deadEnd(410, "This code has expired",
                        "The code on the screen changes every 10 seconds. Scan the code on the screen again.");
-    if (error.code == "window_closed")
+    if (error.code == Errc::WindowClosed)
         return deadEnd(409, "This class is not taking check-ins now",
                        "Attendance opens when the class starts. If you think it should be open, ask your mentor.");
-    if (error.code == "rate_limited")
+    if (error.code == Errc::RateLimited)
         return deadEnd(429, "Too many attempts",
                        "Wait a few minutes, then scan the code on the screen again. If you are stuck, ask your "
                        "mentor to check you in.");
-    if (error.code == "not_found")
+    if (error.code == Errc::NotFound)
         return deadEnd(403, "You are not on this class's list",
                        "This phone is linked to someone who is not in this course. Ask your mentor to add you, "
                        "or to check you in.");
@@ -183,7 +183,7 @@ Result<Response> getScan(Services& services, const Request& request)
     if (person) {
         TRY_ASSIGN(role, services.store.roleIn(person->id, s.scanned.window.course));
         if (role != Role::Student && role != Role::Ta)
-            return fail("not_found", "not in the course");
+            return fail(Errc::NotFound, "not in the course");
         TRY_ASSIGN(record, services.store.record(s.scanned.window.id, person->id));
         if (record.present && record.firstCheckIn)
             return checkedInPage(s.scanned, record, false, s.code,
@@ -199,7 +199,7 @@ Result<Response> postScan(Services& services, const Request& request)
         const auto host = request.header("host");
         const auto at = origin->find("://");
         if (!host || at == std::string_view::npos || origin->substr(at + 3) != *host)
-            return fail("forbidden", "this form was sent from another site");
+            return fail(Errc::Forbidden, "this form was sent from another site");
     }
     TRY(countRemoteRequest(services, request.remoteIp));
     TRY_ASSIGN(form, formBody(request));
@@ -220,7 +220,7 @@ Result<Response> postScan(Services& services, const Request& request)
     }
     if (!typed.empty()) {
         auto linked = linkPhone(services, typed, *cookie, request.remoteIp);
-        if (!linked && linked.error().code == "invalid_request") {
+        if (!linked && linked.error().code == Errc::InvalidRequest) {
             TRY_ASSIGN(person, personOf(services, device));
             return scanPage(scanned, code, *cookie, false, person, scannedAt,
                             "That code is not right, or it has been used or has expired", 422);

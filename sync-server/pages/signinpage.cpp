@@ -74,7 +74,7 @@ Result<Response> postSignIn(Services& services, const Request& request)
         return r;
     }
     auto signedIn = signIn(services, email, password, request.remoteIp);
-    if (!signedIn && signedIn.error().code == "bad_credentials")
+    if (!signedIn && signedIn.error().code == Errc::BadCredentials)
         return signInForm(request, 401, email, "The email address or password is wrong");
     if (!signedIn)
         return std::unexpected(signedIn.error());

@@ -64,7 +64,7 @@ Handler page(Services& services, PageHandler handler)
         auto result = handler(request);
         if (result)
             return std::move(*result);
-        if (result.error().code == "unauthenticated")
+        if (result.error().code == Errc::Unauthenticated)
             return redirect("/login");
         return errorPage(services, request, result.error());
     };
@@ -87,7 +87,7 @@ Result<Caller> requireSignedIn(Services& services, const Request& request)
 {
     TRY_ASSIGN(caller, sessionCaller(services, request));
     if (!caller)
-        return fail("unauthenticated", "sign in first");
+        return fail(Errc::Unauthenticated, "sign in first");
     return std::move(*caller);
 }
 
@@ -95,10 +95,10 @@ Result<web::FormData> formBody(const Request& request)
 {
     const auto type = request.header("content-type").value_or("");
     if (type.substr(0, type.find(';')) != "application/x-www-form-urlencoded")
-        return fail("unsupported_media_type", "this page takes form posts only");
+        return fail(Errc::UnsupportedMediaType, "this page takes form posts only");
     auto form = web::FormData::parse(request.body);
     if (!form)
-        return fail("invalid_form", form.error().message);
+        return fail(Errc::InvalidForm, form.error().message);
     return form;
 }
 
@@ -108,7 +108,7 @@ Result<FormPost> signedInPost(Services& services, const Request& request)
     TRY_ASSIGN(form, formBody(request));
     const std::string token = form.get("csrf").value_or("");
     if (!constantTimeEqual(asBytes(token), asBytes(caller.principal.csrfToken)))
-        return fail("csrf_required", "this form has expired; go back, reload the page and try again");
+        return fail(Errc::CsrfRequired, "this form has expired; go back, reload the page and try again");
     return FormPost{std::move(caller), std::move(form)};
 }
 

@@ -105,7 +105,7 @@ Result<Response> recordChange(Services& services, const Request& request, bool p
     TRY_ASSIGN(id, uuidParam(request, "window"));
     TRY_ASSIGN(person, publicIdParam(request, "person"));
     const std::string back = "/windows/" + id;
-    Result<AttendanceRecord> done = fail("invalid_request", "nothing to change");
+    Result<AttendanceRecord> done = fail(Errc::InvalidRequest, "nothing to change");
     if (presence) {
         const auto base = post.form.text("base");
         done = correctPresence(services, post.caller, id, person, post.form.text("present") == "1",
@@ -117,7 +117,7 @@ Result<Response> recordChange(Services& services, const Request& request, bool p
             done = changeFlag(services, post.caller, id, person, *flag, post.form.text("set") == "1",
                               post.form.text("note-" + person));
         else
-            done = fail("invalid_request", "choose a flag");
+            done = fail(Errc::InvalidRequest, "choose a flag");
     }
     // A refusal goes back to the record's form, to try again.
     if (!done)

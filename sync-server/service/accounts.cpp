@@ -52,7 +52,7 @@ Result<SignedIn> signIn(Services& services, std::string_view email, std::string_
     if (!ok) {
         services.accountLimiter.recordFailure(accountKey(email), now);
         services.addressLimiter.recordFailure(addressKey(remoteIp), now);
-        return fail("bad_credentials", "wrong email or password");
+        return fail(Errc::BadCredentials, "wrong email or password");
     }
     services.accountLimiter.reset(accountKey(email));
     if (needsRehash(*person->passwordHash, k_passwordCost)) {

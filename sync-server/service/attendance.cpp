@@ -32,7 +32,7 @@ Result<Window> setWindowOpen(Services& services, const Caller& caller, std::stri
     TRY_ASSIGN(access, services.access(caller, window.course));
     TRY(allow(access.runsClass(), "only teachers and TAs open and close windows"));
     if (open && window.closedAt)
-        return fail("window_closed", "this window has been closed; open a new one");
+        return fail(Errc::WindowClosed, "this window has been closed; open a new one");
     const auto now = services.clock.nowMs();
     return open ? services.store.openWindow(id, now, caller.person.id) : services.store.closeWindow(id, now, caller.person.id);
 }
@@ -42,7 +42,7 @@ Result<Person> participantOf(Services& services, const Window& window, std::stri
     TRY_ASSIGN(person, services.personById(personPublicId));
     TRY_ASSIGN(role, services.store.roleIn(person.id, window.course));
     if (role != Role::Student && role != Role::Ta)
-        return fail("not_found", "this person does not take part in the course");
+        return fail(Errc::NotFound, "this person does not take part in the course");
     return person;
 }
 
@@ -82,13 +82,13 @@ Result<void> checkInStored(CheckInOutcome outcome, const Person& person)
     switch (outcome) {
     case CheckInOutcome::Stored: return {};
     case CheckInOutcome::AlreadyCheckedIn:
-        return fail("already_checked_in", person.displayName + " is already checked in");
-    case CheckInOutcome::WindowNotOpen: return fail("window_closed", "this window is not open");
+        return fail(Errc::AlreadyCheckedIn, person.displayName + " is already checked in");
+    case CheckInOutcome::WindowNotOpen: return fail(Errc::WindowClosed, "this window is not open");
     case CheckInOutcome::NotParticipant:
         return std::unexpected(invalid("person: not a student or TA of this course"));
-    case CheckInOutcome::UnknownWindow: return fail("not_found", "no such window");
+    case CheckInOutcome::UnknownWindow: return fail(Errc::NotFound, "no such window");
     }
-    return fail("internal", "unknown check-in outcome");
+    return fail(Errc::Internal, "unknown check-in outcome");
 }
 
 Result<AttendanceRecord> correctPresence(Services& services, const Caller& caller, std::string_view id,
@@ -185,7 +185,7 @@ Result<void> removeMember(Services& services, const Caller& caller, std::string_
     TRY_ASSIGN(person, services.personById(personPublicId));
     TRY_ASSIGN(current, services.store.roleIn(person.id, course));
     if (!current)
-        return fail("not_found", "this person is not in the course");
+        return fail(Errc::NotFound, "this person is not in the course");
     TRY(mayAssign(access, caller, *current, *current));
     return withoutValue(services.store.removeEnrollment(person.id, course, caller.person.id));
 }

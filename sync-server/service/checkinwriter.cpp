@@ -44,8 +44,8 @@ void CheckInWriter::submit(CheckInEvent event, Done done)
             return;
         }
     }
-    done(stopping ? fail("unavailable", "the server is stopping; try again in a moment")
-                  : fail("unavailable", "too many check-ins are waiting to be stored; try again in a moment"));
+    done(stopping ? fail(Errc::Unavailable, "the server is stopping; try again in a moment")
+                  : fail(Errc::Unavailable, "too many check-ins are waiting to be stored; try again in a moment"));
 }
 
 Result<CheckInOutcome> CheckInWriter::commit(CheckInEvent event)
@@ -91,7 +91,7 @@ void CheckInWriter::run()
             if (outcomes && i < outcomes->size())
                 group[i].done((*outcomes)[i]);
             else
-                group[i].done(fail("unavailable", "the check-in could not be stored; try again in a moment"));
+                group[i].done(fail(Errc::Unavailable, "the check-in could not be stored; try again in a moment"));
         }
     }
 }

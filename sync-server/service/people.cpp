@@ -92,7 +92,7 @@ Result<AddedPerson> addPerson(Services& services, const Caller& caller, PersonDe
     if (!problems.empty()) {
         const auto& [field, message] = problems.front();
         const bool taken = field == "email" && message.starts_with("someone already");
-        return fail(taken ? "already_exists" : "invalid_request", field + ": " + message);
+        return fail(taken ? Errc::AlreadyExists : Errc::InvalidRequest, field + ": " + message);
     }
     NewPerson p{d.displayName, d.email, d.github, d.codewars, std::nullopt, std::nullopt, d.isAdmin};
     std::optional<std::string> generated;
@@ -103,8 +103,8 @@ Result<AddedPerson> addPerson(Services& services, const Caller& caller, PersonDe
         p.passwordHash = std::move(hash);
     }
     auto created = services.store.createPerson(p);
-    if (!created && created.error().code == "already_exists") // added by someone else meanwhile
-        return fail("already_exists", "email: someone already has this email address");
+    if (!created && created.error().code == Errc::AlreadyExists) // added by someone else meanwhile
+        return fail(Errc::AlreadyExists, "email: someone already has this email address");
     TRY_ASSIGN(person, std::move(created));
     return AddedPerson{std::move(person), std::move(generated)};
 }
@@ -114,7 +114,7 @@ Result<Person> setOrgAdmin(Services& services, const Caller& caller, std::string
     TRY(allow(caller.person.isAdmin, "only an org admin changes who is an org admin"));
     TRY_ASSIGN(person, services.personById(personPublicId));
     if (!admin && person.id == caller.person.id)
-        return fail("conflict", "you cannot remove your own admin rights; ask another org admin");
+        return fail(Errc::Conflict, "you cannot remove your own admin rights; ask another org admin");
     TRY(services.store.setAdmin(person.id, admin, caller.person.id));
     person.isAdmin = admin;
     return person;

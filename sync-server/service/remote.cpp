@@ -84,27 +84,27 @@ Result<ScannedCode> readScannedCode(Services& services, std::string_view code, s
 {
     const auto fields = RotatingCode::parse(code);
     if (!fields)
-        return fail("invalid_code", "this is not a check-in code from a classroom screen");
+        return fail(Errc::InvalidCode, "this is not a check-in code from a classroom screen");
     TRY_ASSIGN(kiosk, services.store.kioskById(fields->kioskId));
     if (!kiosk || kiosk->revoked)
-        return fail("invalid_code", "this code comes from a screen that is no longer in use");
+        return fail(Errc::InvalidCode, "this code comes from a screen that is no longer in use");
     const auto verified = RotatingCode::verify(code, kiosk->secret, fields->window,
                                                scannedAt.value_or(services.clock.nowMs()));
     if (!verified) {
         switch (verified.error()) {
         case CodeRejection::Expired:
         case CodeRejection::FromFuture:
-            return fail("code_expired", "this code has expired");
+            return fail(Errc::CodeExpired, "this code has expired");
         default:
-            return fail("invalid_code", "this is not a check-in code from a classroom screen");
+            return fail(Errc::InvalidCode, "this is not a check-in code from a classroom screen");
         }
     }
     TRY_ASSIGN(window, services.store.window(uuidFromBytes(fields->window)));
     if (!window || std::ranges::find(kiosk->courses, window->course) == kiosk->courses.end())
-        return fail("invalid_code", "this code is for a class this screen does not take attendance for");
+        return fail(Errc::InvalidCode, "this code is for a class this screen does not take attendance for");
     TRY_ASSIGN(course, services.liveCourse(window->course));
     if (!isOpenAt(*window, services.clock.nowMs()))
-        return fail("window_closed", "this class is not taking check-ins now");
+        return fail(Errc::WindowClosed, "this class is not taking check-ins now");
     return ScannedCode{std::move(*kiosk), std::move(*window), std::move(course)};
 }
 
@@ -122,17 +122,17 @@ Result<std::int64_t> readScanTicket(std::string_view ticket, std::string_view co
 {
     const auto bytes = base64UrlDecode(ticket);
     if (!bytes || bytes->size() != 8 + k_ticketMacBytes)
-        return fail("code_expired", "this page has expired");
+        return fail(Errc::CodeExpired, "this page has expired");
     const std::span<const std::uint8_t> when(bytes->data(), 8);
     const Hmac mac = ticketMac(code, deviceToken, when);
     if (!constantTimeEqual(std::span(mac.data(), k_ticketMacBytes), std::span(bytes->data() + 8, k_ticketMacBytes)))
-        return fail("code_expired", "this page has expired");
+        return fail(Errc::CodeExpired, "this page has expired");
     std::uint64_t scannedAt = 0;
     for (const std::uint8_t b : when)
         scannedAt = (scannedAt << 8) | b;
     const auto at = static_cast<std::int64_t>(scannedAt);
     if (at > nowMs || nowMs - at > limits::k_scanTicketLifetimeMs)
-        return fail("code_expired", "this page has expired");
+        return fail(Errc::CodeExpired, "this page has expired");
     return at;
 }
 
@@ -142,13 +142,13 @@ Result<LinkCode> issueLinkCode(Services& services, const Caller& caller, std::op
     Person person = caller.person;
     if (personPublicId && *personPublicId != caller.person.publicId) {
         if (!course)
-            return fail("invalid_request", "say which course the person is in");
+            return fail(Errc::InvalidRequest, "say which course the person is in");
         TRY_ASSIGN(access, services.access(caller, *course));
         TRY(allow(access.runsClass(), "only the course's teachers and TAs give out phone link codes"));
         TRY_ASSIGN(target, services.personById(*personPublicId));
         TRY_ASSIGN(role, services.store.roleIn(target.id, *course));
         if (role != Role::Student && role != Role::Ta)
-            return fail("not_found", "this person does not take part in the course");
+            return fail(Errc::NotFound, "this person does not take part in the course");
         person = std::move(target);
     }
     const std::string code = newLinkCode();
@@ -177,7 +177,7 @@ Result<RemoteDevice> linkPhone(Services& services, std::string_view typed, std::
     const std::string limiterKey = "address:" + std::string(remoteIp);
     const auto now = services.clock.nowMs();
     if (services.linkCodeLimiter.retryAfterMs(limiterKey, now) > 0)
-        return fail("rate_limited", "too many wrong codes from this network; wait a quarter of an hour");
+        return fail(Errc::RateLimited, "too many wrong codes from this network; wait a quarter of an hour");
     const std::string code = normaliseLinkCode(typed);
     std::optional<RemoteDevice> device;
     if (isLinkCode(code)) {
@@ -188,7 +188,7 @@ Result<RemoteDevice> linkPhone(Services& services, std::string_view typed, std::
     }
     if (!device) {
         services.linkCodeLimiter.recordFailure(limiterKey, now);
-        return fail("invalid_request", "that code is not right, or it has been used or has expired");
+        return fail(Errc::InvalidRequest, "that code is not right, or it has been used or has expired");
     }
     return *device;
 }
@@ -198,7 +198,7 @@ Result<RemoteOutcome> remoteCheckIn(Services& services, const ScannedCode& scann
 {
     TRY_ASSIGN(person, services.store.personById(device.person));
     if (!person)
-        return fail("not_found", "this phone is linked to nobody");
+        return fail(Errc::NotFound, "this phone is linked to nobody");
     TRY_ASSIGN(participant, participantOf(services, scanned.window, person->publicId));
     (void)participant;
     TRY_ASSIGN(before, services.store.record(scanned.window.id, person->id));
@@ -223,7 +223,7 @@ Result<void> countRemoteRequest(Services& services, std::string_view remoteIp)
     const std::string key = "address:" + std::string(remoteIp);
     const auto now = services.clock.nowMs();
     if (services.remoteLimiter.retryAfterMs(key, now) > 0)
-        return fail("rate_limited", "too many check-in attempts from this network; wait a few minutes");
+        return fail(Errc::RateLimited, "too many check-in attempts from this network; wait a few minutes");
     services.remoteLimiter.recordFailure(key, now);
     return {};
 }

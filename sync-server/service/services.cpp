@@ -23,7 +23,7 @@ Result<Course> Services::liveCourse(std::string_view id) const
 {
     TRY_ASSIGN(course, store.course(id));
     if (!course || course->removed)
-        return fail("not_found", "no such course");
+        return fail(Errc::NotFound, "no such course");
     return *course;
 }
 
@@ -31,7 +31,7 @@ Result<Window> Services::windowById(std::string_view id) const
 {
     TRY_ASSIGN(window, store.window(id));
     if (!window)
-        return fail("not_found", "no such window");
+        return fail(Errc::NotFound, "no such window");
     TRY(liveCourse(window->course));
     return *window;
 }
@@ -40,20 +40,20 @@ Result<Person> Services::personById(std::string_view publicId) const
 {
     TRY_ASSIGN(person, store.personByPublicId(publicId));
     if (!person)
-        return fail("not_found", "no such person");
+        return fail(Errc::NotFound, "no such person");
     return *person;
 }
 
 Result<void> allow(bool allowed, std::string_view message)
 {
     if (!allowed)
-        return fail("forbidden", std::string(message));
+        return fail(Errc::Forbidden, std::string(message));
     return {};
 }
 
 Error invalid(std::string message)
 {
-    return Error{"invalid_request", std::move(message)};
+    return Error{Errc::InvalidRequest, std::move(message)};
 }
 
 } // namespace imhere::server

@@ -86,7 +86,7 @@ Result<Bytes> SqliteStore::badgeKey()
     TRY_ASSIGN(s, query("SELECT badge_key FROM org WHERE id = 1"));
     TRY_ASSIGN(row, s->step());
     if (!row)
-        return fail("internal", "the organisation settings are missing");
+        return fail(Errc::Internal, "the organisation settings are missing");
     return s->blobAt(0);
 }
 
@@ -102,8 +102,8 @@ Result<Person> SqliteStore::createPerson(const NewPerson& p)
         s->bindAll(publicId, p.displayName, p.email, p.github, p.codewars, p.passwordHash, p.pinHash,
                    p.isAdmin ? 1 : 0, m_clock.nowMs());
         if (auto r = s->run(); !r) {
-            if (r.error().code == "constraint")
-                return fail("already_exists", "a person with this email already exists");
+            if (r.error().code == Errc::Constraint)
+                return fail(Errc::AlreadyExists, "a person with this email already exists");
             return r;
         }
         created = Person{m_db.lastInsertRowId(), publicId, p.displayName, p.email, p.github, p.codewars,
@@ -180,7 +180,7 @@ Result<void> SqliteStore::addBadge(PersonId id, const std::string& uidHash)
         if (row && owner->int64At(0) == id && owner->intAt(1) == 0)
             return {};
         if (row && owner->intAt(1) == 0)
-            return fail("already_exists", "this badge belongs to someone else");
+            return fail(Errc::AlreadyExists, "this badge belongs to someone else");
         TRY_ASSIGN(s, query("INSERT INTO badge(uid_hash, person, revoked, created_at) VALUES(?, ?, 0, ?)"
                             " ON CONFLICT(uid_hash) DO UPDATE SET person = excluded.person, revoked = 0"));
         TRY(s->bindAll(uidHash, id, m_clock.nowMs()).run());
@@ -271,7 +271,7 @@ Result<Kiosk> SqliteStore::createKiosk(const NewKiosk& k)
                                    " SELECT ?, id FROM course WHERE id = ? AND removed = 0"));
             TRY(link->bind(1, std::int64_t{created.id}).bind(2, course).run());
             if (m_db.changes() == 0)
-                return fail("not_found", "no course " + course);
+                return fail(Errc::NotFound, "no course " + course);
         }
         return {};
     }));

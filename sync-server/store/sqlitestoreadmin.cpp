@@ -51,7 +51,7 @@ Result<bool> SqliteStore::revokeKiosk(std::uint32_t id, PersonId actor)
         TRY_ASSIGN(exists, query("SELECT 1 FROM kiosk WHERE id = ?"));
         exists->bind(1, std::int64_t{id});
         TRY_ASSIGN(row, exists->step());
-        return row ? Result<void>() : fail("not_found", "no such kiosk");
+        return row ? Result<void>() : fail(Errc::NotFound, "no such kiosk");
     }));
     return revoked;
 }

@@ -75,7 +75,7 @@ Result<void> SqliteStore::removeCourse(std::string_view id, PersonId)
         TRY_ASSIGN(s, query("UPDATE course SET removed = 1 WHERE id = ? AND removed = 0"));
         TRY(s->bind(1, id).run());
         if (m_db.changes() == 0)
-            return fail("not_found", "no such course");
+            return fail(Errc::NotFound, "no such course");
         return logChange("course", id, id);
     });
 }
@@ -195,8 +195,8 @@ Result<Window> SqliteStore::createWindow(const NewWindow& w)
         TRY_ASSIGN(s, query("INSERT INTO attendance_window(id, course, title, scheduled_start, opened_at, opened_by)"
                             " VALUES(?, ?, ?, ?, ?, ?)"));
         if (auto r = s->bindAll(w.id, w.course, w.title, w.scheduledStart, w.openAt, w.actor).run(); !r) {
-            if (r.error().code == "constraint")
-                return fail("already_exists", "a window with this id already exists");
+            if (r.error().code == Errc::Constraint)
+                return fail(Errc::AlreadyExists, "a window with this id already exists");
             return r;
         }
         if (w.openAt) {
@@ -226,7 +226,7 @@ Result<Window> SqliteStore::openWindow(std::string_view id, std::int64_t at, Per
     }));
     TRY_ASSIGN(w, window(id));
     if (!w)
-        return fail("not_found", "no such window");
+        return fail(Errc::NotFound, "no such window");
     return *w;
 }
 
@@ -246,7 +246,7 @@ Result<Window> SqliteStore::closeWindow(std::string_view id, std::int64_t at, Pe
     }));
     TRY_ASSIGN(w, window(id));
     if (!w)
-        return fail("not_found", "no such window");
+        return fail(Errc::NotFound, "no such window");
     return *w;
 }
 

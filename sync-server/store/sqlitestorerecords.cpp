@@ -123,12 +123,12 @@ Result<std::vector<AttendanceRecord>> SqliteStore::records(std::string_view cour
     std::lock_guard lock(m_mutex);
     TRY_ASSIGN(courseRow, course(courseId));
     if (!courseRow)
-        return fail("not_found", "no such course");
+        return fail(Errc::NotFound, "no such course");
     std::vector<Window> windows;
     if (windowId) {
         TRY_ASSIGN(w, windowUnlocked(*windowId));
         if (!w)
-            return fail("not_found", "no such window");
+            return fail(Errc::NotFound, "no such window");
         windows.push_back(*w);
     } else {
         TRY_ASSIGN(all, windowsOf(courseId));
@@ -207,7 +207,7 @@ Result<std::vector<AttendanceRecord>> SqliteStore::windowRecords(std::string_vie
     std::lock_guard lock(m_mutex);
     TRY_ASSIGN(w, windowUnlocked(windowId));
     if (!w)
-        return fail("not_found", "no such window");
+        return fail(Errc::NotFound, "no such window");
     return records(w->course, windowId, std::nullopt);
 }
 
@@ -221,10 +221,10 @@ Result<AttendanceRecord> SqliteStore::record(std::string_view windowId, PersonId
     std::lock_guard lock(m_mutex);
     TRY_ASSIGN(w, windowUnlocked(windowId));
     if (!w)
-        return fail("not_found", "no such window");
+        return fail(Errc::NotFound, "no such window");
     TRY_ASSIGN(found, records(w->course, windowId, person));
     if (found.empty())
-        return fail("not_found", "this person does not take part in the course");
+        return fail(Errc::NotFound, "this person does not take part in the course");
     return std::move(found.front());
 }
 

@@ -94,7 +94,7 @@ Result<void> SqliteStore::storeEvent(const Kiosk& kiosk, const Event& event)
     auto personId = [&](std::string_view publicId) -> Result<PersonId> {
         TRY_ASSIGN(p, batchPerson(publicId));
         if (!p)
-            return fail("not_found", "no person " + std::string(publicId));
+            return fail(Errc::NotFound, "no person " + std::string(publicId));
         return p->id;
     };
     TRY_ASSIGN(actorId, personId(event.actor));
@@ -105,7 +105,7 @@ Result<void> SqliteStore::storeEvent(const Kiosk& kiosk, const Event& event)
                 TRY_ASSIGN(person, personId(b.person));
                 TRY_ASSIGN(window, batchWindow(b.window));
                 if (!window)
-                    return fail("not_found", "no window " + b.window);
+                    return fail(Errc::NotFound, "no window " + b.window);
                 TRY_ASSIGN(row, insertCheckInRow({event.id, person, b.window, event.at, b.source, actorId, kiosk.id}));
                 if (row) // logged once the batch is in (logBatchCheckIns)
                     m_batchCheckIns[window->course].push_back(*row);

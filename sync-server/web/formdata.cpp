@@ -66,16 +66,16 @@ Result<FormData> FormData::parse(std::string_view body)
             continue;
         }
         if (form.m_fields.size() >= k_maxFields)
-            return fail("invalid_form", "the form has too many fields");
+            return fail(Errc::InvalidForm, "the form has too many fields");
         const auto eq = pair.find('=');
         auto name = percentDecode(pair.substr(0, eq));
         auto value = percentDecode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
         if (!name || !value)
-            return fail("invalid_form", "the form data is not correctly encoded");
+            return fail(Errc::InvalidForm, "the form data is not correctly encoded");
         if (name->empty() || name->size() > 100 || value->size() > k_maxValueBytes)
-            return fail("invalid_form", "a form field is too long");
+            return fail(Errc::InvalidForm, "a form field is too long");
         if (!isValidUtf8(*name) || !isValidUtf8(*value))
-            return fail("invalid_form", "the form data is not valid UTF-8");
+            return fail(Errc::InvalidForm, "the form data is not valid UTF-8");
         form.m_fields.emplace(std::move(*name), std::move(*value));
     }
     return form;

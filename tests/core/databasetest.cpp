@@ -91,18 +91,18 @@ void DatabaseTest::errorsAreValues()
     TempDir dir("imhere-db");
     auto db = Database::open(dir.file("a.db"), {.migrations = k_schema});
     QVERIFY(db);
-    QCOMPARE(db->prepare("SELEKT 1").error().code, "sqlite");
+    QCOMPARE(db->prepare("SELEKT 1").error().code, Errc::Sqlite);
     auto bad = db->prepare("INSERT INTO badge(person, uid_hash) VALUES(?, ?)");
     QVERIFY(bad);
     bad->bindAll(42, "h"); // no such person: foreign key
-    QCOMPARE(bad->run().error().code, "constraint");
+    QCOMPARE(bad->run().error().code, Errc::Constraint);
     auto range = db->prepare("SELECT ?");
     range->bind(7, 1);
-    QCOMPARE(range->step().error().code, "bind_range");
+    QCOMPARE(range->step().error().code, Errc::BindRange);
     auto strict = db->prepare("INSERT INTO person(id, name) VALUES('x', 'y')");
-    QCOMPARE(strict->run().error().code, "type_mismatch"); // STRICT: text in an INTEGER key
+    QCOMPARE(strict->run().error().code, Errc::TypeMismatch); // STRICT: text in an INTEGER key
     auto blob = db->prepare("INSERT INTO person(name) VALUES(x'00')");
-    QCOMPARE(blob->run().error().code, "constraint"); // STRICT: a blob in a TEXT column
+    QCOMPARE(blob->run().error().code, Errc::Constraint); // STRICT: a blob in a TEXT column
     QVERIFY(!Database::open(dir.file("missing-dir/x.db")));
 }
 
@@ -134,7 +134,7 @@ void DatabaseTest::immediateTransactionHoldsTheWriteLock()
     QVERIFY(a && b);
     auto txn = Transaction::begin(*a);
     QVERIFY(txn);
-    QCOMPARE(Transaction::begin(*b).error().code, "busy");
+    QCOMPARE(Transaction::begin(*b).error().code, Errc::Busy);
     QVERIFY(txn->commit());
     QVERIFY(Transaction::begin(*b));
 }
@@ -166,7 +166,7 @@ void DatabaseTest::failedMigrationLeavesThePreviousVersionIntact()
     const std::array broken{k_v1, k_v2, k_v3Broken};
     auto failed = Database::open(path, {.migrations = broken});
     QVERIFY(!failed);
-    QCOMPARE(failed.error().code, "migration_failed");
+    QCOMPARE(failed.error().code, Errc::MigrationFailed);
     auto db = Database::open(path, {.migrations = k_schema});
     QVERIFY(db);
     QCOMPARE(*db->userVersion(), 2);
@@ -185,7 +185,7 @@ void DatabaseTest::refusesANewerSchema()
     }
     auto db = Database::open(path, {.migrations = k_schema});
     QVERIFY(!db);
-    QCOMPARE(db.error().code, "schema_too_new");
+    QCOMPARE(db.error().code, Errc::SchemaTooNew);
 }
 
 void DatabaseTest::rejectsGappedMigrations()
@@ -194,7 +194,7 @@ void DatabaseTest::rejectsGappedMigrations()
     const std::array gapped{k_v1, Migration{3, "SELECT 1"}};
     auto db = Database::open(dir.file("a.db"), {.migrations = gapped});
     QVERIFY(!db);
-    QCOMPARE(db.error().code, "bad_migrations");
+    QCOMPARE(db.error().code, Errc::BadMigrations);
 }
 
 void DatabaseTest::refusesAFileThatIsNotADatabase()
@@ -206,7 +206,7 @@ void DatabaseTest::refusesAFileThatIsNotADatabase()
     std::fclose(f);
     auto db = Database::open(path, {.migrations = k_schema});
     QVERIFY(!db);
-    QCOMPARE(db.error().code, "corrupt");
+    QCOMPARE(db.error().code, Errc::Corrupt);
 }
 
 QTEST_GUILESS_MAIN(DatabaseTest)

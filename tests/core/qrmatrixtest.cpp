@@ -140,7 +140,7 @@ private Q_SLOTS:
     {
         const auto matrix = encodeQr("", QrErrorCorrection::Medium);
         QVERIFY(!matrix);
-        QCOMPARE(matrix.error().code, std::string("qr_empty"));
+        QCOMPARE(matrix.error().code, imhere::Errc::QrEmpty);
     }
 
     // Version 40 at L holds 2953 bytes; one more fits no QR code.
@@ -151,7 +151,7 @@ private Q_SLOTS:
         QCOMPARE(largest->size, 177);
         const auto tooLong = encodeQr(std::string(2954, 'a'), QrErrorCorrection::Low);
         QVERIFY(!tooLong);
-        QCOMPARE(tooLong.error().code, std::string("qr_unencodable"));
+        QCOMPARE(tooLong.error().code, imhere::Errc::QrUnencodable);
         QVERIFY(!encodeQr(std::string(2953, 'a'), QrErrorCorrection::High));
     }
 
@@ -161,7 +161,7 @@ private Q_SLOTS:
     {
         const auto matrix = encodeQr("Ağaoğlu", QrErrorCorrection::Medium);
         QVERIFY(!matrix);
-        QCOMPARE(matrix.error().code, std::string("qr_unencodable"));
+        QCOMPARE(matrix.error().code, imhere::Errc::QrUnencodable);
     }
 };
 

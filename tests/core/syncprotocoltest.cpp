@@ -79,12 +79,12 @@ Result<EventRejection> rejectionOf(const std::string& eventJson)
 {
     auto r = decodeRequest(requestWith(eventJson));
     if (!r)
-        return std::unexpected(Error{"request_failed", r.error().message});
+        return std::unexpected(Error{Errc::RequestFailed, r.error().message});
     if (r->events.size() != 1)
-        return std::unexpected(Error{"event_count", std::to_string(r->events.size()) + " events decoded"});
+        return std::unexpected(Error{Errc::Internal, std::to_string(r->events.size()) + " events decoded"});
     const auto* rejection = std::get_if<EventRejection>(&r->events[0]);
     if (!rejection)
-        return std::unexpected(Error{"accepted", "accepted: " + eventJson});
+        return std::unexpected(Error{Errc::Internal, "accepted: " + eventJson});
     return *rejection;
 }
 
@@ -177,8 +177,8 @@ void SyncProtocolTest::malformedDocumentsFailWhole()
     QFETCH(std::string, code);
     const auto r = decodeRequest(json);
     QVERIFY(!r);
-    QVERIFY2(r.error().code == code,
-             ("got " + r.error().code + " (" + r.error().message + "), expected " + code).c_str());
+    const std::string got(errorCodeName(r.error().code));
+    QVERIFY2(got == code, ("got " + got + " (" + r.error().message + "), expected " + code).c_str());
     QVERIFY(!r.error().message.empty());
 }
 

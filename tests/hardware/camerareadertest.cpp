@@ -218,12 +218,12 @@ void CameraReaderTest::factorySaysWhenThereIsNoCamera()
         QVERIFY((*reader)->description().startsWith(QStringLiteral("Camera ")));
     } else {
         QVERIFY(!reader);
-        QCOMPARE(reader.error().code, std::string("no_camera"));
+        QCOMPARE(reader.error().code, imhere::Errc::NoCamera);
         QVERIFY(QString::fromStdString(reader.error().message).contains(QStringLiteral("no camera")));
     }
     auto named = createBadgeReader(QStringLiteral("camera:no-such-camera"));
     QVERIFY(!named);
-    QCOMPARE(named.error().code, std::string(haveCamera ? "camera_not_found" : "no_camera"));
+    QCOMPARE(named.error().code, haveCamera ? imhere::Errc::CameraNotFound : imhere::Errc::NoCamera);
 }
 
 QTEST_MAIN(CameraReaderTest)

@@ -75,7 +75,7 @@ void CredentialFormatTest::linesBecomeReadsOfTheRightSource()
     auto bad = parseSimulatedLine("hello");
     QVERIFY(bad);
     QVERIFY(!*bad);
-    QCOMPARE(bad->error().code, "bad_line");
+    QCOMPARE(bad->error().code, imhere::Errc::BadLine);
     auto badQr = parseSimulatedLine("qr:https://example.org");
     QVERIFY(badQr);
     QVERIFY(!*badQr);

@@ -146,7 +146,7 @@ void SimulatedReaderTest::factoryParsesSpecs()
     QVERIFY(!parseReaderSpec(QStringLiteral("nfc:")));
     const auto unknown = parseReaderSpec(QStringLiteral("barcode"));
     QVERIFY(!unknown);
-    QCOMPARE(unknown.error().code, std::string("bad_reader_spec"));
+    QCOMPARE(unknown.error().code, imhere::Errc::BadReaderSpec);
 
     auto sim = createBadgeReader(QStringLiteral("sim"));
     QVERIFY(sim);

@@ -118,7 +118,7 @@ private Q_SLOTS:
         CurlTransport transport(options);
         auto reply = transport.post({server.url(), "t", "{}"});
         QVERIFY(!reply.has_value());
-        QCOMPARE(reply.error().code, std::string("reply_too_large"));
+        QCOMPARE(reply.error().code, imhere::Errc::ReplyTooLarge);
     }
 
     void aSilentServerTimesOut()
@@ -129,7 +129,7 @@ private Q_SLOTS:
         CurlTransport transport(options);
         auto reply = transport.post({server.url(), "t", "{}"});
         QVERIFY(!reply.has_value());
-        QCOMPARE(reply.error().code, std::string("timeout"));
+        QCOMPARE(reply.error().code, imhere::Errc::Timeout);
     }
 
     void aRefusedConnectionIsANetworkError()
@@ -143,7 +143,7 @@ private Q_SLOTS:
         CurlTransport transport({});
         auto reply = transport.post({url, "t", "{}"});
         QVERIFY(!reply.has_value());
-        QCOMPARE(reply.error().code, std::string("network"));
+        QCOMPARE(reply.error().code, imhere::Errc::Network);
     }
 
     void tlsIsVerified()

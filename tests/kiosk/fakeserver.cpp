@@ -6,7 +6,7 @@ Result<HttpResponse> FakeSyncServer::post(const HttpRequest& request)
 {
     ++m_requests;
     if (down)
-        return fail("network", "Failed to connect to 127.0.0.1 port 9: Connection refused");
+        return fail(Errc::Network, "Failed to connect to 127.0.0.1 port 9: Connection refused");
     std::lock_guard lock(m_mutex);
     m_lastToken = request.bearerToken;
     m_lastUrl = request.url;
@@ -37,7 +37,7 @@ Result<HttpResponse> FakeSyncServer::post(const HttpRequest& request)
         reply.acks.push_back({event.id, fresh ? sync::AckStatus::Stored : sync::AckStatus::Duplicate, ""});
     }
     if (loseReplies)
-        return fail("timeout", "Operation timed out after 30000 milliseconds with 0 bytes received");
+        return fail(Errc::Timeout, "Operation timed out after 30000 milliseconds with 0 bytes received");
     return HttpResponse{200, sync::encode(reply)};
 }
 

@@ -134,7 +134,7 @@ private Q_SLOTS:
         const QString dir = dataDir(QStringLiteral("bad-%1").arg(QTest::currentDataTag()).replace(u' ', u'-'));
         auto r = provision({dir.toStdString(), server.toStdString(), token.toStdString(), std::nullopt});
         QVERIFY(!r.has_value());
-        QCOMPARE(r.error().code, std::string("usage"));
+        QCOMPARE(r.error().code, imhere::Errc::Usage);
         QVERIFY2(QString::fromStdString(r.error().message).contains(message), r.error().message.c_str());
         QVERIFY(!QFile::exists(dir + QStringLiteral("/kiosk.db")));
     }

@@ -188,7 +188,7 @@ void CheckInWriterTest::aFailedGroupStoresNoneOfItsCheckIns()
     QCOMPARE_EQ(*got.at(0), CheckInOutcome::Stored);
     for (int i = 1; i <= 3; ++i) {
         QVERIFY2(!got.at(i), std::to_string(i).c_str());
-        QCOMPARE(got.at(i).error().code, "unavailable");
+        QCOMPARE(got.at(i).error().code, Errc::Unavailable);
     }
     QCOMPARE(server->countInFile("SELECT count(*) FROM check_in WHERE window_id = '" + school.openA.id + "'"), 0);
     QCOMPARE(server->countInFile("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 1);
@@ -217,7 +217,7 @@ void CheckInWriterTest::aFullQueueRefusesAtOnceAndStoresNothingOfTheRefused()
     const auto got = answers.waitFor(4);
     QCOMPARE(got.size(), 4u);
     QVERIFY(!got.at(3));
-    QCOMPARE(got.at(3).error().code, "unavailable");
+    QCOMPARE(got.at(3).error().code, Errc::Unavailable);
     for (int i = 0; i <= 2; ++i) {
         QVERIFY2(got.at(i), std::to_string(i).c_str());
         QVERIFY2(*got.at(i) == CheckInOutcome::Stored, std::to_string(i).c_str());

@@ -113,14 +113,14 @@ template <class T>
 T must(Result<T> r)
 {
     if (!r)
-        throw std::runtime_error(r.error().code + ": " + r.error().message);
+        throw std::runtime_error(std::string(errorCodeName(r.error().code)) + ": " + r.error().message);
     return std::move(*r);
 }
 
 void must(Result<void> r)
 {
     if (!r)
-        throw std::runtime_error(r.error().code + ": " + r.error().message);
+        throw std::runtime_error(std::string(errorCodeName(r.error().code)) + ": " + r.error().message);
 }
 
 } // namespace

@@ -1,7 +1,10 @@
 #pragma once
 // Qt Test for plain C++ code: QCOMPARE prints std::string values (and
-// optionals of them) when they differ, instead of "<not printable>".
+// optionals of them) and error codes by name when they differ, instead of
+// "<not printable>" or a number.
 // Include it in a test instead of <QTest>.
+
+#include "core/result.h"
 
 #include <QTest>
 
@@ -27,6 +30,12 @@ template <>
 inline char* toString(const std::optional<std::string>& value)
 {
     return value ? toString(*value) : qstrdup("nullopt");
+}
+
+template <>
+inline char* toString(const imhere::Errc& code)
+{
+    return qstrdup(imhere::errorCodeName(code).data());
 }
 
 } // namespace QTest
