@@ -14,13 +14,13 @@ BenchSchool buildBenchSchool(Store& store, std::int64_t nowMs, int students, int
 {
     BenchSchool s;
     auto built = store.inTransaction([&]() -> Result<void> {
-        auto admin = store.createPerson({"Bench Admin", "bench@example.org", std::nullopt, std::nullopt, std::nullopt,
+        auto admin = store.people().createPerson({"Bench Admin", "bench@example.org", std::nullopt, std::nullopt, std::nullopt,
                                          std::nullopt, true});
         if (!admin)
             return std::unexpected(admin.error());
         std::vector<PersonId> ids;
         for (int i = 0; i < students; ++i) {
-            auto p = store.createPerson({"Student " + std::to_string(i), std::nullopt, std::nullopt, std::nullopt,
+            auto p = store.people().createPerson({"Student " + std::to_string(i), std::nullopt, std::nullopt, std::nullopt,
                                          std::nullopt, std::nullopt, false});
             if (!p)
                 return std::unexpected(p.error());
@@ -28,23 +28,23 @@ BenchSchool buildBenchSchool(Store& store, std::int64_t nowMs, int students, int
             s.students.push_back(p->publicId);
             s.studentIds.push_back(p->id);
         }
-        auto course = store.createCourse({"Bench course", "Europe/London", 10, 60, ids}, admin->id);
+        auto course = store.courses().createCourse({"Bench course", "Europe/London", 10, 60, ids}, admin->id);
         if (!course)
             return std::unexpected(course.error());
         s.course = course->id;
         for (int w = 0; w < windows; ++w) {
-            auto window = store.createWindow({newUuidV4(), s.course, "Window " + std::to_string(w), nowMs,
+            auto window = store.attendance().createWindow({newUuidV4(), s.course, "Window " + std::to_string(w), nowMs,
                                               nowMs - 60'000, admin->id});
             if (!window)
                 return std::unexpected(window.error());
             s.windows.push_back(window->id);
         }
         const IssuedToken kiosk = issueToken(k_kioskTokenPrefix);
-        if (auto k = store.createKiosk({"Bench kiosk", kiosk.lookup, kiosk.hash, randomBytes(32), {s.course}}); !k)
+        if (auto k = store.kiosks().createKiosk({"Bench kiosk", kiosk.lookup, kiosk.hash, randomBytes(32), {s.course}}); !k)
             return std::unexpected(k.error());
         s.kioskToken = kiosk.token;
         const IssuedToken key = issueToken(k_apiKeyPrefix);
-        if (auto k = store.createApiKey(admin->id, key.lookup, key.hash, ApiScope::Write); !k)
+        if (auto k = store.credentials().createApiKey(admin->id, key.lookup, key.hash, ApiScope::Write); !k)
             return std::unexpected(k.error());
         s.adminKey = key.token;
         return {};

@@ -216,7 +216,7 @@ public:
         : m_store(std::move(*SqliteStore::open((dir / "store.db").string(), m_clock))), m_services(*m_store, m_clock)
     {
         const auto school = bench::buildBenchSchool(*m_store, m_clock.nowMs(), 500, 4);
-        m_kiosk = **m_store->kioskByPrefix(school.kioskToken.substr(0, 11));
+        m_kiosk = **m_store->kiosks().kioskByPrefix(school.kioskToken.substr(0, 11));
         for (int i = 0; i < 100; ++i) {
             auto r = syncKiosk(m_services, m_kiosk, {sync::k_protocolVersion, m_clock.nowMs(), m_cursor, {}});
             m_cursor = r->cursor;

@@ -58,7 +58,7 @@ Result<Response> login(ApiContext& api, const Request& request)
     if (wait > 0)
         return tooManyAttempts(wait);
 
-    TRY_ASSIGN(person, api.services.store.personByEmail(email));
+    TRY_ASSIGN(person, api.services.store.people().personByEmail(email));
     const bool ok = person && person->passwordHash ? verifySecret(*person->passwordHash, password)
                                                    : (void(verifySecret(decoyHash(), password)), false);
     if (!ok) {
@@ -69,12 +69,12 @@ Result<Response> login(ApiContext& api, const Request& request)
     api.services.accountLimiter.reset(account);
     if (needsRehash(*person->passwordHash, k_passwordCost)) {
         TRY_ASSIGN(fresh, hashSecret(password, k_passwordCost));
-        TRY(api.services.store.setPasswordHash(person->id, fresh));
+        TRY(api.services.store.people().setPasswordHash(person->id, fresh));
     }
 
     const std::string token = randomToken(limits::k_secretTokenBytes);
     const std::string csrf = randomToken(limits::k_secretTokenBytes);
-    TRY(api.services.store.createSession(sha256(token), Session{person->id, csrf, now + limits::k_sessionLifetimeMs}));
+    TRY(api.services.store.credentials().createSession(sha256(token), Session{person->id, csrf, now + limits::k_sessionLifetimeMs}));
     Response response = jsonResponse(200, {{"person", personJson(*person, true)}, {"csrf_token", csrf}});
     response.withHeader("Set-Cookie", sessionCookie(token, limits::k_sessionLifetimeMs / 1000));
     return response;
@@ -84,7 +84,7 @@ Result<Response> logout(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY(allow(caller.kind == PrincipalKind::Session, "only a signed-in session can sign out"));
-    TRY(api.services.store.deleteSession(caller.principal.sessionHash));
+    TRY(api.services.store.credentials().deleteSession(caller.principal.sessionHash));
     Response response = jsonResponse(200, {{"signed_out", true}});
     response.withHeader("Set-Cookie", sessionCookie("", 0));
     return response;
@@ -93,7 +93,7 @@ Result<Response> logout(ApiContext& api, const Request& request)
 Result<Response> me(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
-    TRY_ASSIGN(courses, api.services.store.listCourses(caller.person.id));
+    TRY_ASSIGN(courses, api.services.store.courses().listCourses(caller.person.id));
     nlohmann::json list = nlohmann::json::array();
     for (const auto& c : courses)
         list.push_back(courseJson(c.course, c.role));
@@ -114,7 +114,7 @@ Result<Response> createApiKey(ApiContext& api, const Request& request)
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
     const IssuedToken issued = issueToken(k_apiKeyPrefix);
-    TRY(api.services.store.createApiKey(caller.person.id, issued.lookup, issued.hash,
+    TRY(api.services.store.credentials().createApiKey(caller.person.id, issued.lookup, issued.hash,
                                scope == "write" ? ApiScope::Write : ApiScope::Read));
     return jsonResponse(201, {{"key", issued.token}, {"prefix", issued.lookup}, {"scope", scope}});
 }
@@ -146,7 +146,7 @@ Result<Response> listPeople(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY(allow(caller.person.isAdmin, "only an org admin lists people"));
-    TRY_ASSIGN(people, api.services.store.listPeople());
+    TRY_ASSIGN(people, api.services.store.people().listPeople());
     nlohmann::json list = nlohmann::json::array();
     for (const auto& p : people)
         list.push_back(personJson(p, true));

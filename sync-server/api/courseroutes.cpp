@@ -18,13 +18,13 @@ namespace {
 Result<Response> listCourses(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
-    TRY_ASSIGN(courses, api.services.store.listCourses(caller.person.isAdmin ? std::nullopt
+    TRY_ASSIGN(courses, api.services.store.courses().listCourses(caller.person.isAdmin ? std::nullopt
                                                                     : std::optional(caller.person.id)));
     nlohmann::json list = nlohmann::json::array();
     for (const auto& c : courses) {
         auto role = c.role;
         if (caller.person.isAdmin && !role) {
-            TRY_ASSIGN(own, api.services.store.roleIn(caller.person.id, c.course.id));
+            TRY_ASSIGN(own, api.services.store.courses().roleIn(caller.person.id, c.course.id));
             role = own;
         }
         list.push_back(courseJson(c.course, role));
@@ -55,7 +55,7 @@ Result<Response> postCourse(ApiContext& api, const Request& request)
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
     for (const auto& s : students) {
-        TRY_ASSIGN(person, api.services.store.personByPublicId(s.get_ref<const std::string&>()));
+        TRY_ASSIGN(person, api.services.store.people().personByPublicId(s.get_ref<const std::string&>()));
         if (!person)
             return std::unexpected(invalid("students: no person " + s.get<std::string>()));
         c.students.push_back(person->id);
@@ -89,7 +89,7 @@ Result<Response> listMembers(ApiContext& api, const Request& request)
     TRY(api.services.liveCourse(id));
     TRY_ASSIGN(access, api.services.access(caller, id));
     TRY(allow(access.runsClass(), "only teachers and TAs see the roster"));
-    TRY_ASSIGN(members, api.services.store.roster(id));
+    TRY_ASSIGN(members, api.services.store.courses().roster(id));
     nlohmann::json list = nlohmann::json::array();
     for (const auto& m : members)
         list.push_back(memberJson(m));

@@ -29,7 +29,7 @@ Result<Response> windowRecords(ApiContext& api, const Request& request)
     TRY_ASSIGN(window, api.services.windowById(id));
     TRY_ASSIGN(access, api.services.access(caller, window.course));
     TRY(allow(access.runsClass(), "only teachers and TAs see everyone's records"));
-    TRY_ASSIGN(records, api.services.store.windowRecords(id));
+    TRY_ASSIGN(records, api.services.store.attendance().windowRecords(id));
     return recordsResponse(records);
 }
 
@@ -40,7 +40,7 @@ Result<Response> courseRecords(ApiContext& api, const Request& request)
     TRY(api.services.liveCourse(id));
     TRY_ASSIGN(access, api.services.access(caller, id));
     TRY(allow(access.runsClass(), "only teachers and TAs see everyone's records"));
-    TRY_ASSIGN(records, api.services.store.courseRecords(id));
+    TRY_ASSIGN(records, api.services.store.attendance().courseRecords(id));
     return recordsResponse(records);
 }
 
@@ -54,10 +54,10 @@ Result<Response> personRecords(ApiContext& api, const Request& request)
     const bool self = personId == caller.person.publicId;
     TRY(allow(access.runsClass() || (self && access.member()), "you may only see your own records"));
     TRY_ASSIGN(person, api.services.personById(personId));
-    TRY_ASSIGN(role, api.services.store.roleIn(person.id, id));
+    TRY_ASSIGN(role, api.services.store.courses().roleIn(person.id, id));
     if (role != Role::Student && role != Role::Ta)
         return fail(Errc::NotFound, "this person does not take part in the course");
-    TRY_ASSIGN(records, api.services.store.personRecords(id, person.id));
+    TRY_ASSIGN(records, api.services.store.attendance().personRecords(id, person.id));
     return recordsResponse(records);
 }
 
@@ -83,7 +83,7 @@ Result<RecordTarget> recordTarget(ApiContext& api, const Request& request)
 Result<Person> participant(ApiContext& api, const Request& request, const Window& window)
 {
     TRY_ASSIGN(person, api.services.personById(request.param("person")));
-    TRY_ASSIGN(role, api.services.store.roleIn(person.id, window.course));
+    TRY_ASSIGN(role, api.services.store.courses().roleIn(person.id, window.course));
     if (role != Role::Student && role != Role::Ta)
         return fail(Errc::NotFound, "this person does not take part in the course");
     return person;
@@ -102,8 +102,8 @@ Result<Response> correct(ApiContext& api, const Request& request)
         return std::unexpected(invalid(r.error()));
     TRY_ASSIGN(person, participant(api, request, t.window));
     e.person = person.id;
-    TRY(api.services.store.addCorrection(e));
-    TRY_ASSIGN(record, api.services.store.record(t.window.id, person.id));
+    TRY(api.services.store.attendance().addCorrection(e));
+    TRY_ASSIGN(record, api.services.store.attendance().record(t.window.id, person.id));
     return jsonResponse(201, {{"record", recordJson(record)}, {"event", e.id}});
 }
 
@@ -124,8 +124,8 @@ Result<Response> flag(ApiContext& api, const Request& request)
         return std::unexpected(invalid(r.error()));
     TRY_ASSIGN(person, participant(api, request, t.window));
     e.person = person.id;
-    TRY(api.services.store.addFlag(e));
-    TRY_ASSIGN(record, api.services.store.record(t.window.id, person.id));
+    TRY(api.services.store.attendance().addFlag(e));
+    TRY_ASSIGN(record, api.services.store.attendance().record(t.window.id, person.id));
     return jsonResponse(201, {{"record", recordJson(record)}, {"event", e.id}});
 }
 

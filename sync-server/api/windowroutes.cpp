@@ -24,7 +24,7 @@ Result<Response> listWindows(ApiContext& api, const Request& request)
     TRY(api.services.liveCourse(id));
     TRY_ASSIGN(access, api.services.access(caller, id));
     TRY(allow(access.member(), "you are not in this course"));
-    TRY_ASSIGN(windows, api.services.store.windowsOf(id));
+    TRY_ASSIGN(windows, api.services.store.attendance().windowsOf(id));
     nlohmann::json list = nlohmann::json::array();
     const auto now = api.services.clock.nowMs();
     for (const auto& w : windows)
@@ -101,7 +101,7 @@ Result<Reply> postCheckIn(ApiContext& api, const Request& request)
     return afterCheckIn(api, std::move(prepared.event),
                         [&api, person = std::move(prepared.person), id](CheckInOutcome outcome) -> Result<Response> {
                             TRY(checkInStored(outcome, person));
-                            TRY_ASSIGN(record, api.services.store.record(id, person.id));
+                            TRY_ASSIGN(record, api.services.store.attendance().record(id, person.id));
                             return jsonResponse(201, {{"record", recordJson(record)}});
                         });
 }

@@ -30,10 +30,10 @@ Result<Principal> Authenticator::identify(const Credentials& credentials) const
     if (!cookie || cookie->size() > limits::k_maxTokenChars)
         return Principal{};
     Bytes hash = sha256(*cookie);
-    TRY_ASSIGN(session, m_store.session(hash, m_clock.nowMs()));
+    TRY_ASSIGN(session, m_store.credentials().session(hash, m_clock.nowMs()));
     if (!session)
         return Principal{};
-    TRY_ASSIGN(person, m_store.personById(session->person));
+    TRY_ASSIGN(person, m_store.people().personById(session->person));
     if (!person)
         return Principal{};
     return Principal{PrincipalKind::Session, std::move(person), std::nullopt, ApiScope::Write, session->csrfToken,
@@ -47,16 +47,16 @@ Result<Principal> Authenticator::bearer(std::string_view token) const
     const Bytes hash = sha256(token);
     const std::string lookup = tokenLookup(token);
     if (token.starts_with(k_apiKeyPrefix)) {
-        TRY_ASSIGN(key, m_store.apiKeyByPrefix(lookup));
+        TRY_ASSIGN(key, m_store.credentials().apiKeyByPrefix(lookup));
         if (!key || !constantTimeEqual(key->hash, hash))
             return unauthenticated();
-        TRY_ASSIGN(person, m_store.personById(key->person));
+        TRY_ASSIGN(person, m_store.people().personById(key->person));
         if (!person)
             return unauthenticated();
         return Principal{PrincipalKind::ApiKey, std::move(person), std::nullopt, key->scope, {}, {}};
     }
     if (token.starts_with(k_kioskTokenPrefix)) {
-        TRY_ASSIGN(kiosk, m_store.kioskByPrefix(lookup));
+        TRY_ASSIGN(kiosk, m_store.kiosks().kioskByPrefix(lookup));
         if (!kiosk || kiosk->revoked || !constantTimeEqual(kiosk->tokenHash, hash))
             return unauthenticated();
         return Principal{PrincipalKind::Kiosk, std::nullopt, std::move(kiosk), ApiScope::Write, {}, {}};

@@ -24,7 +24,7 @@ Result<std::pair<Person, std::string>> addAccount(Store& store, const std::strin
 {
     const std::string password = generatePassword();
     TRY_ASSIGN(hash, hashSecret(password, k_passwordCost));
-    TRY_ASSIGN(person, store.createPerson({name, email, std::nullopt, std::nullopt, hash, std::nullopt, admin}));
+    TRY_ASSIGN(person, store.people().createPerson({name, email, std::nullopt, std::nullopt, hash, std::nullopt, admin}));
     return std::pair(std::move(person), password);
 }
 
@@ -80,7 +80,7 @@ int userAddCommand(const CommandLine& line, const Settings& settings)
             return failWith(hash.error().message);
         p.pinHash = *hash;
     }
-    auto person = store->createPerson(p);
+    auto person = store->people().createPerson(p);
     if (!person)
         return failWith(person.error().message);
     std::printf("public id: %s\n", person->publicId.c_str());

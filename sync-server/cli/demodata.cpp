@@ -98,11 +98,11 @@ Result<DemoPerson> DemoSchool::person(std::string name, std::string role, bool s
         TRY_ASSIGN(pinHash, hashSecret(pin, k_pinCost));
         p.pinHash = pinHash;
     }
-    TRY_ASSIGN(created, m_store.createPerson(p));
+    TRY_ASSIGN(created, m_store.people().createPerson(p));
     Bytes uid{0x04};
     for (int i = 0; i < 6; ++i)
         uid.push_back(static_cast<std::uint8_t>(roll(256)));
-    TRY(m_store.addBadge(created.id, badgeHash(m_badgeKey, uid)));
+    TRY(m_store.people().addBadge(created.id, badgeHash(m_badgeKey, uid)));
     return DemoPerson{created, hexEncode(uid), std::move(role), pin};
 }
 
@@ -113,7 +113,7 @@ Result<void> DemoSchool::attend(const Window& w, PersonId person, PersonId teach
     if (r < 8) {
         // Absent; now and then a teacher later marks a forgotten tap present.
         if (roll(3) == 0)
-            TRY(m_store.addCorrection({newUuidV4(), person, w.id, true, "forgot to clock in", std::nullopt, teacher,
+            TRY(m_store.attendance().addCorrection({newUuidV4(), person, w.id, true, "forgot to clock in", std::nullopt, teacher,
                                        start + 2 * 60 * k_minuteMs, std::nullopt}));
         return {};
     }
@@ -122,22 +122,22 @@ Result<void> DemoSchool::attend(const Window& w, PersonId person, PersonId teach
     const CheckInSource source = remote ? CheckInSource::QrRemote
                                         : (roll(10) == 0 ? CheckInSource::QrBadge : CheckInSource::Nfc);
     const std::string id = newUuidV4();
-    TRY(m_store.addCheckIn({id, person, w.id, start + offset + roll(60'000), source, person, std::nullopt}));
+    TRY(m_store.attendance().addCheckIn({id, person, w.id, start + offset + roll(60'000), source, person, std::nullopt}));
     const int f = roll(100);
     if (remote && f < 15)
-        TRY(m_store.addFlag({newUuidV4(), person, w.id, Flag::CameraOff, true, "camera off most of the class",
+        TRY(m_store.attendance().addFlag({newUuidV4(), person, w.id, Flag::CameraOff, true, "camera off most of the class",
                              teacher, start + 90 * k_minuteMs, std::nullopt}));
     else if (f < 4)
-        TRY(m_store.addFlag({newUuidV4(), person, w.id, Flag::LeftEarly, true, "left at the break", teacher,
+        TRY(m_store.attendance().addFlag({newUuidV4(), person, w.id, Flag::LeftEarly, true, "left at the break", teacher,
                              start + 100 * k_minuteMs, std::nullopt}));
     else if (f < 6)
-        TRY(m_store.addFlag({newUuidV4(), person, w.id, Flag::LowParticipation, true, "", teacher,
+        TRY(m_store.attendance().addFlag({newUuidV4(), person, w.id, Flag::LowParticipation, true, "", teacher,
                              start + 110 * k_minuteMs, std::nullopt}));
     else if (f == 6)
         // Two volunteers corrected the same record from the same view: kept
         // for review.
         for (const bool present : {false, true})
-            TRY(m_store.addCorrection({newUuidV4(), person, w.id, present,
+            TRY(m_store.attendance().addCorrection({newUuidV4(), person, w.id, present,
                                        present ? "was there, I saw them" : "left after ten minutes", id, teacher,
                                        start + (present ? 130 : 120) * k_minuteMs, std::nullopt}));
     return {};
@@ -158,41 +158,41 @@ Result<void> DemoSchool::classes(const Course& course, int hour, const std::vect
         TRY_ASSIGN(start, utcFromLocal(course.timezone, at));
         const std::string title = std::string(evening ? "Evening class " : "Saturday workshop ")
             + std::to_string(date.day) + "/" + std::to_string(date.month);
-        TRY_ASSIGN(w, m_store.createWindow({newUuidV4(), course.id, title, start, start - 15 * k_minuteMs, teacher}));
+        TRY_ASSIGN(w, m_store.attendance().createWindow({newUuidV4(), course.id, title, start, start - 15 * k_minuteMs, teacher}));
         for (const PersonId p : participants)
             TRY(attend(w, p, teacher));
-        TRY(m_store.closeWindow(w.id, start + 3 * 60 * k_minuteMs, teacher));
+        TRY(m_store.attendance().closeWindow(w.id, start + 3 * 60 * k_minuteMs, teacher));
     }
     (void)today;
     // Today's class is open, so the kiosk demo can check people in.
-    TRY(m_store.createWindow({newUuidV4(), course.id, "Today's class", m_now - 5 * k_minuteMs,
+    TRY(m_store.attendance().createWindow({newUuidV4(), course.id, "Today's class", m_now - 5 * k_minuteMs,
                               m_now - 10 * k_minuteMs, teacher}));
     return {};
 }
 
 Result<void> DemoSchool::build(std::vector<DemoPerson>& people, std::vector<Course>& courses)
 {
-    TRY_ASSIGN(key, m_store.badgeKey());
+    TRY_ASSIGN(key, m_store.people().badgeKey());
     m_badgeKey = std::move(key);
     TRY_ASSIGN(adminHash, hashSecret(k_adminPassword, k_passwordCost));
-    TRY_ASSIGN(admin, m_store.createPerson({"Programme Admin", std::string(k_adminEmail), std::nullopt, std::nullopt,
+    TRY_ASSIGN(admin, m_store.people().createPerson({"Programme Admin", std::string(k_adminEmail), std::nullopt, std::nullopt,
                                             adminHash, std::nullopt, true}));
     (void)admin;
     for (const DemoCourse& spec : k_courses) {
         TRY_ASSIGN(teacher, person("", "teacher", true));
-        TRY_ASSIGN(course, m_store.createCourse({std::string(spec.name), std::string(spec.timezone), 10, 60, {}},
+        TRY_ASSIGN(course, m_store.courses().createCourse({std::string(spec.name), std::string(spec.timezone), 10, 60, {}},
                                                 teacher.person.id));
         people.push_back(teacher);
         std::vector<PersonId> participants;
         for (int t = 0; t < 2; ++t) {
             TRY_ASSIGN(ta, person("", "ta", true));
-            TRY(m_store.setEnrollment(ta.person.id, course.id, Role::Ta, teacher.person.id));
+            TRY(m_store.courses().setEnrollment(ta.person.id, course.id, Role::Ta, teacher.person.id));
             participants.push_back(ta.person.id);
             people.push_back(ta);
         }
         for (int s = 0; s < k_traineesPerCourse; ++s) {
             TRY_ASSIGN(trainee, person("", "student", false));
-            TRY(m_store.setEnrollment(trainee.person.id, course.id, Role::Student, teacher.person.id));
+            TRY(m_store.courses().setEnrollment(trainee.person.id, course.id, Role::Student, teacher.person.id));
             participants.push_back(trainee.person.id);
             people.push_back(trainee);
         }
@@ -210,7 +210,7 @@ int demoDataCommand(const CommandLine&, const Settings& settings)
     auto store = openStore(settings, clock);
     if (!store)
         return 1;
-    auto existing = store->personByEmail(k_adminEmail);
+    auto existing = store->people().personByEmail(k_adminEmail);
     if (!existing || *existing)
         return failWith("this database already has the demo school");
 
@@ -224,7 +224,7 @@ int demoDataCommand(const CommandLine&, const Settings& settings)
     std::vector<std::string> courseIds;
     for (const auto& c : courses)
         courseIds.push_back(c.id);
-    auto kiosk = store->createKiosk({"Demo classroom door", token.lookup, token.hash,
+    auto kiosk = store->kiosks().createKiosk({"Demo classroom door", token.lookup, token.hash,
                                      randomBytes(imhere::limits::k_kioskKeyBytes), courseIds});
     if (!kiosk)
         return failWith(kiosk.error().message);

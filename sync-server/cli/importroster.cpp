@@ -38,21 +38,21 @@ int importRosterCommand(const CommandLine& line, const Settings& settings)
     auto store = openStore(settings, clock);
     if (!store)
         return 1;
-    auto course = store->course(*courseId);
+    auto course = store->courses().course(*courseId);
     if (!course || !*course || (*course)->removed)
         return failWith("no course " + *courseId);
     int created = 0;
     auto imported = store->inTransaction([&]() -> Result<void> {
         for (const RosterRow& row : roster.rows) {
-            TRY_ASSIGN(existing, store->personByEmail(row.email));
+            TRY_ASSIGN(existing, store->people().personByEmail(row.email));
             PersonId id = existing ? existing->id : 0;
             if (!existing) {
-                TRY_ASSIGN(person, store->createPerson({row.displayName, row.email, row.github, row.codewars,
+                TRY_ASSIGN(person, store->people().createPerson({row.displayName, row.email, row.github, row.codewars,
                                                         std::nullopt, std::nullopt, false}));
                 id = person.id;
                 ++created;
             }
-            TRY(store->setEnrollment(id, *courseId, row.role, 0));
+            TRY(store->courses().setEnrollment(id, *courseId, row.role, 0));
         }
         return {};
     });

@@ -58,14 +58,14 @@ struct CourseNames {
 Result<CourseNames> courseNames(Services& services, const std::vector<KioskInfo>& kiosks)
 {
     CourseNames names;
-    TRY_ASSIGN(live, services.store.listCourses(std::nullopt));
+    TRY_ASSIGN(live, services.store.courses().listCourses(std::nullopt));
     for (auto& c : live)
         names.byId[c.course.id] = std::move(c.course);
     for (const auto& k : kiosks) {
         for (const auto& id : k.courses) {
             if (names.byId.contains(id))
                 continue;
-            TRY_ASSIGN(removed, services.store.course(id));
+            TRY_ASSIGN(removed, services.store.courses().course(id));
             if (removed)
                 names.byId[id] = std::move(*removed);
         }
@@ -133,7 +133,7 @@ Result<Response> kiosksPage(Services& services, const Request& request, const Ca
 {
     TRY_ASSIGN(kiosks, kiosksFor(services, caller));
     TRY_ASSIGN(names, courseNames(services, kiosks));
-    TRY_ASSIGN(courses, services.store.listCourses(std::nullopt));
+    TRY_ASSIGN(courses, services.store.courses().listCourses(std::nullopt));
     auto frame = adminFrame(caller, errors.empty() ? "Kiosks" : "Error: kiosks", "/admin/kiosks");
     std::string& m = frame.main;
     m += web::errorSummary(errors) + "<h1>Kiosks</h1>";

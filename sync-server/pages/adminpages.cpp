@@ -41,7 +41,7 @@ std::string peopleSentence(const RoleCounts& c)
 
 Result<std::map<std::string, RoleCounts>> roleCounts(Services& services)
 {
-    TRY_ASSIGN(enrollments, services.store.listEnrollments());
+    TRY_ASSIGN(enrollments, services.store.courses().listEnrollments());
     std::map<std::string, RoleCounts> out;
     for (const auto& e : enrollments) {
         auto& c = out[e.course];
@@ -53,9 +53,9 @@ Result<std::map<std::string, RoleCounts>> roleCounts(Services& services)
 Result<Response> overview(Services& services, const Request& request)
 {
     TRY_ASSIGN(caller, requireAdmin(services, request));
-    TRY_ASSIGN(courses, services.store.listCourses(std::nullopt));
-    TRY_ASSIGN(people, services.store.listPeople());
-    TRY_ASSIGN(kiosks, services.store.listKiosks());
+    TRY_ASSIGN(courses, services.store.courses().listCourses(std::nullopt));
+    TRY_ASSIGN(people, services.store.people().listPeople());
+    TRY_ASSIGN(kiosks, services.store.kiosks().listKiosks());
     const auto admins = std::ranges::count_if(people, [](const Person& p) { return p.isAdmin; });
     const auto active = std::ranges::count_if(kiosks, [](const KioskInfo& k) { return !k.revoked; });
     auto frame = adminFrame(caller, "Admin", "/admin");
@@ -78,7 +78,7 @@ Result<Response> overview(Services& services, const Request& request)
 Result<Response> coursesPage(Services& services, const Request& request)
 {
     TRY_ASSIGN(caller, requireAdmin(services, request));
-    TRY_ASSIGN(courses, services.store.listCourses(std::nullopt));
+    TRY_ASSIGN(courses, services.store.courses().listCourses(std::nullopt));
     TRY_ASSIGN(counts, roleCounts(services));
     auto frame = adminFrame(caller, "Courses", "/admin/courses");
     std::string& m = frame.main;
@@ -108,7 +108,7 @@ Result<Response> confirmRemoveCourse(Services& services, const Request& request)
     TRY_ASSIGN(id, uuidParam(request, "course"));
     TRY_ASSIGN(course, services.liveCourse(id));
     TRY_ASSIGN(counts, roleCounts(services));
-    TRY_ASSIGN(kiosks, services.store.listKiosks());
+    TRY_ASSIGN(kiosks, services.store.kiosks().listKiosks());
     const auto serving = std::ranges::count_if(kiosks, [&](const KioskInfo& k) {
         return !k.revoked && std::ranges::find(k.courses, id) != k.courses.end();
     });

@@ -124,7 +124,7 @@ Result<Response> personPage(Services& services, const Request& request)
     TRY_ASSIGN(caller, requireAdmin(services, request));
     TRY_ASSIGN(id, publicIdParam(request, "person"));
     TRY_ASSIGN(person, services.personById(id));
-    TRY_ASSIGN(courses, services.store.listCourses(person.id));
+    TRY_ASSIGN(courses, services.store.courses().listCourses(person.id));
     const std::string name = web::escape(person.displayName);
     auto frame = adminFrame(caller, person.displayName, "/admin/people");
     std::string& m = frame.main;

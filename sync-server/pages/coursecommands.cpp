@@ -26,8 +26,8 @@ std::string backTo(const web::FormData& form, const std::string& fallback)
 
 Result<Person> personByIdOrEmail(Services& services, const std::string& text)
 {
-    TRY_ASSIGN(found, text.find('@') != std::string::npos ? services.store.personByEmail(text)
-                                                          : services.store.personByPublicId(text));
+    TRY_ASSIGN(found, text.find('@') != std::string::npos ? services.store.people().personByEmail(text)
+                                                          : services.store.people().personByPublicId(text));
     if (!found)
         return fail(Errc::NotFound, "nobody has the id or email \"" + text.substr(0, 80) + "\"");
     return std::move(*found);

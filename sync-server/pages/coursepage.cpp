@@ -156,7 +156,7 @@ Result<Response> coursePage(Services& services, const Request& request)
     TRY_ASSIGN(course, services.liveCourse(id));
     TRY_ASSIGN(access, services.access(caller, id));
     TRY(allow(access.member(), "you are not in this course"));
-    TRY_ASSIGN(windows, services.store.windowsOf(id));
+    TRY_ASSIGN(windows, services.store.attendance().windowsOf(id));
     const auto now = services.clock.nowMs();
     const std::string& csrf = caller.principal.csrfToken;
 
@@ -170,17 +170,17 @@ Result<Response> coursePage(Services& services, const Request& request)
         + std::to_string(course.absentAfterMin) + " minutes is absent.</p>";
     std::map<std::string, std::size_t> reviews;
     if (access.runsClass()) {
-        TRY_ASSIGN(counts, services.store.remoteReviewCounts(id));
+        TRY_ASSIGN(counts, services.store.remote().remoteReviewCounts(id));
         reviews = std::move(counts);
     }
     m += windowsSection(course, windows, access, reviews, csrf, now);
     if (access.runsClass()) {
-        TRY_ASSIGN(members, services.store.roster(id));
+        TRY_ASSIGN(members, services.store.courses().roster(id));
         m += rosterSection(course, members, access, csrf);
-        TRY_ASSIGN(records, services.store.courseRecords(id));
+        TRY_ASSIGN(records, services.store.attendance().courseRecords(id));
         m += recordsSection(records, windows);
     } else {
-        TRY_ASSIGN(records, services.store.personRecords(id, caller.person.id));
+        TRY_ASSIGN(records, services.store.attendance().personRecords(id, caller.person.id));
         m += "<h2 id=\"records\">Your attendance</h2><p><a href=\"/me\">See all your attendance</a></p>";
         m += recordsSection(records, windows);
     }

@@ -22,7 +22,7 @@ struct Group {
 Result<std::string> courseCard(Services& services, const Caller& caller, const Course& course, std::optional<Role> role)
 {
     const auto now = services.clock.nowMs();
-    TRY_ASSIGN(windows, services.store.windowsOf(course.id));
+    TRY_ASSIGN(windows, services.store.attendance().windowsOf(course.id));
     const Window* open = openWindowIn(windows, now);
     const std::string csrf = caller.principal.csrfToken;
     const bool runs = caller.person.isAdmin || role == Role::Teacher || role == Role::Ta;
@@ -37,7 +37,7 @@ Result<std::string> courseCard(Services& services, const Caller& caller, const C
         html += "<p><strong>" + title + "</strong> — " + windowState(*open, course.timezone, now)
             + "</p><div class=\"actions\">";
         if (takesPart) {
-            TRY_ASSIGN(record, services.store.record(open->id, caller.person.id));
+            TRY_ASSIGN(record, services.store.attendance().record(open->id, caller.person.id));
             if (record.firstCheckIn || record.present)
                 html += "<p>" + web::escape(recordSummary(record, course.timezone)) + " " + recordTags(record) + "</p>";
             else
@@ -65,7 +65,7 @@ Result<std::string> courseCard(Services& services, const Caller& caller, const C
 Result<Response> home(Services& services, const Request& request)
 {
     TRY_ASSIGN(caller, requireSignedIn(services, request));
-    TRY_ASSIGN(mine, services.store.listCourses(caller.person.id));
+    TRY_ASSIGN(mine, services.store.courses().listCourses(caller.person.id));
     Group teaching{"Courses you teach", {}}, assisting{"Courses you assist as a TA", {}},
         taking{"Courses you take", {}}, others{"Other courses (as an org admin)", {}};
     for (const auto& c : mine) {
@@ -73,7 +73,7 @@ Result<Response> home(Services& services, const Request& request)
         (c.role == Role::Teacher ? teaching : c.role == Role::Ta ? assisting : taking).cards.push_back(card);
     }
     if (caller.person.isAdmin) {
-        TRY_ASSIGN(all, services.store.listCourses(std::nullopt));
+        TRY_ASSIGN(all, services.store.courses().listCourses(std::nullopt));
         for (const auto& c : all) {
             const bool enrolled = std::ranges::any_of(mine, [&](const auto& m) { return m.course.id == c.course.id; });
             if (!enrolled) {

@@ -53,7 +53,7 @@ std::string courseSummary(const Course& course, const std::vector<AttendanceReco
 Result<Response> myAttendance(Services& services, const Request& request)
 {
     TRY_ASSIGN(caller, requireSignedIn(services, request));
-    TRY_ASSIGN(courses, services.store.listCourses(caller.person.id));
+    TRY_ASSIGN(courses, services.store.courses().listCourses(caller.person.id));
     auto frame = frameFor(caller, "My attendance", "/me");
     std::string& m = frame.main;
     m += "<h1>My attendance</h1><p class=\"lead\">Your imhere id is <code>" + caller.person.publicId
@@ -63,7 +63,7 @@ Result<Response> myAttendance(Services& services, const Request& request)
         if (c.role != Role::Student && c.role != Role::Ta)
             continue;
         any = true;
-        TRY_ASSIGN(records, services.store.personRecords(c.course.id, caller.person.id));
+        TRY_ASSIGN(records, services.store.attendance().personRecords(c.course.id, caller.person.id));
         m += courseSummary(c.course, records);
     }
     if (!any)
@@ -141,8 +141,8 @@ Result<Response> postNewCourse(Services& services, const Request& request)
         line.erase(line.find_last_not_of(" \t\r") + 1);
         if (line.empty())
             continue;
-        TRY_ASSIGN(found, line.find('@') != std::string::npos ? services.store.personByEmail(line)
-                                                              : services.store.personByPublicId(line));
+        TRY_ASSIGN(found, line.find('@') != std::string::npos ? services.store.people().personByEmail(line)
+                                                              : services.store.people().personByPublicId(line));
         if (!found) {
             errors.emplace_back("students", "Nobody has the id or email \"" + line.substr(0, 80) + "\"");
             break;

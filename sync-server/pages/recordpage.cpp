@@ -50,15 +50,15 @@ Result<Response> recordPage(Services& services, const Request& request)
     TRY_ASSIGN(course, services.liveCourse(window.course));
     TRY_ASSIGN(access, services.access(caller, window.course));
     TRY(allow(access.runsClass(), "only teachers and TAs change records"));
-    TRY_ASSIGN(person, services.store.personByPublicId(publicId));
+    TRY_ASSIGN(person, services.store.people().personByPublicId(publicId));
     std::optional<Role> role;
     if (person) {
-        TRY_ASSIGN(found, services.store.roleIn(person->id, window.course));
+        TRY_ASSIGN(found, services.store.courses().roleIn(person->id, window.course));
         role = found;
     }
     if (!role || *role == Role::Teacher)
         return fail(Errc::NotFound, "that person does not take part in this course");
-    TRY_ASSIGN(record, services.store.record(id, person->id));
+    TRY_ASSIGN(record, services.store.attendance().record(id, person->id));
 
     const std::string action = "/windows/" + id + "/people/" + record.person;
     auto frame = frameFor(caller, record.displayName + " · " + window.title, "");

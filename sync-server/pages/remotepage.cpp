@@ -169,7 +169,7 @@ Result<std::optional<Person>> personOf(Services& services, const std::optional<R
 {
     if (!device)
         return std::optional<Person>();
-    return services.store.personById(device->person);
+    return services.store.people().personById(device->person);
 }
 
 Result<Response> getScan(Services& services, const Request& request)
@@ -181,10 +181,10 @@ Result<Response> getScan(Services& services, const Request& request)
     TRY_ASSIGN(device, linkedDevice(services, deviceToken));
     TRY_ASSIGN(person, personOf(services, device));
     if (person) {
-        TRY_ASSIGN(role, services.store.roleIn(person->id, s.scanned.window.course));
+        TRY_ASSIGN(role, services.store.courses().roleIn(person->id, s.scanned.window.course));
         if (role != Role::Student && role != Role::Ta)
             return fail(Errc::NotFound, "not in the course");
-        TRY_ASSIGN(record, services.store.record(s.scanned.window.id, person->id));
+        TRY_ASSIGN(record, services.store.attendance().record(s.scanned.window.id, person->id));
         if (record.present && record.firstCheckIn)
             return checkedInPage(s.scanned, record, false, s.code,
                                  scanTicket(s.code, deviceToken, services.clock.nowMs()));

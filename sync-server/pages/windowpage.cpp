@@ -55,7 +55,7 @@ Result<Response> windowPage(Services& services, const Request& request)
     TRY_ASSIGN(course, services.liveCourse(window.course));
     TRY_ASSIGN(access, services.access(caller, window.course));
     TRY(allow(access.runsClass(), "only teachers and TAs see everyone's records"));
-    TRY_ASSIGN(records, services.store.windowRecords(id));
+    TRY_ASSIGN(records, services.store.attendance().windowRecords(id));
     const auto now = services.clock.nowMs();
     const std::string& csrf = caller.principal.csrfToken;
 
@@ -85,7 +85,7 @@ Result<Response> windowPage(Services& services, const Request& request)
     if (review > 0)
         m += " <strong>" + std::to_string(review) + " record" + (review == 1 ? " needs" : "s need") + " review.</strong>";
     m += "</p>";
-    TRY_ASSIGN(reviews, services.store.remoteReviews(id));
+    TRY_ASSIGN(reviews, services.store.remote().remoteReviews(id));
     m += remoteReviewSection(reviews, course.timezone);
     m += "<div class=\"table-wrap\"><table class=\"stack\"><caption>Records</caption><thead><tr><th scope=\"col\">Name</th>"
          "<th scope=\"col\">Role</th><th scope=\"col\">Check-in</th><th scope=\"col\">Status</th>"

@@ -46,7 +46,7 @@ std::int64_t signInRetryAfterMs(Services& services, std::string_view email, std:
 Result<SignedIn> signIn(Services& services, std::string_view email, std::string_view password, std::string_view remoteIp)
 {
     const std::int64_t now = services.clock.nowMs();
-    TRY_ASSIGN(person, services.store.personByEmail(email));
+    TRY_ASSIGN(person, services.store.people().personByEmail(email));
     const bool ok = person && person->passwordHash ? verifySecret(*person->passwordHash, password)
                                                    : (void(verifySecret(decoyHash(), password)), false);
     if (!ok) {
@@ -57,10 +57,10 @@ Result<SignedIn> signIn(Services& services, std::string_view email, std::string_
     services.accountLimiter.reset(accountKey(email));
     if (needsRehash(*person->passwordHash, k_passwordCost)) {
         TRY_ASSIGN(fresh, hashSecret(password, k_passwordCost));
-        TRY(services.store.setPasswordHash(person->id, fresh));
+        TRY(services.store.people().setPasswordHash(person->id, fresh));
     }
     SignedIn out{*person, randomToken(limits::k_secretTokenBytes), randomToken(limits::k_secretTokenBytes)};
-    TRY(services.store.createSession(sha256(out.sessionToken),
+    TRY(services.store.credentials().createSession(sha256(out.sessionToken),
                                 Session{person->id, out.csrfToken, now + limits::k_sessionLifetimeMs}));
     return out;
 }
@@ -68,7 +68,7 @@ Result<SignedIn> signIn(Services& services, std::string_view email, std::string_
 Result<void> signOut(Services& services, const Caller& caller)
 {
     TRY(allow(caller.kind == PrincipalKind::Session, "only a signed-in session can sign out"));
-    return services.store.deleteSession(caller.principal.sessionHash);
+    return services.store.credentials().deleteSession(caller.principal.sessionHash);
 }
 
 std::string sessionCookie(const std::string& token, std::int64_t maxAgeSec)

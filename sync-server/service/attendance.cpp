@@ -23,7 +23,7 @@ Result<Window> openNewWindow(Services& services, const Caller& caller, std::stri
     NewWindow w{newUuidV4(), std::string(course), std::move(title), scheduledStart, std::nullopt, caller.person.id};
     if (openNow)
         w.openAt = services.clock.nowMs();
-    return services.store.createWindow(w);
+    return services.store.attendance().createWindow(w);
 }
 
 Result<Window> setWindowOpen(Services& services, const Caller& caller, std::string_view id, bool open)
@@ -34,13 +34,13 @@ Result<Window> setWindowOpen(Services& services, const Caller& caller, std::stri
     if (open && window.closedAt)
         return fail(Errc::WindowClosed, "this window has been closed; open a new one");
     const auto now = services.clock.nowMs();
-    return open ? services.store.openWindow(id, now, caller.person.id) : services.store.closeWindow(id, now, caller.person.id);
+    return open ? services.store.attendance().openWindow(id, now, caller.person.id) : services.store.attendance().closeWindow(id, now, caller.person.id);
 }
 
 Result<Person> participantOf(Services& services, const Window& window, std::string_view personPublicId)
 {
     TRY_ASSIGN(person, services.personById(personPublicId));
-    TRY_ASSIGN(role, services.store.roleIn(person.id, window.course));
+    TRY_ASSIGN(role, services.store.courses().roleIn(person.id, window.course));
     if (role != Role::Student && role != Role::Ta)
         return fail(Errc::NotFound, "this person does not take part in the course");
     return person;
@@ -74,7 +74,7 @@ Result<AttendanceRecord> checkIn(Services& services, const Caller& caller, std::
     // Waits on this thread for the group commit (the API route does not).
     TRY_ASSIGN(outcome, services.checkIns.commit(prepared.event));
     TRY(checkInStored(outcome, prepared.person));
-    return services.store.record(id, prepared.person.id);
+    return services.store.attendance().record(id, prepared.person.id);
 }
 
 Result<void> checkInStored(CheckInOutcome outcome, const Person& person)
@@ -105,8 +105,8 @@ Result<AttendanceRecord> correctPresence(Services& services, const Caller& calle
     TRY_ASSIGN(person, participantOf(services, window, personPublicId));
     const CorrectionEvent e{newUuidV4(), person.id,          window.id,       present,     std::move(reason),
                             std::move(base), caller.person.id, services.clock.nowMs(), std::nullopt};
-    TRY(services.store.addCorrection(e));
-    return services.store.record(window.id, person.id);
+    TRY(services.store.attendance().addCorrection(e));
+    return services.store.attendance().record(window.id, person.id);
 }
 
 Result<AttendanceRecord> changeFlag(Services& services, const Caller& caller, std::string_view id,
@@ -120,15 +120,15 @@ Result<AttendanceRecord> changeFlag(Services& services, const Caller& caller, st
     TRY_ASSIGN(person, participantOf(services, window, personPublicId));
     const FlagEvent e{newUuidV4(), person.id, window.id, flag, set, std::move(note), caller.person.id,
                       services.clock.nowMs(), std::nullopt};
-    TRY(services.store.addFlag(e));
-    return services.store.record(window.id, person.id);
+    TRY(services.store.attendance().addFlag(e));
+    return services.store.attendance().record(window.id, person.id);
 }
 
 Result<bool> mayCreateCourse(Services& services, const Caller& caller)
 {
     if (caller.person.isAdmin)
         return true;
-    TRY_ASSIGN(courses, services.store.listCourses(caller.person.id));
+    TRY_ASSIGN(courses, services.store.courses().listCourses(caller.person.id));
     return std::ranges::any_of(courses, [](const CourseWithRole& c) { return c.role == Role::Teacher; });
 }
 
@@ -142,7 +142,7 @@ Result<Course> createCourse(Services& services, const Caller& caller, NewCourse 
         return std::unexpected(invalid("timezone: unknown IANA time zone"));
     if (course.lateAfterMin < 0 || course.absentAfterMin < course.lateAfterMin || course.absentAfterMin > 24 * 60)
         return std::unexpected(invalid("absent_after_min: must be between late_after_min and 1440"));
-    return services.store.createCourse(course, caller.person.id);
+    return services.store.courses().createCourse(course, caller.person.id);
 }
 
 Result<void> removeCourse(Services& services, const Caller& caller, std::string_view course)
@@ -150,7 +150,7 @@ Result<void> removeCourse(Services& services, const Caller& caller, std::string_
     TRY(services.liveCourse(course));
     TRY_ASSIGN(access, services.access(caller, course));
     TRY(allow(access.teaches(), "only the course's teachers remove it"));
-    return services.store.removeCourse(course, caller.person.id);
+    return services.store.courses().removeCourse(course, caller.person.id);
 }
 
 namespace {
@@ -170,9 +170,9 @@ Result<bool> assignMember(Services& services, const Caller& caller, std::string_
     TRY_ASSIGN(access, services.access(caller, course));
     TRY(allow(access.teaches(), "only the course's teachers change its roster"));
     TRY_ASSIGN(person, services.personById(personPublicId));
-    TRY_ASSIGN(current, services.store.roleIn(person.id, course));
+    TRY_ASSIGN(current, services.store.courses().roleIn(person.id, course));
     TRY(mayAssign(access, caller, current.value_or(Role::Student), role));
-    TRY(services.store.setEnrollment(person.id, course, role, caller.person.id));
+    TRY(services.store.courses().setEnrollment(person.id, course, role, caller.person.id));
     return !current.has_value();
 }
 
@@ -183,11 +183,11 @@ Result<void> removeMember(Services& services, const Caller& caller, std::string_
     TRY_ASSIGN(access, services.access(caller, course));
     TRY(allow(access.teaches(), "only the course's teachers change its roster"));
     TRY_ASSIGN(person, services.personById(personPublicId));
-    TRY_ASSIGN(current, services.store.roleIn(person.id, course));
+    TRY_ASSIGN(current, services.store.courses().roleIn(person.id, course));
     if (!current)
         return fail(Errc::NotFound, "this person is not in the course");
     TRY(mayAssign(access, caller, *current, *current));
-    return withoutValue(services.store.removeEnrollment(person.id, course, caller.person.id));
+    return withoutValue(services.store.courses().removeEnrollment(person.id, course, caller.person.id));
 }
 
 } // namespace imhere::server

@@ -82,7 +82,7 @@ void CheckInWriter::run()
         }
         for (Queued& q : group)
             events.push_back(std::move(q.event));
-        const auto outcomes = m_store.commitCheckIns(events, decideCheckIn);
+        const auto outcomes = m_store.attendance().commitCheckIns(events, decideCheckIn);
         if (!outcomes) {
             std::fprintf(stderr, "imhere-server: a group of %zu check-ins was not stored: %s\n", group.size(),
                          outcomes.error().message.c_str());

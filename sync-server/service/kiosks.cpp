@@ -28,12 +28,12 @@ Result<ProvisionedKiosk> registerKiosk(Store& store, std::string name, std::vect
     for (const auto& id : courses) {
         if (!isUuid(id))
             return std::unexpected(invalid("courses: \"" + id.substr(0, 40) + "\" is not a course id"));
-        TRY_ASSIGN(course, store.course(id));
+        TRY_ASSIGN(course, store.courses().course(id));
         if (!course || course->removed)
             return std::unexpected(invalid("courses: there is no course " + id));
     }
     IssuedToken token = issueToken(k_kioskTokenPrefix);
-    TRY_ASSIGN(kiosk, store.createKiosk({std::move(name), token.lookup, token.hash,
+    TRY_ASSIGN(kiosk, store.kiosks().createKiosk({std::move(name), token.lookup, token.hash,
                                          randomBytes(imhere::limits::k_kioskKeyBytes), std::move(courses), createdBy}));
     return ProvisionedKiosk{std::move(kiosk), std::move(token.token)};
 }
@@ -48,18 +48,18 @@ Result<ProvisionedKiosk> provisionKiosk(Services& services, const Caller& caller
 Result<std::vector<KioskInfo>> kiosksFor(Services& services, const Caller& caller)
 {
     TRY(allow(caller.person.isAdmin, "only an org admin sees the kiosks"));
-    return services.store.listKiosks();
+    return services.store.kiosks().listKiosks();
 }
 
 Result<bool> revokeKiosk(Services& services, const Caller& caller, std::uint32_t kiosk)
 {
     TRY(allow(caller.person.isAdmin, "only an org admin revokes kiosks"));
-    return services.store.revokeKiosk(kiosk, caller.person.id);
+    return services.store.kiosks().revokeKiosk(kiosk, caller.person.id);
 }
 
 Result<void> noteKioskSync(Services& services, const Kiosk& kiosk)
 {
-    return services.store.noteKioskSync(kiosk.id, services.clock.nowMs(), limits::k_kioskSyncResolutionMs);
+    return services.store.kiosks().noteKioskSync(kiosk.id, services.clock.nowMs(), limits::k_kioskSyncResolutionMs);
 }
 
 std::string kioskStartCommand(const std::string& serverUrl, const std::string& token)

@@ -145,7 +145,7 @@ Result<SyncResponse> syncKiosk(Services& services, const Kiosk& kiosk, const Syn
     SyncResponse response;
     response.serverTimeMs = nowMs;
     if (!request.events.empty()) {
-        TRY(services.store.ingestSync(kiosk, request, [&](SyncBatch& batch) -> Result<void> {
+        TRY(services.store.kiosks().ingestSync(kiosk, request, [&](SyncBatch& batch) -> Result<void> {
             TRY_ASSIGN(outcomes, batch.priorOutcomes());
             for (const DecodedEvent& decoded : request.events) {
                 if (const auto* bad = std::get_if<EventRejection>(&decoded)) {
@@ -171,9 +171,9 @@ Result<SyncResponse> syncKiosk(Services& services, const Kiosk& kiosk, const Syn
             return {};
         }));
     }
-    TRY(services.store.pullChanges(kiosk, request.cursor, response));
+    TRY(services.store.kiosks().pullChanges(kiosk, request.cursor, response));
     if (request.cursor == 0) {
-        TRY_ASSIGN(key, services.store.badgeKey());
+        TRY_ASSIGN(key, services.store.people().badgeKey());
         response.kiosk = KioskIdentity{kiosk.id, kiosk.name, base64UrlEncode(kiosk.secret), base64UrlEncode(key)};
     }
     return response;

@@ -68,7 +68,7 @@ Result<std::vector<std::pair<std::string, std::string>>> personProblems(Services
         if (d.email->size() > limits::k_maxEmailBytes || !looksLikeEmail(*d.email)) {
             problems.emplace_back("email", "enter an email address like name@example.org");
         } else {
-            TRY_ASSIGN(existing, services.store.personByEmail(*d.email));
+            TRY_ASSIGN(existing, services.store.people().personByEmail(*d.email));
             if (existing)
                 problems.emplace_back("email", "someone already has this email address");
         }
@@ -102,7 +102,7 @@ Result<AddedPerson> addPerson(Services& services, const Caller& caller, PersonDe
         TRY_ASSIGN(hash, hashSecret(*d.password, k_passwordCost));
         p.passwordHash = std::move(hash);
     }
-    auto created = services.store.createPerson(p);
+    auto created = services.store.people().createPerson(p);
     if (!created && created.error().code == Errc::AlreadyExists) // added by someone else meanwhile
         return fail(Errc::AlreadyExists, "email: someone already has this email address");
     TRY_ASSIGN(person, std::move(created));
@@ -115,7 +115,7 @@ Result<Person> setOrgAdmin(Services& services, const Caller& caller, std::string
     TRY_ASSIGN(person, services.personById(personPublicId));
     if (!admin && person.id == caller.person.id)
         return fail(Errc::Conflict, "you cannot remove your own admin rights; ask another org admin");
-    TRY(services.store.setAdmin(person.id, admin, caller.person.id));
+    TRY(services.store.people().setAdmin(person.id, admin, caller.person.id));
     person.isAdmin = admin;
     return person;
 }
@@ -123,9 +123,9 @@ Result<Person> setOrgAdmin(Services& services, const Caller& caller, std::string
 Result<std::vector<PersonWithCourses>> peopleWithCourses(Services& services, const Caller& caller)
 {
     TRY(allow(caller.person.isAdmin, "only an org admin lists people"));
-    TRY_ASSIGN(people, services.store.listPeople());
-    TRY_ASSIGN(courses, services.store.listCourses(std::nullopt));
-    TRY_ASSIGN(enrollments, services.store.listEnrollments());
+    TRY_ASSIGN(people, services.store.people().listPeople());
+    TRY_ASSIGN(courses, services.store.courses().listCourses(std::nullopt));
+    TRY_ASSIGN(enrollments, services.store.courses().listEnrollments());
     std::map<std::string, const Course*> courseById;
     for (const auto& c : courses)
         courseById[c.course.id] = &c.course;

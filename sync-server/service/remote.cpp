@@ -85,7 +85,7 @@ Result<ScannedCode> readScannedCode(Services& services, std::string_view code, s
     const auto fields = RotatingCode::parse(code);
     if (!fields)
         return fail(Errc::InvalidCode, "this is not a check-in code from a classroom screen");
-    TRY_ASSIGN(kiosk, services.store.kioskById(fields->kioskId));
+    TRY_ASSIGN(kiosk, services.store.kiosks().kioskById(fields->kioskId));
     if (!kiosk || kiosk->revoked)
         return fail(Errc::InvalidCode, "this code comes from a screen that is no longer in use");
     const auto verified = RotatingCode::verify(code, kiosk->secret, fields->window,
@@ -99,7 +99,7 @@ Result<ScannedCode> readScannedCode(Services& services, std::string_view code, s
             return fail(Errc::InvalidCode, "this is not a check-in code from a classroom screen");
         }
     }
-    TRY_ASSIGN(window, services.store.window(uuidFromBytes(fields->window)));
+    TRY_ASSIGN(window, services.store.attendance().window(uuidFromBytes(fields->window)));
     if (!window || std::ranges::find(kiosk->courses, window->course) == kiosk->courses.end())
         return fail(Errc::InvalidCode, "this code is for a class this screen does not take attendance for");
     TRY_ASSIGN(course, services.liveCourse(window->course));
@@ -146,15 +146,15 @@ Result<LinkCode> issueLinkCode(Services& services, const Caller& caller, std::op
         TRY_ASSIGN(access, services.access(caller, *course));
         TRY(allow(access.runsClass(), "only the course's teachers and TAs give out phone link codes"));
         TRY_ASSIGN(target, services.personById(*personPublicId));
-        TRY_ASSIGN(role, services.store.roleIn(target.id, *course));
+        TRY_ASSIGN(role, services.store.courses().roleIn(target.id, *course));
         if (role != Role::Student && role != Role::Ta)
             return fail(Errc::NotFound, "this person does not take part in the course");
         person = std::move(target);
     }
     const std::string code = newLinkCode();
-    TRY_ASSIGN(key, services.store.badgeKey());
+    TRY_ASSIGN(key, services.store.people().badgeKey());
     const std::int64_t expiresAt = services.clock.nowMs() + limits::k_linkCodeLifetimeMs;
-    TRY(services.store.createLinkCode(keyedHash("imhere/link/v1", code, key), person.id, caller.person.id, expiresAt));
+    TRY(services.store.remote().createLinkCode(keyedHash("imhere/link/v1", code, key), person.id, caller.person.id, expiresAt));
     return LinkCode{code.substr(0, 5) + "-" + code.substr(5), std::move(person), expiresAt};
 }
 
@@ -167,8 +167,8 @@ Result<std::optional<RemoteDevice>> linkedDevice(Services& services, std::string
 {
     if (deviceToken.empty() || deviceToken.size() > 64)
         return std::optional<RemoteDevice>();
-    TRY_ASSIGN(key, services.store.badgeKey());
-    return services.store.deviceByToken(keyedHash("imhere/device/v1", deviceToken, key));
+    TRY_ASSIGN(key, services.store.people().badgeKey());
+    return services.store.remote().deviceByToken(keyedHash("imhere/device/v1", deviceToken, key));
 }
 
 Result<RemoteDevice> linkPhone(Services& services, std::string_view typed, std::string_view deviceToken,
@@ -181,8 +181,8 @@ Result<RemoteDevice> linkPhone(Services& services, std::string_view typed, std::
     const std::string code = normaliseLinkCode(typed);
     std::optional<RemoteDevice> device;
     if (isLinkCode(code)) {
-        TRY_ASSIGN(key, services.store.badgeKey());
-        TRY_ASSIGN(linked, services.store.linkDevice(keyedHash("imhere/link/v1", code, key),
+        TRY_ASSIGN(key, services.store.people().badgeKey());
+        TRY_ASSIGN(linked, services.store.remote().linkDevice(keyedHash("imhere/link/v1", code, key),
                                                 keyedHash("imhere/device/v1", deviceToken, key), now));
         device = linked;
     }
@@ -196,15 +196,15 @@ Result<RemoteDevice> linkPhone(Services& services, std::string_view typed, std::
 Result<RemoteOutcome> remoteCheckIn(Services& services, const ScannedCode& scanned, const RemoteDevice& device,
                                     std::int64_t scannedAt, std::string_view remoteIp)
 {
-    TRY_ASSIGN(person, services.store.personById(device.person));
+    TRY_ASSIGN(person, services.store.people().personById(device.person));
     if (!person)
         return fail(Errc::NotFound, "this phone is linked to nobody");
     TRY_ASSIGN(participant, participantOf(services, scanned.window, person->publicId));
     (void)participant;
-    TRY_ASSIGN(before, services.store.record(scanned.window.id, person->id));
+    TRY_ASSIGN(before, services.store.attendance().record(scanned.window.id, person->id));
     if (before.present)
         return RemoteOutcome{std::move(before), false};
-    TRY_ASSIGN(key, services.store.badgeKey());
+    TRY_ASSIGN(key, services.store.people().badgeKey());
     const Bytes address = keyedHash("imhere/address/v1", remoteIp, key);
     const RemoteCheckIn checkIn{
         .event = {newUuidV4(), person->id, scanned.window.id, scannedAt, CheckInSource::QrRemote, person->id,
@@ -213,8 +213,8 @@ Result<RemoteOutcome> remoteCheckIn(Services& services, const ScannedCode& scann
         .addressHash = hexEncode(std::span(address.data(), 16)),
         .scannedKiosk = scanned.kiosk.id,
     };
-    TRY_ASSIGN(stored, services.store.addRemoteCheckIn(checkIn));
-    TRY_ASSIGN(after, services.store.record(scanned.window.id, person->id));
+    TRY_ASSIGN(stored, services.store.remote().addRemoteCheckIn(checkIn));
+    TRY_ASSIGN(after, services.store.attendance().record(scanned.window.id, person->id));
     return RemoteOutcome{std::move(after), stored};
 }
 
@@ -231,14 +231,14 @@ Result<void> countRemoteRequest(Services& services, std::string_view remoteIp)
 Result<std::string> issueQrBadge(Services& services, const Caller& caller)
 {
     const std::string token = newQrBadgeToken();
-    TRY_ASSIGN(key, services.store.badgeKey());
-    TRY(services.store.replaceQrBadge(caller.person.id, badgeHash(key, asBytes(token))));
+    TRY_ASSIGN(key, services.store.people().badgeKey());
+    TRY(services.store.people().replaceQrBadge(caller.person.id, badgeHash(key, asBytes(token))));
     return token;
 }
 
 Result<void> revokeQrBadge(Services& services, const Caller& caller)
 {
-    return services.store.revokeQrBadges(caller.person.id);
+    return services.store.people().revokeQrBadges(caller.person.id);
 }
 
 } // namespace imhere::server

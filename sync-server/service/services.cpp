@@ -15,13 +15,13 @@ Services::Services(Store& s, const Clock& c)
 
 Result<CourseAccess> Services::access(const Caller& c, std::string_view course) const
 {
-    TRY_ASSIGN(role, store.roleIn(c.person.id, course));
+    TRY_ASSIGN(role, store.courses().roleIn(c.person.id, course));
     return CourseAccess{role, c.person.isAdmin};
 }
 
 Result<Course> Services::liveCourse(std::string_view id) const
 {
-    TRY_ASSIGN(course, store.course(id));
+    TRY_ASSIGN(course, store.courses().course(id));
     if (!course || course->removed)
         return fail(Errc::NotFound, "no such course");
     return *course;
@@ -29,7 +29,7 @@ Result<Course> Services::liveCourse(std::string_view id) const
 
 Result<Window> Services::windowById(std::string_view id) const
 {
-    TRY_ASSIGN(window, store.window(id));
+    TRY_ASSIGN(window, store.attendance().window(id));
     if (!window)
         return fail(Errc::NotFound, "no such window");
     TRY(liveCourse(window->course));
@@ -38,7 +38,7 @@ Result<Window> Services::windowById(std::string_view id) const
 
 Result<Person> Services::personById(std::string_view publicId) const
 {
-    TRY_ASSIGN(person, store.personByPublicId(publicId));
+    TRY_ASSIGN(person, store.people().personByPublicId(publicId));
     if (!person)
         return fail(Errc::NotFound, "no such person");
     return *person;

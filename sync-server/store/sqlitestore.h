@@ -27,11 +27,27 @@
 
 namespace imhere::server {
 
-class SqliteStore final : public Store {
+// One SQLite file behind every repository: they share one connection, one
+// write lock and one statement cache, so one class implements them all, each
+// repository's methods in their own file (sqlitestore<repository>.cpp).
+class SqliteStore final : public Store,
+                          public PeopleRepository,
+                          public CourseRepository,
+                          public AttendanceRepository,
+                          public RemoteRepository,
+                          public CredentialRepository,
+                          public KioskRepository {
 public:
     // Opens or creates the file, migrates it, and makes the org badge key on
     // first use.
     [[nodiscard]] static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, const Clock& clock);
+
+    PeopleRepository& people() override { return *this; }
+    CourseRepository& courses() override { return *this; }
+    AttendanceRepository& attendance() override { return *this; }
+    RemoteRepository& remote() override { return *this; }
+    CredentialRepository& credentials() override { return *this; }
+    KioskRepository& kiosks() override { return *this; }
 
     Result<void> inTransaction(const std::function<Result<void>()>& work) override;
     Result<Bytes> badgeKey() override;

@@ -61,21 +61,21 @@ SeededSchool seedSchool(const std::string& dbPath, int trainees)
     s.teacherPin = "482193";
     const std::int64_t now = clock.nowMs();
     must(store->inTransaction([&]() -> Result<void> {
-             const Bytes key = must(store->badgeKey(), "badge key");
+             const Bytes key = must(store->people().badgeKey(), "badge key");
              std::uint64_t nextUid = 1;
              auto add = [&](const std::string& name, bool withBadge) {
-                 auto p = must(store->createPerson({name, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                 auto p = must(store->people().createPerson({name, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
                                                     std::nullopt, false}),
                                "create person");
                  Member m{p.id, p.publicId, name, {}};
                  if (withBadge) {
                      m.uid = uidFor(nextUid++);
-                     must(store->addBadge(p.id, hashOf(key, m.uid)), "add badge");
+                     must(store->people().addBadge(p.id, hashOf(key, m.uid)), "add badge");
                  }
                  return m;
              };
              s.teacher = add("Tomás Teacher", true);
-             must(store->setPinHash(s.teacher.id, cheapPinHash(s.teacherPin)), "set PIN");
+             must(store->people().setPinHash(s.teacher.id, cheapPinHash(s.teacherPin)), "set PIN");
              s.ta = add("Tara Assistant", true);
              std::vector<server::PersonId> students;
              for (int i = 0; i < trainees; ++i) {
@@ -84,20 +84,20 @@ SeededSchool seedSchool(const std::string& dbPath, int trainees)
              }
              s.remoteTrainee = add("Remy Remote", false);
              students.push_back(s.remoteTrainee.id);
-             auto course = must(store->createCourse({"WM5 · JS1", "Europe/London", 10, 60, students}, s.teacher.id),
+             auto course = must(store->courses().createCourse({"WM5 · JS1", "Europe/London", 10, 60, students}, s.teacher.id),
                                 "create course");
              s.course = course.id;
-             must(store->setEnrollment(s.teacher.id, s.course, server::Role::Teacher, s.teacher.id), "enrol teacher");
-             must(store->setEnrollment(s.ta.id, s.course, server::Role::Ta, s.teacher.id), "enrol TA");
+             must(store->courses().setEnrollment(s.teacher.id, s.course, server::Role::Teacher, s.teacher.id), "enrol teacher");
+             must(store->courses().setEnrollment(s.ta.id, s.course, server::Role::Ta, s.teacher.id), "enrol TA");
              s.window = newUuidV4();
-             must(store->createWindow({s.window, s.course, "Week 3 · Async", now - 60'000, now - 60'000, s.teacher.id}),
+             must(store->attendance().createWindow({s.window, s.course, "Week 3 · Async", now - 60'000, now - 60'000, s.teacher.id}),
                   "create window");
              s.remoteCheckIn = newUuidV4();
-             must(store->addCheckIn({s.remoteCheckIn, s.remoteTrainee.id, s.window, now - 30'000,
+             must(store->attendance().addCheckIn({s.remoteCheckIn, s.remoteTrainee.id, s.window, now - 30'000,
                                      server::CheckInSource::QrRemote, s.remoteTrainee.id, std::nullopt}),
                   "remote check-in");
              const server::IssuedToken token = server::issueToken(server::k_kioskTokenPrefix);
-             auto kiosk = must(store->createKiosk({"Front door", token.lookup, token.hash, randomBytes(32), {s.course}}),
+             auto kiosk = must(store->kiosks().createKiosk({"Front door", token.lookup, token.hash, randomBytes(32), {s.course}}),
                                "create kiosk");
              s.kioskToken = token.token;
              s.kioskId = kiosk.id;

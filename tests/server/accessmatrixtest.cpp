@@ -103,19 +103,19 @@ class AccessMatrixTest : public QObject {
         Target t;
         const auto now = server->clock.nowMs();
         const auto made = store.inTransaction([&]() -> Result<void> {
-            auto course = store.createCourse({"Course " + newUuidV4().substr(0, 8), "Europe/London", 10, 60,
+            auto course = store.courses().createCourse({"Course " + newUuidV4().substr(0, 8), "Europe/London", 10, 60,
                                               {s.studentA.id, s.studentA2.id}},
                                              s.teacherA.id);
             if (!course)
                 return std::unexpected(course.error());
             t.course = course->id;
-            if (auto r = store.setEnrollment(s.taA.id, t.course, Role::Ta, s.teacherA.id); !r)
+            if (auto r = store.courses().setEnrollment(s.taA.id, t.course, Role::Ta, s.teacherA.id); !r)
                 return r;
             t.openWindow = newUuidV4();
             t.scheduledWindow = newUuidV4();
-            if (auto r = store.createWindow({t.openWindow, t.course, "Now", now - 60'000, now - 60'000, s.teacherA.id}); !r)
+            if (auto r = store.attendance().createWindow({t.openWindow, t.course, "Now", now - 60'000, now - 60'000, s.teacherA.id}); !r)
                 return std::unexpected(r.error());
-            if (auto r = store.createWindow({t.scheduledWindow, t.course, "Later", now + 3'600'000, std::nullopt,
+            if (auto r = store.attendance().createWindow({t.scheduledWindow, t.course, "Later", now + 3'600'000, std::nullopt,
                                              std::nullopt});
                 !r)
                 return std::unexpected(r.error());

@@ -19,7 +19,7 @@ std::optional<Person> withPassword(TestServer& server, const std::string& email,
                                    HashCost cost = k_passwordCost)
 {
     Person p = addPerson(*server.store, "Pat " + email, email);
-    if (!server.store->setPasswordHash(p.id, *hashSecret(password, cost)))
+    if (!server.store->people().setPasswordHash(p.id, *hashSecret(password, cost)))
         return std::nullopt;
     return p;
 }
@@ -97,11 +97,11 @@ void AuthTest::anOldHashIsReplacedOnLogin()
     TestServer server;
     const auto p = withPassword(server, "old@example.org", "old parameters pw", k_pinCost);
     QVERIFY(p);
-    const auto before = (*server.store->personById(p->id))->passwordHash;
+    const auto before = (*server.store->people().personById(p->id))->passwordHash;
     QVERIFY(needsRehash(*before, k_passwordCost));
     auto client = server.client();
     QCOMPARE(login(client, "old@example.org", "old parameters pw").status, 200);
-    const auto after = (*server.store->personById(p->id))->passwordHash;
+    const auto after = (*server.store->people().personById(p->id))->passwordHash;
     QCOMPARE_NE(*after, *before);
     QVERIFY(!needsRehash(*after, k_passwordCost));
     QCOMPARE(login(client, "old@example.org", "old parameters pw").status, 200);

@@ -45,7 +45,7 @@ std::optional<Fixture> seed(const std::string& db)
     auto store = std::move(*SqliteStore::open(db, clock));
     Fixture f;
     const auto seeded = store->inTransaction([&]() -> Result<void> {
-        auto admin = store->createPerson({"Admin", "admin@example.org", std::nullopt, std::nullopt, std::nullopt,
+        auto admin = store->people().createPerson({"Admin", "admin@example.org", std::nullopt, std::nullopt, std::nullopt,
                                           std::nullopt, true});
         if (!admin)
             return std::unexpected(admin.error());
@@ -56,18 +56,18 @@ std::optional<Fixture> seed(const std::string& db)
             f.students.push_back(p.publicId);
         }
         f.studentIds = ids;
-        auto course = store->createCourse({"JS1", "Europe/London", 10, 60, ids}, admin->id);
+        auto course = store->courses().createCourse({"JS1", "Europe/London", 10, 60, ids}, admin->id);
         if (!course)
             return std::unexpected(course.error());
         const auto now = clock.nowMs();
         for (int w = 0; w < k_windows; ++w) {
             f.windows.push_back(newUuidV4());
-            if (auto made = store->createWindow({f.windows.back(), course->id, "Class", now, now - 60'000, admin->id});
+            if (auto made = store->attendance().createWindow({f.windows.back(), course->id, "Class", now, now - 60'000, admin->id});
                 !made)
                 return std::unexpected(made.error());
         }
         const IssuedToken key = issueToken(k_apiKeyPrefix);
-        if (auto k = store->createApiKey(admin->id, key.lookup, key.hash, ApiScope::Write); !k)
+        if (auto k = store->credentials().createApiKey(admin->id, key.lookup, key.hash, ApiScope::Write); !k)
             return std::unexpected(k.error());
         f.adminKey = key.token;
         return {};

@@ -231,7 +231,7 @@ void CheckInWriterTest::stoppingAnswersEverythingQueued()
     std::vector<Person> people;
     for (int i = 0; i < 20; ++i) {
         people.push_back(addPerson(*server->store, "Student " + std::to_string(i)));
-        QVERIFY(server->store->setEnrollment(people.back().id, school.courseA.id, sync::Role::Student,
+        QVERIFY(server->store->courses().setEnrollment(people.back().id, school.courseA.id, sync::Role::Student,
                                             school.teacherA.id));
     }
     Answers answers;

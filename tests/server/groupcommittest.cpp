@@ -78,7 +78,7 @@ private slots:
         students.clear();
         for (int i = 0; i < k_students; ++i) {
             students.push_back(addPerson(*server->store, "Student " + std::to_string(i)));
-            QVERIFY(server->store->setEnrollment(students.back().id, school.courseA.id, sync::Role::Student,
+            QVERIFY(server->store->courses().setEnrollment(students.back().id, school.courseA.id, sync::Role::Student,
                                                  school.teacherA.id));
         }
     }

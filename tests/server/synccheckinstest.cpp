@@ -81,7 +81,7 @@ private slots:
         client.emplace(server->client());
         // A second door that serves both courses.
         const IssuedToken token = issueToken(k_kioskTokenPrefix);
-        auto made = server->store->createKiosk(
+        auto made = server->store->kiosks().createKiosk(
             {"Room 2 door", token.lookup, token.hash, randomBytes(32), {school.courseA.id, school.courseB.id}});
         QVERIFY(made);
         room2Token = token.token;
@@ -187,7 +187,7 @@ void SyncCheckInsTest::aLargeBacklogComesInBoundedRepliesWithEveryCheckInOnce()
 void SyncCheckInsTest::checkInsFromElsewhereAndConfirmationsStillReachBothKiosks()
 {
     const std::string remote = newUuidV4();
-    QVERIFY(server->store->addCheckIn({remote, school.studentA2.id, school.openA.id, server->clock.nowMs(),
+    QVERIFY(server->store->attendance().addCheckIn({remote, school.studentA2.id, school.openA.id, server->clock.nowMs(),
                                       CheckInSource::QrRemote, school.studentA2.id, std::nullopt}));
     // Room 1 confirms it in the same batch as a tap of its own.
     const Event own = tap(school.studentA, school.openA.id);

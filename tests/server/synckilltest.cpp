@@ -50,13 +50,13 @@ std::optional<Fixture> seed(const std::string& db)
             ids.push_back(p.id);
             f.students.push_back(p.publicId);
         }
-        auto course = store->createCourse({"JS1", "Europe/London", 10, 60, ids}, teacher.id);
+        auto course = store->courses().createCourse({"JS1", "Europe/London", 10, 60, ids}, teacher.id);
         f.window = newUuidV4();
         const auto now = clock.nowMs();
-        if (auto w = store->createWindow({f.window, course->id, "Class", now, now - 60'000, teacher.id}); !w)
+        if (auto w = store->attendance().createWindow({f.window, course->id, "Class", now, now - 60'000, teacher.id}); !w)
             return std::unexpected(w.error());
         const IssuedToken token = issueToken(k_kioskTokenPrefix);
-        if (auto k = store->createKiosk({"Door", token.lookup, token.hash, randomBytes(32), {course->id}}); !k)
+        if (auto k = store->kiosks().createKiosk({"Door", token.lookup, token.hash, randomBytes(32), {course->id}}); !k)
             return std::unexpected(k.error());
         f.kioskToken = token.token;
         return {};

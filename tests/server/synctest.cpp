@@ -51,7 +51,7 @@ class SyncTest : public QObject {
 
     std::size_t checkInsOf(const Person& who, const std::string& window)
     {
-        auto records = server->store->record(window, who.id);
+        auto records = server->store->attendance().record(window, who.id);
         return records && records->firstCheckIn ? 1 : 0;
     }
 
@@ -83,17 +83,17 @@ private slots:
 
 void SyncTest::firstSyncCarriesTheKioskIdentityAndWhatItsCoursesNeed()
 {
-    QVERIFY(server->store->setPinHash(school.taA.id, *hashSecret("123456", k_pinCost)));
-    QVERIFY(server->store->setPinHash(school.studentA.id, *hashSecret("999999", k_pinCost)));
-    QVERIFY(server->store->addBadge(school.studentA.id, std::string(64, 'a')));
-    QVERIFY(server->store->addBadge(school.studentB.id, std::string(64, 'b')));
+    QVERIFY(server->store->people().setPinHash(school.taA.id, *hashSecret("123456", k_pinCost)));
+    QVERIFY(server->store->people().setPinHash(school.studentA.id, *hashSecret("999999", k_pinCost)));
+    QVERIFY(server->store->people().addBadge(school.studentA.id, std::string(64, 'a')));
+    QVERIFY(server->store->people().addBadge(school.studentB.id, std::string(64, 'b')));
 
     const SyncResponse r = sync(0);
     QVERIFY(r.kiosk.has_value());
     QCOMPARE(r.kiosk->id, school.kiosk.id);
     QCOMPARE(r.kiosk->name, "Room 1 door");
     QCOMPARE(base64UrlDecode(r.kiosk->secret)->size(), 32u);
-    QCOMPARE(*base64UrlDecode(r.kiosk->badgeKey), *server->store->badgeKey());
+    QCOMPARE(*base64UrlDecode(r.kiosk->badgeKey), *server->store->people().badgeKey());
     QCOMPARE_LE(std::abs(static_cast<double>(r.serverTimeMs) - static_cast<double>(server->clock.nowMs())), 1.0);
     QVERIFY(!r.more);
 
@@ -176,7 +176,7 @@ void SyncTest::anEventIdRepeatedInOneBatchIsStoredOnceWhateverItClaimsToBe()
     const auto later = sync(r.cursor, {sameIdAsAFlag});
     QCOMPARE(later.acks.size(), 1u);
     QCOMPARE_EQ(later.acks[0].status, AckStatus::Duplicate);
-    const auto record = server->store->record(school.openA.id, school.studentA.id);
+    const auto record = server->store->attendance().record(school.openA.id, school.studentA.id);
     QVERIFY(record);
     QVERIFY(record->flags.empty());
 }
@@ -198,7 +198,7 @@ void SyncTest::windowsOpenedAtTheKioskAcceptCheckInsInTheSameBatch()
     QCOMPARE(r.acks[2].reason, "forbidden"); // students do not open windows
     QCOMPARE_EQ(r.acks[3].status, AckStatus::Stored);
     QCOMPARE(r.acks[4].reason, "window_closed");
-    const auto stored = server->store->window(window);
+    const auto stored = server->store->attendance().window(window);
     QVERIFY(stored && *stored);
     QCOMPARE((*stored)->openedAt, now);
     QCOMPARE((*stored)->closedAt, now + 3000);
@@ -209,7 +209,7 @@ void SyncTest::remoteCheckInsReachTheKioskAndAMentorConfirmsThem()
 {
     const SyncResponse start = sync(0);
     const std::string remote = newUuidV4();
-    QVERIFY(server->store->addCheckIn({remote, school.studentA.id, school.openA.id, server->clock.nowMs(),
+    QVERIFY(server->store->attendance().addCheckIn({remote, school.studentA.id, school.openA.id, server->clock.nowMs(),
                                       CheckInSource::QrRemote, school.studentA.id, std::nullopt}));
     const SyncResponse seen = sync(start.cursor);
     QCOMPARE(seen.changes.checkIns.size(), 1u);
@@ -231,11 +231,11 @@ void SyncTest::largePullsComeInBoundedBatches()
     constexpr int k_people = 1500;
     QVERIFY(server->store->inTransaction([&]() -> Result<void> {
         for (int i = 0; i < k_people; ++i) {
-            auto p = server->store->createPerson({"Trainee " + std::to_string(i), std::nullopt, std::nullopt,
+            auto p = server->store->people().createPerson({"Trainee " + std::to_string(i), std::nullopt, std::nullopt,
                                                  std::nullopt, std::nullopt, std::nullopt, false});
             if (!p)
                 return std::unexpected(p.error());
-            if (auto r = server->store->setEnrollment(p->id, school.courseA.id, Role::Student, 0); !r)
+            if (auto r = server->store->courses().setEnrollment(p->id, school.courseA.id, Role::Student, 0); !r)
                 return r;
         }
         return {};

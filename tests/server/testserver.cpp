@@ -100,7 +100,7 @@ Headers bearer(const std::string& token)
 
 Person addPerson(Store& store, const std::string& name, std::optional<std::string> email)
 {
-    auto p = store.createPerson({name, std::move(email), std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+    auto p = store.people().createPerson({name, std::move(email), std::nullopt, std::nullopt, std::nullopt, std::nullopt,
                                  false});
     if (!p)
         throw std::runtime_error(p.error().message);
@@ -129,7 +129,7 @@ Headers School::sessionFor(TestServer& server, const Person& person)
 {
     const std::string token = randomToken(32);
     const std::string csrf = randomToken(32);
-    must(server.store->createSession(sha256(token), Session{person.id, csrf, server.clock.nowMs() + 3'600'000}));
+    must(server.store->credentials().createSession(sha256(token), Session{person.id, csrf, server.clock.nowMs() + 3'600'000}));
     return {"Cookie: imhere_session=" + token, "X-CSRF-Token: " + csrf};
 }
 
@@ -137,7 +137,7 @@ School School::build(TestServer& server)
 {
     Store& store = *server.store;
     School s;
-    s.admin = must(store.createPerson({"Org Admin", "admin@example.org", std::nullopt, std::nullopt, std::nullopt,
+    s.admin = must(store.people().createPerson({"Org Admin", "admin@example.org", std::nullopt, std::nullopt, std::nullopt,
                                        std::nullopt, true}));
     s.teacherA = addPerson(store, "Tomás Teacher", "tomas@example.org");
     s.taA = addPerson(store, "Tara TA");
@@ -146,25 +146,25 @@ School School::build(TestServer& server)
     s.studentB = addPerson(store, "Bea Other");
     s.teacherB = addPerson(store, "Teo Other Teacher");
     s.outsider = addPerson(store, "Olu Outsider");
-    s.courseA = must(store.createCourse({"WM5 · JS1", "Europe/London", 10, 60, {s.studentA.id, s.studentA2.id}},
+    s.courseA = must(store.courses().createCourse({"WM5 · JS1", "Europe/London", 10, 60, {s.studentA.id, s.studentA2.id}},
                                         s.teacherA.id));
-    s.courseB = must(store.createCourse({"NW6 · React", "Europe/London", 10, 60, {s.studentB.id}}, s.teacherB.id));
-    must(store.setEnrollment(s.taA.id, s.courseA.id, sync::Role::Ta, s.teacherA.id));
+    s.courseB = must(store.courses().createCourse({"NW6 · React", "Europe/London", 10, 60, {s.studentB.id}}, s.teacherB.id));
+    must(store.courses().setEnrollment(s.taA.id, s.courseA.id, sync::Role::Ta, s.teacherA.id));
     const auto now = server.clock.nowMs();
-    s.openA = must(store.createWindow({newUuidV4(), s.courseA.id, "Week 1", now - 60'000, now - 120'000, s.teacherA.id}));
-    s.openB = must(store.createWindow({newUuidV4(), s.courseB.id, "Week 1", now - 60'000, now - 120'000, s.teacherB.id}));
-    s.closedA = must(store.createWindow({newUuidV4(), s.courseA.id, "Week 0", now - 7 * 86'400'000,
+    s.openA = must(store.attendance().createWindow({newUuidV4(), s.courseA.id, "Week 1", now - 60'000, now - 120'000, s.teacherA.id}));
+    s.openB = must(store.attendance().createWindow({newUuidV4(), s.courseB.id, "Week 1", now - 60'000, now - 120'000, s.teacherB.id}));
+    s.closedA = must(store.attendance().createWindow({newUuidV4(), s.courseA.id, "Week 0", now - 7 * 86'400'000,
                                          now - 7 * 86'400'000, s.teacherA.id}));
-    s.closedA = must(store.closeWindow(s.closedA.id, now - 7 * 86'400'000 + 3 * 3'600'000, s.teacherA.id));
+    s.closedA = must(store.attendance().closeWindow(s.closedA.id, now - 7 * 86'400'000 + 3 * 3'600'000, s.teacherA.id));
 
     const IssuedToken kiosk = issueToken(k_kioskTokenPrefix);
-    s.kiosk = must(store.createKiosk({"Room 1 door", kiosk.lookup, kiosk.hash, randomBytes(32), {s.courseA.id}}));
+    s.kiosk = must(store.kiosks().createKiosk({"Room 1 door", kiosk.lookup, kiosk.hash, randomBytes(32), {s.courseA.id}}));
     s.kioskToken = kiosk.token;
     const IssuedToken read = issueToken(k_apiKeyPrefix);
-    must(store.createApiKey(s.teacherA.id, read.lookup, read.hash, ApiScope::Read));
+    must(store.credentials().createApiKey(s.teacherA.id, read.lookup, read.hash, ApiScope::Read));
     s.readKey = read.token;
     const IssuedToken write = issueToken(k_apiKeyPrefix);
-    must(store.createApiKey(s.admin.id, write.lookup, write.hash, ApiScope::Write));
+    must(store.credentials().createApiKey(s.admin.id, write.lookup, write.hash, ApiScope::Write));
     s.writeKey = write.token;
     return s;
 }

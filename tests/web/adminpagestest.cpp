@@ -49,8 +49,8 @@ class AdminPagesTest : public QObject, public WebFixture {
                             bearer(token));
     }
 
-    std::size_t peopleCount() { return server->store->listPeople().value().size(); }
-    std::size_t kioskCount() { return server->store->listKiosks().value().size(); }
+    std::size_t peopleCount() { return server->store->people().listPeople().value().size(); }
+    std::size_t kioskCount() { return server->store->kiosks().listKiosks().value().size(); }
 
     // Every admin page, with `person`'s page and the one that revokes `kiosk`.
     std::vector<std::string> adminPages(const Person& person, std::uint32_t kiosk) const
@@ -124,9 +124,9 @@ private slots:
         // Nothing changed.
         QCOMPARE(peopleCount(), people);
         QCOMPARE(kioskCount(), kiosks);
-        QVERIFY(!server->store->personById(school.teacherA.id).value()->isAdmin);
-        QVERIFY(!server->store->listKiosks().value().front().revoked);
-        QVERIFY(!server->store->course(school.courseA.id).value()->removed);
+        QVERIFY(!server->store->people().personById(school.teacherA.id).value()->isAdmin);
+        QVERIFY(!server->store->kiosks().listKiosks().value().front().revoked);
+        QVERIFY(!server->store->courses().course(school.courseA.id).value()->removed);
     }
 
     void provisionedKioskSyncsUntilRevoked()
@@ -140,7 +140,7 @@ private slots:
         QCOMPARE(m[1].str(), server->url());
         const std::string token = m[2];
 
-        const auto kiosks = server->store->listKiosks().value();
+        const auto kiosks = server->store->kiosks().listKiosks().value();
         QCOMPARE(kiosks.size(), 2u);
         const KioskInfo& room2 = kiosks.back();
         QCOMPARE(room2.name, "Room 2 door");
@@ -159,17 +159,17 @@ private slots:
         const auto reply = synced.json();
         QVERIFY2(reply["kiosk"]["name"] == "Room 2 door", reply.dump().c_str());
         QCOMPARE(reply["changes"]["courses"].size(), 2u);
-        QCOMPARE(server->store->listKiosks().value().back().lastSyncAt, server->clock.nowMs());
+        QCOMPARE(server->store->kiosks().listKiosks().value().back().lastSyncAt, server->clock.nowMs());
         list = client->get("/admin/kiosks", session(Admin));
         QVERIFY(list.body.find(web::dateTimeText("Europe/London", server->clock.nowMs())) != std::string::npos);
 
         // A minute's syncs are one recorded time; a later one moves it on.
         server->clock.advance(30'000);
         QCOMPARE(sync(token).status, 200);
-        QCOMPARE(server->store->listKiosks().value().back().lastSyncAt, server->clock.nowMs() - 30'000);
+        QCOMPARE(server->store->kiosks().listKiosks().value().back().lastSyncAt, server->clock.nowMs() - 30'000);
         server->clock.advance(40'000);
         QCOMPARE(sync(token).status, 200);
-        QCOMPARE(server->store->listKiosks().value().back().lastSyncAt, server->clock.nowMs());
+        QCOMPARE(server->store->kiosks().listKiosks().value().back().lastSyncAt, server->clock.nowMs());
 
         const std::string revoke = "/admin/kiosks/" + std::to_string(room2.id) + "/revoke";
         const auto confirm = client->get(revoke, session(Admin));
@@ -183,7 +183,7 @@ private slots:
         QCOMPARE(flashOf(revoked)[0], 's');
         QCOMPARE(sync(token).status, 401);
         QCOMPARE(sync(school.kioskToken).status, 200); // the other kiosk carries on
-        QVERIFY(server->store->listKiosks().value().back().revoked);
+        QVERIFY(server->store->kiosks().listKiosks().value().back().revoked);
         QVERIFY(client->get("/admin/kiosks", session(Admin)).body.find("Revoked") != std::string::npos);
         QCOMPARE(post(revoke, session(Admin), "").status, 303); // again: says so, changes nothing
         QCOMPARE(sync(token).status, 401);
@@ -239,7 +239,7 @@ private slots:
                                 "display_name=Ada+Lovelace&email=ada%40example.org&github=%40ada-l&codewars=ada_l");
         QVERIFY2(added.status == 201, added.body.c_str());
         QCOMPARE(peopleCount(), before + 1);
-        const auto ada = server->store->personByEmail("ada@example.org").value();
+        const auto ada = server->store->people().personByEmail("ada@example.org").value();
         QVERIFY(ada.has_value());
         QCOMPARE(ada->displayName, "Ada Lovelace");
         QCOMPARE(ada->github, "ada-l");
@@ -261,8 +261,8 @@ private slots:
 
     void peopleShowCoursesAndRolesButNeverHashes()
     {
-        QVERIFY(server->store->setPasswordHash(school.teacherA.id, hashSecret("a long password", k_pinCost).value()));
-        QVERIFY(server->store->setPinHash(school.teacherA.id, hashSecret("123456", k_pinCost).value()));
+        QVERIFY(server->store->people().setPasswordHash(school.teacherA.id, hashSecret("a long password", k_pinCost).value()));
+        QVERIFY(server->store->people().setPinHash(school.teacherA.id, hashSecret("123456", k_pinCost).value()));
         for (const std::string& path : {std::string("/admin/people"), "/admin/people/" + school.teacherA.publicId}) {
             const auto r = client->get(path, session(Admin));
             QVERIFY2(r.status == 200, describe(path, ": ", r.status).c_str());
@@ -290,13 +290,13 @@ private slots:
         QCOMPARE(post(path, session(Admin), "admin=0").status, 303);
         QCOMPARE(client->get("/admin", session(Teacher)).status, 403);
         QCOMPARE(flashOf(post(path, session(Admin), "admin=maybe"))[0], 'e');
-        QVERIFY(!server->store->personById(school.teacherA.id).value()->isAdmin);
+        QVERIFY(!server->store->people().personById(school.teacherA.id).value()->isAdmin);
 
         // Nobody removes their own rights, so one admin is always left.
         const auto self = post("/admin/people/" + school.admin.publicId + "/admin", session(Admin), "admin=0");
         QCOMPARE(self.status, 303);
         QCOMPARE(flashOf(self)[0], 'e');
-        QVERIFY(server->store->personById(school.admin.id).value()->isAdmin);
+        QVERIFY(server->store->people().personById(school.admin.id).value()->isAdmin);
         QCOMPARE(client->get("/admin/people/" + school.admin.publicId, session(Admin)).body.find("Remove admin rights"),
                  std::string::npos);
     }
@@ -312,12 +312,12 @@ private slots:
         QCOMPARE(ask.status, 200);
         QVERIFY(ask.body.find("Remove " + web::escape(school.courseA.name) + "?") != std::string::npos);
         QVERIFY(ask.body.find("1 kiosk serves it") != std::string::npos);
-        QVERIFY(!server->store->course(school.courseA.id).value()->removed); // asking changes nothing
+        QVERIFY(!server->store->courses().course(school.courseA.id).value()->removed); // asking changes nothing
 
         const auto removed = post(confirm, session(Admin), "");
         QCOMPARE(removed.status, 303);
         QCOMPARE(removed.header("location"), "/admin/courses");
-        QVERIFY(server->store->course(school.courseA.id).value()->removed);
+        QVERIFY(server->store->courses().course(school.courseA.id).value()->removed);
         QCOMPARE(client->get("/admin/courses", session(Admin)).body.find(confirm), std::string::npos);
         QCOMPARE(post(confirm, session(Admin), "").status, 404);
     }
@@ -326,12 +326,12 @@ private slots:
     {
         const std::string evil = "<img src=x onerror=alert(1)>";
         const Person person = addPerson(*server->store, evil, "evil@example.org");
-        QVERIFY(server->store->setEnrollment(person.id, school.courseA.id, Role::Student, school.teacherA.id));
-        QVERIFY(server->store->createCourse({evil, "Europe/London", 10, 60, {}}, school.admin.id));
+        QVERIFY(server->store->courses().setEnrollment(person.id, school.courseA.id, Role::Student, school.teacherA.id));
+        QVERIFY(server->store->courses().createCourse({evil, "Europe/London", 10, 60, {}}, school.admin.id));
         QCOMPARE(post("/admin/kiosks", session(Admin), "name=" + web::urlEncode(evil) + "&courses=" + school.courseA.id)
                      .status,
                  201);
-        const auto kiosks = server->store->listKiosks().value();
+        const auto kiosks = server->store->kiosks().listKiosks().value();
         const std::vector<std::string> paths = adminPages(person, kiosks.back().id);
         for (const auto& path : paths) {
             const auto r = client->get(path, session(Admin));

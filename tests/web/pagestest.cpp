@@ -40,7 +40,7 @@ class PagesTest : public QObject, public WebFixture {
 
     bool inRoster(const Person& p)
     {
-        return server->store->roleIn(p.id, school.courseA.id).value().has_value();
+        return server->store->courses().roleIn(p.id, school.courseA.id).value().has_value();
     }
 
 private slots:
@@ -114,14 +114,14 @@ private slots:
         }
         // None of that changed anything.
         QVERIFY(inRoster(school.studentA));
-        QVERIFY(server::isOpenAt(*server->store->window(school.openA.id).value(), server->clock.nowMs()));
-        QVERIFY(server->store->course(school.courseA.id).value().has_value());
-        QVERIFY(!server->store->course(school.courseA.id).value()->removed);
+        QVERIFY(server::isOpenAt(*server->store->attendance().window(school.openA.id).value(), server->clock.nowMs()));
+        QVERIFY(server->store->courses().course(school.courseA.id).value().has_value());
+        QVERIFY(!server->store->courses().course(school.courseA.id).value()->removed);
     }
 
     void signInThroughTheFormAndOut()
     {
-        must(server->store->setPasswordHash(school.teacherA.id, hashSecret("correct horse battery", k_passwordCost).value()));
+        must(server->store->people().setPasswordHash(school.teacherA.id, hashSecret("correct horse battery", k_passwordCost).value()));
         const auto form = client->get("/login");
         QCOMPARE(form.status, 200);
         const std::string token = formField(form.body, "login_token");
@@ -226,7 +226,7 @@ private slots:
         QCOMPARE(post(add, session(Ta), "role=ta&person-ta=" + school.outsider.publicId).status, 403);
         QVERIFY(!inRoster(school.outsider));
         QCOMPARE(flashOf(post(add, session(Teacher), "role=ta&person-ta=" + school.outsider.publicId))[0], 's');
-        QVERIFY(server->store->roleIn(school.outsider.id, school.courseA.id).value() == Role::Ta);
+        QVERIFY(server->store->courses().roleIn(school.outsider.id, school.courseA.id).value() == Role::Ta);
         QCOMPARE(flashOf(post(add, session(Teacher), "role=student&person-student=nobody%40example.org"))[0], 'e');
         QCOMPARE(post(add, session(Teacher), "role=teacher&person-teacher=" + school.studentB.publicId).status, 403);
     }
@@ -250,10 +250,10 @@ private slots:
     {
         const auto opened = post("/courses/" + school.courseA.id + "/windows", session(Teacher), "title=Week+2");
         QCOMPARE(opened.status, 303);
-        const auto windows = server->store->windowsOf(school.courseA.id).value();
+        const auto windows = server->store->attendance().windowsOf(school.courseA.id).value();
         QVERIFY(std::ranges::any_of(windows, [&](const Window& w) { return w.title == "Week 2" && w.openedAt; }));
         QCOMPARE(post("/windows/" + school.openA.id + "/close", session(Ta), "").status, 303);
-        QVERIFY(server->store->window(school.openA.id).value()->closedAt.has_value());
+        QVERIFY(server->store->attendance().window(school.openA.id).value()->closedAt.has_value());
 
         const auto bad = post("/courses", session(Teacher), "name=JS2&timezone=Mars%2FBase&late_after_min=10&absent_after_min=60");
         QCOMPARE(bad.status, 422);
@@ -264,14 +264,14 @@ private slots:
                                       + school.outsider.publicId);
         QCOMPARE(created.status, 303);
         const std::string id = created.header("location").substr(9);
-        QVERIFY(server->store->roleIn(school.outsider.id, id).value() == Role::Student);
-        QVERIFY(server->store->roleIn(school.teacherA.id, id).value() == Role::Teacher);
+        QVERIFY(server->store->courses().roleIn(school.outsider.id, id).value() == Role::Student);
+        QVERIFY(server->store->courses().roleIn(school.teacherA.id, id).value() == Role::Teacher);
     }
 
     void namesAreEscapedAndControlsLabelled()
     {
         const Person evil = addPerson(*server->store, "<img src=x onerror=alert(1)>");
-        must(server->store->setEnrollment(evil.id, school.courseA.id, Role::Student, school.teacherA.id));
+        must(server->store->courses().setEnrollment(evil.id, school.courseA.id, Role::Student, school.teacherA.id));
         const std::vector<std::string> paths{"/", "/me", "/courses/new", "/courses/" + school.courseA.id,
                                              "/windows/" + school.openA.id,
                                              "/windows/" + school.openA.id + "/people/" + evil.publicId};

@@ -91,7 +91,7 @@ class RemotePagesTest : public QObject, public WebFixture {
     std::size_t checkIns()
     {
         std::size_t n = 0;
-        const auto records = server->store->windowRecords(school.openA.id).value();
+        const auto records = server->store->attendance().windowRecords(school.openA.id).value();
         for (const auto& r : records)
             n += r.firstCheckIn ? 1u : 0u;
         return n;
@@ -154,7 +154,7 @@ private slots:
         QVERIFY(linkPhone(phone, school.studentA));
         // A new window that started 15 minutes ago.
         const auto now = server->clock.nowMs();
-        const Window late = server->store->createWindow({newUuidV4(), school.courseA.id, "Week 2", now - 15 * 60'000,
+        const Window late = server->store->attendance().createWindow({newUuidV4(), school.courseA.id, "Week 2", now - 15 * 60'000,
                                                          now - 20 * 60'000, school.teacherA.id}).value();
         const std::string code = codeFor(late, now);
         const auto page = scan(phone, code);
@@ -169,7 +169,7 @@ private slots:
         QCOMPARE(record(late, school.studentA).firstCheckIn, now);
         // Tapping again changes nothing.
         QVERIFY(tap(phone, code, formField(page.body, "ticket")).body.find("already checked in") != std::string::npos);
-        QCOMPARE(server->store->windowRecords(late.id).value().size(), 3u); // studentA, studentA2, taA
+        QCOMPARE(server->store->attendance().windowRecords(late.id).value().size(), 3u); // studentA, studentA2, taA
     }
 
     void aPhoneChecksInOnlyItsPersonAndSharingIsFlaggedForReview()
@@ -184,14 +184,14 @@ private slots:
                         "ticket=" + web::urlEncode(formField(page.body, "ticket")) + "&person=" + school.studentA2.publicId,
                         h);
         QVERIFY(!record(school.openA, school.studentA2).present);
-        QVERIFY(server->store->remoteReviews(school.openA.id).value().empty());
+        QVERIFY(server->store->remote().remoteReviews(school.openA.id).value().empty());
 
         // Linking the same phone to a second person (their own code) checks them
         // in too, and the window shows both for review.
         const auto done = tap(phone, code, formField(page.body, "ticket"), linkCodeOf(school.studentA2));
         QVERIFY2(done.status == 200, done.body.c_str());
         QVERIFY(record(school.openA, school.studentA2).present);
-        const auto reviews = server->store->remoteReviews(school.openA.id).value();
+        const auto reviews = server->store->remote().remoteReviews(school.openA.id).value();
         QCOMPARE(reviews.size(), 2u); // one phone, and one network (loopback)
         for (const auto& r : reviews)
             QCOMPARE(r.people.size(), 2u);
@@ -309,17 +309,17 @@ private slots:
     void badgeQrIsShownOnceAndReplacesTheLastOne()
     {
         const Headers who = School::sessionFor(*server, school.studentA);
-        const auto before = server->store->badgeCount(school.studentA.id).value();
+        const auto before = server->store->people().badgeCount(school.studentA.id).value();
         QCOMPARE(client->get("/me/badge", {who[0]}).status, 200);
         const auto first = post("/me/badge", who, "");
         QCOMPARE(first.status, 200);
         QVERIFY(first.body.find("<svg") != std::string::npos);
         QCOMPARE(first.header("cache-control"), "no-store");
-        QCOMPARE(server->store->badgeCount(school.studentA.id).value(), before + 1);
+        QCOMPARE(server->store->people().badgeCount(school.studentA.id).value(), before + 1);
         QCOMPARE(post("/me/badge", who, "").status, 200);
-        QCOMPARE(server->store->badgeCount(school.studentA.id).value(), before + 1); // the first is revoked
+        QCOMPARE(server->store->people().badgeCount(school.studentA.id).value(), before + 1); // the first is revoked
         QCOMPARE(post("/me/badge/revoke", who, "").status, 303);
-        QCOMPARE(server->store->badgeCount(school.studentA.id).value(), before);
+        QCOMPARE(server->store->people().badgeCount(school.studentA.id).value(), before);
         QCOMPARE(client->get("/me/badge").status, 303); // signed out: to the sign-in page
     }
 };

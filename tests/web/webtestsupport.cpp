@@ -50,7 +50,7 @@ HttpResult WebFixture::post(const std::string& path, const Headers& who, std::st
 
 AttendanceRecord WebFixture::record(const Window& w, const Person& p)
 {
-    return server->store->record(w.id, p.id).value();
+    return server->store->attendance().record(w.id, p.id).value();
 }
 
 std::string setCookie(const HttpResult& r, const std::string& name)

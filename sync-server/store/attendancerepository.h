@@ -1,0 +1,50 @@
+#pragma once
+// Attendance windows and the append-only check-in, correction and flag events, and the records folded from them (attendancefold.h).
+// Persistence only: the rules are the services' (sync-server/service/).
+// Thread rules: any thread; see store.h.
+
+#include "model.h"
+
+#include "core/result.h"
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace imhere::server {
+
+class AttendanceRepository {
+public:
+    virtual ~AttendanceRepository() = default;
+
+    [[nodiscard]] virtual Result<Window> createWindow(const NewWindow& window) = 0;
+    [[nodiscard]] virtual Result<std::optional<Window>> window(std::string_view id) = 0;
+    [[nodiscard]] virtual Result<std::vector<Window>> windowsOf(std::string_view course) = 0;
+    // Opening an open window or closing a closed one changes nothing.
+    [[nodiscard]] virtual Result<Window> openWindow(std::string_view id, std::int64_t at, PersonId actor) = 0;
+    [[nodiscard]] virtual Result<Window> closeWindow(std::string_view id, std::int64_t at, PersonId actor) = 0;
+    [[nodiscard]] virtual Result<bool> addCheckIn(const CheckInEvent& event) = 0;
+    [[nodiscard]] virtual Result<bool> addCorrection(const CorrectionEvent& event) = 0;
+    [[nodiscard]] virtual Result<bool> addFlag(const FlagEvent& event) = 0;
+    [[nodiscard]] virtual Result<bool> hasCheckIn(PersonId person, std::string_view window) = 0;
+    // Single check-ins made on the server (API, web pages), several at once:
+    // one transaction, one durable commit. For each event in order the store
+    // reads what `decide` needs (the window, the person's role in its course,
+    // whether they already checked in, counting earlier check-ins of the
+    // group) and stores the event when `decide` answers Stored. A refusal
+    // stores nothing and leaves the others alone; an error stores none of
+    // them. Returns one outcome per event. Called by CheckInWriter.
+    using CheckInRule = std::function<CheckInOutcome(const CheckInEvent&, const Window&, std::optional<Role>, bool)>;
+    [[nodiscard]] virtual Result<std::vector<CheckInOutcome>> commitCheckIns(std::span<const CheckInEvent> group,
+                                                                             const CheckInRule& decide) = 0;
+    [[nodiscard]] virtual Result<std::vector<AttendanceRecord>> windowRecords(std::string_view window) = 0;
+    [[nodiscard]] virtual Result<std::vector<AttendanceRecord>> personRecords(std::string_view course,
+                                                                              PersonId person) = 0;
+    [[nodiscard]] virtual Result<std::vector<AttendanceRecord>> courseRecords(std::string_view course) = 0;
+    // not_found unless the person takes part (student or TA) in the window's course.
+    [[nodiscard]] virtual Result<AttendanceRecord> record(std::string_view window, PersonId person) = 0;
+};
+
+} // namespace imhere::server

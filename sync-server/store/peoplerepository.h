@@ -1,0 +1,43 @@
+#pragma once
+// People, their credentials (password and PIN hashes), badges and the org admin flag (DESIGN §3).
+// Persistence only: the rules are the services' (sync-server/service/).
+// Thread rules: any thread; see store.h.
+
+#include "model.h"
+
+#include "core/encoding.h"
+#include "core/result.h"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace imhere::server {
+
+class PeopleRepository {
+public:
+    virtual ~PeopleRepository() = default;
+
+    // The org badge key: uid_hash = HMAC-SHA256(key, raw UID). Made once.
+    [[nodiscard]] virtual Result<Bytes> badgeKey() = 0;
+    [[nodiscard]] virtual Result<Person> createPerson(const NewPerson& person) = 0;
+    [[nodiscard]] virtual Result<std::optional<Person>> personById(PersonId id) = 0;
+    [[nodiscard]] virtual Result<std::optional<Person>> personByPublicId(std::string_view publicId) = 0;
+    [[nodiscard]] virtual Result<std::optional<Person>> personByEmail(std::string_view email) = 0;
+    [[nodiscard]] virtual Result<std::vector<Person>> listPeople() = 0;
+    [[nodiscard]] virtual Result<void> setPasswordHash(PersonId id, const std::string& hash) = 0;
+    [[nodiscard]] virtual Result<void> setPinHash(PersonId id, const std::string& hash) = 0;
+    // already_exists when the hash is on another person's active badge.
+    [[nodiscard]] virtual Result<void> addBadge(PersonId id, const std::string& uidHash) = 0;
+    [[nodiscard]] virtual Result<std::size_t> badgeCount(PersonId id) = 0;
+    // Revokes the person's QR badges and adds the one with this hash; kiosks
+    // learn both through sync.
+    [[nodiscard]] virtual Result<void> replaceQrBadge(PersonId person, const std::string& uidHash) = 0;
+    [[nodiscard]] virtual Result<void> revokeQrBadges(PersonId person) = 0;
+    // Sets or clears the org admin flag, with who did it and when.
+    [[nodiscard]] virtual Result<void> setAdmin(PersonId person, bool admin, PersonId actor) = 0;
+};
+
+} // namespace imhere::server
