@@ -3,32 +3,16 @@
 #include "apijson.h"
 #include "routes.h"
 
-#include "sync-server/auth/passwords.h"
-#include "sync-server/auth/tokens.h"
+#include "sync-server/service/accounts.h"
 #include "sync-server/service/people.h"
 #include "sync-server/serverlimits.h"
 #include "core/result.h"
 
 #include "core/jsonreader.h"
-#include "core/random.h"
 
 namespace imhere::server {
 
 namespace {
-
-// Verifying against this when the email is unknown keeps the answer's
-// timing from telling which emails have accounts.
-const std::string& decoyHash()
-{
-    static const std::string hash = hashSecret(randomToken(16), k_passwordCost).value_or("");
-    return hash;
-}
-
-std::string sessionCookie(const std::string& token, std::int64_t maxAgeSec)
-{
-    return std::string(k_sessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
-        + std::to_string(maxAgeSec);
-}
 
 Response tooManyAttempts(std::int64_t retryMs)
 {
@@ -46,45 +30,19 @@ Result<Response> login(ApiContext& api, const Request& request)
     const std::string password = r.text("password", limits::k_maxPasswordBytes);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-
-    std::string account = email;
-    for (char& ch : account)
-        ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
-    account = "account:" + account;
-    const std::string address = "address:" + request.remoteIp;
-    const std::int64_t now = api.services.clock.nowMs();
-    const auto wait = std::max(api.services.accountLimiter.retryAfterMs(account, now),
-                               api.services.addressLimiter.retryAfterMs(address, now));
-    if (wait > 0)
+    if (const auto wait = signInRetryAfterMs(api.services, email, request.remoteIp); wait > 0)
         return tooManyAttempts(wait);
-
-    TRY_ASSIGN(person, api.services.store.people().personByEmail(email));
-    const bool ok = person && person->passwordHash ? verifySecret(*person->passwordHash, password)
-                                                   : (void(verifySecret(decoyHash(), password)), false);
-    if (!ok) {
-        api.services.accountLimiter.recordFailure(account, now);
-        api.services.addressLimiter.recordFailure(address, now);
-        return fail(Errc::BadCredentials, "wrong email or password");
-    }
-    api.services.accountLimiter.reset(account);
-    if (needsRehash(*person->passwordHash, k_passwordCost)) {
-        TRY_ASSIGN(fresh, hashSecret(password, k_passwordCost));
-        TRY(api.services.store.people().setPasswordHash(person->id, fresh));
-    }
-
-    const std::string token = randomToken(limits::k_secretTokenBytes);
-    const std::string csrf = randomToken(limits::k_secretTokenBytes);
-    TRY(api.services.store.credentials().createSession(sha256(token), Session{person->id, csrf, now + limits::k_sessionLifetimeMs}));
-    Response response = jsonResponse(200, {{"person", personJson(*person, true)}, {"csrf_token", csrf}});
-    response.withHeader("Set-Cookie", sessionCookie(token, limits::k_sessionLifetimeMs / 1000));
+    TRY_ASSIGN(signedIn, signIn(api.services, email, password, request.remoteIp));
+    Response response =
+        jsonResponse(200, {{"person", personJson(signedIn.person, true)}, {"csrf_token", signedIn.csrfToken}});
+    response.withHeader("Set-Cookie", sessionCookie(signedIn.sessionToken, limits::k_sessionLifetimeMs / 1000));
     return response;
 }
 
 Result<Response> logout(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
-    TRY(allow(caller.kind == PrincipalKind::Session, "only a signed-in session can sign out"));
-    TRY(api.services.store.credentials().deleteSession(caller.principal.sessionHash));
+    TRY(signOut(api.services, caller));
     Response response = jsonResponse(200, {{"signed_out", true}});
     response.withHeader("Set-Cookie", sessionCookie("", 0));
     return response;
@@ -103,7 +61,6 @@ Result<Response> me(ApiContext& api, const Request& request)
 Result<Response> createApiKey(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
-    // A key cannot mint keys: that would outlive its own revocation.
     TRY(allow(caller.kind == PrincipalKind::Session, "API keys are created from a signed-in session"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
@@ -113,10 +70,8 @@ Result<Response> createApiKey(ApiContext& api, const Request& request)
         r.failAt("scope", "expected \"read\" or \"write\"");
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-    const IssuedToken issued = issueToken(k_apiKeyPrefix);
-    TRY(api.services.store.credentials().createApiKey(caller.person.id, issued.lookup, issued.hash,
-                               scope == "write" ? ApiScope::Write : ApiScope::Read));
-    return jsonResponse(201, {{"key", issued.token}, {"prefix", issued.lookup}, {"scope", scope}});
+    TRY_ASSIGN(issued, issueApiKey(api.services, caller, scope == "write" ? ApiScope::Write : ApiScope::Read));
+    return jsonResponse(201, {{"key", issued.key}, {"prefix", issued.prefix}, {"scope", scope}});
 }
 
 Result<Response> createPerson(ApiContext& api, const Request& request)
@@ -145,8 +100,7 @@ Result<Response> createPerson(ApiContext& api, const Request& request)
 Result<Response> listPeople(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
-    TRY(allow(caller.person.isAdmin, "only an org admin lists people"));
-    TRY_ASSIGN(people, api.services.store.people().listPeople());
+    TRY_ASSIGN(people, listPeople(api.services, caller));
     nlohmann::json list = nlohmann::json::array();
     for (const auto& p : people)
         list.push_back(personJson(p, true));

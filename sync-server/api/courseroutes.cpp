@@ -6,6 +6,7 @@
 
 #include "sync-server/serverlimits.h"
 #include "sync-server/service/attendance.h"
+#include "sync-server/service/courseviews.h"
 #include "core/result.h"
 
 #include "core/jsonreader.h"
@@ -18,17 +19,10 @@ namespace {
 Result<Response> listCourses(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
-    TRY_ASSIGN(courses, api.services.store.courses().listCourses(caller.person.isAdmin ? std::nullopt
-                                                                    : std::optional(caller.person.id)));
+    TRY_ASSIGN(courses, coursesOf(api.services, caller));
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& c : courses) {
-        auto role = c.role;
-        if (caller.person.isAdmin && !role) {
-            TRY_ASSIGN(own, api.services.store.courses().roleIn(caller.person.id, c.course.id));
-            role = own;
-        }
-        list.push_back(courseJson(c.course, role));
-    }
+    for (const auto& c : courses)
+        list.push_back(courseJson(c.course, c.role));
     return jsonResponse(200, {{"courses", list}});
 }
 
@@ -68,10 +62,8 @@ Result<Response> getCourse(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY_ASSIGN(course, api.services.liveCourse(id));
-    TRY_ASSIGN(access, api.services.access(caller, id));
-    TRY(allow(access.member(), "you are not in this course"));
-    return jsonResponse(200, {{"course", courseJson(course, access.role)}});
+    TRY_ASSIGN(view, courseAs(api.services, caller, id, Standing::Member, "you are not in this course"));
+    return jsonResponse(200, {{"course", courseJson(view.course, view.access.role)}});
 }
 
 Result<Response> deleteCourse(ApiContext& api, const Request& request)
@@ -86,10 +78,7 @@ Result<Response> listMembers(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY(api.services.liveCourse(id));
-    TRY_ASSIGN(access, api.services.access(caller, id));
-    TRY(allow(access.runsClass(), "only teachers and TAs see the roster"));
-    TRY_ASSIGN(members, api.services.store.courses().roster(id));
+    TRY_ASSIGN(members, rosterOf(api.services, caller, id));
     nlohmann::json list = nlohmann::json::array();
     for (const auto& m : members)
         list.push_back(memberJson(m));

@@ -5,10 +5,12 @@
 #include "apijson.h"
 #include "routes.h"
 
+#include "sync-server/service/attendance.h"
+#include "sync-server/service/courseviews.h"
+
 #include "core/result.h"
 
 #include "core/jsonreader.h"
-#include "core/random.h"
 
 namespace imhere::server {
 
@@ -22,111 +24,79 @@ Response recordsResponse(const std::vector<AttendanceRecord>& records)
     return jsonResponse(200, {{"records", list}});
 }
 
-Result<Response> windowRecords(ApiContext& api, const Request& request)
+Result<Response> windowRecordsRoute(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
-    TRY_ASSIGN(window, api.services.windowById(id));
-    TRY_ASSIGN(access, api.services.access(caller, window.course));
-    TRY(allow(access.runsClass(), "only teachers and TAs see everyone's records"));
-    TRY_ASSIGN(records, api.services.store.attendance().windowRecords(id));
+    TRY_ASSIGN(records, windowRecords(api.services, caller, id));
     return recordsResponse(records);
 }
 
-Result<Response> courseRecords(ApiContext& api, const Request& request)
+Result<Response> courseRecordsRoute(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY(api.services.liveCourse(id));
-    TRY_ASSIGN(access, api.services.access(caller, id));
-    TRY(allow(access.runsClass(), "only teachers and TAs see everyone's records"));
-    TRY_ASSIGN(records, api.services.store.attendance().courseRecords(id));
+    TRY_ASSIGN(records, courseRecords(api.services, caller, id));
     return recordsResponse(records);
 }
 
-Result<Response> personRecords(ApiContext& api, const Request& request)
+Result<Response> personRecordsRoute(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
     TRY_ASSIGN(personId, publicIdParam(request, "person"));
-    TRY(api.services.liveCourse(id));
-    TRY_ASSIGN(access, api.services.access(caller, id));
-    const bool self = personId == caller.person.publicId;
-    TRY(allow(access.runsClass() || (self && access.member()), "you may only see your own records"));
-    TRY_ASSIGN(person, api.services.personById(personId));
-    TRY_ASSIGN(role, api.services.store.courses().roleIn(person.id, id));
-    if (role != Role::Student && role != Role::Ta)
-        return fail(Errc::NotFound, "this person does not take part in the course");
-    TRY_ASSIGN(records, api.services.store.attendance().personRecords(id, person.id));
+    TRY_ASSIGN(records, personRecords(api.services, caller, id, personId));
     return recordsResponse(records);
 }
 
-// The window and participant a per-record change is about, and the caller's
-// standing in that course.
+// The caller and the window a per-record change is about, checked before
+// the body is read (a change the caller may not make is refused whatever it says).
 struct RecordTarget {
     Caller caller;
-    Window window;
-    Person person;
-    CourseAccess access;
+    std::string window;
+    std::string person;
 };
 
-Result<RecordTarget> recordTarget(ApiContext& api, const Request& request)
+Result<RecordTarget> recordTarget(ApiContext& api, const Request& request, Standing need, std::string_view refusal)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
-    TRY(publicIdParam(request, "person"));
-    TRY_ASSIGN(window, api.services.windowById(id));
-    TRY_ASSIGN(access, api.services.access(caller, window.course));
-    return RecordTarget{std::move(caller), std::move(window), Person{}, access};
-}
-
-Result<Person> participant(ApiContext& api, const Request& request, const Window& window)
-{
-    TRY_ASSIGN(person, api.services.personById(request.param("person")));
-    TRY_ASSIGN(role, api.services.store.courses().roleIn(person.id, window.course));
-    if (role != Role::Student && role != Role::Ta)
-        return fail(Errc::NotFound, "this person does not take part in the course");
-    return person;
+    TRY_ASSIGN(person, publicIdParam(request, "person"));
+    TRY(windowAs(api.services, caller, id, need, refusal));
+    return RecordTarget{std::move(caller), std::move(id), std::move(person)};
 }
 
 Result<Response> correct(ApiContext& api, const Request& request)
 {
-    TRY_ASSIGN(t, recordTarget(api, request));
-    TRY(allow(t.access.teaches(), "only the course's teachers change attendance"));
+    TRY_ASSIGN(t, recordTarget(api, request, Standing::Teaches, "only the course's teachers change attendance"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
     r.allowOnly({"present", "reason", "base"});
-    CorrectionEvent e{newUuidV4(), 0, t.window.id, r.boolean("present"), r.text("reason", imhere::limits::k_maxReasonBytes),
-                      r.optionalText("base", 36, TextKind::Uuid), t.caller.person.id, api.services.clock.nowMs(), std::nullopt};
+    const bool present = r.boolean("present");
+    auto reason = r.text("reason", imhere::limits::k_maxReasonBytes);
+    auto base = r.optionalText("base", 36, TextKind::Uuid);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-    TRY_ASSIGN(person, participant(api, request, t.window));
-    e.person = person.id;
-    TRY(api.services.store.attendance().addCorrection(e));
-    TRY_ASSIGN(record, api.services.store.attendance().record(t.window.id, person.id));
-    return jsonResponse(201, {{"record", recordJson(record)}, {"event", e.id}});
+    TRY_ASSIGN(changed, correctPresence(api.services, t.caller, t.window, t.person, present, std::move(reason),
+                                        std::move(base)));
+    return jsonResponse(201, {{"record", recordJson(changed.record)}, {"event", changed.event}});
 }
 
 Result<Response> flag(ApiContext& api, const Request& request)
 {
-    TRY_ASSIGN(t, recordTarget(api, request));
-    TRY(allow(t.access.runsClass(), "only teachers and TAs set flags"));
+    TRY_ASSIGN(t, recordTarget(api, request, Standing::RunsClass, "only teachers and TAs set flags"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
     r.allowOnly({"flag", "set", "note"});
     const auto which = sync::flagFromString(r.text("flag", 40, TextKind::Token));
     if (r.ok() && !which)
         r.failAt("flag", "expected LEFT_EARLY, CAMERA_OFF, LOW_PARTICIPATION or ABSENT");
-    FlagEvent e{newUuidV4(), 0, t.window.id, which.value_or(Flag::LeftEarly), r.boolean("set"),
-                r.optionalText("note", imhere::limits::k_maxNoteBytes).value_or(""), t.caller.person.id,
-                api.services.clock.nowMs(), std::nullopt};
+    const bool set = r.boolean("set");
+    auto note = r.optionalText("note", imhere::limits::k_maxNoteBytes).value_or("");
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-    TRY_ASSIGN(person, participant(api, request, t.window));
-    e.person = person.id;
-    TRY(api.services.store.attendance().addFlag(e));
-    TRY_ASSIGN(record, api.services.store.attendance().record(t.window.id, person.id));
-    return jsonResponse(201, {{"record", recordJson(record)}, {"event", e.id}});
+    TRY_ASSIGN(changed, changeFlag(api.services, t.caller, t.window, t.person, *which, set, std::move(note)));
+    return jsonResponse(201, {{"record", recordJson(changed.record)}, {"event", changed.event}});
 }
 
 } // namespace
@@ -134,11 +104,11 @@ Result<Response> flag(ApiContext& api, const Request& request)
 void addRecordRoutes(Router& router, ApiContext& api)
 {
     router.add("GET", "/api/v1/windows/{window}/records",
-               wrap([&api](const Request& r) { return windowRecords(api, r); }));
+               wrap([&api](const Request& r) { return windowRecordsRoute(api, r); }));
     router.add("GET", "/api/v1/courses/{course}/records",
-               wrap([&api](const Request& r) { return courseRecords(api, r); }));
+               wrap([&api](const Request& r) { return courseRecordsRoute(api, r); }));
     router.add("GET", "/api/v1/courses/{course}/people/{person}/records",
-               wrap([&api](const Request& r) { return personRecords(api, r); }));
+               wrap([&api](const Request& r) { return personRecordsRoute(api, r); }));
     router.add("POST", "/api/v1/windows/{window}/people/{person}/corrections",
                wrap([&api](const Request& r) { return correct(api, r); }));
     router.add("POST", "/api/v1/windows/{window}/people/{person}/flags",

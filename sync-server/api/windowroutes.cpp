@@ -6,6 +6,7 @@
 #include "routes.h"
 
 #include "sync-server/service/attendance.h"
+#include "sync-server/service/courseviews.h"
 #include "core/result.h"
 
 #include "core/jsonreader.h"
@@ -21,10 +22,7 @@ Result<Response> listWindows(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY(api.services.liveCourse(id));
-    TRY_ASSIGN(access, api.services.access(caller, id));
-    TRY(allow(access.member(), "you are not in this course"));
-    TRY_ASSIGN(windows, api.services.store.attendance().windowsOf(id));
+    TRY_ASSIGN(windows, windowsOf(api.services, caller, id));
     nlohmann::json list = nlohmann::json::array();
     const auto now = api.services.clock.nowMs();
     for (const auto& w : windows)
@@ -36,9 +34,7 @@ Result<Response> createWindow(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY(api.services.liveCourse(id));
-    TRY_ASSIGN(access, api.services.access(caller, id));
-    TRY(allow(access.runsClass(), "only teachers and TAs open windows"));
+    TRY(courseAs(api.services, caller, id, Standing::RunsClass, "only teachers and TAs open windows"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
     r.allowOnly({"title", "scheduled_start", "open"});
@@ -55,9 +51,7 @@ Result<Response> openOrClose(ApiContext& api, const Request& request, bool open)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
-    TRY_ASSIGN(window, api.services.windowById(id));
-    TRY_ASSIGN(access, api.services.access(caller, window.course));
-    TRY(allow(access.runsClass(), "only teachers and TAs open and close windows"));
+    TRY(windowAs(api.services, caller, id, Standing::RunsClass, "only teachers and TAs open and close windows"));
     TRY(jsonBody(request)); // no fields, but a wrong content type is still refused
     TRY_ASSIGN(updated, setWindowOpen(api.services, caller, id, open));
     return jsonResponse(200, {{"window", windowJson(updated, api.services.clock.nowMs())}});
@@ -88,20 +82,17 @@ Result<Reply> postCheckIn(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
-    TRY_ASSIGN(window, api.services.windowById(id));
-    TRY_ASSIGN(access, api.services.access(caller, window.course));
-    TRY(allow(access.member(), "you are not in this course"));
+    TRY_ASSIGN(view, windowAs(api.services, caller, id, Standing::Member, "you are not in this course"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
     r.allowOnly({"person"});
     auto other = r.optionalText("person", 10, TextKind::PublicId);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-    TRY_ASSIGN(prepared, prepareCheckIn(api.services, caller, window, access, std::move(other)));
+    TRY_ASSIGN(prepared, prepareCheckIn(api.services, caller, view.window, view.access, std::move(other)));
     return afterCheckIn(api, std::move(prepared.event),
                         [&api, person = std::move(prepared.person), id](CheckInOutcome outcome) -> Result<Response> {
-                            TRY(checkInStored(outcome, person));
-                            TRY_ASSIGN(record, api.services.store.attendance().record(id, person.id));
+                            TRY_ASSIGN(record, checkedInRecord(api.services, outcome, person, id));
                             return jsonResponse(201, {{"record", recordJson(record)}});
                         });
 }

@@ -105,7 +105,7 @@ Result<Response> recordChange(Services& services, const Request& request, bool p
     TRY_ASSIGN(id, uuidParam(request, "window"));
     TRY_ASSIGN(person, publicIdParam(request, "person"));
     const std::string back = "/windows/" + id;
-    Result<AttendanceRecord> done = fail(Errc::InvalidRequest, "nothing to change");
+    Result<RecordChange> done = fail(Errc::InvalidRequest, "nothing to change");
     if (presence) {
         const auto base = post.form.text("base");
         done = correctPresence(services, post.caller, id, person, post.form.text("present") == "1",
@@ -122,9 +122,9 @@ Result<Response> recordChange(Services& services, const Request& request, bool p
     // A refusal goes back to the record's form, to try again.
     if (!done)
         return redirectWithOutcome(std::unexpected(done.error()), back + "/people/" + person);
-    const std::string what = presence ? (done->present ? " is marked present." : " is marked absent.")
+    const std::string what = presence ? (done->record.present ? " is marked present." : " is marked absent.")
                                       : "'s flags are updated.";
-    return redirectWithOutcome(done->displayName + what, back);
+    return redirectWithOutcome(done->record.displayName + what, back);
 }
 
 } // namespace

@@ -73,8 +73,14 @@ Result<AttendanceRecord> checkIn(Services& services, const Caller& caller, std::
     TRY_ASSIGN(prepared, prepareCheckIn(services, caller, window, access, std::move(otherPublicId)));
     // Waits on this thread for the group commit (the API route does not).
     TRY_ASSIGN(outcome, services.checkIns.commit(prepared.event));
-    TRY(checkInStored(outcome, prepared.person));
-    return services.store.attendance().record(id, prepared.person.id);
+    return checkedInRecord(services, outcome, prepared.person, id);
+}
+
+Result<AttendanceRecord> checkedInRecord(Services& services, CheckInOutcome outcome, const Person& person,
+                                         std::string_view window)
+{
+    TRY(checkInStored(outcome, person));
+    return services.store.attendance().record(window, person.id);
 }
 
 Result<void> checkInStored(CheckInOutcome outcome, const Person& person)
@@ -91,37 +97,54 @@ Result<void> checkInStored(CheckInOutcome outcome, const Person& person)
     return fail(Errc::Internal, "unknown check-in outcome");
 }
 
-Result<AttendanceRecord> correctPresence(Services& services, const Caller& caller, std::string_view id,
-                                         std::string_view personPublicId, bool present, std::string reason,
-                                         std::optional<std::string> base)
+namespace {
+
+// The window of a record the caller may change, shared by corrections and flags.
+Result<Window> windowToChange(Services& services, const Caller& caller, std::string_view window, bool teachersOnly,
+                              std::string_view refusal)
 {
-    TRY_ASSIGN(window, services.windowById(id));
-    TRY_ASSIGN(access, services.access(caller, window.course));
-    TRY(allow(access.teaches(), "only the course's teachers change attendance"));
+    TRY_ASSIGN(w, services.windowById(window));
+    TRY_ASSIGN(access, services.access(caller, w.course));
+    TRY(allow(teachersOnly ? access.teaches() : access.runsClass(), refusal));
+    return w;
+}
+
+// Stores the event with `add` and answers with the record it changed.
+template <class Event, class Add>
+Result<RecordChange> storeChange(Services& services, const Event& event, Add add)
+{
+    TRY(add(services.store.attendance(), event));
+    TRY_ASSIGN(record, services.store.attendance().record(event.window, event.person));
+    return RecordChange{std::move(record), event.id};
+}
+
+} // namespace
+
+Result<RecordChange> correctPresence(Services& services, const Caller& caller, std::string_view id,
+                                     std::string_view personPublicId, bool present, std::string reason,
+                                     std::optional<std::string> base)
+{
+    TRY_ASSIGN(window, windowToChange(services, caller, id, true, "only the course's teachers change attendance"));
     if (reason.empty() || reason.size() > imhere::limits::k_maxReasonBytes)
         return std::unexpected(invalid("reason: say why, in at most 500 bytes"));
     if (base && !isUuid(*base))
         return std::unexpected(invalid("base: expected a UUID"));
     TRY_ASSIGN(person, participantOf(services, window, personPublicId));
-    const CorrectionEvent e{newUuidV4(), person.id,          window.id,       present,     std::move(reason),
+    const CorrectionEvent e{newUuidV4(),     person.id,        window.id,       present,     std::move(reason),
                             std::move(base), caller.person.id, services.clock.nowMs(), std::nullopt};
-    TRY(services.store.attendance().addCorrection(e));
-    return services.store.attendance().record(window.id, person.id);
+    return storeChange(services, e, [](AttendanceRepository& r, const CorrectionEvent& c) { return r.addCorrection(c); });
 }
 
-Result<AttendanceRecord> changeFlag(Services& services, const Caller& caller, std::string_view id,
-                                    std::string_view personPublicId, Flag flag, bool set, std::string note)
+Result<RecordChange> changeFlag(Services& services, const Caller& caller, std::string_view id,
+                                std::string_view personPublicId, Flag flag, bool set, std::string note)
 {
-    TRY_ASSIGN(window, services.windowById(id));
-    TRY_ASSIGN(access, services.access(caller, window.course));
-    TRY(allow(access.runsClass(), "only teachers and TAs set flags"));
+    TRY_ASSIGN(window, windowToChange(services, caller, id, false, "only teachers and TAs set flags"));
     if (note.size() > imhere::limits::k_maxNoteBytes)
         return std::unexpected(invalid("note: at most 1000 bytes"));
     TRY_ASSIGN(person, participantOf(services, window, personPublicId));
-    const FlagEvent e{newUuidV4(), person.id, window.id, flag, set, std::move(note), caller.person.id,
-                      services.clock.nowMs(), std::nullopt};
-    TRY(services.store.attendance().addFlag(e));
-    return services.store.attendance().record(window.id, person.id);
+    const FlagEvent e{newUuidV4(),      person.id,        window.id,       flag, set,
+                      std::move(note), caller.person.id, services.clock.nowMs(), std::nullopt};
+    return storeChange(services, e, [](AttendanceRepository& r, const FlagEvent& f) { return r.addFlag(f); });
 }
 
 Result<bool> mayCreateCourse(Services& services, const Caller& caller)

@@ -44,15 +44,24 @@ struct PreparedCheckIn {
                                                      const CourseAccess& access,
                                                      std::optional<std::string> otherPublicId);
 [[nodiscard]] Result<void> checkInStored(CheckInOutcome outcome, const Person& person);
+// checkInStored, then the person's record in the window once stored.
+[[nodiscard]] Result<AttendanceRecord> checkedInRecord(Services& services, CheckInOutcome outcome, const Person& person,
+                                                       std::string_view window);
+
+// A stored correction or flag: the record it changed, and the event's id.
+struct RecordChange {
+    AttendanceRecord record;
+    std::string event;
+};
 
 // "Toggle": a teacher marks a participant present or absent for one window,
 // with a reason. `base` is the record's last event the teacher saw.
-[[nodiscard]] Result<AttendanceRecord> correctPresence(Services& services, const Caller& caller, std::string_view window,
+[[nodiscard]] Result<RecordChange> correctPresence(Services& services, const Caller& caller, std::string_view window,
                                                        std::string_view personPublicId, bool present,
                                                        std::string reason, std::optional<std::string> base);
 
 // Teachers and TAs set or clear a mentor flag on one record.
-[[nodiscard]] Result<AttendanceRecord> changeFlag(Services& services, const Caller& caller, std::string_view window,
+[[nodiscard]] Result<RecordChange> changeFlag(Services& services, const Caller& caller, std::string_view window,
                                                   std::string_view personPublicId, Flag flag, bool set,
                                                   std::string note);
 

@@ -145,4 +145,10 @@ Result<std::vector<PersonWithCourses>> peopleWithCourses(Services& services, con
     return out;
 }
 
+Result<std::vector<Person>> listPeople(Services& services, const Caller& caller)
+{
+    TRY(allow(caller.person.isAdmin, "only an org admin lists people"));
+    return services.store.people().listPeople();
+}
+
 } // namespace imhere::server

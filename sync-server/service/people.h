@@ -44,6 +44,9 @@ struct AddedPerson {
 [[nodiscard]] Result<Person> setOrgAdmin(Services& services, const Caller& caller, std::string_view personPublicId,
                                          bool admin);
 
+// Everyone, for an org admin.
+[[nodiscard]] Result<std::vector<Person>> listPeople(Services& services, const Caller& caller);
+
 // A person's courses and roles, for the people list.
 struct PersonWithCourses {
     Person person;
