@@ -3,6 +3,7 @@
 // students see only their own records.
 
 #include "pages.h"
+#include "sync-server/service/records.h"
 #include "sync-server/service/windowrules.h"
 
 #include "sync-server/service/attendance.h"
@@ -177,10 +178,10 @@ Result<Response> coursePage(Services& services, const Request& request)
     if (access.runsClass()) {
         TRY_ASSIGN(members, services.store.courses().roster(id));
         m += rosterSection(course, members, access, csrf);
-        TRY_ASSIGN(records, services.store.attendance().courseRecords(id));
+        TRY_ASSIGN(records, recordsOfCourse(services, id));
         m += recordsSection(records, windows);
     } else {
-        TRY_ASSIGN(records, services.store.attendance().personRecords(id, caller.person.id));
+        TRY_ASSIGN(records, recordsOfPerson(services, id, caller.person.id));
         m += "<h2 id=\"records\">Your attendance</h2><p><a href=\"/me\">See all your attendance</a></p>";
         m += recordsSection(records, windows);
     }

@@ -4,6 +4,7 @@
 // attendance window on the homepage").
 
 #include "pages.h"
+#include "sync-server/service/records.h"
 
 #include "sync-server/service/attendance.h"
 #include "core/result.h"
@@ -37,7 +38,7 @@ Result<std::string> courseCard(Services& services, const Caller& caller, const C
         html += "<p><strong>" + title + "</strong> — " + windowState(*open, course.timezone, now)
             + "</p><div class=\"actions\">";
         if (takesPart) {
-            TRY_ASSIGN(record, services.store.attendance().record(open->id, caller.person.id));
+            TRY_ASSIGN(record, recordOf(services, open->id, caller.person.id));
             if (record.firstCheckIn || record.present)
                 html += "<p>" + web::escape(recordSummary(record, course.timezone)) + " " + recordTags(record) + "</p>";
             else

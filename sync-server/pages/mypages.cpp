@@ -2,6 +2,7 @@
 // course (teachers and org admins).
 
 #include "pages.h"
+#include "sync-server/service/records.h"
 
 #include "sync-server/service/attendance.h"
 #include "core/result.h"
@@ -63,7 +64,7 @@ Result<Response> myAttendance(Services& services, const Request& request)
         if (c.role != Role::Student && c.role != Role::Ta)
             continue;
         any = true;
-        TRY_ASSIGN(records, services.store.attendance().personRecords(c.course.id, caller.person.id));
+        TRY_ASSIGN(records, recordsOfPerson(services, c.course.id, caller.person.id));
         m += courseSummary(c.course, records);
     }
     if (!any)

@@ -5,6 +5,7 @@
 // of a 24-person class weigh 49 KB (budget: 50 KB) and grow with the class.
 
 #include "pages.h"
+#include "sync-server/service/records.h"
 
 #include "core/result.h"
 #include "sync-server/web/forms.h"
@@ -58,7 +59,7 @@ Result<Response> recordPage(Services& services, const Request& request)
     }
     if (!role || *role == Role::Teacher)
         return fail(Errc::NotFound, "that person does not take part in this course");
-    TRY_ASSIGN(record, services.store.attendance().record(id, person->id));
+    TRY_ASSIGN(record, recordOf(services, id, person->id));
 
     const std::string action = "/windows/" + id + "/people/" + record.person;
     auto frame = frameFor(caller, record.displayName + " · " + window.title, "");

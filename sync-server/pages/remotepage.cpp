@@ -4,6 +4,7 @@
 // JavaScript, and every dead end says what to do next.
 
 #include "pages.h"
+#include "sync-server/service/records.h"
 
 #include "sync-server/service/remote.h"
 #include "sync-server/serverlimits.h"
@@ -184,7 +185,7 @@ Result<Response> getScan(Services& services, const Request& request)
         TRY_ASSIGN(role, services.store.courses().roleIn(person->id, s.scanned.window.course));
         if (role != Role::Student && role != Role::Ta)
             return fail(Errc::NotFound, "not in the course");
-        TRY_ASSIGN(record, services.store.attendance().record(s.scanned.window.id, person->id));
+        TRY_ASSIGN(record, recordOf(services, s.scanned.window.id, person->id));
         if (record.present && record.firstCheckIn)
             return checkedInPage(s.scanned, record, false, s.code,
                                  scanTicket(s.code, deviceToken, services.clock.nowMs()));

@@ -4,6 +4,7 @@
 // set and clear mentor flags.
 
 #include "pages.h"
+#include "sync-server/service/records.h"
 #include "sync-server/service/windowrules.h"
 
 #include "sync-server/service/attendance.h"
@@ -55,7 +56,7 @@ Result<Response> windowPage(Services& services, const Request& request)
     TRY_ASSIGN(course, services.liveCourse(window.course));
     TRY_ASSIGN(access, services.access(caller, window.course));
     TRY(allow(access.runsClass(), "only teachers and TAs see everyone's records"));
-    TRY_ASSIGN(records, services.store.attendance().windowRecords(id));
+    TRY_ASSIGN(records, recordsOfWindow(services, id));
     const auto now = services.clock.nowMs();
     const std::string& csrf = caller.principal.csrfToken;
 

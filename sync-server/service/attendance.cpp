@@ -1,4 +1,5 @@
 #include "attendance.h"
+#include "records.h"
 
 #include "sync-server/serverlimits.h"
 #include "core/result.h"
@@ -80,7 +81,7 @@ Result<AttendanceRecord> checkedInRecord(Services& services, CheckInOutcome outc
                                          std::string_view window)
 {
     TRY(checkInStored(outcome, person));
-    return services.store.attendance().record(window, person.id);
+    return recordOf(services, window, person.id);
 }
 
 Result<void> checkInStored(CheckInOutcome outcome, const Person& person)
@@ -114,7 +115,7 @@ template <class Event, class Add>
 Result<RecordChange> storeChange(Services& services, const Event& event, Add add)
 {
     TRY(add(services.store.attendance(), event));
-    TRY_ASSIGN(record, services.store.attendance().record(event.window, event.person));
+    TRY_ASSIGN(record, recordOf(services, event.window, event.person));
     return RecordChange{std::move(record), event.id};
 }
 

@@ -1,4 +1,5 @@
 #include "courseviews.h"
+#include "records.h"
 
 #include "attendance.h"
 
@@ -64,13 +65,13 @@ Result<std::vector<Member>> rosterOf(Services& services, const Caller& caller, s
 Result<std::vector<AttendanceRecord>> windowRecords(Services& services, const Caller& caller, std::string_view window)
 {
     TRY(windowAs(services, caller, window, Standing::RunsClass, "only teachers and TAs see everyone's records"));
-    return services.store.attendance().windowRecords(window);
+    return recordsOfWindow(services, window);
 }
 
 Result<std::vector<AttendanceRecord>> courseRecords(Services& services, const Caller& caller, std::string_view course)
 {
     TRY(courseAs(services, caller, course, Standing::RunsClass, "only teachers and TAs see everyone's records"));
-    return services.store.attendance().courseRecords(course);
+    return recordsOfCourse(services, course);
 }
 
 Result<std::vector<AttendanceRecord>> personRecords(Services& services, const Caller& caller, std::string_view course,
@@ -84,7 +85,7 @@ Result<std::vector<AttendanceRecord>> personRecords(Services& services, const Ca
     TRY_ASSIGN(role, services.store.courses().roleIn(person.id, course));
     if (!CourseAccess::takesPart(role))
         return fail(Errc::NotFound, "this person does not take part in the course");
-    return services.store.attendance().personRecords(course, person.id);
+    return recordsOfPerson(services, course, person.id);
 }
 
 } // namespace imhere::server

@@ -1,4 +1,5 @@
 #include "remote.h"
+#include "records.h"
 #include "windowrules.h"
 
 #include "attendance.h"
@@ -201,7 +202,7 @@ Result<RemoteOutcome> remoteCheckIn(Services& services, const ScannedCode& scann
         return fail(Errc::NotFound, "this phone is linked to nobody");
     TRY_ASSIGN(participant, participantOf(services, scanned.window, person->publicId));
     (void)participant;
-    TRY_ASSIGN(before, services.store.attendance().record(scanned.window.id, person->id));
+    TRY_ASSIGN(before, recordOf(services, scanned.window.id, person->id));
     if (before.present)
         return RemoteOutcome{std::move(before), false};
     TRY_ASSIGN(key, services.store.people().badgeKey());
@@ -214,7 +215,7 @@ Result<RemoteOutcome> remoteCheckIn(Services& services, const ScannedCode& scann
         .scannedKiosk = scanned.kiosk.id,
     };
     TRY_ASSIGN(stored, services.store.remote().addRemoteCheckIn(checkIn));
-    TRY_ASSIGN(after, services.store.attendance().record(scanned.window.id, person->id));
+    TRY_ASSIGN(after, recordOf(services, scanned.window.id, person->id));
     return RemoteOutcome{std::move(after), stored};
 }
 

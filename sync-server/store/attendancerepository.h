@@ -1,5 +1,6 @@
 #pragma once
-// Attendance windows and the append-only check-in, correction and flag events, and the records folded from them (attendancefold.h).
+// Attendance windows and the append-only check-in, correction and flag events
+// that records are folded from (service/attendancefold.h).
 // Persistence only: the rules are the services' (sync-server/service/).
 // Thread rules: any thread; see store.h.
 
@@ -39,12 +40,11 @@ public:
     using CheckInRule = std::function<CheckInOutcome(const CheckInEvent&, const Window&, std::optional<Role>, bool)>;
     [[nodiscard]] virtual Result<std::vector<CheckInOutcome>> commitCheckIns(std::span<const CheckInEvent> group,
                                                                              const CheckInRule& decide) = 0;
-    [[nodiscard]] virtual Result<std::vector<AttendanceRecord>> windowRecords(std::string_view window) = 0;
-    [[nodiscard]] virtual Result<std::vector<AttendanceRecord>> personRecords(std::string_view course,
-                                                                              PersonId person) = 0;
-    [[nodiscard]] virtual Result<std::vector<AttendanceRecord>> courseRecords(std::string_view course) = 0;
-    // not_found unless the person takes part (student or TA) in the window's course.
-    [[nodiscard]] virtual Result<AttendanceRecord> record(std::string_view window, PersonId person) = 0;
+    // The course's windows (or one window), everyone enrolled (or one
+    // person) and their events: not_found for no such course or window.
+    [[nodiscard]] virtual Result<RecordInputs> recordInputs(std::string_view course,
+                                                            std::optional<std::string_view> window,
+                                                            std::optional<PersonId> person) = 0;
 };
 
 } // namespace imhere::server

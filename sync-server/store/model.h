@@ -5,6 +5,8 @@
 #include "core/syncprotocol.h"
 
 #include <cstdint>
+#include <map>
+#include <utility>
 #include <optional>
 #include <string>
 #include <vector>
@@ -225,6 +227,44 @@ struct RemoteReview {
     std::vector<std::string> people; // display names, in check-in order
     std::int64_t firstAt = 0;
     std::int64_t lastAt = 0;
+};
+
+// The append-only events of one (person, window), in the order stored, for
+// the fold (service/attendancefold.h).
+struct CheckInFact {
+    std::string id;
+    std::int64_t at = 0;
+    CheckInSource source = CheckInSource::Nfc;
+};
+
+struct CorrectionFact {
+    std::string id;
+    std::int64_t at = 0;
+    bool present = true;
+    std::optional<std::string> base;
+};
+
+struct FlagFact {
+    std::string id;
+    std::int64_t at = 0;
+    Flag flag = Flag::LeftEarly;
+    bool set = true;
+};
+
+struct RecordEvents {
+    std::vector<CheckInFact> checkIns;
+    std::vector<CorrectionFact> corrections;
+    std::vector<FlagFact> flags;
+};
+
+// What the records of a course (or one window, or one person) are folded
+// from: the course, its windows, everyone enrolled with their role, and the
+// events keyed by (person public id, window id).
+struct RecordInputs {
+    Course course;
+    std::vector<Window> windows;
+    std::vector<Member> members; // ordered by display name
+    std::map<std::pair<std::string, std::string>, RecordEvents> events;
 };
 
 } // namespace imhere::server

@@ -84,10 +84,8 @@ public:
     Result<std::vector<CheckInOutcome>> commitCheckIns(std::span<const CheckInEvent> group,
                                                        const CheckInRule& decide) override;
 
-    Result<std::vector<AttendanceRecord>> windowRecords(std::string_view window) override;
-    Result<std::vector<AttendanceRecord>> personRecords(std::string_view course, PersonId person) override;
-    Result<std::vector<AttendanceRecord>> courseRecords(std::string_view course) override;
-    Result<AttendanceRecord> record(std::string_view window, PersonId person) override;
+    Result<RecordInputs> recordInputs(std::string_view course, std::optional<std::string_view> window,
+                                      std::optional<PersonId> person) override;
 
     Result<void> createSession(const Bytes& tokenHash, const Session& session) override;
     Result<std::optional<Session>> session(const Bytes& tokenHash, std::int64_t nowMs) override;
@@ -176,8 +174,6 @@ private:
     Result<std::optional<Kiosk>> kioskWhere(std::string_view column, const std::function<void(Statement&)>& bind);
     // The course of a window, or nullopt when there is no such window.
     Result<std::optional<std::string>> courseOfWindow(std::string_view id);
-    Result<std::vector<AttendanceRecord>> records(std::string_view course, std::optional<std::string_view> window,
-                                                  std::optional<PersonId> person);
     // The SyncBatch of one ingestSync call (sqlitestoresync.cpp).
     class Batch;
     Result<void> storeEvent(const Kiosk& kiosk, const sync::Event& event);

@@ -1,8 +1,8 @@
-// SqliteStore: append-only attendance events and the records folded from them.
+// SqliteStore: append-only attendance events, and what records are folded
+// from (the fold itself is the domain's: service/attendancefold.h).
 
 #include "sqlitestore.h"
 
-#include "attendancefold.h"
 #include "core/result.h"
 
 #include <map>
@@ -116,15 +116,16 @@ Result<bool> SqliteStore::hasCheckIn(PersonId person, std::string_view window)
     return s->step();
 }
 
-Result<std::vector<AttendanceRecord>> SqliteStore::records(std::string_view courseId,
-                                                           std::optional<std::string_view> windowId,
-                                                           std::optional<PersonId> personId)
+Result<RecordInputs> SqliteStore::recordInputs(std::string_view courseId, std::optional<std::string_view> windowId,
+                                               std::optional<PersonId> personId)
 {
     std::lock_guard lock(m_mutex);
     TRY_ASSIGN(courseRow, course(courseId));
     if (!courseRow)
         return fail(Errc::NotFound, "no such course");
-    std::vector<Window> windows;
+    RecordInputs in;
+    in.course = std::move(*courseRow);
+    std::vector<Window>& windows = in.windows;
     if (windowId) {
         TRY_ASSIGN(w, windowUnlocked(*windowId));
         if (!w)
@@ -135,11 +136,10 @@ Result<std::vector<AttendanceRecord>> SqliteStore::records(std::string_view cour
         windows = std::move(all);
     }
 
-    // Participants are students and TAs; teachers run the class.
-    std::vector<Member> members;
+    std::vector<Member>& members = in.members;
     {
         TRY_ASSIGN(s, query(std::string("SELECT p.public_id, p.display_name, e.role FROM enrollment e JOIN person p"
-                                        " ON p.id = e.person WHERE e.course = ?1 AND e.role IN ('student', 'ta')")
+                                        " ON p.id = e.person WHERE e.course = ?1")
                             + (personId ? " AND e.person = ?2" : "") + " ORDER BY p.display_name, p.id"));
         s->bind(1, courseId);
         if (personId)
@@ -152,7 +152,7 @@ Result<std::vector<AttendanceRecord>> SqliteStore::records(std::string_view cour
         }
     }
 
-    std::map<EventKey, RecordEvents> events;
+    auto& events = in.events;
     {
         TRY_ASSIGN(s, query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.source FROM check_in e", windowId,
                                    personId)));
@@ -191,46 +191,7 @@ Result<std::vector<AttendanceRecord>> SqliteStore::records(std::string_view cour
         }
     }
 
-    std::vector<AttendanceRecord> out;
-    out.reserve(windows.size() * members.size());
-    for (const Window& w : windows) {
-        for (const Member& m : members) {
-            auto it = events.find({m.publicId, w.id});
-            out.push_back(foldRecord(*courseRow, w, m, it == events.end() ? RecordEvents{} : std::move(it->second)));
-        }
-    }
-    return out;
-}
-
-Result<std::vector<AttendanceRecord>> SqliteStore::windowRecords(std::string_view windowId)
-{
-    std::lock_guard lock(m_mutex);
-    TRY_ASSIGN(w, windowUnlocked(windowId));
-    if (!w)
-        return fail(Errc::NotFound, "no such window");
-    return records(w->course, windowId, std::nullopt);
-}
-
-Result<std::vector<AttendanceRecord>> SqliteStore::personRecords(std::string_view courseId, PersonId person)
-{
-    return records(courseId, std::nullopt, person);
-}
-
-Result<AttendanceRecord> SqliteStore::record(std::string_view windowId, PersonId person)
-{
-    std::lock_guard lock(m_mutex);
-    TRY_ASSIGN(w, windowUnlocked(windowId));
-    if (!w)
-        return fail(Errc::NotFound, "no such window");
-    TRY_ASSIGN(found, records(w->course, windowId, person));
-    if (found.empty())
-        return fail(Errc::NotFound, "this person does not take part in the course");
-    return std::move(found.front());
-}
-
-Result<std::vector<AttendanceRecord>> SqliteStore::courseRecords(std::string_view courseId)
-{
-    return records(courseId, std::nullopt, std::nullopt);
+    return in;
 }
 
 } // namespace imhere::server

@@ -4,7 +4,7 @@
 // and a second backend are interchangeable. Repositories only persist: every
 // role and time rule is the domain's (sync-server/service/), and all SQL
 // lives in the implementations. Events are append-only; attendance records
-// are folded from them on read (attendancefold.h).
+// are folded from them by the domain (service/attendancefold.h).
 //
 // Errors: not_found, already_exists, conflict, invalid_request for what the
 // caller asked; anything else is a storage failure.

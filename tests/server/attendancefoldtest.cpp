@@ -1,7 +1,7 @@
 // Folding events into an attendance record: punctuality, closing, corrections
 // (including the same-base conflict) and flags.
 
-#include "sync-server/store/attendancefold.h"
+#include "sync-server/service/attendancefold.h"
 
 #include "tests/support/qtestsupport.h"
 

@@ -3,6 +3,7 @@
 // windows, remote check-ins shown to the kiosk, and bounded pull batches.
 
 #include "testserver.h"
+#include "sync-server/service/records.h"
 
 #include "sync-server/auth/passwords.h"
 
@@ -51,7 +52,7 @@ class SyncTest : public QObject {
 
     std::size_t checkInsOf(const Person& who, const std::string& window)
     {
-        auto records = server->store->attendance().record(window, who.id);
+        auto records = server::recordOf(*server->services, window, who.id);
         return records && records->firstCheckIn ? 1 : 0;
     }
 
@@ -176,7 +177,7 @@ void SyncTest::anEventIdRepeatedInOneBatchIsStoredOnceWhateverItClaimsToBe()
     const auto later = sync(r.cursor, {sameIdAsAFlag});
     QCOMPARE(later.acks.size(), 1u);
     QCOMPARE_EQ(later.acks[0].status, AckStatus::Duplicate);
-    const auto record = server->store->attendance().record(school.openA.id, school.studentA.id);
+    const auto record = server::recordOf(*server->services, school.openA.id, school.studentA.id);
     QVERIFY(record);
     QVERIFY(record->flags.empty());
 }

@@ -4,6 +4,7 @@
 // its cookie, as a browser would.
 
 #include "webtestsupport.h"
+#include "sync-server/service/records.h"
 
 #include "sync-server/web/html.h"
 
@@ -91,7 +92,7 @@ class RemotePagesTest : public QObject, public WebFixture {
     std::size_t checkIns()
     {
         std::size_t n = 0;
-        const auto records = server->store->attendance().windowRecords(school.openA.id).value();
+        const auto records = server::recordsOfWindow(*server->services, school.openA.id).value();
         for (const auto& r : records)
             n += r.firstCheckIn ? 1u : 0u;
         return n;
@@ -169,7 +170,7 @@ private slots:
         QCOMPARE(record(late, school.studentA).firstCheckIn, now);
         // Tapping again changes nothing.
         QVERIFY(tap(phone, code, formField(page.body, "ticket")).body.find("already checked in") != std::string::npos);
-        QCOMPARE(server->store->attendance().windowRecords(late.id).value().size(), 3u); // studentA, studentA2, taA
+        QCOMPARE(server::recordsOfWindow(*server->services, late.id).value().size(), 3u); // studentA, studentA2, taA
     }
 
     void aPhoneChecksInOnlyItsPersonAndSharingIsFlaggedForReview()

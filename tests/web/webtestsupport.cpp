@@ -1,4 +1,5 @@
 #include "webtestsupport.h"
+#include "sync-server/service/records.h"
 
 #include "sync-server/web/html.h"
 
@@ -50,7 +51,7 @@ HttpResult WebFixture::post(const std::string& path, const Headers& who, std::st
 
 AttendanceRecord WebFixture::record(const Window& w, const Person& p)
 {
-    return server->store->attendance().record(w.id, p.id).value();
+    return server::recordOf(*server->services, w.id, p.id).value();
 }
 
 std::string setCookie(const HttpResult& r, const std::string& name)

@@ -1,38 +1,13 @@
 #pragma once
 // Folds the append-only events of one (person, window) into the attendance
-// record (DESIGN §3). Pure, so every store backend shares the same rules.
+// record (DESIGN §3): punctuality, corrections and flags. Pure, so it is the
+// same whichever backend stored the events.
 
-#include "model.h"
+#include "sync-server/store/model.h"
 
 #include <vector>
 
 namespace imhere::server {
-
-struct CheckInFact {
-    std::string id;
-    std::int64_t at = 0;
-    CheckInSource source = CheckInSource::Nfc;
-};
-
-struct CorrectionFact {
-    std::string id;
-    std::int64_t at = 0;
-    bool present = true;
-    std::optional<std::string> base;
-};
-
-struct FlagFact {
-    std::string id;
-    std::int64_t at = 0;
-    Flag flag = Flag::LeftEarly;
-    bool set = true;
-};
-
-struct RecordEvents {
-    std::vector<CheckInFact> checkIns;
-    std::vector<CorrectionFact> corrections;
-    std::vector<FlagFact> flags;
-};
 
 // Facts are given in the order they were stored, which breaks ties in `at`.
 // - The first check-in decides punctuality through core::assessCheckIn; one
