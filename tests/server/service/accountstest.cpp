@@ -1,0 +1,165 @@
+// service/accounts: signing in with an email and password gives a session;
+// a wrong email or password is the same bad_credentials; repeated failures
+// make the account, or the address, wait; signing out ends the session.
+
+#include "servicefixture.h"
+
+#include "sync-server/auth/tokens.h"
+#include "sync-server/service/accounts.h"
+#include "sync-server/serverlimits.h"
+
+#include "tests/support/qtestsupport.h"
+
+using namespace imhere;
+using namespace imhere::server;
+using namespace imhere::testing;
+
+namespace {
+constexpr std::string_view k_ip = "203.0.113.5";
+constexpr std::string_view k_password = "correct horse battery";
+} // namespace
+
+class AccountsTest : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<ServiceFixture> fx;
+    Person pat; // has an email and a password
+    Services& services() { return *fx->services; }
+
+    Errc failure(std::string_view email, std::string_view password, std::string_view ip = k_ip)
+    {
+        const auto r = signIn(services(), email, password, ip);
+        return r ? Errc::Internal : r.error().code; // Internal: signed in
+    }
+
+private slots:
+    void init()
+    {
+        fx = std::make_unique<ServiceFixture>();
+        pat = fx->addPerson("Pat Mentor", "pat@example.org", std::string(k_password));
+    }
+    void cleanup() { fx.reset(); }
+
+    void theRightPasswordGivesASession();
+    void aWrongEmailOrPasswordIsTheSameBadCredentials();
+    void someoneWithoutAPasswordCannotSignIn();
+    void repeatedFailuresMakeTheAccountWait();
+    void aSuccessForgivesTheAccountsFailures();
+    void repeatedFailuresFromOneAddressMakeItWait();
+    void signingOutEndsTheSession();
+    void onlyASessionSignsOut();
+    void theCookieIsHttpOnlyAndStrict();
+};
+
+void AccountsTest::theRightPasswordGivesASession()
+{
+    const auto in = signIn(services(), "pat@example.org", k_password, k_ip);
+    QVERIFY2(in, in ? "" : in.error().message.c_str());
+    QCOMPARE(in->person.id, pat.id);
+    QVERIFY(in->sessionToken.size() >= 32);
+    QVERIFY(!in->csrfToken.empty());
+    QVERIFY(in->csrfToken != in->sessionToken);
+    QVERIFY(fx->hasSession(in->sessionToken));
+
+    // Another sign-in is another session; the email's case does not matter.
+    const auto again = signIn(services(), "Pat@Example.org", k_password, k_ip);
+    QVERIFY2(again, again ? "" : again.error().message.c_str());
+    QCOMPARE(again->person.id, pat.id);
+    QVERIFY(again->sessionToken != in->sessionToken);
+
+    // Sessions last a working day.
+    fx->clock.advance(server::limits::k_sessionLifetimeMs - 1);
+    QVERIFY(fx->hasSession(in->sessionToken));
+    fx->clock.advance(2);
+    QVERIFY(!fx->hasSession(in->sessionToken));
+}
+
+void AccountsTest::aWrongEmailOrPasswordIsTheSameBadCredentials()
+{
+    const auto wrongPassword = signIn(services(), "pat@example.org", "incorrect horse", k_ip);
+    QVERIFY(!wrongPassword);
+    QCOMPARE(wrongPassword.error().code, Errc::BadCredentials);
+    const auto unknownEmail = signIn(services(), "nobody@example.org", k_password, k_ip);
+    QVERIFY(!unknownEmail);
+    QCOMPARE(unknownEmail.error().code, Errc::BadCredentials);
+    QCOMPARE(unknownEmail.error().message, wrongPassword.error().message);
+    QCOMPARE(failure("pat@example.org", ""), Errc::BadCredentials);
+}
+
+void AccountsTest::someoneWithoutAPasswordCannotSignIn()
+{
+    // The teacher has an email but was never given a password.
+    QCOMPARE(failure("tomas@example.org", ""), Errc::BadCredentials);
+    QCOMPARE(failure("tomas@example.org", k_password), Errc::BadCredentials);
+}
+
+void AccountsTest::repeatedFailuresMakeTheAccountWait()
+{
+    QCOMPARE(signInRetryAfterMs(services(), "pat@example.org", k_ip), std::int64_t(0));
+    for (int i = 0; i < server::limits::k_loginFailuresPerAccount - 1; ++i)
+        QCOMPARE(failure("pat@example.org", "guess " + std::to_string(i)), Errc::BadCredentials);
+    QCOMPARE(signInRetryAfterMs(services(), "pat@example.org", k_ip), std::int64_t(0));
+    QCOMPARE(failure("pat@example.org", "one guess too many"), Errc::BadCredentials);
+
+    const auto wait = signInRetryAfterMs(services(), "pat@example.org", k_ip);
+    QVERIFY2(wait > 0 && wait <= server::limits::k_loginFailureWindowMs, std::to_string(wait).c_str());
+    // From any address, and whatever the case of the email.
+    QVERIFY(signInRetryAfterMs(services(), "pat@example.org", "198.51.100.7") > 0);
+    QVERIFY(signInRetryAfterMs(services(), "PAT@Example.org", "198.51.100.7") > 0);
+    // Other accounts are not held up by it.
+    QCOMPARE(signInRetryAfterMs(services(), "ada@example.org", "198.51.100.7"), std::int64_t(0));
+
+    fx->clock.advance(wait);
+    QCOMPARE(signInRetryAfterMs(services(), "pat@example.org", k_ip), std::int64_t(0));
+}
+
+void AccountsTest::aSuccessForgivesTheAccountsFailures()
+{
+    for (int i = 0; i < server::limits::k_loginFailuresPerAccount - 1; ++i)
+        QCOMPARE(failure("pat@example.org", "guess"), Errc::BadCredentials);
+    QVERIFY(signIn(services(), "pat@example.org", k_password, k_ip));
+    QCOMPARE(failure("pat@example.org", "typo"), Errc::BadCredentials);
+    QCOMPARE(signInRetryAfterMs(services(), "pat@example.org", k_ip), std::int64_t(0));
+}
+
+void AccountsTest::repeatedFailuresFromOneAddressMakeItWait()
+{
+    // Guessing across many accounts from one address.
+    for (int i = 0; i < server::limits::k_loginFailuresPerIp; ++i)
+        QCOMPARE(failure("user" + std::to_string(i) + "@example.org", "guess"), Errc::BadCredentials);
+    QVERIFY(signInRetryAfterMs(services(), "pat@example.org", k_ip) > 0);
+    QCOMPARE(signInRetryAfterMs(services(), "pat@example.org", "198.51.100.7"), std::int64_t(0));
+}
+
+void AccountsTest::signingOutEndsTheSession()
+{
+    const auto in = signIn(services(), "pat@example.org", k_password, k_ip);
+    QVERIFY(in);
+    Caller caller = fx->as(in->person);
+    caller.principal.sessionHash = sha256(in->sessionToken);
+    caller.principal.csrfToken = in->csrfToken;
+    const auto out = signOut(services(), caller);
+    QVERIFY2(out, out ? "" : out.error().message.c_str());
+    QVERIFY(!fx->hasSession(in->sessionToken));
+}
+
+void AccountsTest::onlyASessionSignsOut()
+{
+    const auto in = signIn(services(), "pat@example.org", k_password, k_ip);
+    QVERIFY(in);
+    Caller caller = fx->asApiKey(in->person);
+    caller.principal.sessionHash = sha256(in->sessionToken);
+    const auto out = signOut(services(), caller);
+    QVERIFY(!out);
+    QCOMPARE(out.error().code, Errc::Forbidden);
+    QVERIFY(fx->hasSession(in->sessionToken));
+}
+
+void AccountsTest::theCookieIsHttpOnlyAndStrict()
+{
+    QCOMPARE(sessionCookie("tok", 3600), "imhere_session=tok; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600");
+    QCOMPARE(sessionCookie("", 0), "imhere_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+}
+
+QTEST_GUILESS_MAIN(AccountsTest)
+#include "accountstest.moc"

@@ -1,0 +1,363 @@
+// service/remote: checking in from a phone. The code scanned from a kiosk's
+// screen (genuine, current, for an open window the kiosk serves), the scan
+// ticket that carries the scan time to the "Check in" tap, one-time phone
+// link codes, the qr_remote check-in itself, the per-address request limit,
+// and personal QR badges.
+
+#include "servicefixture.h"
+
+#include "sync-server/service/kiosks.h"
+#include "sync-server/service/kiosksync.h"
+#include "sync-server/service/remote.h"
+#include "sync-server/serverlimits.h"
+
+#include "core/badgetoken.h"
+#include "core/crypto.h"
+#include "core/random.h"
+#include "core/rotatingcode.h"
+
+#include "tests/support/qtestsupport.h"
+
+#include <algorithm>
+
+using namespace imhere;
+using namespace imhere::server;
+using namespace imhere::testing;
+
+namespace {
+constexpr std::string_view k_ip = "203.0.113.5";
+} // namespace
+
+class RemoteTest : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<ServiceFixture> fx;
+    Services& services() { return *fx->services; }
+
+    // The code a kiosk's screen shows for `window` at `at`.
+    std::string codeFor(const Window& window, std::int64_t at, std::optional<Bytes> key = std::nullopt,
+                        std::optional<std::uint32_t> kioskId = std::nullopt)
+    {
+        WindowId id{};
+        const auto bytes = uuidBytes(window.id).value();
+        std::copy(bytes.begin(), bytes.end(), id.begin());
+        return RotatingCode::generateAt(key.value_or(fx->kiosk.secret), id, kioskId.value_or(fx->kiosk.id), at);
+    }
+
+    // "accepted", or the error code's name.
+    std::string scan(const std::string& code, std::optional<std::int64_t> scannedAt = std::nullopt)
+    {
+        const auto r = readScannedCode(services(), code, scannedAt);
+        return r ? "accepted" : std::string(errorCodeName(r.error().code));
+    }
+
+    // A phone linked to `person`, with the cookie token it keeps.
+    std::pair<RemoteDevice, std::string> phoneOf(const Person& person)
+    {
+        const auto code = issueLinkCode(services(), fx->as(person), std::nullopt, std::nullopt);
+        if (!code)
+            return {};
+        std::string token = newDeviceToken();
+        const auto device = linkPhone(services(), code->code, token, k_ip);
+        if (!device)
+            return {};
+        return {*device, std::move(token)};
+    }
+
+    // The badge changes the kiosk pulls for `uidHash`, in order.
+    std::vector<sync::BadgeChange> badgeChanges(const std::string& uidHash)
+    {
+        sync::SyncRequest request;
+        request.kioskTimeMs = fx->clock.nowMs();
+        const auto r = syncKiosk(services(), fx->kiosk, request);
+        std::vector<sync::BadgeChange> out;
+        if (r)
+            std::ranges::copy_if(r->changes.badges, std::back_inserter(out),
+                                 [&](const sync::BadgeChange& b) { return b.uidHash == uidHash; });
+        return out;
+    }
+
+private slots:
+    void init() { fx = std::make_unique<ServiceFixture>(); }
+    void cleanup() { fx.reset(); }
+
+    void aCurrentCodeNamesKioskWindowAndCourse();
+    void anOldCodeHasExpiredUnlessTheScanVouchesForIt();
+    void forgedAndMalformedCodesAreRefused();
+    void aCodeFromARevokedOrUnknownKioskIsRefused();
+    void aCodeCountsOnlyForTheKiosksCourses();
+    void aCodeForAWindowThatIsNotOpenIsRefused();
+    void aScanTicketIsBoundToCodePhoneAndTime();
+    void anyoneGetsALinkCodeForThemself();
+    void teachersAndTasGetLinkCodesForTheirParticipants();
+    void aLinkCodeLinksOnePhoneOnce();
+    void aLinkCodeExpiresAfterAWeek();
+    void wrongLinkCodesAreRateLimitedPerAddress();
+    void aLinkedPhoneChecksItsPersonInOnce();
+    void aPhoneOfSomeoneOutsideTheCourseChecksNobodyIn();
+    void remoteRequestsAreLimitedPerAddress();
+    void aNewQrBadgeReplacesTheOldOne();
+};
+
+void RemoteTest::aCurrentCodeNamesKioskWindowAndCourse()
+{
+    const auto scanned = readScannedCode(services(), codeFor(fx->openA, fx->clock.nowMs()));
+    QVERIFY2(scanned, scanned ? "" : scanned.error().message.c_str());
+    QCOMPARE(scanned->kiosk.id, fx->kiosk.id);
+    QCOMPARE(scanned->window.id, fx->openA.id);
+    QCOMPARE(scanned->course.id, fx->courseA.id);
+    // The code shown a few seconds ago (the previous step) still counts.
+    QVERIFY(readScannedCode(services(), codeFor(fx->openA, fx->clock.nowMs() - 5'000)));
+}
+
+void RemoteTest::anOldCodeHasExpiredUnlessTheScanVouchesForIt()
+{
+    const auto now = fx->clock.nowMs();
+    // More than two steps plus grace old: always expired.
+    const std::string old = codeFor(fx->openA, now - 25'000);
+    QCOMPARE(scan(old), "code_expired");
+    QCOMPARE(scan(codeFor(fx->openA, now + 30'000)), "code_expired"); // from the future
+    // Scanned back then (a scan ticket says so), tapped now.
+    QCOMPARE(scan(old, now - 25'000), "accepted");
+}
+
+void RemoteTest::forgedAndMalformedCodesAreRefused()
+{
+    const auto now = fx->clock.nowMs();
+    QCOMPARE(scan(codeFor(fx->openA, now, randomBytes(32))), "invalid_code");
+    std::string altered = codeFor(fx->openA, now);
+    altered.back() = altered.back() == 'A' ? 'B' : 'A';
+    QCOMPARE(scan(altered), "invalid_code");
+    QCOMPARE(scan("hello"), "invalid_code");
+    QCOMPARE(scan(""), "invalid_code");
+}
+
+void RemoteTest::aCodeFromARevokedOrUnknownKioskIsRefused()
+{
+    const auto now = fx->clock.nowMs();
+    QCOMPARE(scan(codeFor(fx->openA, now, std::nullopt, fx->kiosk.id + 100)), "invalid_code");
+    QVERIFY(revokeKiosk(services(), fx->as(fx->admin), fx->kiosk.id));
+    QCOMPARE(scan(codeFor(fx->openA, now)), "invalid_code");
+}
+
+void RemoteTest::aCodeCountsOnlyForTheKiosksCourses()
+{
+    // Genuinely signed by the kiosk, for a window of a course it does not serve.
+    QCOMPARE(scan(codeFor(fx->openB, fx->clock.nowMs())), "invalid_code");
+    Window unknown = fx->openA;
+    unknown.id = newUuidV4();
+    QCOMPARE(scan(codeFor(unknown, fx->clock.nowMs())), "invalid_code");
+}
+
+void RemoteTest::aCodeForAWindowThatIsNotOpenIsRefused()
+{
+    QCOMPARE(scan(codeFor(fx->closedA, fx->clock.nowMs())), "window_closed");
+    QCOMPARE(scan(codeFor(fx->scheduledA, fx->clock.nowMs())), "window_closed");
+}
+
+void RemoteTest::aScanTicketIsBoundToCodePhoneAndTime()
+{
+    const auto scannedAt = fx->clock.nowMs();
+    const std::string code = codeFor(fx->openA, scannedAt);
+    const std::string phone = newDeviceToken();
+    const std::string ticket = scanTicket(code, phone, scannedAt);
+
+    const auto read = readScanTicket(ticket, code, phone, scannedAt + 90'000);
+    QVERIFY(read);
+    QCOMPARE(*read, scannedAt);
+    QVERIFY(readScanTicket(ticket, code, phone, scannedAt + server::limits::k_scanTicketLifetimeMs));
+
+    const auto expiredWith = [&](std::string_view t, std::string_view c, std::string_view d, std::int64_t now) {
+        const auto r = readScanTicket(t, c, d, now);
+        return !r && r.error().code == Errc::CodeExpired;
+    };
+    QVERIFY(expiredWith(ticket, code, phone, scannedAt + server::limits::k_scanTicketLifetimeMs + 1));
+    QVERIFY(expiredWith(ticket, code, newDeviceToken(), scannedAt + 1000));               // another phone
+    QVERIFY(expiredWith(ticket, codeFor(fx->openA, scannedAt + 10'000), phone, scannedAt)); // another code
+    QVERIFY(expiredWith(ticket, code, phone, scannedAt - 1));                              // from the future
+    QVERIFY(expiredWith("garbage", code, phone, scannedAt));
+    std::string altered = ticket;
+    altered.back() = altered.back() == 'A' ? 'B' : 'A';
+    QVERIFY(expiredWith(altered, code, phone, scannedAt));
+}
+
+void RemoteTest::anyoneGetsALinkCodeForThemself()
+{
+    for (const Person* who : {&fx->studentA, &fx->outsider, &fx->teacher}) {
+        const auto code = issueLinkCode(services(), fx->as(*who), std::nullopt, std::nullopt);
+        QVERIFY2(code, who->displayName.c_str());
+        QCOMPARE(code->person.id, who->id);
+        QCOMPARE(code->code.size(), std::size_t(11));
+        QCOMPARE(code->code[5], '-');
+        QCOMPARE(code->expiresAt, fx->clock.nowMs() + server::limits::k_linkCodeLifetimeMs);
+        // No look-alike characters.
+        QVERIFY(std::ranges::none_of(code->code, [](char c) { return std::string_view("01OILU").contains(c); }));
+    }
+    // Naming oneself is the same.
+    const auto self = issueLinkCode(services(), fx->as(fx->studentA), fx->studentA.publicId, std::nullopt);
+    QVERIFY(self);
+    QCOMPARE(self->person.id, fx->studentA.id);
+}
+
+void RemoteTest::teachersAndTasGetLinkCodesForTheirParticipants()
+{
+    const auto byTeacher = issueLinkCode(services(), fx->as(fx->teacher), fx->studentA.publicId, fx->courseA.id);
+    QVERIFY(byTeacher);
+    QCOMPARE(byTeacher->person.id, fx->studentA.id);
+    const auto byTa = issueLinkCode(services(), fx->as(fx->ta), fx->studentA2.publicId, fx->courseA.id);
+    QVERIFY(byTa);
+    QCOMPARE(byTa->person.id, fx->studentA2.id);
+
+    const auto byStudent = issueLinkCode(services(), fx->as(fx->studentA), fx->studentA2.publicId, fx->courseA.id);
+    QVERIFY(!byStudent);
+    QCOMPARE(byStudent.error().code, Errc::Forbidden);
+    const auto otherTeacher = issueLinkCode(services(), fx->as(fx->teacherB), fx->studentA.publicId, fx->courseA.id);
+    QVERIFY(!otherTeacher);
+    QCOMPARE(otherTeacher.error().code, Errc::Forbidden);
+    const auto noCourse = issueLinkCode(services(), fx->as(fx->teacher), fx->studentA.publicId, std::nullopt);
+    QVERIFY(!noCourse);
+    QCOMPARE(noCourse.error().code, Errc::InvalidRequest);
+    const auto notParticipant = issueLinkCode(services(), fx->as(fx->teacher), fx->studentB.publicId, fx->courseA.id);
+    QVERIFY(!notParticipant);
+    QCOMPARE(notParticipant.error().code, Errc::NotFound);
+}
+
+void RemoteTest::aLinkCodeLinksOnePhoneOnce()
+{
+    const auto code = issueLinkCode(services(), fx->as(fx->teacher), fx->studentA.publicId, fx->courseA.id);
+    QVERIFY(code);
+    const std::string phone = newDeviceToken();
+    QVERIFY(!*linkedDevice(services(), phone));
+
+    // Typed as people type: lower case, spaces, no dash.
+    std::string typed;
+    for (const char c : code->code)
+        typed += c == '-' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto linked = linkPhone(services(), typed, phone, k_ip);
+    QVERIFY2(linked, linked ? "" : linked.error().message.c_str());
+    QCOMPARE(linked->person, fx->studentA.id);
+    const auto known = linkedDevice(services(), phone);
+    QVERIFY(known && *known);
+    QCOMPARE((*known)->person, fx->studentA.id);
+
+    const auto again = linkPhone(services(), code->code, newDeviceToken(), k_ip);
+    QVERIFY(!again);
+    QCOMPARE(again.error().code, Errc::InvalidRequest);
+
+    QVERIFY(!*linkedDevice(services(), newDeviceToken()));
+    QVERIFY(!*linkedDevice(services(), ""));
+}
+
+void RemoteTest::aLinkCodeExpiresAfterAWeek()
+{
+    const auto code = issueLinkCode(services(), fx->as(fx->studentA), std::nullopt, std::nullopt);
+    QVERIFY(code);
+    fx->clock.advance(server::limits::k_linkCodeLifetimeMs + 1);
+    const auto late = linkPhone(services(), code->code, newDeviceToken(), k_ip);
+    QVERIFY(!late);
+    QCOMPARE(late.error().code, Errc::InvalidRequest);
+}
+
+void RemoteTest::wrongLinkCodesAreRateLimitedPerAddress()
+{
+    const auto code = issueLinkCode(services(), fx->as(fx->studentA), std::nullopt, std::nullopt);
+    QVERIFY(code);
+    for (int i = 0; i < server::limits::k_linkCodeFailuresPerIp; ++i) {
+        const auto wrong = linkPhone(services(), "ABCDE-FGHJK", newDeviceToken(), k_ip);
+        QVERIFY(!wrong);
+        QCOMPARE(wrong.error().code, Errc::InvalidRequest);
+    }
+    // Now even the right code waits, from this address.
+    const auto limited = linkPhone(services(), code->code, newDeviceToken(), k_ip);
+    QVERIFY(!limited);
+    QCOMPARE(limited.error().code, Errc::RateLimited);
+    QVERIFY(linkPhone(services(), code->code, newDeviceToken(), "198.51.100.7"));
+
+    const auto other = issueLinkCode(services(), fx->as(fx->studentA2), std::nullopt, std::nullopt);
+    QVERIFY(other);
+    fx->clock.advance(server::limits::k_linkCodeFailureWindowMs);
+    QVERIFY(linkPhone(services(), other->code, newDeviceToken(), k_ip));
+}
+
+void RemoteTest::aLinkedPhoneChecksItsPersonInOnce()
+{
+    const auto [device, token] = phoneOf(fx->studentA);
+    QCOMPARE(device.person, fx->studentA.id);
+    const auto scannedAt = fx->clock.nowMs();
+    const auto scanned = readScannedCode(services(), codeFor(fx->openA, scannedAt));
+    QVERIFY(scanned);
+
+    fx->clock.advance(20'000); // the tap comes after the scan
+    const auto first = remoteCheckIn(services(), *scanned, device, scannedAt, k_ip);
+    QVERIFY2(first, first ? "" : first.error().message.c_str());
+    QVERIFY(first->stored);
+    QVERIFY(first->record.present);
+    QVERIFY(first->record.remote);
+    QCOMPARE(first->record.source, std::optional<CheckInSource>(CheckInSource::QrRemote));
+    QCOMPARE(first->record.firstCheckIn, std::optional<std::int64_t>(scannedAt));
+    QVERIFY(fx->hasCheckIn(fx->studentA, fx->openA));
+
+    const auto second = remoteCheckIn(services(), *scanned, device, fx->clock.nowMs(), k_ip);
+    QVERIFY(second);
+    QVERIFY(!second->stored);
+    QVERIFY(second->record.present);
+    QCOMPARE(second->record.firstCheckIn, std::optional<std::int64_t>(scannedAt));
+}
+
+void RemoteTest::aPhoneOfSomeoneOutsideTheCourseChecksNobodyIn()
+{
+    const auto scanned = readScannedCode(services(), codeFor(fx->openA, fx->clock.nowMs()));
+    QVERIFY(scanned);
+    for (const Person* who : {&fx->studentB, &fx->teacher, &fx->outsider}) {
+        const auto device = phoneOf(*who).first;
+        QCOMPARE(device.person, who->id);
+        const auto r = remoteCheckIn(services(), *scanned, device, fx->clock.nowMs(), k_ip);
+        QVERIFY2(!r, who->displayName.c_str());
+        QCOMPARE(r.error().code, Errc::NotFound);
+        QVERIFY(!fx->hasCheckIn(*who, fx->openA));
+    }
+}
+
+void RemoteTest::remoteRequestsAreLimitedPerAddress()
+{
+    for (int i = 0; i < server::limits::k_remoteRequestsPerIp; ++i)
+        QVERIFY2(countRemoteRequest(services(), k_ip), std::to_string(i).c_str());
+    const auto limited = countRemoteRequest(services(), k_ip);
+    QVERIFY(!limited);
+    QCOMPARE(limited.error().code, Errc::RateLimited);
+    QVERIFY(countRemoteRequest(services(), "198.51.100.7"));
+    fx->clock.advance(server::limits::k_remoteRequestWindowMs);
+    QVERIFY(countRemoteRequest(services(), k_ip));
+}
+
+void RemoteTest::aNewQrBadgeReplacesTheOldOne()
+{
+    const auto first = issueQrBadge(services(), fx->as(fx->studentA));
+    QVERIFY2(first, first ? "" : first.error().message.c_str());
+    QVERIFY(isQrBadgeToken(*first));
+    const Bytes key = fx->badgeKey();
+    const std::string firstHash = badgeHash(key, asBytes(*first));
+    auto changes = badgeChanges(firstHash);
+    QVERIFY(!changes.empty());
+    QCOMPARE(changes.back().person, fx->studentA.publicId);
+    QVERIFY(!changes.back().revoked);
+
+    const auto second = issueQrBadge(services(), fx->as(fx->studentA));
+    QVERIFY(second);
+    QVERIFY(*second != *first);
+    changes = badgeChanges(firstHash);
+    QVERIFY(!changes.empty());
+    QVERIFY(changes.back().revoked);
+    const std::string secondHash = badgeHash(key, asBytes(*second));
+    changes = badgeChanges(secondHash);
+    QVERIFY(!changes.empty());
+    QVERIFY(!changes.back().revoked);
+
+    QVERIFY(revokeQrBadge(services(), fx->as(fx->studentA)));
+    changes = badgeChanges(secondHash);
+    QVERIFY(!changes.empty());
+    QVERIFY(changes.back().revoked);
+}
+
+QTEST_GUILESS_MAIN(RemoteTest)
+#include "remotetest.moc"
