@@ -227,18 +227,18 @@ void AttendanceTest::toggleIsTheTeachersWithAReason()
     const auto present = correctPresence(services(), fx->as(fx->teacher), fx->openA.id, fx->studentA2.publicId, true,
                                          "was at the back of the room", std::nullopt);
     QVERIFY2(present, present ? "" : present.error().message.c_str());
-    QVERIFY(present->present);
-    QVERIFY(present->corrected);
-    QVERIFY(present->lastEvent);
+    QVERIFY(present->record.present);
+    QVERIFY(present->record.corrected);
+    QVERIFY(present->record.lastEvent);
     QVERIFY(fx->record(fx->openA, fx->studentA2).present);
 
     // And back, on the record the teacher saw.
     fx->clock.advance(1000);
     const auto absent = correctPresence(services(), fx->as(fx->teacher), fx->openA.id, fx->studentA2.publicId, false,
-                                        "left after ten minutes", present->lastEvent);
+                                        "left after ten minutes", present->record.lastEvent);
     QVERIFY(absent);
-    QVERIFY(!absent->present);
-    QVERIFY(!absent->needsReview);
+    QVERIFY(!absent->record.present);
+    QVERIFY(!absent->record.needsReview);
     QVERIFY(!fx->record(fx->openA, fx->studentA2).present);
 
     // TAs flag, they do not toggle.
@@ -258,7 +258,7 @@ void AttendanceTest::toggleIsTheTeachersWithAReason()
     const auto late = correctPresence(services(), fx->as(fx->teacher), fx->closedA.id, fx->studentA.publicId, true,
                                       "signed the paper register", std::nullopt);
     QVERIFY(late);
-    QVERIFY(late->present);
+    QVERIFY(late->record.present);
 }
 
 void AttendanceTest::toggleNeedsAReasonAndAParticipant()
@@ -294,15 +294,15 @@ void AttendanceTest::tasAndTeachersFlagAndStudentsMayNot()
     const auto flagged = changeFlag(services(), fx->as(fx->ta), fx->openA.id, fx->studentA.publicId, Flag::CameraOff,
                                     true, "camera off all session");
     QVERIFY2(flagged, flagged ? "" : flagged.error().message.c_str());
-    QCOMPARE(flagged->flags.size(), std::size_t(1));
-    QVERIFY(flagged->flags.front() == Flag::CameraOff);
+    QCOMPARE(flagged->record.flags.size(), std::size_t(1));
+    QVERIFY(flagged->record.flags.front() == Flag::CameraOff);
     QCOMPARE(fx->record(fx->openA, fx->studentA).flags.size(), std::size_t(1));
 
     fx->clock.advance(1000);
     const auto cleared = changeFlag(services(), fx->as(fx->teacher), fx->openA.id, fx->studentA.publicId,
                                     Flag::CameraOff, false, "");
     QVERIFY(cleared);
-    QVERIFY(cleared->flags.empty());
+    QVERIFY(cleared->record.flags.empty());
 
     const auto byStudent = changeFlag(services(), fx->as(fx->studentA2), fx->openA.id, fx->studentA.publicId,
                                       Flag::LeftEarly, true, "");

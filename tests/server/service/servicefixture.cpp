@@ -3,6 +3,7 @@
 #include "sync-server/auth/passwords.h"
 #include "sync-server/auth/tokens.h"
 #include "sync-server/service/kiosksync.h"
+#include "sync-server/service/records.h"
 
 #include "core/random.h"
 
@@ -39,7 +40,7 @@ ServiceFixture::ServiceFixture()
     store = must(SqliteStore::open(dir.file("imhere.db"), clock), "open the store");
     services = std::make_unique<Services>(*store, clock);
 
-    admin = must(store->createPerson({"Ada Admin", "ada@example.org", std::nullopt, std::nullopt, std::nullopt,
+    admin = must(store->people().createPerson({"Ada Admin", "ada@example.org", std::nullopt, std::nullopt, std::nullopt,
                                       std::nullopt, true}),
                  "add the admin");
     teacher = addPerson("Tomás Teacher", "tomas@example.org");
@@ -50,25 +51,25 @@ ServiceFixture::ServiceFixture()
     teacherB = addPerson("Teo Other Teacher");
     outsider = addPerson("Olu Outsider");
 
-    courseA = must(store->createCourse({"WM5 · JS1", "Europe/London", 10, 60, {studentA.id, studentA2.id}}, teacher.id),
+    courseA = must(store->courses().createCourse({"WM5 · JS1", "Europe/London", 10, 60, {studentA.id, studentA2.id}}, teacher.id),
                    "add course A");
-    courseB = must(store->createCourse({"NW6 · React", "Europe/London", 10, 60, {studentB.id}}, teacherB.id),
+    courseB = must(store->courses().createCourse({"NW6 · React", "Europe/London", 10, 60, {studentB.id}}, teacherB.id),
                    "add course B");
-    must(store->setEnrollment(ta.id, courseA.id, sync::Role::Ta, teacher.id), "make the TA");
+    must(store->courses().setEnrollment(ta.id, courseA.id, sync::Role::Ta, teacher.id), "make the TA");
 
     const std::int64_t now = clock.nowMs();
-    openA = must(store->createWindow({newUuidV4(), courseA.id, "Week 2", now - k_minute, now - 2 * k_minute, teacher.id}),
+    openA = must(store->attendance().createWindow({newUuidV4(), courseA.id, "Week 2", now - k_minute, now - 2 * k_minute, teacher.id}),
                  "open a window in A");
     closedA = addWindow(courseA, "Week 1", now - 7 * k_day, now - 7 * k_day + 3 * 60 * k_minute);
-    scheduledA = must(store->createWindow({newUuidV4(), courseA.id, "Week 3", now + 60 * k_minute, std::nullopt,
+    scheduledA = must(store->attendance().createWindow({newUuidV4(), courseA.id, "Week 3", now + 60 * k_minute, std::nullopt,
                                            teacher.id}),
                       "schedule a window in A");
-    openB = must(store->createWindow({newUuidV4(), courseB.id, "Week 2", now - k_minute, now - 2 * k_minute,
+    openB = must(store->attendance().createWindow({newUuidV4(), courseB.id, "Week 2", now - k_minute, now - 2 * k_minute,
                                       teacherB.id}),
                  "open a window in B");
 
     const IssuedToken token = issueToken(k_kioskTokenPrefix);
-    kiosk = must(store->createKiosk({"Room 1 door", token.lookup, token.hash, randomBytes(32), {courseA.id}, admin.id}),
+    kiosk = must(store->kiosks().createKiosk({"Room 1 door", token.lookup, token.hash, randomBytes(32), {courseA.id}, admin.id}),
                  "add the kiosk");
 }
 
@@ -100,33 +101,33 @@ Person ServiceFixture::addPerson(const std::string& name, std::optional<std::str
     std::optional<std::string> hash;
     if (password)
         hash = must(hashSecret(*password, k_passwordCost), "hash a password");
-    return must(store->createPerson({name, std::move(email), std::nullopt, std::nullopt, std::move(hash),
+    return must(store->people().createPerson({name, std::move(email), std::nullopt, std::nullopt, std::move(hash),
                                      std::nullopt, false}),
                 "add a person");
 }
 
 void ServiceFixture::addBadge(const Person& person, const std::string& uidHash)
 {
-    must(store->addBadge(person.id, uidHash), "add a badge");
+    must(store->people().addBadge(person.id, uidHash), "add a badge");
 }
 
 Window ServiceFixture::addWindow(const Course& c, const std::string& title, std::int64_t openedAt,
                                  std::optional<std::int64_t> closedAt)
 {
-    Window w = must(store->createWindow({newUuidV4(), c.id, title, std::nullopt, openedAt, teacher.id}), "add a window");
+    Window w = must(store->attendance().createWindow({newUuidV4(), c.id, title, std::nullopt, openedAt, teacher.id}), "add a window");
     if (closedAt)
-        w = must(store->closeWindow(w.id, *closedAt, teacher.id), "close a window");
+        w = must(store->attendance().closeWindow(w.id, *closedAt, teacher.id), "close a window");
     return w;
 }
 
 Course ServiceFixture::addCourse(const std::string& name, const Person& by)
 {
-    return must(store->createCourse({name, "Europe/London", 10, 60, {}}, by.id), "add a course");
+    return must(store->courses().createCourse({name, "Europe/London", 10, 60, {}}, by.id), "add a course");
 }
 
 Window ServiceFixture::window(const std::string& id)
 {
-    auto w = must(store->window(id), "read a window");
+    auto w = must(store->attendance().window(id), "read a window");
     if (!w)
         throw std::runtime_error("no window " + id);
     return *w;
@@ -134,42 +135,42 @@ Window ServiceFixture::window(const std::string& id)
 
 std::optional<Course> ServiceFixture::course(const std::string& id)
 {
-    return must(store->course(id), "read a course");
+    return must(store->courses().course(id), "read a course");
 }
 
 std::optional<Person> ServiceFixture::person(const std::string& publicId)
 {
-    return must(store->personByPublicId(publicId), "read a person");
+    return must(store->people().personByPublicId(publicId), "read a person");
 }
 
 std::optional<sync::Role> ServiceFixture::roleIn(const Person& p, const Course& c)
 {
-    return must(store->roleIn(p.id, c.id), "read a role");
+    return must(store->courses().roleIn(p.id, c.id), "read a role");
 }
 
 AttendanceRecord ServiceFixture::record(const Window& w, const Person& p)
 {
-    return must(store->record(w.id, p.id), "read a record");
+    return must(recordOf(*services, w.id, p.id), "read a record");
 }
 
 bool ServiceFixture::hasCheckIn(const Person& p, const Window& w)
 {
-    return must(store->hasCheckIn(p.id, w.id), "look for a check-in");
+    return must(store->attendance().hasCheckIn(p.id, w.id), "look for a check-in");
 }
 
 bool ServiceFixture::hasSession(const std::string& sessionToken)
 {
-    return must(store->session(sha256(sessionToken), clock.nowMs()), "read a session").has_value();
+    return must(store->credentials().session(sha256(sessionToken), clock.nowMs()), "read a session").has_value();
 }
 
 std::optional<Kiosk> ServiceFixture::kioskById(std::uint32_t id)
 {
-    return must(store->kioskById(id), "read a kiosk");
+    return must(store->kiosks().kioskById(id), "read a kiosk");
 }
 
 std::optional<std::int64_t> ServiceFixture::lastSyncOf(std::uint32_t id)
 {
-    const auto kiosks = must(store->listKiosks(), "list kiosks");
+    const auto kiosks = must(store->kiosks().listKiosks(), "list kiosks");
     const auto found = std::ranges::find(kiosks, id, &KioskInfo::id);
     if (found == kiosks.end())
         throw std::runtime_error("no kiosk " + std::to_string(id));
@@ -178,7 +179,7 @@ std::optional<std::int64_t> ServiceFixture::lastSyncOf(std::uint32_t id)
 
 Bytes ServiceFixture::badgeKey()
 {
-    return must(store->badgeKey(), "read the badge key");
+    return must(store->people().badgeKey(), "read the badge key");
 }
 
 Result<std::optional<std::string>> ServiceFixture::rejection(const sync::Event& e)
@@ -192,7 +193,7 @@ Result<std::optional<std::string>> ServiceFixture::rejection(const Kiosk& from, 
     request.kioskTimeMs = clock.nowMs();
     request.events.emplace_back(e);
     Result<std::optional<std::string>> out = std::optional<std::string>();
-    const auto ingested = store->ingestSync(from, request, [&](SyncBatch& batch) -> Result<void> {
+    const auto ingested = store->kiosks().ingestSync(from, request, [&](SyncBatch& batch) -> Result<void> {
         out = syncRejection(from, e, batch, clock.nowMs());
         return {};
     });
