@@ -4,6 +4,8 @@
 
 #include "pages.h"
 
+#include "sync-server/service/people.h"
+
 #include "sync-server/service/attendance.h"
 #include "core/result.h"
 #include "sync-server/web/html.h"
@@ -22,15 +24,6 @@ std::string backTo(const web::FormData& form, const std::string& fallback)
     const bool local = back.size() > 0 && back.size() < 200 && back[0] == '/' && (back.size() == 1 || back[1] != '/')
         && back.find_first_of("\\\r\n") == std::string::npos;
     return local ? back : fallback;
-}
-
-Result<Person> personByIdOrEmail(Services& services, const std::string& text)
-{
-    TRY_ASSIGN(found, text.find('@') != std::string::npos ? services.store.people().personByEmail(text)
-                                                          : services.store.people().personByPublicId(text));
-    if (!found)
-        return fail(Errc::NotFound, "nobody has the id or email \"" + text.substr(0, 80) + "\"");
-    return std::move(*found);
 }
 
 Result<Response> openNew(Services& services, const Request& request)
@@ -84,7 +77,7 @@ Result<Response> addMember(Services& services, const Request& request)
     const std::string who = post.form.text("person-" + post.form.text("role"));
     if (!role || who.empty())
         return redirectWithOutcome(fail(Errc::InvalidRequest, "enter the person's id or email address"), back);
-    auto person = personByIdOrEmail(services, who);
+    auto person = findPerson(services, who);
     if (!person)
         return redirectWithOutcome(std::unexpected(person.error()), back);
     auto added = assignMember(services, post.caller, id, person->publicId, *role);

@@ -3,6 +3,7 @@
 // students see only their own records.
 
 #include "pages.h"
+#include "sync-server/service/courseviews.h"
 #include "sync-server/service/records.h"
 #include "sync-server/service/windowrules.h"
 
@@ -154,10 +155,10 @@ Result<Response> coursePage(Services& services, const Request& request)
 {
     TRY_ASSIGN(caller, requireSignedIn(services, request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
-    TRY_ASSIGN(course, services.liveCourse(id));
-    TRY_ASSIGN(access, services.access(caller, id));
-    TRY(allow(access.member(), "you are not in this course"));
-    TRY_ASSIGN(windows, services.store.attendance().windowsOf(id));
+    TRY_ASSIGN(view, courseAs(services, caller, id, Standing::Member, "you are not in this course"));
+    const Course& course = view.course;
+    const CourseAccess& access = view.access;
+    TRY_ASSIGN(windows, windowsOf(services, caller, id));
     const auto now = services.clock.nowMs();
     const std::string& csrf = caller.principal.csrfToken;
 
@@ -171,12 +172,12 @@ Result<Response> coursePage(Services& services, const Request& request)
         + std::to_string(course.absentAfterMin) + " minutes is absent.</p>";
     std::map<std::string, std::size_t> reviews;
     if (access.runsClass()) {
-        TRY_ASSIGN(counts, services.store.remote().remoteReviewCounts(id));
+        TRY_ASSIGN(counts, remoteReviewCountsOf(services, caller, id));
         reviews = std::move(counts);
     }
     m += windowsSection(course, windows, access, reviews, csrf, now);
     if (access.runsClass()) {
-        TRY_ASSIGN(members, services.store.courses().roster(id));
+        TRY_ASSIGN(members, rosterOf(services, caller, id));
         m += rosterSection(course, members, access, csrf);
         TRY_ASSIGN(records, recordsOfCourse(services, id));
         m += recordsSection(records, windows);

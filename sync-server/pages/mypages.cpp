@@ -5,6 +5,7 @@
 #include "sync-server/service/records.h"
 
 #include "sync-server/service/attendance.h"
+#include "sync-server/service/people.h"
 #include "core/result.h"
 #include "sync-server/web/forms.h"
 #include "sync-server/web/html.h"
@@ -142,8 +143,9 @@ Result<Response> postNewCourse(Services& services, const Request& request)
         line.erase(line.find_last_not_of(" \t\r") + 1);
         if (line.empty())
             continue;
-        TRY_ASSIGN(found, line.find('@') != std::string::npos ? services.store.people().personByEmail(line)
-                                                              : services.store.people().personByPublicId(line));
+        auto found = findPerson(services, line);
+        if (!found && found.error().code != Errc::NotFound)
+            return std::unexpected(found.error());
         if (!found) {
             errors.emplace_back("students", "Nobody has the id or email \"" + line.substr(0, 80) + "\"");
             break;

@@ -5,6 +5,8 @@
 // of a 24-person class weigh 49 KB (budget: 50 KB) and grow with the class.
 
 #include "pages.h"
+#include "sync-server/service/attendance.h"
+#include "sync-server/service/courseviews.h"
 #include "sync-server/service/records.h"
 
 #include "core/result.h"
@@ -47,19 +49,12 @@ Result<Response> recordPage(Services& services, const Request& request)
     TRY_ASSIGN(caller, requireSignedIn(services, request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
     TRY_ASSIGN(publicId, publicIdParam(request, "person"));
-    TRY_ASSIGN(window, services.windowById(id));
+    TRY_ASSIGN(view, windowAs(services, caller, id, Standing::RunsClass, "only teachers and TAs change records"));
+    const Window& window = view.window;
+    const CourseAccess& access = view.access;
     TRY_ASSIGN(course, services.liveCourse(window.course));
-    TRY_ASSIGN(access, services.access(caller, window.course));
-    TRY(allow(access.runsClass(), "only teachers and TAs change records"));
-    TRY_ASSIGN(person, services.store.people().personByPublicId(publicId));
-    std::optional<Role> role;
-    if (person) {
-        TRY_ASSIGN(found, services.store.courses().roleIn(person->id, window.course));
-        role = found;
-    }
-    if (!role || *role == Role::Teacher)
-        return fail(Errc::NotFound, "that person does not take part in this course");
-    TRY_ASSIGN(record, recordOf(services, id, person->id));
+    TRY_ASSIGN(person, participantOf(services, window, publicId));
+    TRY_ASSIGN(record, recordOf(services, id, person.id));
 
     const std::string action = "/windows/" + id + "/people/" + record.person;
     auto frame = frameFor(caller, record.displayName + " · " + window.title, "");

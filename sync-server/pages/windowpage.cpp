@@ -4,6 +4,7 @@
 // set and clear mentor flags.
 
 #include "pages.h"
+#include "sync-server/service/courseviews.h"
 #include "sync-server/service/records.h"
 #include "sync-server/service/windowrules.h"
 
@@ -52,11 +53,9 @@ Result<Response> windowPage(Services& services, const Request& request)
 {
     TRY_ASSIGN(caller, requireSignedIn(services, request));
     TRY_ASSIGN(id, uuidParam(request, "window"));
+    TRY_ASSIGN(records, windowRecords(services, caller, id));
     TRY_ASSIGN(window, services.windowById(id));
     TRY_ASSIGN(course, services.liveCourse(window.course));
-    TRY_ASSIGN(access, services.access(caller, window.course));
-    TRY(allow(access.runsClass(), "only teachers and TAs see everyone's records"));
-    TRY_ASSIGN(records, recordsOfWindow(services, id));
     const auto now = services.clock.nowMs();
     const std::string& csrf = caller.principal.csrfToken;
 
@@ -86,7 +85,7 @@ Result<Response> windowPage(Services& services, const Request& request)
     if (review > 0)
         m += " <strong>" + std::to_string(review) + " record" + (review == 1 ? " needs" : "s need") + " review.</strong>";
     m += "</p>";
-    TRY_ASSIGN(reviews, services.store.remote().remoteReviews(id));
+    TRY_ASSIGN(reviews, remoteReviewsOf(services, caller, id));
     m += remoteReviewSection(reviews, course.timezone);
     m += "<div class=\"table-wrap\"><table class=\"stack\"><caption>Records</caption><thead><tr><th scope=\"col\">Name</th>"
          "<th scope=\"col\">Role</th><th scope=\"col\">Check-in</th><th scope=\"col\">Status</th>"

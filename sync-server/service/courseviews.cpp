@@ -88,4 +88,17 @@ Result<std::vector<AttendanceRecord>> personRecords(Services& services, const Ca
     return recordsOfPerson(services, course, person.id);
 }
 
+Result<std::vector<RemoteReview>> remoteReviewsOf(Services& services, const Caller& caller, std::string_view window)
+{
+    TRY(windowAs(services, caller, window, Standing::RunsClass, "only teachers and TAs review remote check-ins"));
+    return services.store.remote().remoteReviews(window);
+}
+
+Result<std::map<std::string, std::size_t>> remoteReviewCountsOf(Services& services, const Caller& caller,
+                                                               std::string_view course)
+{
+    TRY(courseAs(services, caller, course, Standing::RunsClass, "only teachers and TAs review remote check-ins"));
+    return services.store.remote().remoteReviewCounts(course);
+}
+
 } // namespace imhere::server

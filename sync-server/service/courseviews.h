@@ -7,6 +7,9 @@
 
 #include "services.h"
 
+#include <cstddef>
+#include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -45,5 +48,12 @@ struct WindowInView {
 [[nodiscard]] Result<std::vector<AttendanceRecord>> personRecords(Services& services, const Caller& caller,
                                                                   std::string_view course,
                                                                   std::string_view personPublicId);
+
+// Phones and networks that checked in several people (DESIGN §4), for the
+// course's teachers and TAs: per window, and counted per window of a course.
+[[nodiscard]] Result<std::vector<RemoteReview>> remoteReviewsOf(Services& services, const Caller& caller,
+                                                                std::string_view window);
+[[nodiscard]] Result<std::map<std::string, std::size_t>> remoteReviewCountsOf(Services& services, const Caller& caller,
+                                                                             std::string_view course);
 
 } // namespace imhere::server

@@ -151,4 +151,13 @@ Result<std::vector<Person>> listPeople(Services& services, const Caller& caller)
     return services.store.people().listPeople();
 }
 
+Result<Person> findPerson(Services& services, std::string_view text)
+{
+    auto& people = services.store.people();
+    TRY_ASSIGN(found, text.find('@') != std::string_view::npos ? people.personByEmail(text) : people.personByPublicId(text));
+    if (!found)
+        return fail(Errc::NotFound, "nobody has the id or email \"" + std::string(text.substr(0, 80)) + "\"");
+    return std::move(*found);
+}
+
 } // namespace imhere::server

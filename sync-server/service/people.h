@@ -44,6 +44,10 @@ struct AddedPerson {
 [[nodiscard]] Result<Person> setOrgAdmin(Services& services, const Caller& caller, std::string_view personPublicId,
                                          bool admin);
 
+// The person with this email (when it has an '@') or public id; not_found
+// naming what was typed.
+[[nodiscard]] Result<Person> findPerson(Services& services, std::string_view emailOrPublicId);
+
 // Everyone, for an org admin.
 [[nodiscard]] Result<std::vector<Person>> listPeople(Services& services, const Caller& caller);
 
