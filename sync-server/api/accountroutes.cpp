@@ -2,6 +2,7 @@
 
 #include "apijson.h"
 #include "routes.h"
+#include "sync-server/service/courseviews.h"
 
 #include "sync-server/service/accounts.h"
 #include "sync-server/service/people.h"
@@ -51,7 +52,7 @@ Result<Response> logout(ApiContext& api, const Request& request)
 Result<Response> me(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
-    TRY_ASSIGN(courses, api.services.store.courses().listCourses(caller.person.id));
+    TRY_ASSIGN(courses, enrolledCourses(api.services, caller));
     nlohmann::json list = nlohmann::json::array();
     for (const auto& c : courses)
         list.push_back(courseJson(c.course, c.role));

@@ -7,6 +7,7 @@
 #include "sync-server/serverlimits.h"
 #include "sync-server/service/attendance.h"
 #include "sync-server/service/courseviews.h"
+#include "sync-server/service/people.h"
 #include "core/result.h"
 
 #include "core/jsonreader.h"
@@ -49,9 +50,11 @@ Result<Response> postCourse(ApiContext& api, const Request& request)
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
     for (const auto& s : students) {
-        TRY_ASSIGN(person, api.services.store.people().personByPublicId(s.get_ref<const std::string&>()));
-        if (!person)
+        auto person = findPerson(api.services, s.get_ref<const std::string&>());
+        if (!person && person.error().code == Errc::NotFound)
             return std::unexpected(invalid("students: no person " + s.get<std::string>()));
+        if (!person)
+            return std::unexpected(person.error());
         c.students.push_back(person->id);
     }
     TRY_ASSIGN(created, createCourse(api.services, caller, std::move(c)));

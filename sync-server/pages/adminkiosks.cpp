@@ -5,6 +5,7 @@
 
 #include "adminpages.h"
 
+#include "sync-server/service/courseviews.h"
 #include "sync-server/service/kiosks.h"
 #include "core/result.h"
 #include "sync-server/web/forms.h"
@@ -55,17 +56,17 @@ struct CourseNames {
     }
 };
 
-Result<CourseNames> courseNames(Services& services, const std::vector<KioskInfo>& kiosks)
+Result<CourseNames> courseNames(Services& services, const Caller& caller, const std::vector<KioskInfo>& kiosks)
 {
     CourseNames names;
-    TRY_ASSIGN(live, services.store.courses().listCourses(std::nullopt));
+    TRY_ASSIGN(live, allCourses(services, caller));
     for (auto& c : live)
         names.byId[c.course.id] = std::move(c.course);
     for (const auto& k : kiosks) {
         for (const auto& id : k.courses) {
             if (names.byId.contains(id))
                 continue;
-            TRY_ASSIGN(removed, services.store.courses().course(id));
+            TRY_ASSIGN(removed, anyCourse(services, caller, id));
             if (removed)
                 names.byId[id] = std::move(*removed);
         }
@@ -132,8 +133,8 @@ Result<Response> kiosksPage(Services& services, const Request& request, const Ca
                             const FieldErrors& errors, int status)
 {
     TRY_ASSIGN(kiosks, kiosksFor(services, caller));
-    TRY_ASSIGN(names, courseNames(services, kiosks));
-    TRY_ASSIGN(courses, services.store.courses().listCourses(std::nullopt));
+    TRY_ASSIGN(names, courseNames(services, caller, kiosks));
+    TRY_ASSIGN(courses, allCourses(services, caller));
     auto frame = adminFrame(caller, errors.empty() ? "Kiosks" : "Error: kiosks", "/admin/kiosks");
     std::string& m = frame.main;
     m += web::errorSummary(errors) + "<h1>Kiosks</h1>";

@@ -4,6 +4,10 @@
 
 #include "adminpages.h"
 
+#include "sync-server/service/courseviews.h"
+#include "sync-server/service/kiosks.h"
+#include "sync-server/service/people.h"
+
 #include "sync-server/service/attendance.h"
 #include "core/result.h"
 #include "sync-server/web/forms.h"
@@ -39,9 +43,9 @@ std::string peopleSentence(const RoleCounts& c)
         + counted(c.teachers, "teacher", "teachers");
 }
 
-Result<std::map<std::string, RoleCounts>> roleCounts(Services& services)
+Result<std::map<std::string, RoleCounts>> roleCounts(Services& services, const Caller& caller)
 {
-    TRY_ASSIGN(enrollments, services.store.courses().listEnrollments());
+    TRY_ASSIGN(enrollments, allEnrollments(services, caller));
     std::map<std::string, RoleCounts> out;
     for (const auto& e : enrollments) {
         auto& c = out[e.course];
@@ -53,9 +57,9 @@ Result<std::map<std::string, RoleCounts>> roleCounts(Services& services)
 Result<Response> overview(Services& services, const Request& request)
 {
     TRY_ASSIGN(caller, requireAdmin(services, request));
-    TRY_ASSIGN(courses, services.store.courses().listCourses(std::nullopt));
-    TRY_ASSIGN(people, services.store.people().listPeople());
-    TRY_ASSIGN(kiosks, services.store.kiosks().listKiosks());
+    TRY_ASSIGN(courses, allCourses(services, caller));
+    TRY_ASSIGN(people, listPeople(services, caller));
+    TRY_ASSIGN(kiosks, kiosksFor(services, caller));
     const auto admins = std::ranges::count_if(people, [](const Person& p) { return p.isAdmin; });
     const auto active = std::ranges::count_if(kiosks, [](const KioskInfo& k) { return !k.revoked; });
     auto frame = adminFrame(caller, "Admin", "/admin");
@@ -78,8 +82,8 @@ Result<Response> overview(Services& services, const Request& request)
 Result<Response> coursesPage(Services& services, const Request& request)
 {
     TRY_ASSIGN(caller, requireAdmin(services, request));
-    TRY_ASSIGN(courses, services.store.courses().listCourses(std::nullopt));
-    TRY_ASSIGN(counts, roleCounts(services));
+    TRY_ASSIGN(courses, allCourses(services, caller));
+    TRY_ASSIGN(counts, roleCounts(services, caller));
     auto frame = adminFrame(caller, "Courses", "/admin/courses");
     std::string& m = frame.main;
     m += "<h1>Courses</h1><p><a class=\"button\" href=\"/courses/new\">Add a course</a></p>";
@@ -107,8 +111,8 @@ Result<Response> confirmRemoveCourse(Services& services, const Request& request)
     TRY_ASSIGN(caller, requireAdmin(services, request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
     TRY_ASSIGN(course, services.liveCourse(id));
-    TRY_ASSIGN(counts, roleCounts(services));
-    TRY_ASSIGN(kiosks, services.store.kiosks().listKiosks());
+    TRY_ASSIGN(counts, roleCounts(services, caller));
+    TRY_ASSIGN(kiosks, kiosksFor(services, caller));
     const auto serving = std::ranges::count_if(kiosks, [&](const KioskInfo& k) {
         return !k.revoked && std::ranges::find(k.courses, id) != k.courses.end();
     });

@@ -5,6 +5,8 @@
 
 #include "adminpages.h"
 
+#include "sync-server/service/courseviews.h"
+
 #include "sync-server/service/people.h"
 #include "core/result.h"
 #include "sync-server/web/forms.h"
@@ -124,7 +126,7 @@ Result<Response> personPage(Services& services, const Request& request)
     TRY_ASSIGN(caller, requireAdmin(services, request));
     TRY_ASSIGN(id, publicIdParam(request, "person"));
     TRY_ASSIGN(person, services.personById(id));
-    TRY_ASSIGN(courses, services.store.courses().listCourses(person.id));
+    TRY_ASSIGN(courses, coursesOfPerson(services, caller, person));
     const std::string name = web::escape(person.displayName);
     auto frame = adminFrame(caller, person.displayName, "/admin/people");
     std::string& m = frame.main;

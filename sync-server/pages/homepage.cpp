@@ -4,6 +4,7 @@
 // attendance window on the homepage").
 
 #include "pages.h"
+#include "sync-server/service/courseviews.h"
 #include "sync-server/service/records.h"
 
 #include "sync-server/service/attendance.h"
@@ -23,7 +24,7 @@ struct Group {
 Result<std::string> courseCard(Services& services, const Caller& caller, const Course& course, std::optional<Role> role)
 {
     const auto now = services.clock.nowMs();
-    TRY_ASSIGN(windows, services.store.attendance().windowsOf(course.id));
+    TRY_ASSIGN(windows, windowsOf(services, caller, course.id));
     const Window* open = openWindowIn(windows, now);
     const std::string csrf = caller.principal.csrfToken;
     const bool runs = caller.person.isAdmin || role == Role::Teacher || role == Role::Ta;
@@ -66,7 +67,7 @@ Result<std::string> courseCard(Services& services, const Caller& caller, const C
 Result<Response> home(Services& services, const Request& request)
 {
     TRY_ASSIGN(caller, requireSignedIn(services, request));
-    TRY_ASSIGN(mine, services.store.courses().listCourses(caller.person.id));
+    TRY_ASSIGN(mine, enrolledCourses(services, caller));
     Group teaching{"Courses you teach", {}}, assisting{"Courses you assist as a TA", {}},
         taking{"Courses you take", {}}, others{"Other courses (as an org admin)", {}};
     for (const auto& c : mine) {
@@ -74,7 +75,7 @@ Result<Response> home(Services& services, const Request& request)
         (c.role == Role::Teacher ? teaching : c.role == Role::Ta ? assisting : taking).cards.push_back(card);
     }
     if (caller.person.isAdmin) {
-        TRY_ASSIGN(all, services.store.courses().listCourses(std::nullopt));
+        TRY_ASSIGN(all, allCourses(services, caller));
         for (const auto& c : all) {
             const bool enrolled = std::ranges::any_of(mine, [&](const auto& m) { return m.course.id == c.course.id; });
             if (!enrolled) {

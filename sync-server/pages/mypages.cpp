@@ -2,6 +2,7 @@
 // course (teachers and org admins).
 
 #include "pages.h"
+#include "sync-server/service/courseviews.h"
 #include "sync-server/service/records.h"
 
 #include "sync-server/service/attendance.h"
@@ -55,7 +56,7 @@ std::string courseSummary(const Course& course, const std::vector<AttendanceReco
 Result<Response> myAttendance(Services& services, const Request& request)
 {
     TRY_ASSIGN(caller, requireSignedIn(services, request));
-    TRY_ASSIGN(courses, services.store.courses().listCourses(caller.person.id));
+    TRY_ASSIGN(courses, enrolledCourses(services, caller));
     auto frame = frameFor(caller, "My attendance", "/me");
     std::string& m = frame.main;
     m += "<h1>My attendance</h1><p class=\"lead\">Your imhere id is <code>" + caller.person.publicId

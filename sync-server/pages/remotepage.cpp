@@ -4,6 +4,7 @@
 // JavaScript, and every dead end says what to do next.
 
 #include "pages.h"
+#include "sync-server/service/attendance.h"
 #include "sync-server/service/records.h"
 
 #include "sync-server/service/remote.h"
@@ -166,12 +167,6 @@ Result<Scan> scan(Services& services, const Request& request)
     return Scan{std::move(scanned), std::move(code)};
 }
 
-Result<std::optional<Person>> personOf(Services& services, const std::optional<RemoteDevice>& device)
-{
-    if (!device)
-        return std::optional<Person>();
-    return services.store.people().personById(device->person);
-}
 
 Result<Response> getScan(Services& services, const Request& request)
 {
@@ -180,11 +175,9 @@ Result<Response> getScan(Services& services, const Request& request)
     const bool newCookie = !cookie || cookie->empty() || cookie->size() > 64;
     const std::string deviceToken = newCookie ? newDeviceToken() : *cookie;
     TRY_ASSIGN(device, linkedDevice(services, deviceToken));
-    TRY_ASSIGN(person, personOf(services, device));
+    TRY_ASSIGN(person, linkedPerson(services, device));
     if (person) {
-        TRY_ASSIGN(role, services.store.courses().roleIn(person->id, s.scanned.window.course));
-        if (role != Role::Student && role != Role::Ta)
-            return fail(Errc::NotFound, "not in the course");
+        TRY(participantOf(services, s.scanned.window, person->publicId));
         TRY_ASSIGN(record, recordOf(services, s.scanned.window.id, person->id));
         if (record.present && record.firstCheckIn)
             return checkedInPage(s.scanned, record, false, s.code,
@@ -222,7 +215,7 @@ Result<Response> postScan(Services& services, const Request& request)
     if (!typed.empty()) {
         auto linked = linkPhone(services, typed, *cookie, request.remoteIp);
         if (!linked && linked.error().code == Errc::InvalidRequest) {
-            TRY_ASSIGN(person, personOf(services, device));
+            TRY_ASSIGN(person, linkedPerson(services, device));
             return scanPage(scanned, code, *cookie, false, person, scannedAt,
                             "That code is not right, or it has been used or has expired", 422);
         }

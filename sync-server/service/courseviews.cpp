@@ -37,6 +37,35 @@ Result<WindowInView> windowAs(Services& services, const Caller& caller, std::str
     return WindowInView{std::move(window), access};
 }
 
+Result<std::vector<CourseWithRole>> enrolledCourses(Services& services, const Caller& caller)
+{
+    return services.store.courses().listCourses(caller.person.id);
+}
+
+Result<std::vector<CourseWithRole>> allCourses(Services& services, const Caller& caller)
+{
+    TRY(allow(caller.person.isAdmin, "only org admins see every course"));
+    return services.store.courses().listCourses(std::nullopt);
+}
+
+Result<std::optional<Course>> anyCourse(Services& services, const Caller& caller, std::string_view id)
+{
+    TRY(allow(caller.person.isAdmin, "only org admins see removed courses"));
+    return services.store.courses().course(id);
+}
+
+Result<std::vector<Enrollment>> allEnrollments(Services& services, const Caller& caller)
+{
+    TRY(allow(caller.person.isAdmin, "only org admins see every enrollment"));
+    return services.store.courses().listEnrollments();
+}
+
+Result<std::vector<CourseWithRole>> coursesOfPerson(Services& services, const Caller& caller, const Person& person)
+{
+    TRY(allow(caller.person.isAdmin || caller.person.id == person.id, "only org admins see someone's courses"));
+    return services.store.courses().listCourses(person.id);
+}
+
 Result<std::vector<CourseWithRole>> coursesOf(Services& services, const Caller& caller)
 {
     auto& courses = services.store.courses();

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,16 @@ struct WindowInView {
 };
 [[nodiscard]] Result<WindowInView> windowAs(Services& services, const Caller& caller, std::string_view window,
                                             Standing need, std::string_view refusal);
+
+// The courses the caller is enrolled in, with their role in each.
+[[nodiscard]] Result<std::vector<CourseWithRole>> enrolledCourses(Services& services, const Caller& caller);
+// For an org admin: every live course; one course, removed or not; every
+// enrollment in a live course; a person's courses.
+[[nodiscard]] Result<std::vector<CourseWithRole>> allCourses(Services& services, const Caller& caller);
+[[nodiscard]] Result<std::optional<Course>> anyCourse(Services& services, const Caller& caller, std::string_view id);
+[[nodiscard]] Result<std::vector<Enrollment>> allEnrollments(Services& services, const Caller& caller);
+[[nodiscard]] Result<std::vector<CourseWithRole>> coursesOfPerson(Services& services, const Caller& caller,
+                                                                  const Person& person);
 
 // The caller's courses with their role in each; every live course for an org admin.
 [[nodiscard]] Result<std::vector<CourseWithRole>> coursesOf(Services& services, const Caller& caller);

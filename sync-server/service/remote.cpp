@@ -242,4 +242,11 @@ Result<void> revokeQrBadge(Services& services, const Caller& caller)
     return services.store.people().revokeQrBadges(caller.person.id);
 }
 
+Result<std::optional<Person>> linkedPerson(Services& services, const std::optional<RemoteDevice>& device)
+{
+    if (!device)
+        return std::optional<Person>();
+    return services.store.people().personById(device->person);
+}
+
 } // namespace imhere::server

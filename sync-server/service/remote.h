@@ -52,6 +52,8 @@ struct LinkCode {
 
 // The person a phone is linked to, from its cookie token.
 [[nodiscard]] Result<std::optional<RemoteDevice>> linkedDevice(Services& services, std::string_view deviceToken);
+// The person a linked phone checks in, if any.
+[[nodiscard]] Result<std::optional<Person>> linkedPerson(Services& services, const std::optional<RemoteDevice>& device);
 // Links the phone holding `deviceToken` with a link code. rate_limited after
 // too many wrong codes from one address; invalid_request for a wrong, spent
 // or expired code.
