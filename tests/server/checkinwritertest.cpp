@@ -8,6 +8,7 @@
 // the lock, the check-ins submitted meanwhile queue up, and they form the
 // next group once the lock is released.
 
+#include "checkinanswers.h"
 #include "testserver.h"
 
 #include "sync-server/service/checkinwriter.h"
@@ -28,36 +29,6 @@ using namespace imhere::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Outcomes by submission index, as the writer hands them over.
-class Answers {
-public:
-    CheckInWriter::Done slot(int index)
-    {
-        return [this, index](Result<CheckInOutcome> outcome) {
-            std::lock_guard lock(m_mutex);
-            m_answers.emplace(index, std::move(outcome));
-            m_changed.notify_all();
-        };
-    }
-    // Every answer once `count` have come (bounded wait; fewer on timeout).
-    std::map<int, Result<CheckInOutcome>> waitFor(std::size_t count)
-    {
-        std::unique_lock lock(m_mutex);
-        m_changed.wait_for(lock, 10s, [&] { return m_answers.size() >= count; });
-        return m_answers;
-    }
-    std::size_t count()
-    {
-        std::lock_guard lock(m_mutex);
-        return m_answers.size();
-    }
-
-private:
-    std::mutex m_mutex;
-    std::condition_variable m_changed;
-    std::map<int, Result<CheckInOutcome>> m_answers;
-};
 
 // The write lock of the store's file, held from another connection.
 class WriteLock {

@@ -5,6 +5,8 @@
 
 #include "servicefixture.h"
 
+#include "tests/server/checkinanswers.h"
+
 #include "sync-server/service/attendance.h"
 #include "sync-server/service/checkinwriter.h"
 
@@ -19,6 +21,7 @@
 using namespace imhere;
 using namespace imhere::server;
 using namespace imhere::testing;
+using imhere::test::Answers;
 using namespace std::chrono_literals;
 
 namespace QTest {
@@ -35,34 +38,6 @@ inline char* toString(const CheckInOutcome& outcome)
     return qstrdup("?");
 }
 } // namespace QTest
-
-namespace {
-
-// Outcomes by submission index, as the writer hands them over.
-class Answers {
-public:
-    CheckInWriter::Done slot(int index)
-    {
-        return [this, index](Result<CheckInOutcome> outcome) {
-            std::lock_guard lock(m_mutex);
-            m_answers.emplace(index, std::move(outcome));
-            m_changed.notify_all();
-        };
-    }
-    std::map<int, Result<CheckInOutcome>> waitFor(std::size_t count)
-    {
-        std::unique_lock lock(m_mutex);
-        m_changed.wait_for(lock, 10s, [&] { return m_answers.size() >= count; });
-        return m_answers;
-    }
-
-private:
-    std::mutex m_mutex;
-    std::condition_variable m_changed;
-    std::map<int, Result<CheckInOutcome>> m_answers;
-};
-
-} // namespace
 
 class CheckInWriterTest : public QObject {
     Q_OBJECT
