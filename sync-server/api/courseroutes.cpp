@@ -93,9 +93,7 @@ Result<Response> putMember(ApiContext& api, const Request& request)
     TRY_ASSIGN(caller, api.caller(request));
     TRY_ASSIGN(id, uuidParam(request, "course"));
     TRY_ASSIGN(personId, publicIdParam(request, "person"));
-    TRY(api.services.liveCourse(id));
-    TRY_ASSIGN(access, api.services.access(caller, id));
-    TRY(allow(access.teaches(), "only the course's teachers change its roster"));
+    TRY(courseAs(api.services, caller, id, Standing::Teaches, "only the course's teachers change its roster"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
     r.allowOnly({"role"});
