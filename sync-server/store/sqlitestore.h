@@ -171,6 +171,10 @@ private:
     Result<bool> insertCheckIn(const CheckInEvent& event, std::optional<std::string_view> course);
     Result<std::optional<Person>> personWhere(std::string_view column, const std::function<void(Statement&)>& bind);
     Result<std::optional<Window>> windowUnlocked(std::string_view id);
+    // Opens or closes a window once (`update` binds ?1 the time and ?2 the
+    // window; `bindMore` the rest) and logs it as a `kind` window event.
+    Result<Window> markWindow(std::string_view id, std::int64_t at, PersonId actor, std::string_view kind,
+                              std::string_view update, const std::function<void(Statement&)>& bindMore);
     Result<std::optional<Kiosk>> kioskWhere(std::string_view column, const std::function<void(Statement&)>& bind);
     // The course of a window, or nullopt when there is no such window.
     Result<std::optional<std::string>> courseOfWindow(std::string_view id);

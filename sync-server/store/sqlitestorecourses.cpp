@@ -212,35 +212,32 @@ Result<Window> SqliteStore::createWindow(const NewWindow& w)
 
 Result<Window> SqliteStore::openWindow(std::string_view id, std::int64_t at, PersonId actor)
 {
-    TRY(write([&]() -> Result<void> {
-        TRY_ASSIGN(s, query("UPDATE attendance_window SET opened_at = ?, opened_by = ?"
-                            " WHERE id = ? AND opened_at IS NULL"));
-        TRY(s->bindAll(at, actor, id).run());
-        if (m_db.changes() == 0)
-            return {};
-        TRY_ASSIGN(e, query("INSERT INTO window_event(id, window_id, kind, actor, at, received_at)"
-                            " VALUES(?, ?, 'open', ?, ?, ?)"));
-        TRY(e->bindAll(newUuidV4(), id, actor, at, m_clock.nowMs()).run());
-        TRY_ASSIGN(course, courseOfWindow(id));
-        return logChange("window", id, course);
-    }));
-    TRY_ASSIGN(w, window(id));
-    if (!w)
-        return fail(Errc::NotFound, "no such window");
-    return *w;
+    return markWindow(id, at, actor, "open",
+                      "UPDATE attendance_window SET opened_at = ?1, opened_by = ?3 WHERE id = ?2 AND opened_at IS NULL",
+                      [&](Statement& s) { s.bind(3, actor); });
 }
 
 Result<Window> SqliteStore::closeWindow(std::string_view id, std::int64_t at, PersonId actor)
 {
+    return markWindow(id, at, actor, "close",
+                      "UPDATE attendance_window SET closed_at = max(?1, coalesce(opened_at, ?1)),"
+                      " opened_at = coalesce(opened_at, ?1) WHERE id = ?2 AND closed_at IS NULL",
+                      [](Statement&) {});
+}
+
+Result<Window> SqliteStore::markWindow(std::string_view id, std::int64_t at, PersonId actor, std::string_view kind,
+                                       std::string_view update, const std::function<void(Statement&)>& bindMore)
+{
     TRY(write([&]() -> Result<void> {
-        TRY_ASSIGN(s, query("UPDATE attendance_window SET closed_at = max(?1, coalesce(opened_at, ?1)),"
-                            " opened_at = coalesce(opened_at, ?1) WHERE id = ?2 AND closed_at IS NULL"));
-        TRY(s->bind(1, at).bind(2, id).run());
+        TRY_ASSIGN(s, query(update));
+        s->bind(1, at).bind(2, id);
+        bindMore(*s);
+        TRY(s->run());
         if (m_db.changes() == 0)
             return {};
         TRY_ASSIGN(e, query("INSERT INTO window_event(id, window_id, kind, actor, at, received_at)"
-                            " VALUES(?, ?, 'close', ?, ?, ?)"));
-        TRY(e->bindAll(newUuidV4(), id, actor, at, m_clock.nowMs()).run());
+                            " VALUES(?, ?, ?, ?, ?, ?)"));
+        TRY(e->bindAll(newUuidV4(), id, kind, actor, at, m_clock.nowMs()).run());
         TRY_ASSIGN(course, courseOfWindow(id));
         return logChange("window", id, course);
     }));
