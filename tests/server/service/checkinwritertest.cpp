@@ -24,21 +24,6 @@ using namespace imhere::testing;
 using imhere::test::Answers;
 using namespace std::chrono_literals;
 
-namespace QTest {
-template <>
-inline char* toString(const CheckInOutcome& outcome)
-{
-    switch (outcome) {
-    case CheckInOutcome::Stored: return qstrdup("Stored");
-    case CheckInOutcome::AlreadyCheckedIn: return qstrdup("AlreadyCheckedIn");
-    case CheckInOutcome::WindowNotOpen: return qstrdup("WindowNotOpen");
-    case CheckInOutcome::NotParticipant: return qstrdup("NotParticipant");
-    case CheckInOutcome::UnknownWindow: return qstrdup("UnknownWindow");
-    }
-    return qstrdup("?");
-}
-} // namespace QTest
-
 class CheckInWriterTest : public QObject {
     Q_OBJECT
 

@@ -11,6 +11,7 @@
 // open now, one closed a week ago and one scheduled for later but not
 // opened (course B has one open window).
 
+#include "tests/support/qtestsupport.h"
 #include "sync-server/service/services.h"
 #include "sync-server/store/sqlitestore.h"
 
@@ -91,3 +92,19 @@ public:
 };
 
 } // namespace imhere::testing
+
+// QCOMPARE prints a check-in outcome by name.
+namespace QTest {
+template <>
+inline char* toString(const imhere::server::CheckInOutcome& outcome)
+{
+    switch (outcome) {
+    case imhere::server::CheckInOutcome::Stored: return qstrdup("Stored");
+    case imhere::server::CheckInOutcome::AlreadyCheckedIn: return qstrdup("AlreadyCheckedIn");
+    case imhere::server::CheckInOutcome::WindowNotOpen: return qstrdup("WindowNotOpen");
+    case imhere::server::CheckInOutcome::NotParticipant: return qstrdup("NotParticipant");
+    case imhere::server::CheckInOutcome::UnknownWindow: return qstrdup("UnknownWindow");
+    }
+    return qstrdup("?");
+}
+} // namespace QTest

@@ -26,18 +26,6 @@ inline char* toString(const WindowTiming& timing)
     }
     return qstrdup("?");
 }
-template <>
-inline char* toString(const CheckInOutcome& outcome)
-{
-    switch (outcome) {
-    case CheckInOutcome::Stored: return qstrdup("Stored");
-    case CheckInOutcome::AlreadyCheckedIn: return qstrdup("AlreadyCheckedIn");
-    case CheckInOutcome::WindowNotOpen: return qstrdup("WindowNotOpen");
-    case CheckInOutcome::NotParticipant: return qstrdup("NotParticipant");
-    case CheckInOutcome::UnknownWindow: return qstrdup("UnknownWindow");
-    }
-    return qstrdup("?");
-}
 } // namespace QTest
 
 class WindowRulesTest : public QObject {
