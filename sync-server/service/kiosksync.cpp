@@ -139,6 +139,12 @@ Result<Rejection> syncRejection(const Kiosk& kiosk, const Event& event, SyncBatc
         event.body);
 }
 
+bool kioskHoldsPin(const std::vector<Role>& rolesInServedCourses)
+{
+    return std::ranges::any_of(rolesInServedCourses,
+                               [](Role role) { return CourseAccess{role, false}.runsClass(); });
+}
+
 Result<SyncResponse> syncKiosk(Services& services, const Kiosk& kiosk, const SyncRequest& request)
 {
     const std::int64_t nowMs = services.clock.nowMs();
@@ -171,7 +177,7 @@ Result<SyncResponse> syncKiosk(Services& services, const Kiosk& kiosk, const Syn
             return {};
         }));
     }
-    TRY(services.store.kiosks().pullChanges(kiosk, request.cursor, response));
+    TRY(services.store.kiosks().pullChanges(kiosk, request.cursor, kioskHoldsPin, response));
     if (request.cursor == 0) {
         TRY_ASSIGN(key, services.store.people().badgeKey());
         response.kiosk = KioskIdentity{kiosk.id, kiosk.name, base64UrlEncode(kiosk.secret), base64UrlEncode(key)};

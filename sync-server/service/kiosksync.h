@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace imhere::server {
 
@@ -25,5 +26,10 @@ namespace imhere::server {
 // (unknown_person, window_closed, forbidden, ...), or nullopt to store it.
 [[nodiscard]] Result<std::optional<std::string>> syncRejection(const Kiosk& kiosk, const sync::Event& event,
                                                                SyncBatch& batch, std::int64_t nowMs);
+
+// A person's PIN hash goes to a kiosk only when they run a class (teacher
+// or TA) in one of its courses: the volunteer screen asks for it there, and
+// students' PINs stay on the server.
+[[nodiscard]] bool kioskHoldsPin(const std::vector<Role>& rolesInServedCourses);
 
 } // namespace imhere::server

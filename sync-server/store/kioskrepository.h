@@ -73,7 +73,10 @@ public:
     [[nodiscard]] virtual Result<void> ingestSync(const Kiosk& kiosk, const sync::SyncRequest& request,
                                                   const std::function<Result<void>(SyncBatch&)>& apply) = 0;
     // The changes since `cursor` that the kiosk's courses need, and the new cursor.
-    [[nodiscard]] virtual Result<void> pullChanges(const Kiosk& kiosk, std::int64_t cursor,
+    // A person's PIN hash goes to the kiosk only when `holdsPin` says so,
+    // given their roles in the kiosk's courses.
+    using PinRule = std::function<bool(const std::vector<Role>& rolesInServedCourses)>;
+    [[nodiscard]] virtual Result<void> pullChanges(const Kiosk& kiosk, std::int64_t cursor, const PinRule& holdsPin,
                                                    sync::SyncResponse& response) = 0;
 };
 

@@ -116,7 +116,8 @@ public:
 
     Result<void> ingestSync(const Kiosk& kiosk, const sync::SyncRequest& request,
                             const std::function<Result<void>(SyncBatch&)>& apply) override;
-    Result<void> pullChanges(const Kiosk& kiosk, std::int64_t cursor, sync::SyncResponse& response) override;
+    Result<void> pullChanges(const Kiosk& kiosk, std::int64_t cursor, const PinRule& holdsPin,
+                             sync::SyncResponse& response) override;
 
     Result<void> backupTo(const std::string& path) override;
 

@@ -33,7 +33,8 @@ std::size_t total(const Changes& c)
 
 } // namespace
 
-Result<void> SqliteStore::pullChanges(const Kiosk& kiosk, std::int64_t cursor, SyncResponse& response)
+Result<void> SqliteStore::pullChanges(const Kiosk& kiosk, std::int64_t cursor, const PinRule& holdsPin,
+                                      SyncResponse& response)
 {
     std::lock_guard lock(m_mutex);
     std::vector<LogRow> rows;
@@ -64,19 +65,30 @@ Result<void> SqliteStore::pullChanges(const Kiosk& kiosk, std::int64_t cursor, S
     std::set<std::string> seen; // "kind:key", so each thing is sent once per reply
 
     // A person is sent when enrolled in a served course, with a PIN hash
-    // only when they run a class (teacher or TA) in one of them.
+    // when the rule says their roles there call for one.
     auto emitPerson = [&](PersonId id) -> Result<void> {
         if (!seen.insert("person:" + std::to_string(id)).second)
             return {};
-        TRY_ASSIGN(s, query("SELECT p.public_id, p.display_name, p.pin_hash,"
-                            " max(e.role IN ('teacher', 'ta')) FROM person p JOIN enrollment e ON e.person = p.id"
-                            " JOIN kiosk_course k ON k.course = e.course AND k.kiosk = ?2 WHERE p.id = ?1"
-                            " GROUP BY p.id"));
-        TRY_ASSIGN(row, s->bind(1, id).bind(2, std::int64_t{kiosk.id}).step());
-        if (!row)
+        TRY_ASSIGN(s, query("SELECT p.public_id, p.display_name, p.pin_hash, e.role FROM person p"
+                            " JOIN enrollment e ON e.person = p.id"
+                            " JOIN kiosk_course k ON k.course = e.course AND k.kiosk = ?2 WHERE p.id = ?1"));
+        s->bind(1, id).bind(2, std::int64_t{kiosk.id});
+        std::optional<PersonChange> person;
+        std::vector<Role> roles;
+        for (;;) {
+            TRY_ASSIGN(row, s->step());
+            if (!row)
+                break;
+            if (!person)
+                person = PersonChange{s->textAt(0), s->textAt(1), s->optionalTextAt(2), false};
+            if (const auto role = roleFromString(s->textAt(3)))
+                roles.push_back(*role);
+        }
+        if (!person)
             return {};
-        const bool runsClass = s->intAt(3) != 0;
-        out.people.push_back({s->textAt(0), s->textAt(1), runsClass ? s->optionalTextAt(2) : std::nullopt, false});
+        if (!holdsPin(roles))
+            person->pinHash.reset();
+        out.people.push_back(std::move(*person));
         return {};
     };
     auto emitBadgesOf = [&](PersonId id) -> Result<void> {
