@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 using namespace imhere;
-using imhere::testing::TempDir;
+using imhere::test::TempDir;
 
 namespace {
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 using namespace imhere;
-using imhere::testing::TempDir;
+using imhere::test::TempDir;
 
 namespace {
 

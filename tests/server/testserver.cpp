@@ -13,20 +13,6 @@ namespace imhere::test {
 
 using namespace imhere::server;
 
-TempDir::TempDir()
-{
-    std::string pattern = (std::filesystem::temp_directory_path() / "imhere-test-XXXXXX").string();
-    if (!mkdtemp(pattern.data()))
-        throw std::runtime_error("mkdtemp failed");
-    m_path = pattern;
-}
-
-TempDir::~TempDir()
-{
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-}
-
 TestServer::TestServer(unsigned connectionTimeoutSec) : clock(SystemClock().nowMs())
 {
     auto opened = SqliteStore::open(dbPath(), clock);

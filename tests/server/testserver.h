@@ -6,6 +6,8 @@
 
 #include "httpclient.h"
 
+#include "tests/support/tempdir.h"
+
 #include "sync-server/cli/routetable.h"
 #include "sync-server/http/httpserver.h"
 #include "sync-server/store/sqlitestore.h"
@@ -16,18 +18,6 @@
 #include <map>
 
 namespace imhere::test {
-
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
 
 class TestServer {
 public:

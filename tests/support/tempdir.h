@@ -8,7 +8,7 @@
 
 #include <unistd.h>
 
-namespace imhere::testing {
+namespace imhere::test {
 
 class TempDir {
 public:
@@ -34,4 +34,4 @@ private:
     std::filesystem::path m_path;
 };
 
-} // namespace imhere::testing
+} // namespace imhere::test

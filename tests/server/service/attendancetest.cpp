@@ -15,7 +15,7 @@
 
 using namespace imhere;
 using namespace imhere::server;
-using namespace imhere::testing;
+using namespace imhere::test;
 
 class AttendanceTest : public QObject {
     Q_OBJECT

@@ -20,7 +20,7 @@
 
 using namespace imhere;
 using namespace imhere::server;
-using namespace imhere::testing;
+using namespace imhere::test;
 using imhere::test::Answers;
 using namespace std::chrono_literals;
 

@@ -16,7 +16,7 @@
 
 using namespace imhere;
 using namespace imhere::server;
-using namespace imhere::testing;
+using namespace imhere::test;
 
 class KiosksTest : public QObject {
     Q_OBJECT

@@ -20,7 +20,7 @@
 using namespace imhere;
 using namespace imhere::server;
 using namespace imhere::sync;
-using namespace imhere::testing;
+using namespace imhere::test;
 
 namespace {
 

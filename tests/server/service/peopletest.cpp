@@ -12,7 +12,7 @@
 
 using namespace imhere;
 using namespace imhere::server;
-using namespace imhere::testing;
+using namespace imhere::test;
 
 class PeopleTest : public QObject {
     Q_OBJECT

@@ -22,7 +22,7 @@
 
 using namespace imhere;
 using namespace imhere::server;
-using namespace imhere::testing;
+using namespace imhere::test;
 
 namespace {
 constexpr std::string_view k_ip = "203.0.113.5";

@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-namespace imhere::testing {
+namespace imhere::test {
 
 using namespace imhere::server;
 
@@ -212,4 +212,4 @@ sync::Event ServiceFixture::tap(const Person& p, const Window& w, std::optional<
     return event(p, sync::CheckIn{p.publicId, w.id, sync::CheckInSource::Nfc}, at);
 }
 
-} // namespace imhere::testing
+} // namespace imhere::test

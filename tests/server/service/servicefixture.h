@@ -25,7 +25,7 @@
 #include <optional>
 #include <string>
 
-namespace imhere::testing {
+namespace imhere::test {
 
 class ServiceFixture {
 public:
@@ -91,7 +91,7 @@ public:
                                   std::optional<std::int64_t> at = std::nullopt) const;
 };
 
-} // namespace imhere::testing
+} // namespace imhere::test
 
 // QCOMPARE prints a check-in outcome by name.
 namespace QTest {

@@ -13,7 +13,7 @@
 
 using namespace imhere;
 using namespace imhere::server;
-using namespace imhere::testing;
+using namespace imhere::test;
 
 namespace QTest {
 template <>
