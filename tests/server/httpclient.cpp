@@ -1,5 +1,7 @@
 #include "httpclient.h"
 
+#include "contract.h"
+
 #include <algorithm>
 
 namespace imhere::test {
@@ -93,6 +95,8 @@ HttpResult HttpClient::request(const std::string& method, const std::string& pat
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
     if (curl_easy_perform(c) == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &result.status);
+    if (result.status != 0 && m_checkContract)
+        contract::hold({method, path, result.status, result.header("content-type"), result.body, result.headers});
     return result;
 }
 
