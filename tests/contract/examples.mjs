@@ -33,11 +33,14 @@ export function runnableExamples(doc) {
         const name = attempt.example;
         let path = template;
         const query = [];
+        const headers = [];
         for (const p of parameters) {
           const value = exampleValue(doc, p, name);
           if (p.in === 'path') {
             if (value === undefined) throw new Error(`${method.toUpperCase()} ${template}: no example for path parameter ${p.name}`);
             path = path.replace(`{${p.name}}`, encodeURIComponent(String(value)));
+          } else if (p.in === 'header' && value !== undefined && name && p.examples?.[name]) {
+            headers.push(`${p.name}: ${value}`);
           } else if (p.in === 'query' && value !== undefined && (p.required || (name && p.examples?.[name]))) {
             query.push(`${encodeURIComponent(p.name)}=${encodeURIComponent(String(value))}`);
           }
@@ -60,7 +63,7 @@ export function runnableExamples(doc) {
         }
         out.push({
           operation: `${method.toUpperCase()} ${template}`, name: name ?? '', as: attempt.as ?? 'none',
-          status: attempt.status, method: method.toUpperCase(), path, body, content_type: contentType,
+          status: attempt.status, method: method.toUpperCase(), path, headers, body, content_type: contentType,
         });
       }
     }

@@ -15,6 +15,20 @@ using namespace imhere::server;
 
 TestServer::TestServer(unsigned connectionTimeoutSec) : clock(SystemClock().nowMs())
 {
+    start(connectionTimeoutSec);
+}
+
+TestServer::TestServer(const std::filesystem::path& seed) : clock(SystemClock().nowMs())
+{
+    std::filesystem::copy_file(seed, dbPath());
+    const std::filesystem::path wal = seed.string() + "-wal";
+    if (std::filesystem::exists(wal))
+        std::filesystem::copy_file(wal, dbPath() + "-wal");
+    start(0);
+}
+
+void TestServer::start(unsigned connectionTimeoutSec)
+{
     auto opened = SqliteStore::open(dbPath(), clock);
     if (!opened)
         throw std::runtime_error(opened.error().message);

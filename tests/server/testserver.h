@@ -22,6 +22,8 @@ namespace imhere::test {
 class TestServer {
 public:
     explicit TestServer(unsigned connectionTimeoutSec = 0);
+    // Serves a copy of the database file `seed` (its -wal too, if any).
+    explicit TestServer(const std::filesystem::path& seed);
     ~TestServer();
 
     [[nodiscard]] std::string url() const;
@@ -39,6 +41,9 @@ public:
     std::unique_ptr<server::ApiContext> api;
     server::Router router;
     std::unique_ptr<server::HttpServer> http;
+
+private:
+    void start(unsigned connectionTimeoutSec);
 };
 
 using Headers = std::vector<std::string>;
