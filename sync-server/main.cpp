@@ -23,7 +23,7 @@ void printUsage(std::FILE* to)
 int main(int argc, char** argv)
 {
     const std::vector<std::string> args(argv + 1, argv + argc);
-    auto line = parseCommandLine(args, {"help", "admin", "with-pin", "password-stdin"});
+    auto line = parseCommandLine(args, {"help", "admin", "with-pin", "password-stdin", "dry-run"});
     if (!line) {
         std::fprintf(stderr, "imhere-server: %s\n", line.error().message.c_str());
         return 2;

@@ -12,6 +12,7 @@ void addCourseRoutes(Router& router, ApiContext& api);
 void addWindowRoutes(Router& router, ApiContext& api);
 void addRecordRoutes(Router& router, ApiContext& api);
 void addSyncRoutes(Router& router, ApiContext& api);
+void addTrackerRoutes(Router& router, ApiContext& api);
 
 // Every /api/v1 route and /healthz.
 inline void addApiRoutes(Router& router, ApiContext& api)
@@ -22,6 +23,7 @@ inline void addApiRoutes(Router& router, ApiContext& api)
     addWindowRoutes(router, api);
     addRecordRoutes(router, api);
     addSyncRoutes(router, api);
+    addTrackerRoutes(router, api);
 }
 
 } // namespace imhere::server

@@ -30,6 +30,7 @@ int userAddCommand(const CommandLine& line, const Settings& settings);
 int kioskAddCommand(const CommandLine& line, const Settings& settings);
 int backupCommand(const CommandLine& line, const Settings& settings);
 int importRosterCommand(const CommandLine& line, const Settings& settings);
+int importRegisterCommand(const CommandLine& line, const Settings& settings);
 int demoDataCommand(const CommandLine& line, const Settings& settings);
 
 // Opens the store named by --db (or IMHERE_DB / config), printing why not.

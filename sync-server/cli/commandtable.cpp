@@ -17,7 +17,7 @@ Settings are taken from the command line, then IMHERE_<NAME> environment
 variables, then the config file.
 )";
 
-const std::array<Command, 7> k_commands{{
+const std::array<Command, 8> k_commands{{
     {"serve", "run the HTTP server in the foreground",
      R"(usage: imhere-server serve --db PATH [--listen HOST:PORT] [--config FILE]
                           [--threads N] [--connection-timeout SECONDS]
@@ -58,6 +58,24 @@ and created when new. Every bad row is reported with its line number, and if
 any row is bad nothing is imported.
 )",
      importRosterCommand},
+    {"import-register", "bring an old register sheet's attendance in",
+     R"(usage: imhere-server import-register FILE.csv --course ID --db PATH [--dry-run]
+                                       [--class-start HH:MM]
+
+FILE.csv is a register sheet in the trainee tracker's format: the headings
+Name, Email, Timestamp, Course, Module, Day, Location in any order (or Date
+and Time in place of Timestamp; a time without an offset is in the course's
+time zone), Day being sprint-1 to sprint-20. Each row becomes a check-in of
+the trainee with that email (case-insensitive) in the sprint's window; a
+sprint with no window gets a closed one on the day most of its rows fall on,
+at --class-start (default: the time of the course's latest window, else
+10:00). Unknown emails, people who are not students of the course and a
+second row for a sprint are reported and skipped; a trainee already checked
+in for the sprint is left as they are, so importing twice changes nothing.
+If any row is malformed nothing is imported. --dry-run prints the same
+report and changes nothing.
+)",
+     importRegisterCommand},
     {"kiosk add", "register a kiosk and print its token",
      R"(usage: imhere-server kiosk add --db PATH --name NAME --course ID [--course ID ...]
 

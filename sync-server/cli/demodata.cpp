@@ -39,12 +39,15 @@ struct DemoCourse {
     std::string_view name;
     std::string_view timezone;
     int weekdayHour; // the evening class, local time
+    std::string_view trackerCourse; // the trainee tracker's names (docs/INTEROP.md)
+    std::string_view module;
+    std::string_view region;
 };
 
 constexpr std::array<DemoCourse, 3> k_courses{{
-    {"WM5 · JS1", "Europe/London", 18},
-    {"NW6 · React", "Europe/London", 19},
-    {"CPT2 · SQL", "Africa/Johannesburg", 18},
+    {"WM5 · JS1", "Europe/London", 18, "ITP-2026-10", "JS1", "West Midlands"},
+    {"NW6 · React", "Europe/London", 19, "SDC-2026-10", "React", "North West"},
+    {"CPT2 · SQL", "Africa/Johannesburg", 18, "SDC-2026-10", "SQL", "Cape Town"},
 }};
 
 struct DemoPerson {
@@ -193,9 +196,12 @@ Result<void> DemoSchool::build(std::vector<DemoPerson>& people, std::vector<Cour
         for (int s = 0; s < k_traineesPerCourse; ++s) {
             TRY_ASSIGN(trainee, person("", "student", false));
             TRY(m_store.courses().setEnrollment(trainee.person.id, course.id, Role::Student, teacher.person.id));
+            TRY(m_store.tracker().setRegion(trainee.person.id, std::string(spec.region)));
             participants.push_back(trainee.person.id);
             people.push_back(trainee);
         }
+        TRY(m_store.tracker().setTrackerIdentity(
+            course.id, TrackerIdentity{std::string(spec.trackerCourse), std::string(spec.module), std::nullopt}));
         TRY(classes(course, spec.weekdayHour, participants, teacher.person.id));
         courses.push_back(course);
     }

@@ -2,6 +2,7 @@
 
 #include "sync-server/serverlimits.h"
 
+#include "core/csv.h"
 #include "core/encoding.h"
 #include "core/limits.h"
 
@@ -12,60 +13,6 @@
 namespace imhere::server::cli {
 
 namespace {
-
-struct CsvLine {
-    int number = 0;
-    std::vector<std::string> fields;
-    bool unterminatedQuote = false;
-};
-
-// Splits into records; a quoted field may span lines, so a record's number
-// is the line it starts on.
-std::vector<CsvLine> splitCsv(const std::string& text)
-{
-    std::vector<CsvLine> out;
-    CsvLine current{1, {""}, false};
-    int line = 1;
-    bool quoted = false;
-    bool any = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-                current.fields.back().push_back('"');
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                if (c == '\n')
-                    ++line;
-                current.fields.back().push_back(c);
-            }
-            continue;
-        }
-        if (c == '"' && current.fields.back().empty()) {
-            quoted = true;
-            any = true;
-        } else if (c == ',') {
-            current.fields.emplace_back();
-            any = true;
-        } else if (c == '\n' || c == '\r') {
-            if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')
-                ++i;
-            if (any)
-                out.push_back(std::move(current));
-            current = CsvLine{++line, {""}, false};
-            any = false;
-        } else {
-            current.fields.back().push_back(c);
-            any = true;
-        }
-    }
-    current.unterminatedQuote = quoted;
-    if (any)
-        out.push_back(std::move(current));
-    return out;
-}
 
 bool isPlainText(const std::string& s)
 {
@@ -96,7 +43,7 @@ Roster parseRoster(const std::string& text)
         roster.problems.push_back({0, "file larger than " + std::to_string(limits::k_maxRosterBytes) + " bytes"});
         return roster;
     }
-    const auto lines = splitCsv(text);
+    const auto lines = csv::split(text);
     if (lines.empty()) {
         roster.problems.push_back({1, "empty file: expected a header line display_name,email,role"});
         return roster;
@@ -106,11 +53,11 @@ Roster parseRoster(const std::string& text)
         column[trimmed(lines[0].fields[i])] = i;
     for (const char* required : {"display_name", "email", "role"}) {
         if (!column.contains(required))
-            roster.problems.push_back({lines[0].number, std::string("header has no '") + required + "' column"});
+            roster.problems.push_back({lines[0].line, std::string("header has no '") + required + "' column"});
     }
     for (const auto& [name, index] : column) {
         if (name != "display_name" && name != "email" && name != "role" && name != "github" && name != "codewars")
-            roster.problems.push_back({lines[0].number, "unknown column '" + name + "'"});
+            roster.problems.push_back({lines[0].line, "unknown column '" + name + "'"});
     }
     if (!roster.problems.empty())
         return roster;
@@ -121,8 +68,8 @@ Roster parseRoster(const std::string& text)
 
     std::set<std::string> emails;
     for (std::size_t i = 1; i < lines.size(); ++i) {
-        const CsvLine& l = lines[i];
-        auto problem = [&](std::string message) { roster.problems.push_back({l.number, std::move(message)}); };
+        const csv::Record& l = lines[i];
+        auto problem = [&](std::string message) { roster.problems.push_back({l.line, std::move(message)}); };
         if (l.unterminatedQuote) {
             problem("unterminated quoted field");
             continue;
@@ -139,7 +86,7 @@ Roster parseRoster(const std::string& text)
             std::string v = trimmed(l.fields[it->second]);
             return v.empty() ? std::nullopt : std::optional(v);
         };
-        RosterRow row{l.number, field("display_name").value_or(""), field("email").value_or(""), Role::Student,
+        RosterRow row{l.line, field("display_name").value_or(""), field("email").value_or(""), Role::Student,
                       field("github"), field("codewars")};
         std::string lowered = row.email;
         std::ranges::transform(lowered, lowered.begin(), [](char c) {

@@ -5,6 +5,7 @@
 #include "pages.h"
 #include "sync-server/service/courseviews.h"
 #include "sync-server/service/records.h"
+#include "sync-server/service/tracker.h"
 #include "sync-server/service/windowrules.h"
 
 #include "sync-server/service/attendance.h"
@@ -107,7 +108,9 @@ std::string rosterSection(const Course& course, const std::vector<Member>& membe
 }
 
 // Rows: participants; columns: the latest windows; cells: status tags.
-std::string recordsSection(const std::vector<AttendanceRecord>& records, const std::vector<Window>& windows)
+// `tracker`: for staff, each trainee's score by the trainee tracker's rules.
+std::string recordsSection(const std::vector<AttendanceRecord>& records, const std::vector<Window>& windows,
+                           const std::map<std::string, TrackerScore>& tracker = {})
 {
     const std::size_t first = windows.size() > k_windowsInMatrix ? windows.size() - k_windowsInMatrix : 0;
     std::map<std::string, std::map<std::string, const AttendanceRecord*>> byPerson;
@@ -124,6 +127,8 @@ std::string recordsSection(const std::vector<AttendanceRecord>& records, const s
     html += "<div class=\"table-wrap\"><table><caption>The last " + std::to_string(windows.size() - first)
         + " windows, newest first; open a window to change a record</caption><thead><tr><th scope=\"col\">Name</th>"
           "<th scope=\"col\">Present</th>";
+    if (!tracker.empty())
+        html += "<th scope=\"col\">Tracker score</th>";
     for (std::size_t i = windows.size(); i-- > first;)
         html += "<th scope=\"col\"><a href=\"/windows/" + windows[i].id + "\">" + web::escape(windows[i].title) + "</a></th>";
     html += "</tr></thead><tbody>";
@@ -142,6 +147,16 @@ std::string recordsSection(const std::vector<AttendanceRecord>& records, const s
         }
         html += "<tr><th scope=\"row\">" + web::escape(name) + "</th><td>" + std::to_string(present) + " of "
             + std::to_string(counted) + "</td>";
+        if (!tracker.empty()) {
+            const auto score = tracker.find(person);
+            html += "<td>";
+            if (score != tracker.end() && score->second.basisPoints)
+                html += std::to_string((*score->second.basisPoints + 50) / 100) + " % "
+                    + std::string(toString(*score->second.label));
+            else
+                html += "—";
+            html += "</td>";
+        }
         for (std::size_t i = windows.size(); i-- > first;) {
             const auto it = cells.find(windows[i].id);
             html += "<td>" + (it == cells.end() ? std::string("—") : recordTags(*it->second)) + "</td>";
@@ -180,7 +195,13 @@ Result<Response> coursePage(Services& services, const Request& request)
         TRY_ASSIGN(members, rosterOf(services, caller, id));
         m += rosterSection(course, members, access, csrf);
         TRY_ASSIGN(records, recordsOfCourse(services, id));
-        m += recordsSection(records, windows);
+        TRY_ASSIGN(tracker, trackerView(services, course));
+        std::map<std::string, TrackerScore> scores;
+        for (const auto& t : tracker.trainees)
+            scores.emplace(t.person.publicId, t.score);
+        m += recordsSection(records, windows, scores);
+        m += "<h2 id=\"tracker\">Trainee tracker</h2><p><a href=\"/courses/" + id
+            + "/tracker\">Tracker scores, register sheet and import</a></p>";
     } else {
         TRY_ASSIGN(records, recordsOfPerson(services, id, caller.person.id));
         m += "<h2 id=\"records\">Your attendance</h2><p><a href=\"/me\">See all your attendance</a></p>";

@@ -19,6 +19,7 @@ void addMyPages(Router& router, Services& services);
 void addAdminPages(Router& router, Services& services); // adminpages.h
 void addRemotePages(Router& router, Services& services);
 void addCredentialPages(Router& router, Services& services);
+void addTrackerPages(Router& router, Services& services);
 
 inline void addWebPages(Router& router, Services& services)
 {
@@ -32,6 +33,7 @@ inline void addWebPages(Router& router, Services& services)
     addAdminPages(router, services);
     addRemotePages(router, services);
     addCredentialPages(router, services);
+    addTrackerPages(router, services);
 }
 
 // ---- views shared by several pages ----

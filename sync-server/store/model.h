@@ -89,6 +89,7 @@ struct NewWindow {
     std::optional<std::int64_t> scheduledStart;
     std::optional<std::int64_t> openAt; // open at once when set
     std::optional<PersonId> actor;
+    std::optional<std::int64_t> closeAt; // with openAt: a past class, made closed
 };
 
 // Events are append-only; `kiosk` is set when the event came through sync.
@@ -265,6 +266,36 @@ struct RecordInputs {
     std::vector<Window> windows;
     std::vector<Member> members; // ordered by display name
     std::map<std::pair<std::string, std::string>, RecordEvents> events;
+};
+
+// How the school's trainee tracker names a course in its register sheets
+// (docs/INTEROP.md): its course and module names, and the day of the
+// module's first sprint, from which a window's sprint is its week.
+struct TrackerIdentity {
+    std::string course;
+    std::string module;
+    std::optional<std::string> firstSprintDay; // YYYY-MM-DD in the course's time zone
+};
+
+// Someone enrolled in a course as the tracker's register knows them.
+struct TrackerPerson {
+    PersonId id = 0;
+    std::string publicId;
+    std::string displayName;
+    std::optional<std::string> email;
+    std::optional<std::string> region;
+    Role role = Role::Student;
+};
+
+// One register import: who ran it, a digest of the file, and which
+// check-ins it stored from which line.
+struct RegisterImportRecord {
+    std::string course;
+    std::optional<PersonId> actor; // nullopt: from the command line
+    std::int64_t at = 0;
+    int rows = 0;
+    std::string sha256;
+    std::vector<std::pair<std::string, int>> checkIns; // (check-in id, line)
 };
 
 } // namespace imhere::server

@@ -314,7 +314,46 @@ CREATE INDEX remote_check_in_window ON remote_check_in(window_id);
 ALTER TABLE badge ADD COLUMN kind TEXT NOT NULL DEFAULT 'card' CHECK (kind = 'card' OR kind = 'qr');
 )sql";
 
-constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4}, {5, k_v5}};
+// The school's trainee tracker (docs/INTEROP.md): a course's names in the
+// tracker's register, trainees' regions, windows' sprint numbers, and the
+// register imports with the line each imported check-in came from. Kept
+// beside the tables they describe, so that nothing else reads them.
+constexpr std::string_view k_v6 = R"sql(
+CREATE TABLE course_tracker(
+  course TEXT PRIMARY KEY REFERENCES course(id),
+  tracker_course TEXT NOT NULL,
+  module TEXT NOT NULL,
+  first_sprint_day TEXT CHECK (first_sprint_day IS NULL OR first_sprint_day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
+) STRICT;
+
+CREATE TABLE person_region(
+  person INTEGER PRIMARY KEY REFERENCES person(id),
+  region TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE window_sprint(
+  window_id TEXT PRIMARY KEY REFERENCES attendance_window(id),
+  sprint INTEGER NOT NULL CHECK (sprint BETWEEN 1 AND 20)
+) STRICT;
+
+CREATE TABLE register_import(
+  id INTEGER PRIMARY KEY,
+  course TEXT NOT NULL REFERENCES course(id),
+  actor INTEGER REFERENCES person(id),
+  at INTEGER NOT NULL,
+  rows INTEGER NOT NULL,
+  sha256 TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE imported_check_in(
+  check_in TEXT PRIMARY KEY REFERENCES check_in(id),
+  import INTEGER NOT NULL REFERENCES register_import(id),
+  line INTEGER NOT NULL
+) STRICT;
+CREATE INDEX imported_check_in_import ON imported_check_in(import);
+)sql";
+
+constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4}, {5, k_v5}, {6, k_v6}};
 
 } // namespace
 

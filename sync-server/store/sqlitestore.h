@@ -36,7 +36,8 @@ class SqliteStore final : public Store,
                           public AttendanceRepository,
                           public RemoteRepository,
                           public CredentialRepository,
-                          public KioskRepository {
+                          public KioskRepository,
+                          public TrackerRepository {
 public:
     // Opens or creates the file, migrates it, and makes the org badge key on
     // first use.
@@ -48,6 +49,7 @@ public:
     RemoteRepository& remote() override { return *this; }
     CredentialRepository& credentials() override { return *this; }
     KioskRepository& kiosks() override { return *this; }
+    TrackerRepository& tracker() override { return *this; }
 
     Result<void> inTransaction(const std::function<Result<void>()>& work) override;
     Result<Bytes> badgeKey() override;
@@ -120,6 +122,15 @@ public:
                              sync::SyncResponse& response) override;
 
     Result<void> backupTo(const std::string& path) override;
+
+    Result<std::optional<TrackerIdentity>> trackerIdentity(std::string_view course) override;
+    Result<void> setTrackerIdentity(std::string_view course, const std::optional<TrackerIdentity>& identity) override;
+    Result<std::vector<TrackerPerson>> trackerPeople(std::string_view course) override;
+    Result<void> setRegion(PersonId person, const std::optional<std::string>& region) override;
+    Result<std::map<std::string, int>> windowSprints(std::string_view course) override;
+    Result<void> setWindowSprint(std::string_view window, std::optional<int> sprint) override;
+    Result<std::int64_t> recordRegisterImport(const RegisterImportRecord& record) override;
+    Result<std::vector<std::string>> importedCheckIns(std::string_view course) override;
 
 private:
     // A cached prepared statement, reset (and its read snapshot released)

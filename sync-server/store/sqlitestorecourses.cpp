@@ -203,6 +203,13 @@ Result<Window> SqliteStore::createWindow(const NewWindow& w)
             TRY_ASSIGN(e, query("INSERT INTO window_event(id, window_id, kind, actor, at, received_at)"
                                 " VALUES(?, ?, 'open', ?, ?, ?)"));
             TRY(e->bindAll(newUuidV4(), w.id, w.actor, *w.openAt, m_clock.nowMs()).run());
+            if (w.closeAt) {
+                TRY_ASSIGN(u, query("UPDATE attendance_window SET closed_at = max(?1, opened_at) WHERE id = ?2"));
+                TRY(u->bindAll(*w.closeAt, w.id).run());
+                TRY_ASSIGN(c, query("INSERT INTO window_event(id, window_id, kind, actor, at, received_at)"
+                                    " VALUES(?, ?, 'close', ?, ?, ?)"));
+                TRY(c->bindAll(newUuidV4(), w.id, w.actor, *w.closeAt, m_clock.nowMs()).run());
+            }
         }
         return logChange("window", w.id, w.course);
     }));

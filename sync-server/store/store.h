@@ -18,6 +18,7 @@
 #include "kioskrepository.h"
 #include "peoplerepository.h"
 #include "remoterepository.h"
+#include "trackerrepository.h"
 
 #include "core/result.h"
 
@@ -37,6 +38,7 @@ public:
     [[nodiscard]] virtual RemoteRepository& remote() = 0;
     [[nodiscard]] virtual CredentialRepository& credentials() = 0;
     [[nodiscard]] virtual KioskRepository& kiosks() = 0;
+    [[nodiscard]] virtual TrackerRepository& tracker() = 0;
 
     // Runs `work` as one atomic unit; repository calls made inside it join
     // that unit, whichever repository they are on.
