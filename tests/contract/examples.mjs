@@ -8,11 +8,14 @@
 //
 // `example` names the examples to use: a parameter's `examples[name]` (else
 // its `example`), the request body's `examples[name]` (else its `example`,
-// else no body). `as` is who sends it (docs/openapi.yaml, info), `status`
+// else no body; a multipart/form-data example is an object of fields, those
+// named in the media type's `encoding` sent as files). `as` is who sends it (docs/openapi.yaml, info), `status`
 // what the server must answer. The answer is then held against the document
 // like any other.
 
 import { METHODS, resolve } from './contract.mjs';
+
+const MULTIPART_BOUNDARY = 'imhere-example-boundary';
 
 function exampleValue(doc, holder, name) {
   if (!holder) return undefined;
@@ -53,7 +56,16 @@ export function runnableExamples(doc) {
           const value = exampleValue(doc, media, name);
           if (value === undefined) continue;
           contentType = type;
-          if (type === 'application/x-www-form-urlencoded')
+          if (type === 'multipart/form-data') {
+            // Fields named in `encoding` with a content type are sent as files.
+            contentType = `${type}; boundary=${MULTIPART_BOUNDARY}`;
+            body = Object.entries(value).map(([k, v]) => {
+              const file = media.encoding?.[k]?.contentType;
+              const disposition = `form-data; name="${k}"` + (file ? `; filename="${k}.csv"` : '');
+              return `--${MULTIPART_BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n`
+                + (file ? `Content-Type: ${file}\r\n` : '') + `\r\n${String(v)}\r\n`;
+            }).join('') + `--${MULTIPART_BOUNDARY}--\r\n`;
+          } else if (type === 'application/x-www-form-urlencoded')
             body = new URLSearchParams(Object.entries(value).map(([k, v]) => [k, String(v)])).toString();
           else if (typeof value === 'string')
             body = value;
