@@ -154,7 +154,13 @@ Result<Response> postRegister(ApiContext& api, const Request& request, bool dryR
     const auto type = request.header("content-type").value_or("");
     if (type.substr(0, type.find(';')) != "text/csv")
         return fail(Errc::UnsupportedMediaType, "send the register as Content-Type: text/csv");
-    TRY_ASSIGN(report, importRegisterAs(api.services, caller, id, request.body, dryRun));
+    std::optional<int> classStart;
+    if (const auto it = request.query.find("class_start"); it != request.query.end()) {
+        classStart = parseClassStart(it->second);
+        if (!classStart)
+            return std::unexpected(invalid("class_start: expected HH:MM, such as 18:00"));
+    }
+    TRY_ASSIGN(report, importRegisterAs(api.services, caller, id, request.body, dryRun, classStart));
     return jsonResponse(200, importJson(report));
 }
 

@@ -68,8 +68,8 @@ and Time in place of Timestamp; a time without an offset is in the course's
 time zone), Day being sprint-1 to sprint-20. Each row becomes a check-in of
 the trainee with that email (case-insensitive) in the sprint's window; a
 sprint with no window gets a closed one on the day most of its rows fall on,
-at --class-start (default: the time of the course's latest window, else
-10:00). Unknown emails, people who are not students of the course and a
+at --class-start (local time; default: the time of the course's latest
+window, and a course with no window needs it). Unknown emails, people who are not students of the course and a
 second row for a sprint are reported and skipped; a trainee already checked
 in for the sprint is left as they are, so importing twice changes nothing.
 If any row is malformed nothing is imported. --dry-run prints the same

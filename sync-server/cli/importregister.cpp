@@ -24,12 +24,9 @@ int importRegisterCommand(const CommandLine& line, const Settings& settings)
         return failWith("--course ID is required (a lowercase UUID)");
     std::optional<int> classStart;
     if (const auto start = settings.get("class-start")) {
-        const bool shape = start->size() == 5 && (*start)[2] == ':';
-        const int h = shape ? std::atoi(start->substr(0, 2).c_str()) : -1;
-        const int m = shape ? std::atoi(start->substr(3, 2).c_str()) : -1;
-        if (!shape || h < 0 || h > 23 || m < 0 || m > 59)
-            return failWith("--class-start " + *start + ": expected HH:MM, such as 10:00");
-        classStart = h * 60 + m;
+        classStart = parseClassStart(*start);
+        if (!classStart)
+            return failWith("--class-start " + *start + ": expected HH:MM, such as 18:00");
     }
     std::ifstream file(line.words[1], std::ios::binary);
     if (!file)

@@ -75,6 +75,13 @@ MHD_Result collectHeader(void* cls, MHD_ValueKind, const char* key, const char* 
     return MHD_YES;
 }
 
+MHD_Result collectQuery(void* cls, MHD_ValueKind, const char* key, const char* value)
+{
+    auto* query = static_cast<std::map<std::string, std::string, std::less<>>*>(cls);
+    query->emplace(key, value ? value : "");
+    return MHD_YES;
+}
+
 std::string remoteAddress(MHD_Connection* connection)
 {
     const auto* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -101,10 +108,13 @@ MHD_Result begin(const Router& router, MHD_Connection* connection, const char* u
     pending->request.path = url;
     pending->request.remoteIp = remoteAddress(connection);
     MHD_get_connection_values(connection, MHD_HEADER_KIND, collectHeader, &pending->request.headers);
+    MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collectQuery, &pending->request.query);
 
     // MHD's memory pool is a hard cap with room for its buffers; the
     // header limit of DESIGN §6 is checked exactly here.
     std::size_t headerBytes = pending->request.path.size();
+    for (const auto& [name, value] : pending->request.query)
+        headerBytes += name.size() + value.size() + 2;
     for (const auto& [name, value] : pending->request.headers)
         headerBytes += name.size() + value.size() + 4;
     if (headerBytes > imhere::limits::k_maxHeaderBytes) {

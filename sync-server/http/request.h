@@ -18,6 +18,7 @@ struct Request {
     std::string remoteIp;
     std::map<std::string, std::string, std::less<>> headers; // lower-case names
     std::map<std::string, std::string, std::less<>> params;  // from {name} in the route pattern
+    std::map<std::string, std::string, std::less<>> query;   // ?name=value, decoded; the first of a repeated name
 
     [[nodiscard]] std::optional<std::string_view> header(std::string_view lowerName) const;
     [[nodiscard]] std::optional<std::string> cookie(std::string_view name) const;

@@ -138,7 +138,11 @@ std::string importForm(const TrackerView& view, const std::string& csrf)
         + view.course.id + "/tracker/import\">" + web::csrfInput(csrf)
         + "<div class=\"field\"><label for=\"f-register\">Register file (CSV)</label><input type=\"file\" "
           "id=\"f-register\" name=\"register\" accept=\".csv,text/csv\" required></div>"
-          "<button type=\"submit\" name=\"mode\" value=\"check\" class=\"secondary\">Check it first</button> "
+        + web::renderField({.name = "class-start", .label = "Class start time for new windows (optional)",
+                            .hint = "HH:MM in " + view.course.timezone
+                                + "; needed when the course has no window yet, else its latest window's time is used",
+                            .inputmode = "numeric"})
+        + "<button type=\"submit\" name=\"mode\" value=\"check\" class=\"secondary\">Check it first</button> "
           "<button type=\"submit\" name=\"mode\" value=\"import\">Import</button></form>";
 }
 
@@ -227,7 +231,13 @@ Result<Response> importPage(Services& services, const Request& request)
     if (!file || file->body.empty())
         return fail(Errc::InvalidRequest, "choose a register file (CSV) to import");
     const bool dryRun = form.text("mode") != "import";
-    TRY_ASSIGN(report, importRegisterAs(services, caller, id, file->body, dryRun));
+    std::optional<int> classStart;
+    if (const auto start = form.text("class-start"); !start.empty()) {
+        classStart = parseClassStart(start);
+        if (!classStart)
+            return fail(Errc::InvalidRequest, "the class start time must be HH:MM, such as 18:00");
+    }
+    TRY_ASSIGN(report, importRegisterAs(services, caller, id, file->body, dryRun, classStart));
     TRY_ASSIGN(course, services.liveCourse(id));
 
     auto frame = frameFor(caller, "Register import · " + course.name, "");

@@ -26,7 +26,6 @@ constexpr int k_maxSprint = 20;
 constexpr std::size_t k_maxRegisterBytes = 2 << 20;
 constexpr std::size_t k_maxRegisterRows = 20'000;
 constexpr std::size_t k_maxRegionBytes = 100;
-constexpr int k_defaultClassStartMinute = 10 * 60; // the tracker's own assumption
 
 std::int64_t floorDiv(std::int64_t a, std::int64_t b)
 {
@@ -660,8 +659,8 @@ Result<RegisterImportReport> importRegister(Services& services, const Course& co
 
     // A sprint with no window gets one; its day is the one most of its rows
     // fall on, at the class's usual time.
-    int startMinute = classStartMinute.value_or(k_defaultClassStartMinute);
-    if (!classStartMinute) {
+    std::optional<int> startMinute = classStartMinute;
+    if (!startMinute) {
         for (auto it = view.windows.rbegin(); it != view.windows.rend(); ++it) {
             if (!it->startMs())
                 continue;
@@ -721,8 +720,13 @@ Result<RegisterImportReport> importRegister(Services& services, const Course& co
             const auto mode = std::ranges::max_element(days, [](const auto& a, const auto& b) {
                 return a.second < b.second || (a.second == b.second && a.first > b.first);
             });
+            if (!startMinute)
+                return fail(Errc::InvalidRequest,
+                            "sprint " + std::to_string(sprint)
+                                + " needs a window and the course has none to take the class's time from: give the "
+                                  "class start time (HH:MM)");
             const auto day = civilFromDays(mode->first);
-            TRY_ASSIGN(start, utcFromLocal(course.timezone, *localOf(day, startMinute * 60)));
+            TRY_ASSIGN(start, utcFromLocal(course.timezone, *localOf(day, *startMinute * 60)));
             if (start > now)
                 return fail(Errc::InvalidRequest, "sprint " + std::to_string(sprint)
                                                       + " has no window yet and its rows are in the future: open its "
@@ -767,11 +771,19 @@ Result<RegisterImportReport> importRegister(Services& services, const Course& co
 }
 
 Result<RegisterImportReport> importRegisterAs(Services& services, const Caller& caller, std::string_view course,
-                                              std::string_view text, bool dryRun)
+                                              std::string_view text, bool dryRun, std::optional<int> classStartMinute)
 {
     TRY_ASSIGN(view, courseAs(services, caller, course, Standing::Teaches,
                               "only the course's teachers import a register"));
-    return importRegister(services, view.course, text, dryRun, caller.person.id);
+    return importRegister(services, view.course, text, dryRun, caller.person.id, classStartMinute);
+}
+
+std::optional<int> parseClassStart(std::string_view text)
+{
+    const auto seconds = parseClock(text);
+    if (!seconds || text.size() != 5)
+        return std::nullopt;
+    return *seconds / 60;
 }
 
 std::vector<std::string> describeImport(const RegisterImportReport& report)

@@ -154,7 +154,8 @@ struct RegisterImportReport {
 // row's check-in or none. `actor` is who imports (nullopt: the command
 // line); `classStartMinute` is the class's local start (minutes after
 // midnight) for windows created for past sprints: by default the latest
-// window's, else 10:00. invalid_request when the sheet has bad rows.
+// window's; a course with no window needs it given. invalid_request when
+// the sheet has bad rows or a window's time is unknown.
 [[nodiscard]] Result<RegisterImportReport> importRegister(Services& services, const Course& course,
                                                           std::string_view text, bool dryRun,
                                                           std::optional<PersonId> actor,
@@ -162,7 +163,10 @@ struct RegisterImportReport {
 // The same for a teacher of the course or an org admin.
 [[nodiscard]] Result<RegisterImportReport> importRegisterAs(Services& services, const Caller& caller,
                                                             std::string_view course, std::string_view text,
-                                                            bool dryRun);
+                                                            bool dryRun,
+                                                            std::optional<int> classStartMinute = std::nullopt);
+// "18:00" → 1080 minutes after midnight; nullopt unless HH:MM.
+[[nodiscard]] std::optional<int> parseClassStart(std::string_view text);
 
 // "Read 12 rows: 9 check-ins recorded, 2 already recorded, ..." lines.
 [[nodiscard]] std::vector<std::string> describeImport(const RegisterImportReport& report);

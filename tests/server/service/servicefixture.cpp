@@ -125,6 +125,18 @@ Course ServiceFixture::addCourse(const std::string& name, const Person& by)
     return must(store->courses().createCourse({name, "Europe/London", 10, 60, {}}, by.id), "add a course");
 }
 
+void ServiceFixture::enrol(const Person& person, const Course& c, sync::Role role)
+{
+    must(store->courses().setEnrollment(person.id, c.id, role, 0), "enrol a person");
+}
+
+void ServiceFixture::addCheckIn(const Person& person, const Window& w, std::int64_t at)
+{
+    must(store->attendance().addCheckIn({newUuidV4(), person.id, w.id, at, sync::CheckInSource::Nfc, person.id,
+                                         std::nullopt}),
+         "add a check-in");
+}
+
 Window ServiceFixture::window(const std::string& id)
 {
     auto w = must(store->attendance().window(id), "read a window");

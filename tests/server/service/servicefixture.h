@@ -65,6 +65,9 @@ public:
     server::Window addWindow(const server::Course& course, const std::string& title, std::int64_t openedAt,
                              std::optional<std::int64_t> closedAt = std::nullopt);
     server::Course addCourse(const std::string& name, const server::Person& teacher);
+    void enrol(const server::Person& person, const server::Course& course, sync::Role role);
+    // A check-in of the person in the window at `at`, from a badge.
+    void addCheckIn(const server::Person& person, const server::Window& window, std::int64_t at);
 
     // ---- what was stored ----
     [[nodiscard]] server::Window window(const std::string& id);
