@@ -34,7 +34,10 @@ struct Cell {
     std::string pattern; // as registered, to check every route is covered
     std::string body;
     std::array<int, k_whoCount> expected;
+    std::string contentType = "application/json";
 };
+
+constexpr std::string_view k_emptyRegister = "Name,Email,Timestamp,Course,Module,Day,Location\r\n";
 
 std::string fill(std::string pattern, const Target& t, const School& s)
 {
@@ -85,6 +88,14 @@ const std::vector<Cell>& cells()
          {401, 403, 403, 201, 201, 201, 403, 403}},
         {"POST", "/api/v1/kiosk/sync", R"({"protocol":1,"kiosk_time":1,"cursor":0,"events":[]})",
          {401, 403, 403, 403, 403, 403, 200, 403}},
+        {"GET", "/api/v1/courses/{course}/tracker", "", {401, 403, 403, 200, 200, 200, 403, 200}},
+        {"PUT", "/api/v1/courses/{course}/tracker", R"({"identity":{"course":"ITP","module":"JS1"}})",
+         {401, 403, 403, 403, 200, 200, 403, 403}},
+        {"GET", "/api/v1/courses/{course}/register.csv", "", {401, 403, 403, 200, 200, 200, 403, 200}},
+        {"POST", "/api/v1/courses/{course}/register", std::string(k_emptyRegister),
+         {401, 403, 403, 403, 200, 200, 403, 403}, "text/csv"},
+        {"POST", "/api/v1/courses/{course}/register/dry-run", std::string(k_emptyRegister),
+         {401, 403, 403, 403, 200, 200, 403, 403}, "text/csv"},
     };
     return table;
 }
@@ -218,7 +229,7 @@ void AccessMatrixTest::eachCallerGetsTheExpectedStatusOnEachRoute()
         path.replace(at, 8, c.method == "DELETE" ? school->studentA2.publicId : person);
     Headers headers = credentials(static_cast<Who>(who));
     if (!c.body.empty() || c.method != "GET")
-        headers.emplace_back("Content-Type: application/json");
+        headers.emplace_back("Content-Type: " + c.contentType);
     // Each failed login names another account, so the per-account
     // limit stays out of this test.
     std::string body = c.body;

@@ -81,6 +81,8 @@ async function pageTypes() {
     { name: 'home (admin)', url: u('/'), cookie: cast.admin.cookie },
     { name: 'course (teacher)', url: u(`/courses/${cast.course.id}`), cookie: teacher.cookie },
     { name: 'course (trainee)', url: u(`/courses/${cast.course.id}`), cookie: trainee.cookie },
+    // The trainee tracker page: figures, register, names and regions form, import form.
+    { name: 'trainee tracker (teacher)', url: u(`/courses/${cast.course.id}/tracker`), cookie: teacher.cookie },
     // A past window: every participant has a record, some with flags and corrections.
     { name: 'window (teacher)', url: u(`/windows/${cast.closedWindow.id}`), cookie: teacher.cookie },
     { name: 'record in a window (teacher)', url: u(`/windows/${cast.closedWindow.id}/people/${cast.students[0].public_id}`),

@@ -60,6 +60,7 @@ private slots:
             {"/courses/new", {303, 403, 403, 403, 200, 200, 303}},
             {"/courses/" + school.courseA.id, {303, 200, 403, 200, 200, 200, 303}},
             {"/courses/" + school.courseB.id, {303, 403, 200, 403, 403, 200, 303}},
+            {"/courses/" + school.courseA.id + "/tracker", {303, 403, 403, 200, 200, 200, 303}},
             {"/windows/" + school.openA.id, {303, 403, 403, 200, 200, 200, 303}},
             {"/windows/" + school.closedA.id, {303, 403, 403, 200, 200, 200, 303}},
             {"/windows/" + school.openA.id + "/people/" + school.studentA.publicId, {303, 403, 403, 200, 200, 200, 303}},
@@ -99,17 +100,25 @@ private slots:
                 if (const auto at = path.find(key); at != std::string::npos)
                     path.replace(at, std::string(key).size(), value);
             }
-            const auto anonymous = post(path, {}, "x=1");
+            // A file upload is multipart/form-data; every other form is urlencoded.
+            const bool upload = path.ends_with("/import");
+            const std::string type = upload ? "Content-Type: multipart/form-data; boundary=xx"
+                                            : "Content-Type: application/x-www-form-urlencoded";
+            const auto body = [upload](const std::string& name, const std::string& value) {
+                return upload ? "--xx\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value
+                        + "\r\n--xx--\r\n"
+                              : name + "=" + value;
+            };
+            const auto anonymous = client->request("POST", path, body("x", "1"), {type});
             QVERIFY2(anonymous.status == 303, describe(path, " anonymous: ", anonymous.status).c_str());
-            const auto noToken = client->request("POST", path, "x=1",
-                                                 {teacher[0], "Content-Type: application/x-www-form-urlencoded"});
+            const auto noToken = client->request("POST", path, body("x", "1"), {teacher[0], type});
             QVERIFY2(noToken.status == 403, describe(path, " without the CSRF token: ", noToken.status).c_str());
-            const auto wrongToken = client->request("POST", path, "csrf=forged",
-                                                    {teacher[0], "Content-Type: application/x-www-form-urlencoded"});
+            const auto wrongToken = client->request("POST", path, body("csrf", "forged"), {teacher[0], type});
             QVERIFY2(wrongToken.status == 403, describe(path, " with a forged token: ", wrongToken.status).c_str());
             const auto json = client->request("POST", path, "{}", {teacher[0], "Content-Type: application/json"});
             QVERIFY2(json.status == 415, describe(path, " with a JSON body: ", json.status).c_str());
-            const auto broken = post(path, teacher, "a=%zz");
+            const auto broken = client->request("POST", path, upload ? "--xx\r\nnot a header\r\n" : "a=%zz",
+                                                {teacher[0], type});
             QVERIFY2(broken.status == 400, describe(path, " with a malformed body: ", broken.status).c_str());
         }
         // None of that changed anything.
