@@ -39,7 +39,9 @@ std::string labelTag(const TrackerScore& score)
 {
     if (!score.label)
         return "—";
-    const char* kind = *score.label == TrackerLabel::OnTrack ? "ok" : *score.label == TrackerLabel::Behind ? "late" : "absent";
+    const char* kind = *score.label == TrackerLabel::OnTrack ? "present"
+        : *score.label == TrackerLabel::Behind               ? "late"
+                                                             : "absent";
     return "<span class=\"tag " + std::string(kind) + "\">" + std::string(toString(*score.label)) + "</span>";
 }
 
@@ -51,15 +53,17 @@ std::string scoresSection(const TrackerView& view)
     html += "<p>Attendance and on time are imhere's figures over every closed window. The tracker's score counts one "
             "class a sprint: on time 10, late (more than 10 minutes) 8, signed in on another day 3, absent 0; on track "
             "from 50 %, behind from 25 %, at risk below.</p>";
-    html += "<div class=\"table-wrap\"><table><caption>Trainees with imhere's figures and the tracker's score</caption>"
+    html += "<div class=\"table-wrap\"><table class=\"stack\"><caption>Trainees with imhere's figures and the "
+            "tracker's score</caption>"
             "<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Region</th><th scope=\"col\">Attendance</th>"
             "<th scope=\"col\">On time</th><th scope=\"col\">Tracker score</th><th scope=\"col\">Tracker says</th>"
             "</tr></thead><tbody>";
     for (const auto& t : view.trainees) {
-        html += "<tr><th scope=\"row\">" + web::escape(t.person.displayName) + "</th><td>"
-            + web::escape(t.person.region.value_or("—")) + "</td><td>" + percent(t.present, t.counted) + "</td><td>"
-            + percent(t.onTime, t.counted) + "</td><td>" + scoreText(t.score) + "</td><td>" + labelTag(t.score)
-            + "</td></tr>";
+        html += "<tr><th scope=\"row\">" + web::escape(t.person.displayName) + "</th><td data-label=\"Region\">"
+            + web::escape(t.person.region.value_or("—")) + "</td><td data-label=\"Attendance\">"
+            + percent(t.present, t.counted) + "</td><td data-label=\"On time\">" + percent(t.onTime, t.counted)
+            + "</td><td data-label=\"Tracker score\">" + scoreText(t.score) + "</td><td data-label=\"Tracker says\">"
+            + labelTag(t.score) + "</td></tr>";
     }
     return html + "</tbody></table></div>";
 }
@@ -103,9 +107,10 @@ std::string namesForm(const TrackerView& view, const std::string& csrf)
             + web::escape(t.person.region.value_or("")) + "\" autocomplete=\"off\"></td></tr>";
     }
     if (!regions.empty()) {
-        html += "<div class=\"table-wrap\"><table><caption>Regions (the register's Location)</caption><thead><tr>"
-                "<th scope=\"col\">Trainee</th><th scope=\"col\">Region</th></tr></thead><tbody>"
-            + regions + "</tbody></table></div>";
+        html += "<details><summary>Regions of " + std::to_string(view.trainees.size())
+            + " trainees</summary><div class=\"table-wrap\"><table><caption>Regions (the register's Location)"
+              "</caption><thead><tr><th scope=\"col\">Trainee</th><th scope=\"col\">Region</th></tr></thead><tbody>"
+            + regions + "</tbody></table></div></details>";
     }
     std::string sprints;
     for (const auto& w : view.windows) {
@@ -120,10 +125,11 @@ std::string namesForm(const TrackerView& view, const std::string& csrf)
             + (counted == view.windowSprint.end() ? std::string() : std::to_string(counted->second)) + "\"></td></tr>";
     }
     if (!sprints.empty()) {
-        html += "<div class=\"table-wrap\"><table><caption>Sprints: empty means the window's week counted from sprint "
-                "1's first day (shown greyed)</caption><thead><tr><th scope=\"col\">Window</th>"
-                "<th scope=\"col\">Starts</th><th scope=\"col\">Sprint</th></tr></thead><tbody>"
-            + sprints + "</tbody></table></div>";
+        html += "<details><summary>Sprints of " + std::to_string(view.windows.size())
+            + " windows</summary><div class=\"table-wrap\"><table><caption>Sprints: empty means the window's week "
+              "counted from sprint 1's first day (shown greyed)</caption><thead><tr><th scope=\"col\">Window</th>"
+              "<th scope=\"col\">Starts</th><th scope=\"col\">Sprint</th></tr></thead><tbody>"
+            + sprints + "</tbody></table></div></details>";
     }
     return html + "<button type=\"submit\">Save tracker names</button></form>";
 }
