@@ -37,13 +37,15 @@ Result<Response> createWindow(ApiContext& api, const Request& request)
     TRY(courseAs(api.services, caller, id, Standing::RunsClass, "only teachers and TAs open windows"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
-    r.allowOnly({"title", "scheduled_start", "open"});
+    r.allowOnly({"title", "scheduled_start", "open", "sprint"});
     auto title = r.text("title", imhere::limits::k_maxNameBytes);
     const auto scheduledStart = r.optionalTimestamp("scheduled_start");
     const bool openNow = r.optionalBoolean("open", true);
+    const auto sprint = r.optionalInteger("sprint", 1, 20);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
-    TRY_ASSIGN(created, openNewWindow(api.services, caller, id, std::move(title), scheduledStart, openNow));
+    TRY_ASSIGN(created, openNewWindow(api.services, caller, id, std::move(title), scheduledStart, openNow,
+                                      sprint ? std::optional(static_cast<int>(*sprint)) : std::nullopt));
     return jsonResponse(201, {{"window", windowJson(created, api.services.clock.nowMs())}});
 }
 

@@ -11,6 +11,8 @@
 #include "sync-server/web/html.h"
 
 #include "core/random.h"
+
+#include <charconv>
 #include "core/timezone.h"
 
 namespace imhere::server {
@@ -36,7 +38,15 @@ Result<Response> openNew(Services& services, const Request& request)
         TRY_ASSIGN(course, services.liveCourse(id));
         title = "Class on " + formatLocalDateTime(course.timezone, services.clock.nowMs()).substr(0, 10);
     }
-    auto done = openNewWindow(services, post.caller, id, title, std::nullopt, true);
+    std::optional<int> sprint;
+    if (const auto text = post.form.text("sprint"); !text.empty()) {
+        int n = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec != std::errc{} || end != text.data() + text.size() || n < 1 || n > 20)
+            return redirectWithOutcome(fail(Errc::InvalidRequest, "the sprint must be a number from 1 to 20"), back);
+        sprint = n;
+    }
+    auto done = openNewWindow(services, post.caller, id, title, std::nullopt, true, sprint);
     return redirectWithOutcome(done ? Result<std::string>("Attendance window \"" + done->title + "\" is open.")
                         : std::unexpected(done.error()),
                    back);

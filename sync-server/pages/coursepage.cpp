@@ -34,7 +34,10 @@ std::string windowsSection(const Course& course, const std::vector<Window>& wind
             + web::csrfInput(csrf)
             + web::renderField({.name = "title", .label = "Open a new attendance window",
                                 .hint = "A title such as \"Week 3 · Arrays\"; leave empty for today's date"})
-            + "<button type=\"submit\">Open attendance window</button></form>";
+            + "<details><summary>Sprint in the trainee tracker</summary>"
+            + web::renderField({.name = "sprint", .label = "Sprint (1 to 20)",
+                                .hint = "Leave empty for the window's week", .inputmode = "numeric"})
+            + "</details><button type=\"submit\">Open attendance window</button></form>";
     }
     if (windows.empty())
         return html + "<p>No windows yet.</p>";
@@ -200,8 +203,11 @@ Result<Response> coursePage(Services& services, const Request& request)
         for (const auto& t : tracker.trainees)
             scores.emplace(t.person.publicId, t.score);
         m += recordsSection(records, windows, scores);
-        m += "<h2 id=\"tracker\">Trainee tracker</h2><p><a href=\"/courses/" + id
-            + "/tracker\">Tracker scores, register sheet and import</a></p>";
+        m += "<h2 id=\"tracker\">Trainee tracker</h2><p>";
+        if (tracker.identity)
+            m += "In the tracker as " + web::escape(tracker.identity->course) + ", module "
+                + web::escape(tracker.identity->module) + ". ";
+        m += "<a href=\"/courses/" + id + "/tracker\">Tracker scores, names, register sheet and import</a></p>";
     } else {
         TRY_ASSIGN(records, recordsOfPerson(services, id, caller.person.id));
         m += "<h2 id=\"records\">Your attendance</h2><p><a href=\"/me\">See all your attendance</a></p>";

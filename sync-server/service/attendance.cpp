@@ -12,7 +12,7 @@
 namespace imhere::server {
 
 Result<Window> openNewWindow(Services& services, const Caller& caller, std::string_view course, std::string title,
-                             std::optional<std::int64_t> scheduledStart, bool openNow)
+                             std::optional<std::int64_t> scheduledStart, bool openNow, std::optional<int> sprint)
 {
     TRY(services.liveCourse(course));
     TRY_ASSIGN(access, services.access(caller, course));
@@ -21,10 +21,20 @@ Result<Window> openNewWindow(Services& services, const Caller& caller, std::stri
         return std::unexpected(invalid("title: give the window a title of at most 200 bytes"));
     if (!openNow && !scheduledStart)
         return std::unexpected(invalid("scheduled_start: a window that is not opened now needs a scheduled start"));
+    if (sprint && (*sprint < 1 || *sprint > 20))
+        return std::unexpected(invalid("sprint: a sprint from 1 to 20"));
     NewWindow w{newUuidV4(), std::string(course), std::move(title), scheduledStart, std::nullopt, caller.person.id};
     if (openNow)
         w.openAt = services.clock.nowMs();
-    return services.store.attendance().createWindow(w);
+    if (!sprint)
+        return services.store.attendance().createWindow(w);
+    Window created;
+    TRY(services.store.inTransaction([&]() -> Result<void> {
+        TRY_ASSIGN(made, services.store.attendance().createWindow(w));
+        created = std::move(made);
+        return services.store.tracker().setWindowSprint(created.id, *sprint);
+    }));
+    return created;
 }
 
 Result<Window> setWindowOpen(Services& services, const Caller& caller, std::string_view id, bool open)

@@ -15,10 +15,12 @@
 
 namespace imhere::server {
 
-// Teachers and TAs open an ad hoc window now, or schedule one.
+// Teachers and TAs open an ad hoc window now, or schedule one; `sprint`
+// (1 to 20) is its sprint in the trainee tracker's register when it is not
+// the window's week (service/tracker.h).
 [[nodiscard]] Result<Window> openNewWindow(Services& services, const Caller& caller, std::string_view course,
                                            std::string title, std::optional<std::int64_t> scheduledStart,
-                                           bool openNow);
+                                           bool openNow, std::optional<int> sprint = std::nullopt);
 
 // Teachers and TAs open a scheduled window or close an open one. A closed
 // window stays closed: open a new one instead.

@@ -382,6 +382,14 @@ void TrackerTest::setSprintsOverrideTheWeek()
              (std::vector<std::string>{"Amara Okafor", "Amara@Example.org", "2025-09-09T17:00:00Z", "ITP-2025-09", "JS1",
                                        "sprint-2", "West Midlands"}));
 
+    // A window opened with its sprint keeps it; one out of range is not opened.
+    const auto extra = openNewWindow(services(), fx->as(tariq), course.id, "Catch-up", std::nullopt, true, 9);
+    QVERIFY(extra);
+    QCOMPARE(trackerView(services(), course)->windowSprint.at(extra->id), 9);
+    QCOMPARE(openNewWindow(services(), fx->as(tariq), course.id, "Too far", std::nullopt, true, 21).error().code,
+             Errc::InvalidRequest);
+    QCOMPARE(fx->store->attendance().windowsOf(course.id)->size(), weeks.size() + 1);
+
     TrackerChange clear;
     clear.clearIdentity = true;
     clear.sprints[weeks[3].id] = std::nullopt;
