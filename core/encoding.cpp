@@ -112,4 +112,12 @@ bool isValidUtf8(std::string_view text)
     return true;
 }
 
+std::string asciiLowercase(std::string_view text)
+{
+    std::string out(text);
+    for (char& c : out)
+        c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return out;
+}
+
 } // namespace imhere

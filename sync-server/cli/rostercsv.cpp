@@ -88,10 +88,7 @@ Roster parseRoster(const std::string& text)
         };
         RosterRow row{l.line, field("display_name").value_or(""), field("email").value_or(""), Role::Student,
                       field("github"), field("codewars")};
-        std::string lowered = row.email;
-        std::ranges::transform(lowered, lowered.begin(), [](char c) {
-            return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-        });
+        const std::string lowered = asciiLowercase(row.email);
         const auto role = sync::roleFromString(field("role").value_or(""));
         if (row.displayName.empty() || row.displayName.size() > imhere::limits::k_maxNameBytes
             || !isPlainText(row.displayName))

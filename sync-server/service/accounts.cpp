@@ -1,5 +1,7 @@
 #include "accounts.h"
 
+#include "core/encoding.h"
+
 #include "sync-server/auth/passwords.h"
 #include "sync-server/auth/tokens.h"
 #include "sync-server/serverlimits.h"
@@ -23,10 +25,7 @@ const std::string& decoyHash()
 
 std::string accountKey(std::string_view email)
 {
-    std::string key = "account:";
-    for (const char c : email)
-        key += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    return key;
+    return "account:" + asciiLowercase(email);
 }
 
 std::string addressKey(std::string_view ip)

@@ -157,14 +157,6 @@ std::optional<std::int64_t> parseSheetTimestamp(std::string_view s, std::string_
     return utc ? std::optional(*utc) : std::nullopt;
 }
 
-std::string lowered(std::string_view s)
-{
-    std::string out(s);
-    std::ranges::transform(out, out.begin(),
-                           [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
-    return out;
-}
-
 std::string trimmed(std::string_view s)
 {
     const auto b = s.find_first_not_of(" \t");
@@ -648,7 +640,7 @@ Result<RegisterImportReport> importRegister(Services& services, const Course& co
     std::map<std::string, const TrackerPerson*> byEmail;
     for (const auto& p : view.people) {
         if (p.email)
-            byEmail[lowered(*p.email)] = &p;
+            byEmail[asciiLowercase(*p.email)] = &p;
     }
     std::map<int, const SprintClass*> classes;
     for (const auto& cls : view.sprints)
@@ -677,7 +669,7 @@ Result<RegisterImportReport> importRegister(Services& services, const Course& co
     std::map<int, std::vector<Pending>> bySprint;
     std::map<std::pair<std::string, int>, int> firstLine;
     for (const RegisterLine& line : sheet.lines) {
-        const auto email = lowered(line.email);
+        const auto email = asciiLowercase(line.email);
         const auto who = byEmail.find(email);
         if (who == byEmail.end()) {
             report.skipped.push_back({line.line, "no one in imhere has the email " + line.email});

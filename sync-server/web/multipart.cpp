@@ -8,14 +8,6 @@ namespace imhere::web {
 
 namespace {
 
-std::string lowered(std::string_view s)
-{
-    std::string out(s);
-    std::ranges::transform(out, out.begin(),
-                           [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
-    return out;
-}
-
 std::string_view trim(std::string_view s)
 {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -35,7 +27,7 @@ std::optional<std::string> parameter(std::string_view value, std::string_view ke
         const auto eq = rest.find('=');
         if (eq == std::string_view::npos)
             return std::nullopt;
-        const auto name = lowered(trim(rest.substr(0, eq)));
+        const auto name = asciiLowercase(trim(rest.substr(0, eq)));
         auto v = rest.substr(eq + 1);
         v = trim(v);
         std::string out;
@@ -68,7 +60,7 @@ std::optional<std::string> parameter(std::string_view value, std::string_view ke
 
 Result<Multipart> Multipart::parse(std::string_view contentType, std::string_view body)
 {
-    if (lowered(trim(contentType.substr(0, contentType.find(';')))) != "multipart/form-data")
+    if (asciiLowercase(trim(contentType.substr(0, contentType.find(';')))) != "multipart/form-data")
         return fail(Errc::UnsupportedMediaType, "expected multipart/form-data");
     const auto boundary = parameter(contentType, "boundary");
     if (!boundary || boundary->empty() || boundary->size() > 70)
@@ -98,10 +90,10 @@ Result<Multipart> Multipart::parse(std::string_view contentType, std::string_vie
             const auto colon = header.find(':');
             if (colon == std::string_view::npos)
                 return fail(Errc::InvalidForm, "a form part has a malformed header");
-            const auto name = lowered(trim(header.substr(0, colon)));
+            const auto name = asciiLowercase(trim(header.substr(0, colon)));
             const auto value = trim(header.substr(colon + 1));
             if (name == "content-disposition") {
-                if (lowered(trim(value.substr(0, value.find(';')))) != "form-data")
+                if (asciiLowercase(trim(value.substr(0, value.find(';')))) != "form-data")
                     return fail(Errc::InvalidForm, "a form part is not form-data");
                 const auto fieldName = parameter(value, "name");
                 if (!fieldName || fieldName->empty())
@@ -110,7 +102,7 @@ Result<Multipart> Multipart::parse(std::string_view contentType, std::string_vie
                 part.filename = parameter(value, "filename");
                 named = true;
             } else if (name == "content-type") {
-                part.contentType = lowered(trim(value.substr(0, value.find(';'))));
+                part.contentType = asciiLowercase(trim(value.substr(0, value.find(';'))));
             }
             line = end + 2;
         }

@@ -1,6 +1,7 @@
 // The imhere-server executable: --help everywhere, import-roster all or
 // nothing, kiosk add, backup, and serve stopping cleanly on SIGTERM.
 
+#include "servercommand.h"
 #include "testserver.h"
 
 #include "core/database.h"
@@ -17,29 +18,6 @@ using namespace imhere;
 using namespace imhere::test;
 
 namespace {
-
-struct Outcome {
-    int exitCode;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const std::filesystem::path& p)
-{
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-Outcome run(const TempDir& dir, const std::string& args)
-{
-    const auto out = dir.path() / "stdout.txt";
-    const auto err = dir.path() / "stderr.txt";
-    const std::string command = std::string(IMHERE_SERVER_BIN) + " " + args + " >" + out.string() + " 2>" + err.string();
-    const int status = std::system(command.c_str());
-    return Outcome{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-}
 
 std::string valueAfter(const std::string& text, const std::string& label)
 {
@@ -67,18 +45,18 @@ void CommandsTest::everyCommandHasHelp()
     TempDir dir;
     for (const std::string command :
          {"", "serve", "init", "user add", "import-roster", "import-register", "kiosk add", "demo-data", "backup"}) {
-        const Outcome r = run(dir, command + " --help");
+        const CommandOutcome r = runServerCommand(dir, command + " --help");
         QVERIFY2(r.exitCode == 0, (command + ": exit code " + std::to_string(r.exitCode)).c_str());
         QVERIFY2(r.out.find("usage: imhere-server") != std::string::npos, command.c_str());
     }
-    QCOMPARE(run(dir, "frobnicate").exitCode, 2);
+    QCOMPARE(runServerCommand(dir, "frobnicate").exitCode, 2);
 }
 
 void CommandsTest::importRosterImportsAllRowsOrNone()
 {
     TempDir dir;
     const std::string db = "--db " + (dir.path() / "i.db").string();
-    const Outcome user = run(dir, "user add " + db + " --name 'Tomás Teacher' --email t@example.org --with-pin");
+    const CommandOutcome user = runServerCommand(dir, "user add " + db + " --name 'Tomás Teacher' --email t@example.org --with-pin");
     QVERIFY2(user.exitCode == 0, user.err.c_str());
     QCOMPARE(valueAfter(user.out, "pin: ").size(), 6u);
 
@@ -92,7 +70,7 @@ void CommandsTest::importRosterImportsAllRowsOrNone()
     const auto csv = dir.path() / "roster.csv";
     std::ofstream(csv) << "display_name,email,role\nZoë Student,zoe@example.org,student\n"
                           "Bad Row,nope,student\nTara TA,tara@example.org,ta\nX,x@example.org,boss\n";
-    const Outcome bad = run(dir, "import-roster " + csv.string() + " --course " + course + " " + db);
+    const CommandOutcome bad = runServerCommand(dir, "import-roster " + csv.string() + " --course " + course + " " + db);
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.find("roster.csv:3:") != std::string::npos, bad.err.c_str());
     QVERIFY2(bad.err.find("roster.csv:5:") != std::string::npos, bad.err.c_str());
@@ -104,7 +82,7 @@ void CommandsTest::importRosterImportsAllRowsOrNone()
 
     std::ofstream(csv) << "display_name,email,role\nZoë Student,zoe@example.org,student\n"
                           "Tara TA,tara@example.org,ta\nTomás Teacher,T@example.org,teacher\n";
-    const Outcome good = run(dir, "import-roster " + csv.string() + " --course " + course + " " + db);
+    const CommandOutcome good = runServerCommand(dir, "import-roster " + csv.string() + " --course " + course + " " + db);
     QVERIFY2(good.exitCode == 0, good.err.c_str());
     QVERIFY2(good.out.find("2 new people") != std::string::npos, good.out.c_str());
     auto store = server::SqliteStore::open((dir.path() / "i.db").string(), clock);
@@ -115,16 +93,16 @@ void CommandsTest::kioskAddPrintsATokenOnceAndBackupCopiesTheDatabase()
 {
     TempDir dir;
     const std::string dbPath = (dir.path() / "k.db").string();
-    const Outcome init = run(dir, "init --db " + dbPath + " --admin-email boss@example.org");
+    const CommandOutcome init = runServerCommand(dir, "init --db " + dbPath + " --admin-email boss@example.org");
     QVERIFY2(init.exitCode == 0, init.err.c_str());
     QCOMPARE(valueAfter(init.out, "password: ").size(), 20u);
-    QCOMPARE(run(dir, "kiosk add --db " + dbPath + " --name Door --course not-a-uuid").exitCode, 1);
-    QCOMPARE(run(dir, "kiosk add --db " + dbPath + " --name Door --course 11111111-2222-4333-8444-555555555555")
+    QCOMPARE(runServerCommand(dir, "kiosk add --db " + dbPath + " --name Door --course not-a-uuid").exitCode, 1);
+    QCOMPARE(runServerCommand(dir, "kiosk add --db " + dbPath + " --name Door --course 11111111-2222-4333-8444-555555555555")
                  .exitCode,
              1); // no such course
 
     const auto backup = dir.path() / "copy.db";
-    const Outcome copied = run(dir, "backup --db " + dbPath + " --to " + backup.string());
+    const CommandOutcome copied = runServerCommand(dir, "backup --db " + dbPath + " --to " + backup.string());
     QVERIFY2(copied.exitCode == 0, copied.err.c_str());
     auto db = Database::open(backup.string(), {.readOnly = true});
     QVERIFY(db);

@@ -6,6 +6,7 @@
 // for real, and a second import changes nothing; bad input changes nothing;
 // only a course's staff see the register and only its teachers import.
 
+#include "servercommand.h"
 #include "testserver.h"
 
 #include "sync-server/store/sqlitestore.h"
@@ -31,29 +32,6 @@ namespace {
 
 constexpr std::string_view k_course = "WM5 · JS1";
 const std::vector<std::string> k_headings{"Name", "Email", "Timestamp", "Course", "Module", "Day", "Location"};
-
-std::string slurp(const std::filesystem::path& p)
-{
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-struct Outcome {
-    int exitCode;
-    std::string out;
-    std::string err;
-};
-
-Outcome run(const TempDir& dir, const std::string& args)
-{
-    const auto out = dir.path() / "stdout.txt";
-    const auto err = dir.path() / "stderr.txt";
-    const std::string command = std::string(IMHERE_SERVER_BIN) + " " + args + " >" + out.string() + " 2>" + err.string();
-    const int status = std::system(command.c_str());
-    return Outcome{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-}
 
 // The register as the tracker reads it: the first row's headings must be
 // exactly the seven; Day is sprint-N (1-20) or the welcome day; Timestamp
@@ -181,7 +159,7 @@ private:
 void TrackerHttpTest::initTestCase()
 {
     m_seed = m_dir.path() / "demo.db";
-    const Outcome made = run(m_dir, "demo-data --db " + m_seed.string());
+    const CommandOutcome made = runServerCommand(m_dir, "demo-data --db " + m_seed.string());
     QVERIFY2(made.exitCode == 0, made.err.c_str());
 }
 
@@ -529,18 +507,18 @@ void TrackerHttpTest::theCommandLineImports()
     const auto file = dir.path() / "old.csv";
     std::ofstream(file) << sheet;
     const std::string args = "import-register " + file.string() + " --course " + course + " --db " + db.string();
-    const Outcome dry = run(dir, args + " --dry-run");
+    const CommandOutcome dry = runServerCommand(dir, args + " --dry-run");
     QVERIFY2(dry.exitCode == 0, dry.err.c_str());
     QVERIFY2(dry.out.find("5 check-in(s) would be recorded; 0 already recorded.") != std::string::npos,
              dry.out.c_str());
     QVERIFY(dry.out.find("Line 7 skipped: no one in imhere has the email nobody@example.org.") != std::string::npos);
-    const Outcome real = run(dir, args);
+    const CommandOutcome real = runServerCommand(dir, args);
     QVERIFY2(real.exitCode == 0, real.err.c_str());
     QVERIFY2(real.out.find("5 check-in(s) recorded; 0 already recorded.") != std::string::npos, real.out.c_str());
     QVERIFY(real.out.find("Windows created for sprint(s) 20.") != std::string::npos);
-    const Outcome again = run(dir, args);
+    const CommandOutcome again = runServerCommand(dir, args);
     QVERIFY2(again.out.find("0 check-in(s) recorded; 5 already recorded.") != std::string::npos, again.out.c_str());
-    const Outcome broken = run(dir, args + " --class-start 7pm");
+    const CommandOutcome broken = runServerCommand(dir, args + " --class-start 7pm");
     QCOMPARE(broken.exitCode, 1);
     QVERIFY(broken.err.find("--class-start 7pm") != std::string::npos);
 }
