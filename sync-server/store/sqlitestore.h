@@ -120,6 +120,7 @@ public:
                              sync::SyncResponse& response) override;
 
     Result<void> backupTo(const std::string& path) override;
+    Result<void> checkHealth() override;
 
 private:
     // A cached prepared statement, reset (and its read snapshot released)
@@ -151,6 +152,9 @@ private:
         : m_db(std::move(db)), m_clock(clock), m_groupDb(std::move(groupDb))
     {
     }
+    // The device and inode of the file as opened (checkHealth()).
+    std::uint64_t m_fileDevice = 0;
+    std::uint64_t m_fileInode = 0;
 
     // A cached statement on `db`, prepared on first use.
     static Result<Lease> prepared(Database& db, StatementCache& cache, std::string_view sql);
