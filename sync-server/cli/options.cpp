@@ -75,7 +75,12 @@ Result<std::map<std::string, std::string>> parseIni(const std::string& text)
             return 0;
         }
         const std::string prefix = section && *section ? std::string(section) + "." : std::string();
-        out.values[prefix + key] = trim(value ? value : "");
+        // libinih reads an indented line as the continuation of the value
+        // above, and hands it over as the same key again.
+        if (!out.values.emplace(prefix + key, trim(value ? value : "")).second) {
+            out.problem = "'" + key + "' again (a key is set once; an indented line continues the one above)";
+            return 0;
+        }
         return 1;
     };
     const int line = ini_parse_string(text.c_str(), handler, &parsed);

@@ -17,6 +17,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <pthread.h>
 #include <optional>
@@ -89,6 +90,32 @@ unsigned unsignedSetting(const Settings& settings, const std::string& name, unsi
     return text ? static_cast<unsigned>(std::stoul(*text)) : fallback;
 }
 
+// The `metrics` and `metrics-token-file` settings; a token is one line of
+// at least 16 characters.
+Result<MetricsAccess> metricsAccessFrom(const Settings& settings)
+{
+    MetricsAccess access;
+    const std::string mode = settings.get("metrics").value_or("loopback");
+    if (mode == "off")
+        access.mode = MetricsAccess::Mode::Off;
+    if (mode != "token")
+        return access;
+    access.mode = MetricsAccess::Mode::Token;
+    const auto file = settings.get("metrics-token-file");
+    if (!file)
+        return fail(Errc::BadConfig, settings.describeProblem("metrics", "needs metrics-token-file"));
+    std::ifstream in(*file);
+    std::getline(in, access.token);
+    while (!access.token.empty() && (access.token.back() == '\r' || access.token.back() == ' '))
+        access.token.pop_back();
+    if (!in && access.token.empty())
+        return fail(Errc::BadConfig, settings.describeProblem("metrics-token-file", "cannot be read"));
+    if (access.token.size() < 16)
+        return fail(Errc::BadConfig,
+                    settings.describeProblem("metrics-token-file", "must hold a token of at least 16 characters"));
+    return access;
+}
+
 // Before a migration changes the file, a copy of it as it was.
 Result<void> backUpBeforeMigrating(const std::string& path)
 {
@@ -135,6 +162,11 @@ int serveCommand(const CommandLine&, const Settings& settings)
         return failWith(listen.error().message);
     listen->threads = unsignedSetting(settings, "threads", limits::k_defaultThreads);
     listen->connectionTimeoutSec = unsignedSetting(settings, "connection-timeout", limits::k_connectionTimeoutSec);
+    const auto metricsAccess = metricsAccessFrom(settings);
+    if (!metricsAccess) {
+        std::fprintf(stderr, "imhere-server: %s\n", metricsAccess.error().message.c_str());
+        return 2;
+    }
     const auto dbPath = settings.require("db");
     if (!dbPath)
         return failWith(dbPath.error().message);
@@ -158,8 +190,12 @@ int serveCommand(const CommandLine&, const Settings& settings)
         return 1;
     Services services(*store, clock);
     ApiContext api(services);
+    api.metricsAccess = *metricsAccess;
     Router router;
     addAllRoutes(router, api);
+    listen->onAnswered = [&services](const Exchange& e) {
+        services.metrics.recordRequest(e.routePattern, e.status, e.seconds);
+    };
     HttpServer server(router);
     if (auto started = server.start(*listen); !started)
         return failWith(started.error().message);
