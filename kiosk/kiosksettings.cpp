@@ -74,6 +74,10 @@ Result<KioskSettings> KioskSettings::load(const std::map<std::string, std::strin
             std::string value = file.value(full).toStringList().join(QStringLiteral(", ")).toStdString();
             if (value.empty())
                 value = file.value(full).toString().toStdString();
+            // QSettings knows only ';' comments; a '#' line with an '=' in it
+            // arrives as a key, and is a comment as it is in server.conf.
+            if (key.starts_with('#') || (slash != std::string::npos && key[slash + 1] == '#'))
+                continue;
             if (slash == std::string::npos || key.substr(0, slash) != "kiosk")
                 return fail(Errc::BadConfig, path.toStdString() + ": " + key + "=" + value + ": not in the [kiosk] section");
             const std::string name = key.substr(slash + 1);

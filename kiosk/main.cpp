@@ -88,7 +88,7 @@ int main(int argc, char** argv)
     QGuiApplication app(argc, argv);
     ShutdownSignals shutdownSignals; // SIGINT/SIGTERM: quit the event loop, then tidy up below
     QGuiApplication::setApplicationName(QStringLiteral("imhere-kiosk"));
-    QGuiApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QGuiApplication::setApplicationVersion(QStringLiteral(IMHERE_VERSION));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(

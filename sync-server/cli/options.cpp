@@ -115,7 +115,7 @@ std::string oneOf(const std::string& value, std::initializer_list<std::string_vi
     return "must be one of " + list;
 }
 
-const std::array<SettingKey, 9> k_serverKeys{{
+const std::array<SettingKey, 8> k_serverKeys{{
     {"db", [](const std::string& v) { return v.empty() ? std::string("must name the database file") : std::string(); }},
     {"listen",
      [](const std::string& v) {
@@ -134,7 +134,6 @@ const std::array<SettingKey, 9> k_serverKeys{{
          return v.empty() || v.front() != '/' ? std::string("must be an absolute path") : std::string();
      }},
     {"backup-keep", [](const std::string& v) { return wholeNumberProblem(v, 1, 10'000); }},
-    {"log", [](const std::string& v) { return oneOf(v, {"auto", "journal", "stderr"}); }},
 }};
 
 std::string environmentName(const std::string& name)

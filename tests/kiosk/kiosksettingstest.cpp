@@ -43,7 +43,8 @@ private slots:
     void commandLineBeatsEnvironmentBeatsFile()
     {
         QTemporaryDir dir;
-        const QString path = writeConfig(dir, "[kiosk]\nserver = https://imhere.example.org\ndata = /var/lib/imhere-kiosk\n"
+        const QString path = writeConfig(dir, "# comment = not a key\n[kiosk]\nserver = https://imhere.example.org\n"
+                                              "data = /var/lib/imhere-kiosk\n; another comment\n# ca-file = /x.pem\n"
                                               "reader = nfc\ntoken = kt_fromfile\n");
         setenv("IMHERE_READER", "wedge:/dev/input/event3", 1);
         setenv("IMHERE_TOKEN", "kt_fromenv", 1);
