@@ -9,6 +9,7 @@
 #include "sync-server/observe/log.h"
 #include "sync-server/observe/notify.h"
 #include "sync-server/serverlimits.h"
+#include "sync-server/service/kiosks.h"
 #include "sync-server/store/sqlitebackup.h"
 #include "sync-server/store/sqlitestore.h"
 
@@ -189,6 +190,8 @@ int serveCommand(const CommandLine&, const Settings& settings)
     if (!store)
         return 1;
     Services services(*store, clock);
+    if (auto loaded = loadKioskMetrics(services); !loaded)
+        return failWith("cannot read the kiosks: " + loaded.error().message);
     ApiContext api(services);
     api.metricsAccess = *metricsAccess;
     Router router;

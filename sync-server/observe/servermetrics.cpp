@@ -27,7 +27,7 @@ ServerMetrics::ServerMetrics()
                                          "Check-ins committed together by the group-commit writer.", {},
                                          k_groupBounds)),
       m_kioskLastSync(m_registry.gauge("imhere_kiosk_last_sync_timestamp_seconds",
-                                       "Unix time of each kiosk's last sync since the server started.", {"kiosk"})),
+                                       "Unix time of each kiosk's last sync (from the database, to within a minute, until it syncs again).", {"kiosk"})),
       m_kioskOutbox(m_registry.gauge("imhere_kiosk_outbox_events",
                                      "Events waiting in each kiosk's outbox, as it reported at its last sync.",
                                      {"kiosk"})),
@@ -90,6 +90,11 @@ void ServerMetrics::recordKioskSync(std::uint32_t kiosk, std::int64_t serverMs, 
     m_kioskSkew.with(labels).set(static_cast<double>(kioskMs - serverMs) / 1000.0);
     if (outbox)
         m_kioskOutbox.with(labels).set(static_cast<double>(*outbox));
+}
+
+void ServerMetrics::recordKioskLastSync(std::uint32_t kiosk, std::int64_t atMs)
+{
+    m_kioskLastSync.with({std::to_string(kiosk)}).set(static_cast<double>(atMs) / 1000.0);
 }
 
 std::string ServerMetrics::render() const

@@ -31,6 +31,9 @@ public:
     // it sent the request, `outbox` the events it says are waiting.
     void recordKioskSync(std::uint32_t kiosk, std::int64_t serverMs, std::int64_t kioskMs,
                          std::optional<std::int64_t> outbox);
+    // A last sync known from before the server started (the store keeps it
+    // to within a minute).
+    void recordKioskLastSync(std::uint32_t kiosk, std::int64_t atMs);
 
     [[nodiscard]] std::string render() const;
 

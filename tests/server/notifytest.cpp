@@ -2,7 +2,8 @@
 // test is the service manager, listening on a NOTIFY_SOCKET of its own.
 // READY=1 comes only once the port answers; WATCHDOG=1 keeps coming while
 // the store and /healthz are well, stops when the database file is taken
-// away, resumes when it is back; SIGTERM brings STOPPING=1 and exit 0.
+// away, resumes when it is back, stops again when another file is put in
+// its place; SIGTERM brings STOPPING=1 and exit 0.
 
 #include "httpclient.h"
 
@@ -159,6 +160,13 @@ void NotifyTest::readyOnlyOnceServingAndWatchdogFollowsTheStore()
     // Back again: fed again.
     std::filesystem::rename(db + ".away", db);
     QVERIFY(!notify.waitFor("WATCHDOG=1", 2s).empty());
+
+    // Another file put in its place (a copy, as a careless restore would):
+    // not the database the server writes to, so not fed.
+    std::filesystem::copy_file(db, db + ".copy");
+    std::filesystem::rename(db + ".copy", db);
+    (void)notify.count("WATCHDOG=1", 300ms);
+    QCOMPARE(notify.count("WATCHDOG=1", 1s), 0);
 
     kill(pid, SIGTERM);
     QVERIFY(!notify.waitFor("STOPPING=1", 5s).empty());

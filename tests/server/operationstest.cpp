@@ -7,6 +7,8 @@
 #include "testserver.h"
 
 #include "sync-server/cli/commands.h"
+#include "sync-server/cli/healthprobe.h"
+#include "sync-server/service/kiosks.h"
 
 #include "core/random.h"
 #include "core/syncprotocol.h"
@@ -15,7 +17,10 @@
 
 #include <QScopeGuard>
 
+#include <arpa/inet.h>
 #include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <fstream>
 #include <regex>
 #include <sys/wait.h>
@@ -92,6 +97,7 @@ private slots:
     void metricsCountWhatHappens();
     void backupRotationKeepsTheNewest();
     void restoreRefusesWhatIsNotAGoodDatabase();
+    void healthProbeNeedsTheStoreAndAnAnsweringServer();
 
 private:
     long m_lastStatus = 0;
@@ -256,6 +262,14 @@ void OperationsTest::metricsCountWhatHappens()
     QCOMPARE(sample(m, R"(imhere_http_requests_total{group="api",code="201"})"), 1.0);
     QCOMPARE(sample(m, R"(imhere_http_request_duration_seconds_count{group="sync"})"), 1.0);
     QCOMPARE(sample(m, R"(imhere_http_request_duration_seconds_bucket{group="sync",le="+Inf"})"), 1.0);
+    // After a restart, the last sync the store kept (to within a minute).
+    TestServer restarted(std::filesystem::path(server.dbPath()));
+    QVERIFY(loadKioskMetrics(*restarted.services));
+    const auto kept = restarted.client().get("/metrics");
+    QCOMPARE_GE(sample(kept.body, "imhere_kiosk_last_sync_timestamp_seconds{kiosk=\"" + kiosk + "\"}"),
+                static_cast<double>(now - 60'000) / 1000.0);
+    QCOMPARE(sample(kept.body, "imhere_kiosk_outbox_events{kiosk=\"" + kiosk + "\"}"), -1.0);
+
     // No secret or name leaks into the metrics.
     QVERIFY(m.find(school.kioskToken) == std::string::npos);
     QVERIFY(m.find(school.studentA.publicId) == std::string::npos);
@@ -299,6 +313,42 @@ void OperationsTest::restoreRefusesWhatIsNotAGoodDatabase()
     const Ran missing = run({"restore", "--db", db, "--config", "/dev/null", "--from", "/no/such/backup.db"});
     QCOMPARE(missing.status, 1);
     QVERIFY2(missing.out.find("no such backup") != std::string::npos, missing.out.c_str());
+}
+
+void OperationsTest::healthProbeNeedsTheStoreAndAnAnsweringServer()
+{
+    TestServer server;
+    cli::HealthProbe probe(*server.store, "127.0.0.1", server.http->port());
+    const auto healthy = probe.check();
+    QVERIFY2(healthy, healthy ? "" : healthy.error().message.c_str());
+
+    // A port that takes connections and never answers: stuck HTTP threads.
+    const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::bind(silent, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+    QCOMPARE(::listen(silent, 8), 0);
+    socklen_t length = sizeof address;
+    ::getsockname(silent, reinterpret_cast<sockaddr*>(&address), &length);
+    cli::HealthProbe stuck(*server.store, "127.0.0.1", ntohs(address.sin_port));
+    const auto answer = stuck.check();
+    ::close(silent);
+    QVERIFY(!answer);
+    QVERIFY2(answer.error().message.starts_with("http: no answer to GET /healthz"), answer.error().message.c_str());
+
+    // The server stopped: nothing listens any more.
+    server.http->stop();
+    const auto stopped = probe.check();
+    QVERIFY(!stopped);
+    QVERIFY2(stopped.error().message.starts_with("http: "), stopped.error().message.c_str());
+
+    // The database file gone: the store half fails first.
+    std::filesystem::rename(server.dbPath(), server.dbPath() + ".away");
+    const auto gone = probe.check();
+    QVERIFY(!gone);
+    QVERIFY2(gone.error().message.starts_with("store: "), gone.error().message.c_str());
+    std::filesystem::rename(server.dbPath() + ".away", server.dbPath());
 }
 
 QTEST_GUILESS_MAIN(OperationsTest)
