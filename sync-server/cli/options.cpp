@@ -11,6 +11,9 @@
 #include <array>
 #include <charconv>
 #include <cstdlib>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -166,8 +169,12 @@ Result<Settings> Settings::load(const CommandLine& line)
         named = false;
     }
     std::ifstream file(path);
-    if (!file && named)
-        return fail(Errc::BadConfig, "cannot read " + path);
+    // A default file that is there but cannot be read is an error too: its
+    // settings would be silently missing.
+    std::error_code ignored;
+    if (!file && (named || std::filesystem::exists(path, ignored)))
+        return fail(Errc::BadConfig, "cannot read " + path + ": " + std::strerror(errno)
+                                         + (named ? "" : " (run as the imhere account, or give --config)"));
     if (file) {
         std::stringstream text;
         text << file.rdbuf();
