@@ -21,7 +21,8 @@ variables, then the config file. A bad value stops the command with exit
 status 2, naming the setting, its value and what is wrong with it.
 )";
 
-const std::array<Command, 8> k_commands{{
+// Sized by its entries, so adding a command cannot leave a count behind.
+const auto k_commands = std::to_array<Command>({
     {"serve", "run the HTTP server in the foreground",
      R"(usage: imhere-server serve --db PATH [--listen HOST:PORT] [--config FILE]
                           [--threads N] [--connection-timeout SECONDS]
@@ -106,7 +107,7 @@ integrity_check and has a schema this version knows. Refuses while an
 imhere-server serves PATH (it holds PATH.lock): stop the server first.
 )",
      restoreCommand},
-}};
+});
 
 } // namespace
 
