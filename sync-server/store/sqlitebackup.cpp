@@ -88,6 +88,13 @@ Result<void> backupDatabase(const std::string& from, const std::string& to)
             std::filesystem::remove(partial, ignored);
             return copied;
         }
+        // One self-contained file: the copy leaves WAL mode, so it has no
+        // -wal or -shm beside it (the server puts a restored file back in WAL).
+        if (const int rc = sqlite3_exec(target.get(), "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+            rc != SQLITE_OK) {
+            std::filesystem::remove(partial, ignored);
+            return std::unexpected(sqliteError(target.get(), rc, "backup to " + partial));
+        }
     }
     TRY_ASSIGN(verdict, integrityCheck(partial));
     if (verdict != "ok") {

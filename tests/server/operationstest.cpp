@@ -299,6 +299,12 @@ void OperationsTest::backupRotationKeepsTheNewest()
     QVERIFY(std::filesystem::exists(dir.path() / "imhere-20260104T023000Z.db"));
     QVERIFY(std::filesystem::exists(dir.path() / "notes.txt"));
     QCOMPARE(cli::backupsToDelete(dir.path(), 1).size(), 1u);
+    // Each backup is one self-contained file: nothing beside it.
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+        const std::string name = entry.path().filename().string();
+        const bool stray = name.ends_with("-wal") || name.ends_with("-shm") || name.find(".partial") != std::string::npos;
+        QVERIFY2(!stray || name.starts_with("imhere.db"), name.c_str()); // the live database's own are its business
+    }
 }
 
 void OperationsTest::restoreRefusesWhatIsNotAGoodDatabase()
