@@ -321,26 +321,6 @@ Result<std::optional<Kiosk>> SqliteStore::kioskWhere(std::string_view column,
 
 // ---- operations -------------------------------------------------------------------
 
-Result<void> SqliteStore::backupTo(const std::string& path)
-{
-    std::lock_guard lock(m_mutex);
-    sqlite3* target = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> owner(target, &sqlite3_close);
-    if (rc != SQLITE_OK)
-        return std::unexpected(sqliteError(target, rc, "open " + path));
-    sqlite3_backup* backup = sqlite3_backup_init(target, "main", m_db.handle(), "main");
-    if (!backup)
-        return std::unexpected(sqliteError(target, sqlite3_errcode(target), "backup to " + path));
-    // One step copies every page from one read snapshot, whatever the
-    // check-in group connection commits meanwhile.
-    rc = sqlite3_backup_step(backup, -1);
-    sqlite3_backup_finish(backup);
-    if (rc != SQLITE_DONE)
-        return std::unexpected(sqliteError(target, rc, "backup to " + path));
-    return {};
-}
-
 Result<void> SqliteStore::checkHealth()
 {
     std::lock_guard lock(m_mutex);

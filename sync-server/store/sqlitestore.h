@@ -119,7 +119,6 @@ public:
     Result<void> pullChanges(const Kiosk& kiosk, std::int64_t cursor, const PinRule& holdsPin,
                              sync::SyncResponse& response) override;
 
-    Result<void> backupTo(const std::string& path) override;
     Result<void> checkHealth() override;
 
 private:
