@@ -207,9 +207,14 @@ int serveCommand(const CommandLine&, const Settings& settings)
     HealthProbe probe(*store, listen->host, server.port());
     if (auto healthy = probe.check(); !healthy)
         return failWith("not starting: " + healthy.error().message);
-    std::printf("imhere-server: listening on http://%s:%u\n", listen->host.c_str(), unsigned{server.port()});
+    // On a terminal (and to scripts) one line on stdout says where it
+    // listens; in the journal, the structured entry says it instead.
+    if (observe::logsToJournal())
+        log(LogLevel::Info, "serving on " + listen->host + ":" + std::to_string(server.port()),
+            {{"LISTEN", listen->host + ":" + std::to_string(server.port())}, {"DB", *dbPath}});
+    else
+        std::printf("imhere-server: listening on http://%s:%u\n", listen->host.c_str(), unsigned{server.port()});
     std::fflush(stdout);
-    log(LogLevel::Info, "serving", {{"LISTEN", listen->host + ":" + std::to_string(server.port())}, {"DB", *dbPath}});
     observe::notifyServiceManager("READY=1\nSTATUS=serving on " + listen->host + ":" + std::to_string(server.port()));
 
     std::optional<HealthLoop> healthLoop;
@@ -220,9 +225,11 @@ int serveCommand(const CommandLine&, const Settings& settings)
     sigwait(&stopSignals, &received);
     observe::notifyServiceManager("STOPPING=1");
     healthLoop.reset();
-    std::printf("imhere-server: stopping (signal %d)\n", received);
+    if (observe::logsToJournal())
+        log(LogLevel::Info, "stopping", {{"SIGNAL", std::to_string(received)}});
+    else
+        std::printf("imhere-server: stopping (signal %d)\n", received);
     std::fflush(stdout);
-    log(LogLevel::Info, "stopping", {{"SIGNAL", std::to_string(received)}});
     server.stop();
     return 0;
 }
