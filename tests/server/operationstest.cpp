@@ -115,6 +115,11 @@ void OperationsTest::badSettingsStopStartUpNamingKeyValueAndReason()
     QVERIFY2(r.out.find(conf.string() + ": threads=many: must be a whole number from 1 to 64") != std::string::npos,
              r.out.c_str());
 
+    // IMHERE_CONFIG names the file when --config does not.
+    r = run({"serve", "--db", db}, {"IMHERE_CONFIG=" + conf.string()});
+    QCOMPARE(r.status, 2);
+    QVERIFY2(r.out.find(conf.string() + ": threads=many") != std::string::npos, r.out.c_str());
+
     write(conf, "[server]\nlisten = 127.0.0.1:0\nlisen = 127.0.0.1:1\n");
     r = run({"serve", "--config", conf.string(), "--db", db});
     QCOMPARE(r.status, 2);
