@@ -10,9 +10,11 @@ add_library(imhere::sodium ALIAS PkgConfig::SODIUM)
 # Howard Hinnant's date library over the OS time zone database (IANA names).
 find_package(date REQUIRED)
 
-# Server: HTTP (libmicrohttpd), service notification (libsystemd). The server
-# folder is skipped when libmicrohttpd is missing, so the rest still builds.
+# Server: HTTP (libmicrohttpd), its config file (libinih), service
+# notification and the journal (libsystemd). The server folder is skipped
+# when libmicrohttpd or libinih is missing, so the rest still builds.
 pkg_check_modules(MHD IMPORTED_TARGET libmicrohttpd>=0.9.71)
+pkg_check_modules(INIH IMPORTED_TARGET inih)
 pkg_check_modules(SYSTEMD IMPORTED_TARGET libsystemd)
 # Server tests and benchmarks talk HTTP through libcurl.
 pkg_check_modules(LIBCURL IMPORTED_TARGET libcurl)

@@ -21,6 +21,8 @@ inline constexpr std::size_t k_maxHeaderBytes = 16 << 10;
 
 // Sync protocol (DESIGN §5).
 inline constexpr std::size_t k_maxSyncEvents = 500;
+// The largest outbox length a kiosk may report in a sync request.
+inline constexpr std::int64_t k_maxOutboxReport = 100'000'000;
 inline constexpr std::size_t k_maxSyncChanges = 5'000;
 inline constexpr int k_maxJsonDepth = 16;
 inline constexpr std::size_t k_maxNameBytes = 200;

@@ -328,10 +328,13 @@ std::string encode(const SyncRequest& request)
         if (const auto* event = std::get_if<Event>(&e))
             events.push_back(eventJson(*event));
     }
-    return dump({{"protocol", request.protocol},
-                 {"kiosk_time", request.kioskTimeMs},
-                 {"cursor", request.cursor},
-                 {"events", events}});
+    json j = {{"protocol", request.protocol},
+              {"kiosk_time", request.kioskTimeMs},
+              {"cursor", request.cursor},
+              {"events", events}};
+    if (request.outbox)
+        j["outbox"] = *request.outbox;
+    return dump(j);
 }
 
 std::string encode(const SyncResponse& response)
@@ -361,7 +364,7 @@ Result<SyncRequest> decodeRequest(std::string_view text)
 {
     TRY_ASSIGN(parsed, parseBounded(text));
     JsonReader r(parsed, "");
-    r.allowOnly({"protocol", "kiosk_time", "cursor", "events"});
+    r.allowOnly({"protocol", "kiosk_time", "cursor", "events", "outbox"});
     SyncRequest request;
     request.protocol = static_cast<int>(r.integer("protocol", 1, 1000));
     if (r.ok() && request.protocol != k_protocolVersion)
@@ -369,6 +372,7 @@ Result<SyncRequest> decodeRequest(std::string_view text)
                                                 "this server speaks " + std::to_string(k_protocolVersion));
     request.kioskTimeMs = r.timestamp("kiosk_time");
     request.cursor = r.integer("cursor", 0, limits::k_maxTimestampMs);
+    request.outbox = r.optionalInteger("outbox", 0, limits::k_maxOutboxReport);
     const json& events = r.array("events", limits::k_maxSyncEvents);
     if (!r.ok())
         return fail(Errc::InvalidRequest, r.error());

@@ -115,6 +115,9 @@ struct SyncRequest {
     std::int64_t kioskTimeMs = 0;
     std::int64_t cursor = 0; // 0: from the beginning
     std::vector<DecodedEvent> events;
+    // Events waiting in the kiosk's outbox when it sent this request, these
+    // included; optional (kiosks before it was added do not send it).
+    std::optional<std::int64_t> outbox;
     friend bool operator==(const SyncRequest&, const SyncRequest&) = default;
 };
 

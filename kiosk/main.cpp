@@ -1,6 +1,7 @@
 // imhere-kiosk: the check-in station by the classroom door. Only wiring here:
 // command line, provisioning, the Station, the reader and the QML window.
 #include "curltransport.h"
+#include "kiosksettings.h"
 #include "provisioning.h"
 #include "shutdownsignals.h"
 #include "station.h"
@@ -18,6 +19,7 @@
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string_view>
 
@@ -35,18 +37,6 @@ int failWith(const QString& message, int code = 1)
 {
     std::fprintf(stderr, "imhere-kiosk: %s\n", qPrintable(message));
     return code;
-}
-
-// An option's value from the command line, else from IMHERE_<NAME> in the
-// environment (DESIGN §7), e.g. IMHERE_TOKEN keeps the token out of `ps`.
-std::optional<std::string> optionValue(const QCommandLineParser& parser, const QCommandLineOption& option)
-{
-    if (parser.isSet(option))
-        return parser.value(option).toStdString();
-    const QString name = QStringLiteral("IMHERE_") + option.names().constFirst().toUpper().replace(u'-', u'_');
-    if (qEnvironmentVariableIsSet(qPrintable(name)))
-        return qEnvironmentVariable(qPrintable(name)).toStdString();
-    return std::nullopt;
 }
 
 // The headline of the result screen, for --print-taps.
@@ -98,7 +88,7 @@ int main(int argc, char** argv)
     QGuiApplication app(argc, argv);
     ShutdownSignals shutdownSignals; // SIGINT/SIGTERM: quit the event loop, then tidy up below
     QGuiApplication::setApplicationName(QStringLiteral("imhere-kiosk"));
-    QGuiApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QGuiApplication::setApplicationVersion(QStringLiteral(IMHERE_VERSION));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -109,7 +99,10 @@ int main(int argc, char** argv)
         "a card UID in hex per line on stdin, or with --reader sim:SOCKET send lines to that\n"
         "Unix socket (e.g. `echo 04a1b2c3d4e580 | socat - UNIX-CONNECT:SOCKET`).\n"
         "Each option may also come from the environment: IMHERE_SERVER, IMHERE_TOKEN, IMHERE_DATA,\n"
-        "IMHERE_READER, IMHERE_CA_FILE (the command line wins)."));
+        "IMHERE_READER, IMHERE_CA_FILE, or from the [kiosk] section of the config file (keys\n"
+        "server, token, data, reader, ca-file; default /etc/imhere/kiosk.conf when it exists).\n"
+        "The command line wins over the environment, which wins over the file. A bad value\n"
+        "stops the kiosk with exit status 2, naming the setting, its value and the reason."));
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption server(QStringLiteral("server"), QStringLiteral("Server base URL (first start)."), QStringLiteral("URL"));
@@ -117,22 +110,31 @@ int main(int argc, char** argv)
     QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Directory for the kiosk's store (made private: 0700, store 0600)."), QStringLiteral("DIR"));
     QCommandLineOption reader(QStringLiteral("reader"), QStringLiteral("Badge reader: nfc[:CONN], wedge:/dev/input/..., camera[:ID], sim[:SOCKET] (default sim: stdin)."), QStringLiteral("SPEC"), QStringLiteral("sim"));
     QCommandLineOption caFile(QStringLiteral("ca-file"), QStringLiteral("CA bundle for the server's TLS certificate."), QStringLiteral("FILE"));
+    QCommandLineOption config(QStringLiteral("config"), QStringLiteral("INI file with a [kiosk] section (default /etc/imhere/kiosk.conf when it exists; IMHERE_CONFIG)."), QStringLiteral("FILE"));
     QCommandLineOption selfTest(QStringLiteral("self-test"), QStringLiteral("Load the interface, show one frame and exit 0 (with --data: after provisioning)."));
     QCommandLineOption printTaps(QStringLiteral("print-taps"), QStringLiteral("Also print what the screen says after each tap (for running without a screen)."));
-    parser.addOptions({server, token, data, reader, caFile, selfTest, printTaps});
+    parser.addOptions({server, token, data, reader, caFile, config, selfTest, printTaps});
     parser.process(app);
     if (!parser.positionalArguments().isEmpty())
         return failWith(QStringLiteral("unexpected argument %1 (see --help)").arg(parser.positionalArguments().first()), k_exitUsage);
 
+    std::map<std::string, std::string> given;
+    for (const QCommandLineOption* option : {&server, &token, &data, &reader, &caFile})
+        if (parser.isSet(*option))
+            given[option->names().constFirst().toStdString()] = parser.value(*option).toStdString();
+    const auto settings = KioskSettings::load(given, parser.value(config));
+    if (!settings)
+        return failWith(QString::fromStdString(settings.error().message), k_exitUsage);
+
     const bool testing = parser.isSet(selfTest);
-    auto readerSpec = hardware::parseReaderSpec(QString::fromStdString(optionValue(parser, reader).value_or("sim")));
+    auto readerSpec = hardware::parseReaderSpec(QString::fromStdString(settings->get("reader").value_or("sim")));
     if (!readerSpec)
         return failWith(QString::fromStdString(readerSpec.error().message), k_exitUsage);
 
     // --self-test without --data runs on a throwaway store with made-up credentials.
     QTemporaryDir scratch;
-    ProvisioningRequest request{optionValue(parser, data).value_or(""), optionValue(parser, server),
-                                optionValue(parser, token), optionValue(parser, caFile)};
+    ProvisioningRequest request{settings->get("data").value_or(""), settings->get("server"), settings->get("token"),
+                                settings->get("ca-file")};
     if (testing && request.dataDir.empty()) {
         request.dataDir = scratch.path().toStdString();
         request.serverUrl = request.serverUrl.value_or("http://127.0.0.1:9");

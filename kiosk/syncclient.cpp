@@ -125,6 +125,9 @@ bool SyncClient::syncNow()
     sync::SyncRequest request;
     request.kioskTimeMs = m_systemClock.nowMs();
     request.cursor = *cursor;
+    // For the server's metrics: how far behind this kiosk is.
+    if (auto waiting = m_store.outboxLength())
+        request.outbox = *waiting;
     for (const auto& row : *batch) {
         auto event = sync::decodeEvent(row.json);
         if (!event) {

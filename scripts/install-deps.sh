@@ -15,11 +15,13 @@ build_pkgs=(
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtqml-workerscript qml6-module-qtquick-templates
   qml6-module-qtmultimedia qml6-module-qttest qml6-module-qtquick-shapes
-  libzxing-dev libnfc-dev libnfc-bin libevdev-dev
+  libzxing-dev libnfc-dev libnfc-bin libevdev-dev libinih-dev
+  dpkg-dev help2man
 )
 test_pkgs=(
   xvfb xauth wrk postgresql curl ca-certificates
   chromium nodejs npm fonts-dejavu-core
+  systemd lintian cage
 )
 demo_pkgs=(xvfb xauth curl qt6-qpa-plugins fonts-dejavu-core)
 

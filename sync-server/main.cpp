@@ -23,10 +23,14 @@ void printUsage(std::FILE* to)
 int main(int argc, char** argv)
 {
     const std::vector<std::string> args(argv + 1, argv + argc);
-    auto line = parseCommandLine(args, {"help", "admin", "with-pin", "password-stdin", "dry-run"});
+    auto line = parseCommandLine(args, {"help", "version", "admin", "with-pin", "password-stdin", "dry-run"});
     if (!line) {
         std::fprintf(stderr, "imhere-server: %s\n", line.error().message.c_str());
         return 2;
+    }
+    if (line->has("version")) {
+        std::printf("imhere-server %s\n", IMHERE_VERSION);
+        return 0;
     }
     if (line->words.empty()) {
         printUsage(line->has("help") ? stdout : stderr);

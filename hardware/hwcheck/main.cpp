@@ -92,12 +92,14 @@ int main(int argc, char* argv[])
     }
     QGuiApplication app(argc, argv);
     QGuiApplication::setApplicationName(QStringLiteral("imhere-hwcheck"));
+    QGuiApplication::setApplicationVersion(QStringLiteral(IMHERE_VERSION));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Lists the badge readers on this machine, or echoes the taps of one of them until Ctrl-C.\n"
         "Reader specs: nfc[:CONNSTRING], wedge:/dev/input/..., camera[:DEVICE], sim[:SOCKET]."));
     parser.addHelpOption();
+    parser.addVersionOption();
     const QCommandLineOption list(QStringLiteral("list"), QStringLiteral("List the readers found (the default)."));
     const QCommandLineOption readerOption(QStringLiteral("reader"),
                                           QStringLiteral("Open the reader SPEC and print each tap."),

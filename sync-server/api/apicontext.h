@@ -20,12 +20,23 @@ using ApiHandler = std::function<Result<Response>(const Request&)>;
 using DeferringApiHandler = std::function<Result<Reply>(const Request&)>;
 [[nodiscard]] Handler wrapDeferring(DeferringApiHandler handler);
 
+// Who may read GET /metrics (the `metrics` setting): nobody (404), clients
+// on this machine not relayed by a proxy (403 otherwise), or whoever sends
+// the token as a bearer (401 otherwise).
+struct MetricsAccess {
+    enum class Mode { Off, Loopback, Token };
+    Mode mode = Mode::Loopback;
+    std::string token;
+};
+
 // The JSON API's side of the services: who is calling, from the request.
 class ApiContext {
 public:
     explicit ApiContext(Services& s) : services(s) {}
 
     Services& services;
+    // Set before the server starts; read by every /metrics request.
+    MetricsAccess metricsAccess;
 
     // 401 when anonymous; 403 for a kiosk token, for a read-only API key on a
     // state-changing request, and for a session request without its CSRF token.

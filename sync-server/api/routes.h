@@ -13,8 +13,10 @@ void addWindowRoutes(Router& router, ApiContext& api);
 void addRecordRoutes(Router& router, ApiContext& api);
 void addSyncRoutes(Router& router, ApiContext& api);
 void addTrackerRoutes(Router& router, ApiContext& api);
+// GET /metrics, admitted as api.metricsAccess says.
+void addMetricsRoute(Router& router, ApiContext& api);
 
-// Every /api/v1 route and /healthz.
+// Every /api/v1 route, /healthz and /metrics.
 inline void addApiRoutes(Router& router, ApiContext& api)
 {
     router.add("GET", "/healthz", [](const Request&) { return jsonResponse(200, {{"status", "ok"}}); });
@@ -24,6 +26,7 @@ inline void addApiRoutes(Router& router, ApiContext& api)
     addRecordRoutes(router, api);
     addSyncRoutes(router, api);
     addTrackerRoutes(router, api);
+    addMetricsRoute(router, api);
 }
 
 } // namespace imhere::server

@@ -1,6 +1,10 @@
-// `init`, `user add`, `kiosk add` and `backup`.
+// `init`, `user add`, `kiosk add`, `backup` and `restore`.
 
 #include "commands.h"
+
+#include "databaselock.h"
+#include "sync-server/observe/log.h"
+#include "sync-server/store/sqlitebackup.h"
 
 #include "sync-server/auth/passwords.h"
 #include "sync-server/auth/tokens.h"
@@ -11,7 +15,9 @@
 #include "core/limits.h"
 #include "core/random.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 
 namespace imhere::server::cli {
@@ -112,17 +118,84 @@ int kioskAddCommand(const CommandLine& line, const Settings& settings)
 
 int backupCommand(const CommandLine&, const Settings& settings)
 {
-    const auto target = settings.get("to");
-    if (!target)
-        return failWith("--to FILE is required");
-    SystemClock clock;
-    auto store = openStore(settings, clock);
-    if (!store)
-        return 1;
-    if (auto r = store->backupTo(*target); !r)
+    const auto db = settings.require("db");
+    if (!db)
+        return failWith(db.error().message);
+    std::string target;
+    std::optional<std::filesystem::path> dir;
+    if (const auto to = settings.get("to")) {
+        target = *to;
+    } else if (const auto into = settings.get("backup-dir")) {
+        dir = *into;
+        std::error_code made;
+        std::filesystem::create_directories(*dir, made);
+        if (made)
+            return failWith("cannot make " + dir->string() + ": " + made.message());
+        target = (*dir / backupFileName(std::chrono::system_clock::now())).string();
+    } else {
+        return failWith("--to FILE or --backup-dir DIR is required");
+    }
+    const auto started = std::chrono::steady_clock::now();
+    if (auto r = backupDatabase(*db, target); !r)
         return failWith(r.error().message);
-    std::printf("backup written: %s\n", target->c_str());
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    observe::log(observe::LogLevel::Info, "backup written",
+                 {{"DB", *db}, {"BACKUP", target}, {"DURATION_MS", std::to_string(ms.count())}});
+    std::printf("backup written: %s\n", target.c_str());
+    if (dir) {
+        const std::size_t keep = std::stoul(settings.get("backup-keep").value_or("14"));
+        for (const auto& old : backupsToDelete(*dir, keep)) {
+            std::error_code removed;
+            std::filesystem::remove(old, removed);
+            std::printf("%s: %s\n", removed ? "cannot remove old backup" : "removed old backup", old.c_str());
+        }
+    }
     return 0;
+}
+
+int restoreCommand(const CommandLine&, const Settings& settings)
+{
+    const auto db = settings.require("db");
+    const auto from = settings.get("from");
+    if (!db)
+        return failWith(db.error().message);
+    if (!from)
+        return failWith("--from FILE is required: the backup to restore");
+    auto lock = DatabaseLock::acquire(*db);
+    if (!lock)
+        return failWith("not restoring: " + lock.error().message + "; stop imhere-server first");
+    if (auto r = restoreDatabase(*from, *db); !r)
+        return failWith(r.error().message);
+    observe::log(observe::LogLevel::Info, "database restored", {{"DB", *db}, {"BACKUP", *from}});
+    std::printf("restored %s into %s\n", from->c_str(), db->c_str());
+    return 0;
+}
+
+std::string backupFileName(std::chrono::system_clock::time_point at)
+{
+    const std::time_t t = std::chrono::system_clock::to_time_t(at);
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char name[64];
+    std::strftime(name, sizeof name, "imhere-%Y%m%dT%H%M%SZ.db", &utc);
+    return name;
+}
+
+std::vector<std::filesystem::path> backupsToDelete(const std::filesystem::path& dir, std::size_t keep)
+{
+    // Names sort by time: imhere-YYYYMMDDTHHMMSSZ.db.
+    std::vector<std::filesystem::path> backups;
+    std::error_code listing;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, listing)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.is_regular_file() && name.starts_with("imhere-") && name.ends_with("Z.db") && name.size() == 26)
+            backups.push_back(entry.path());
+    }
+    std::ranges::sort(backups);
+    if (backups.size() <= keep)
+        return {};
+    backups.resize(backups.size() - keep);
+    return backups;
 }
 
 } // namespace imhere::server::cli

@@ -8,7 +8,10 @@
 
 #include "core/clock.h"
 
+#include <chrono>
+#include <filesystem>
 #include <memory>
+#include <vector>
 #include <span>
 #include <string_view>
 
@@ -29,12 +32,18 @@ int initCommand(const CommandLine& line, const Settings& settings);
 int userAddCommand(const CommandLine& line, const Settings& settings);
 int kioskAddCommand(const CommandLine& line, const Settings& settings);
 int backupCommand(const CommandLine& line, const Settings& settings);
+int restoreCommand(const CommandLine& line, const Settings& settings);
 int importRosterCommand(const CommandLine& line, const Settings& settings);
 int importRegisterCommand(const CommandLine& line, const Settings& settings);
 int demoDataCommand(const CommandLine& line, const Settings& settings);
 
 // Opens the store named by --db (or IMHERE_DB / config), printing why not.
 [[nodiscard]] std::unique_ptr<Store> openStore(const Settings& settings, const Clock& clock);
+// imhere-YYYYMMDDTHHMMSSZ.db, for a backup taken at `at`.
+[[nodiscard]] std::string backupFileName(std::chrono::system_clock::time_point at);
+// The backups in `dir` (named as above) beyond the newest `keep`, oldest first.
+[[nodiscard]] std::vector<std::filesystem::path> backupsToDelete(const std::filesystem::path& dir, std::size_t keep);
+
 // Prints "imhere-server: <message>" to stderr and returns 1.
 int failWith(std::string_view message);
 

@@ -12,23 +12,35 @@ constexpr std::string_view k_common = R"(
 Common options:
   --db PATH          the SQLite database file (env IMHERE_DB, config [server] db)
   --config FILE      an INI file; keys in [server] match the long option names
+                     (default /etc/imhere/server.conf when it exists;
+                     env IMHERE_CONFIG)
   --help             this text
+  --version          the version
 Settings are taken from the command line, then IMHERE_<NAME> environment
-variables, then the config file.
+variables, then the config file. A bad value stops the command with exit
+status 2, naming the setting, its value and what is wrong with it.
 )";
 
-const std::array<Command, 8> k_commands{{
+// Sized by its entries, so adding a command cannot leave a count behind.
+const auto k_commands = std::to_array<Command>({
     {"serve", "run the HTTP server in the foreground",
      R"(usage: imhere-server serve --db PATH [--listen HOST:PORT] [--config FILE]
                           [--threads N] [--connection-timeout SECONDS]
 
-Serves the JSON API, kiosk sync and /healthz until SIGTERM or SIGINT, then
-finishes running requests and exits 0. Prints the bound address on start
-(port 0 picks a free port). Under systemd (Type=notify) it reports READY=1
-and STOPPING=1.
+Serves the JSON API, kiosk sync, the pages, /healthz and /metrics until
+SIGTERM or SIGINT, then finishes running requests and exits 0. Prints the
+bound address on start (port 0 picks a free port). Holds a lock on
+PATH.lock while serving, so a second server or a restore cannot use the same
+database. Migrates an older database at start, after copying it to
+PATH.before-vN. Under systemd (Type=notify) it reports READY=1 once the
+port answers, WATCHDOG=1 while the store and /healthz pass a health check,
+and STOPPING=1; logs go to the journal.
   --listen HOST:PORT        default 127.0.0.1:8080 (IMHERE_LISTEN)
-  --threads N               HTTP worker threads, default 4
+  --threads N               HTTP worker threads, 1 to 64, default 4
   --connection-timeout S    drop idle or slow clients after S seconds, default 15
+  --metrics MODE            who may read /metrics: off, loopback (default) or
+                            token (Authorization: Bearer, see --metrics-token-file)
+  --metrics-token-file FILE the token for --metrics token, one line
 )",
      serveCommand},
     {"init", "create or migrate the database, optionally with an admin",
@@ -97,12 +109,23 @@ admin login.
      demoDataCommand},
     {"backup", "copy the database while the server runs",
      R"(usage: imhere-server backup --db PATH --to FILE
+       imhere-server backup --db PATH --backup-dir DIR [--backup-keep N]
 
 Copies the database with SQLite's online backup API: a consistent snapshot,
-safe while `serve` is running.
+safe while `serve` is running, checked with PRAGMA integrity_check before it
+is put in place. With --backup-dir, the copy is DIR/imhere-YYYYMMDDTHHMMSSZ.db
+and only the newest N backups there are kept (default 14).
 )",
      backupCommand},
-}};
+    {"restore", "replace the database with a backup (server stopped)",
+     R"(usage: imhere-server restore --db PATH --from FILE
+
+Replaces the database with the backup FILE, once FILE passes PRAGMA
+integrity_check and has a schema this version knows. Refuses while an
+imhere-server serves PATH (it holds PATH.lock): stop the server first.
+)",
+     restoreCommand},
+});
 
 } // namespace
 

@@ -1,8 +1,19 @@
 #include "options.h"
 
+#include "sync-server/http/httpserver.h"
+#include "sync-server/serverlimits.h"
+
 #include "core/result.h"
 
+#include <ini.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
 #include <cstdlib>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -55,57 +66,167 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args, const
 
 Result<std::map<std::string, std::string>> parseIni(const std::string& text)
 {
-    std::map<std::string, std::string> out;
-    std::istringstream in(text);
-    std::string raw;
-    std::string section;
-    for (int number = 1; std::getline(in, raw); ++number) {
-        const std::string line = trim(raw);
-        if (line.empty() || line[0] == '#' || line[0] == ';')
-            continue;
-        if (line.front() == '[') {
-            if (line.back() != ']')
-                return fail(Errc::BadConfig, "line " + std::to_string(number) + ": unclosed section header");
-            section = trim(line.substr(1, line.size() - 2));
-            continue;
+    struct Parsed {
+        std::map<std::string, std::string> values;
+        std::string problem;
+    } parsed;
+    const auto handler = [](void* user, const char* section, const char* name, const char* value) -> int {
+        auto& out = *static_cast<Parsed*>(user);
+        const std::string key = trim(name ? name : "");
+        if (key.empty()) {
+            out.problem = "empty key";
+            return 0;
         }
-        const auto eq = line.find('=');
-        if (eq == std::string::npos)
-            return fail(Errc::BadConfig, "line " + std::to_string(number) + ": expected key = value");
-        const std::string key = trim(line.substr(0, eq));
-        if (key.empty())
-            return fail(Errc::BadConfig, "line " + std::to_string(number) + ": empty key");
-        out[(section.empty() ? "" : section + ".") + key] = trim(line.substr(eq + 1));
+        const std::string prefix = section && *section ? std::string(section) + "." : std::string();
+        // libinih reads an indented line as the continuation of the value
+        // above, and hands it over as the same key again.
+        if (!out.values.emplace(prefix + key, trim(value ? value : "")).second) {
+            out.problem = "'" + key + "' again (a key is set once; an indented line continues the one above)";
+            return 0;
+        }
+        return 1;
+    };
+    const int line = ini_parse_string(text.c_str(), handler, &parsed);
+    if (line > 0)
+        return fail(Errc::BadConfig, "line " + std::to_string(line) + ": "
+                                         + (parsed.problem.empty() ? "expected [section] or key = value" : parsed.problem));
+    if (line < 0)
+        return fail(Errc::BadConfig, "cannot be read");
+    return parsed.values;
+}
+
+namespace {
+
+std::string wholeNumberProblem(const std::string& value, unsigned long low, unsigned long high)
+{
+    const std::string range = "must be a whole number from " + std::to_string(low) + " to " + std::to_string(high);
+    unsigned long n = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (value.empty() || ec != std::errc{} || end != value.data() + value.size() || n < low || n > high)
+        return range;
+    return {};
+}
+
+std::string oneOf(const std::string& value, std::initializer_list<std::string_view> choices)
+{
+    std::string list;
+    for (const auto choice : choices) {
+        if (value == choice)
+            return {};
+        list += (list.empty() ? "" : " | ") + std::string(choice);
     }
-    return out;
+    return "must be one of " + list;
+}
+
+const std::array<SettingKey, 8> k_serverKeys{{
+    {"db", [](const std::string& v) { return v.empty() ? std::string("must name the database file") : std::string(); }},
+    {"listen",
+     [](const std::string& v) {
+         auto parsed = parseListen(v);
+         return parsed ? std::string() : parsed.error().message;
+     }},
+    {"threads", [](const std::string& v) { return wholeNumberProblem(v, 1, limits::k_maxThreads); }},
+    {"connection-timeout", [](const std::string& v) { return wholeNumberProblem(v, 1, 3'600); }},
+    {"metrics", [](const std::string& v) { return oneOf(v, {"off", "loopback", "token"}); }},
+    {"metrics-token-file",
+     [](const std::string& v) {
+         return v.empty() || v.front() != '/' ? std::string("must be an absolute path") : std::string();
+     }},
+    {"backup-dir",
+     [](const std::string& v) {
+         return v.empty() || v.front() != '/' ? std::string("must be an absolute path") : std::string();
+     }},
+    {"backup-keep", [](const std::string& v) { return wholeNumberProblem(v, 1, 10'000); }},
+}};
+
+std::string environmentName(const std::string& name)
+{
+    std::string env = "IMHERE_";
+    for (const char c : name)
+        env.push_back(c == '-' ? '_' : static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c));
+    return env;
+}
+
+} // namespace
+
+std::span<const SettingKey> serverSettingKeys()
+{
+    return k_serverKeys;
 }
 
 Result<Settings> Settings::load(const CommandLine& line)
 {
     Settings settings;
     settings.m_line = line;
-    const auto config = line.all("config");
-    if (!config.empty()) {
-        std::ifstream file(config.back());
-        if (!file)
-            return fail(Errc::BadConfig, "cannot read " + config.back());
+    std::string path;
+    bool named = true;
+    if (const auto config = line.all("config"); !config.empty())
+        path = config.back();
+    else if (const char* env = std::getenv("IMHERE_CONFIG"); env && *env)
+        path = env;
+    else {
+        path = std::string(k_defaultConfigPath);
+        named = false;
+    }
+    std::ifstream file(path);
+    // A default file that is there but cannot be read is an error too: its
+    // settings would be silently missing.
+    std::error_code ignored;
+    if (!file && (named || std::filesystem::exists(path, ignored)))
+        return fail(Errc::BadConfig, "cannot read " + path + ": " + std::strerror(errno)
+                                         + (named ? "" : " (run as the imhere account, or give --config)"));
+    if (file) {
         std::stringstream text;
         text << file.rdbuf();
         auto parsed = parseIni(text.str());
         if (!parsed)
-            return fail(Errc::BadConfig, config.back() + ": " + parsed.error().message);
+            return fail(Errc::BadConfig, path + ": " + parsed.error().message);
+        settings.m_configPath = path;
+        for (const auto& [key, value] : *parsed) {
+            if (!key.starts_with("server."))
+                return fail(Errc::BadConfig, path + ": " + key + "=" + value + ": not in the [server] section");
+            const std::string name = key.substr(7);
+            const bool known = std::ranges::any_of(k_serverKeys, [&](const SettingKey& k) { return k.name == name; });
+            if (!known)
+                return fail(Errc::BadConfig, path + ": " + name + "=" + value + ": unknown key");
+        }
         settings.m_file = std::move(*parsed);
     }
+    for (const SettingKey& key : k_serverKeys) {
+        const std::string name(key.name);
+        if (const auto value = settings.get(name))
+            if (const std::string problem = key.problem(*value); !problem.empty())
+                return fail(Errc::BadConfig, settings.describeProblem(name, problem));
+    }
     return settings;
+}
+
+std::string Settings::sourceOf(const std::string& name) const
+{
+    if (!m_line.all(name).empty())
+        return "--" + name;
+    const std::string env = environmentName(name);
+    if (const char* value = std::getenv(env.c_str()); value && *value)
+        return env;
+    if (m_file.contains("server." + name))
+        return m_configPath;
+    return {};
+}
+
+std::string Settings::describeProblem(const std::string& name, const std::string& reason) const
+{
+    const std::string source = sourceOf(name);
+    const std::string value = get(name).value_or("");
+    if (source.starts_with("--") || source.starts_with("IMHERE_"))
+        return source + "=" + value + ": " + reason;
+    return (source.empty() ? std::string() : source + ": ") + name + "=" + value + ": " + reason;
 }
 
 std::optional<std::string> Settings::get(const std::string& name) const
 {
     if (const auto values = m_line.all(name); !values.empty())
         return values.back();
-    std::string env = "IMHERE_";
-    for (const char c : name)
-        env.push_back(c == '-' ? '_' : static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c));
+    const std::string env = environmentName(name);
     if (const char* value = std::getenv(env.c_str()); value && *value)
         return std::string(value);
     if (const auto it = m_file.find("server." + name); it != m_file.end())

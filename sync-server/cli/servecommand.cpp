@@ -2,45 +2,135 @@
 
 #include "commands.h"
 
+#include "databaselock.h"
+#include "healthprobe.h"
 #include "routetable.h"
 #include "sync-server/http/httpserver.h"
+#include "sync-server/observe/log.h"
+#include "sync-server/observe/notify.h"
 #include "sync-server/serverlimits.h"
+#include "sync-server/service/kiosks.h"
+#include "sync-server/store/sqlitebackup.h"
 #include "sync-server/store/sqlitestore.h"
 
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <pthread.h>
-
-#ifdef IMHERE_HAVE_SYSTEMD
-#include <systemd/sd-daemon.h>
-#endif
+#include <optional>
+#include <thread>
 
 namespace imhere::server::cli {
 
 namespace {
 
-void notifySystemd([[maybe_unused]] const char* state)
+using observe::log;
+using observe::LogLevel;
+
+// Feeds the systemd watchdog while the health probe passes, from a thread of
+// its own, every `interval` (half of WatchdogSec=). A
+// failing probe is logged once when it starts failing and once when it
+// recovers; meanwhile no WATCHDOG=1 is sent, so systemd restarts the server
+// once WatchdogSec= has passed.
+class HealthLoop {
+public:
+    HealthLoop(HealthProbe& probe, std::chrono::microseconds interval)
+        : m_probe(probe), m_interval(interval), m_thread([this] { run(); })
+    {
+    }
+    ~HealthLoop()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopping = true;
+        }
+        m_wake.notify_all();
+        m_thread.join();
+    }
+    HealthLoop(const HealthLoop&) = delete;
+    HealthLoop& operator=(const HealthLoop&) = delete;
+
+private:
+    void run()
+    {
+        bool healthy = true;
+        std::unique_lock lock(m_mutex);
+        while (!m_stopping) {
+            lock.unlock();
+            const auto checked = m_probe.check();
+            if (checked) {
+                observe::notifyServiceManager("WATCHDOG=1");
+                if (!healthy)
+                    log(LogLevel::Info, "healthy again: watchdog fed");
+            } else if (healthy) {
+                log(LogLevel::Error, "health check failed; the watchdog is no longer fed",
+                    {{"REASON", checked.error().message}});
+            }
+            healthy = checked.has_value();
+            lock.lock();
+            m_wake.wait_for(lock, m_interval, [this] { return m_stopping; });
+        }
+    }
+
+    HealthProbe& m_probe;
+    const std::chrono::microseconds m_interval;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stopping = false;
+    std::thread m_thread; // last: starts once everything above exists
+};
+
+unsigned unsignedSetting(const Settings& settings, const std::string& name, unsigned fallback)
 {
-#ifdef IMHERE_HAVE_SYSTEMD
-    // A no-op unless started by systemd with Type=notify (NOTIFY_SOCKET set).
-    sd_notify(0, state);
-#endif
+    // Settings::load has checked the value.
+    const auto text = settings.get(name);
+    return text ? static_cast<unsigned>(std::stoul(*text)) : fallback;
 }
 
-Result<unsigned> unsignedSetting(const Settings& settings, const std::string& name, unsigned fallback)
+// The `metrics` and `metrics-token-file` settings; a token is one line of
+// at least 16 characters.
+Result<MetricsAccess> metricsAccessFrom(const Settings& settings)
 {
-    const auto text = settings.get(name);
-    if (!text)
-        return fallback;
-    try {
-        std::size_t used = 0;
-        const unsigned long value = std::stoul(*text, &used);
-        if (used != text->size() || value == 0 || value > 100'000)
-            throw std::out_of_range(name);
-        return static_cast<unsigned>(value);
-    } catch (const std::exception&) {
-        return fail(Errc::Usage, "--" + name + " must be a positive whole number");
-    }
+    MetricsAccess access;
+    const std::string mode = settings.get("metrics").value_or("loopback");
+    if (mode == "off")
+        access.mode = MetricsAccess::Mode::Off;
+    if (mode != "token")
+        return access;
+    access.mode = MetricsAccess::Mode::Token;
+    const auto file = settings.get("metrics-token-file");
+    if (!file)
+        return fail(Errc::BadConfig, settings.describeProblem("metrics", "needs metrics-token-file"));
+    std::ifstream in(*file);
+    std::getline(in, access.token);
+    while (!access.token.empty() && (access.token.back() == '\r' || access.token.back() == ' '))
+        access.token.pop_back();
+    if (!in && access.token.empty())
+        return fail(Errc::BadConfig, settings.describeProblem("metrics-token-file", "cannot be read"));
+    if (access.token.size() < 16)
+        return fail(Errc::BadConfig,
+                    settings.describeProblem("metrics-token-file", "must hold a token of at least 16 characters"));
+    return access;
+}
+
+// Before a migration changes the file, a copy of it as it was.
+Result<void> backUpBeforeMigrating(const std::string& path)
+{
+    if (!std::filesystem::exists(path))
+        return {};
+    TRY_ASSIGN(version, schemaVersionOf(path));
+    if (version == 0 || version >= latestSchemaVersion())
+        return {};
+    const std::string copy = path + ".before-v" + std::to_string(latestSchemaVersion());
+    TRY(backupDatabase(path, copy));
+    log(LogLevel::Info, "database backed up before its migration",
+        {{"DB", path}, {"BACKUP", copy}, {"FROM_VERSION", std::to_string(version)},
+         {"TO_VERSION", std::to_string(latestSchemaVersion())}});
+    return {};
 }
 
 } // namespace
@@ -71,12 +161,19 @@ int serveCommand(const CommandLine&, const Settings& settings)
     auto listen = parseListen(settings.get("listen").value_or("127.0.0.1:8080"));
     if (!listen)
         return failWith(listen.error().message);
-    const auto threads = unsignedSetting(settings, "threads", limits::k_defaultThreads);
-    const auto timeout = unsignedSetting(settings, "connection-timeout", limits::k_connectionTimeoutSec);
-    if (!threads || !timeout)
-        return failWith(!threads ? threads.error().message : timeout.error().message);
-    listen->threads = *threads;
-    listen->connectionTimeoutSec = *timeout;
+    listen->threads = unsignedSetting(settings, "threads", limits::k_defaultThreads);
+    listen->connectionTimeoutSec = unsignedSetting(settings, "connection-timeout", limits::k_connectionTimeoutSec);
+    const auto metricsAccess = metricsAccessFrom(settings);
+    if (!metricsAccess) {
+        std::fprintf(stderr, "imhere-server: %s\n", metricsAccess.error().message.c_str());
+        return 2;
+    }
+    const auto dbPath = settings.require("db");
+    if (!dbPath)
+        return failWith(dbPath.error().message);
+    auto lock = DatabaseLock::acquire(*dbPath);
+    if (!lock)
+        return failWith(lock.error().message);
 
     // Block the stop signals before any thread starts, so that every thread
     // inherits the mask and only sigwait() below receives them.
@@ -86,26 +183,52 @@ int serveCommand(const CommandLine&, const Settings& settings)
     sigaddset(&stopSignals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
+    if (auto saved = backUpBeforeMigrating(*dbPath); !saved)
+        return failWith("no backup before migrating, so no migration: " + saved.error().message);
     SystemClock clock;
     auto store = openStore(settings, clock);
     if (!store)
         return 1;
     Services services(*store, clock);
+    if (auto loaded = loadKioskMetrics(services); !loaded)
+        return failWith("cannot read the kiosks: " + loaded.error().message);
     ApiContext api(services);
+    api.metricsAccess = *metricsAccess;
     Router router;
     addAllRoutes(router, api);
+    listen->onAnswered = [&services](const Exchange& e) {
+        services.metrics.recordRequest(e.routePattern, e.status, e.seconds);
+    };
     HttpServer server(router);
     if (auto started = server.start(*listen); !started)
         return failWith(started.error().message);
 
-    std::printf("imhere-server: listening on http://%s:%u\n", listen->host.c_str(), unsigned{server.port()});
+    // Ready only once the port answers and the store passes its check.
+    HealthProbe probe(*store, listen->host, server.port());
+    if (auto healthy = probe.check(); !healthy)
+        return failWith("not starting: " + healthy.error().message);
+    // On a terminal (and to scripts) one line on stdout says where it
+    // listens; in the journal, the structured entry says it instead.
+    if (observe::logsToJournal())
+        log(LogLevel::Info, "serving on " + listen->host + ":" + std::to_string(server.port()),
+            {{"LISTEN", listen->host + ":" + std::to_string(server.port())}, {"DB", *dbPath}});
+    else
+        std::printf("imhere-server: listening on http://%s:%u\n", listen->host.c_str(), unsigned{server.port()});
     std::fflush(stdout);
-    notifySystemd("READY=1");
+    observe::notifyServiceManager("READY=1\nSTATUS=serving on " + listen->host + ":" + std::to_string(server.port()));
+
+    std::optional<HealthLoop> healthLoop;
+    if (const auto timeout = observe::watchdogTimeout())
+        healthLoop.emplace(probe, *timeout / 2);
 
     int received = 0;
     sigwait(&stopSignals, &received);
-    notifySystemd("STOPPING=1");
-    std::printf("imhere-server: stopping (signal %d)\n", received);
+    observe::notifyServiceManager("STOPPING=1");
+    healthLoop.reset();
+    if (observe::logsToJournal())
+        log(LogLevel::Info, "stopping", {{"SIGNAL", std::to_string(received)}});
+    else
+        std::printf("imhere-server: stopping (signal %d)\n", received);
     std::fflush(stdout);
     server.stop();
     return 0;

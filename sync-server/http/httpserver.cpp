@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <chrono>
+#include <functional>
 #include <condition_variable>
 #include <cstring>
 #include <exception>
@@ -28,6 +30,7 @@ namespace imhere::server {
 struct HttpServer::Dispatch {
     explicit Dispatch(const Router& r) : router(r) {}
     const Router& router;
+    std::function<void(const Exchange&)> onAnswered; // set before the daemon starts
     std::mutex mutex;
     std::condition_variable settled;
     std::size_t deferred = 0;
@@ -41,6 +44,8 @@ using Dispatch = HttpServer::Dispatch;
 // Lives from the first callback of a request to its completion notice.
 struct PendingRequest {
     Request request;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    int status = 0; // of the answer queued, 0 before
     const Route* route = nullptr;
     bool tooLarge = false;
     std::optional<Deferred> deferred; // set while the connection is suspended for it
@@ -51,8 +56,9 @@ struct ResponseDeleter {
     void operator()(MHD_Response* r) const { MHD_destroy_response(r); }
 };
 
-MHD_Result send(MHD_Connection* connection, const Response& response)
+MHD_Result send(MHD_Connection* connection, PendingRequest& pending, const Response& response)
 {
+    pending.status = response.status;
     std::unique_ptr<MHD_Response, ResponseDeleter> r(MHD_create_response_from_buffer(
         response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY));
     if (!r)
@@ -118,16 +124,18 @@ MHD_Result begin(const Router& router, MHD_Connection* connection, const char* u
     for (const auto& [name, value] : pending->request.headers)
         headerBytes += name.size() + value.size() + 4;
     if (headerBytes > imhere::limits::k_maxHeaderBytes) {
+        auto& answered = *pending;
         *state = pending.release();
-        return send(connection, errorResponse(431, "headers_too_large",
+        return send(connection, answered, errorResponse(431, "headers_too_large",
                                               "request headers larger than "
                                                   + std::to_string(imhere::limits::k_maxHeaderBytes) + " bytes"));
     }
 
     auto matched = router.match(pending->request.method, pending->request.path);
     if (auto* error = std::get_if<Response>(&matched)) {
+        auto& answered = *pending;
         *state = pending.release();
-        return send(connection, *error);
+        return send(connection, answered, *error);
     }
     auto& m = std::get<RouteMatch>(matched);
     pending->route = m.route;
@@ -137,8 +145,9 @@ MHD_Result begin(const Router& router, MHD_Connection* connection, const char* u
         std::uint64_t n = 0;
         const auto [end, ec] = std::from_chars(length->data(), length->data() + length->size(), n);
         if (ec != std::errc{} || end != length->data() + length->size() || n > pending->route->maxBodyBytes) {
+            auto& answered = *pending;
             *state = pending.release();
-            return send(connection, errorResponse(413, "too_large",
+            return send(connection, answered, errorResponse(413, "too_large",
                                                   "request body larger than "
                                                       + std::to_string(m.route->maxBodyBytes) + " bytes"));
         }
@@ -177,7 +186,7 @@ MHD_Result defer(Dispatch& dispatch, MHD_Connection* connection, PendingRequest&
         auto done = ready->get_future();
         deferred.start([ready] { ready->set_value(); });
         done.wait();
-        return send(connection, guarded([&] { return deferred.finish(); }));
+        return send(connection, pending, guarded([&] { return deferred.finish(); }));
     }
     pending.counted = true;
     MHD_suspend_connection(connection);
@@ -212,7 +221,7 @@ MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, con
         // Resumed: the work the reply waited for is done.
         Deferred deferred = std::move(*pending.deferred);
         pending.deferred.reset();
-        return send(connection, guarded([&] { return deferred.finish(); }));
+        return send(connection, pending, guarded([&] { return deferred.finish(); }));
     }
     std::optional<Deferred> deferred;
     const Response response = guarded([&] {
@@ -225,15 +234,20 @@ MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, con
     });
     if (deferred)
         return defer(dispatch, connection, pending, std::move(*deferred));
-    return send(connection, response);
+    return send(connection, pending, response);
 }
 
 void onCompleted(void* cls, MHD_Connection*, void** state, MHD_RequestTerminationCode)
 {
     std::unique_ptr<PendingRequest> pending(static_cast<PendingRequest*>(*state));
     *state = nullptr;
+    auto& dispatch = *static_cast<Dispatch*>(cls);
+    if (pending && pending->status != 0 && dispatch.onAnswered) {
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - pending->started;
+        dispatch.onAnswered(Exchange{pending->route ? std::string_view(pending->route->pattern) : std::string_view(),
+                                     pending->status, took.count()});
+    }
     if (pending && pending->counted) {
-        auto& dispatch = *static_cast<Dispatch*>(cls);
         std::lock_guard lock(dispatch.mutex);
         if (--dispatch.deferred == 0)
             dispatch.settled.notify_all();
@@ -267,6 +281,7 @@ Result<void> HttpServer::start(const HttpServerOptions& options)
     const unsigned timeout = options.connectionTimeoutSec ? options.connectionTimeoutSec
                                                           : limits::k_connectionTimeoutSec;
     m_dispatch->stopping = false;
+    m_dispatch->onAnswered = options.onAnswered;
     MHD_Daemon* daemon = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, nullptr, nullptr, onRequest,
         m_dispatch.get(), MHD_OPTION_SOCK_ADDR, &address, MHD_OPTION_THREAD_POOL_SIZE, threads,

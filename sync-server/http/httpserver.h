@@ -17,6 +17,7 @@
 #include "core/result.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,11 +25,21 @@ struct MHD_Daemon;
 
 namespace imhere::server {
 
+// One request as answered, reported once its answer has been sent (or the
+// connection dropped after it was queued): for metrics.
+struct Exchange {
+    std::string_view routePattern; // the matched route's pattern; empty when none matched
+    int status = 0;
+    double seconds = 0; // from the request's headers to the end of its answer
+};
+
 struct HttpServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0; // 0: any free port; see HttpServer::port()
     unsigned threads = 0;   // 0: limits::k_defaultThreads
     unsigned connectionTimeoutSec = 0; // 0: limits::k_connectionTimeoutSec
+    // Called on a pool thread after each answer; must be quick and thread-safe.
+    std::function<void(const Exchange&)> onAnswered;
 };
 
 class HttpServer {

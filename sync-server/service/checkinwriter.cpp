@@ -2,6 +2,7 @@
 
 #include "windowrules.h"
 
+#include "sync-server/observe/log.h"
 #include "sync-server/serverlimits.h"
 
 #include <algorithm>
@@ -11,13 +12,14 @@
 
 namespace imhere::server {
 
-CheckInWriter::CheckInWriter(Store& store)
-    : CheckInWriter(store, limits::k_checkInQueueLimit, limits::k_checkInGroupLimit)
+CheckInWriter::CheckInWriter(Store& store, observe::ServerMetrics* metrics)
+    : CheckInWriter(store, limits::k_checkInQueueLimit, limits::k_checkInGroupLimit, metrics)
 {
 }
 
-CheckInWriter::CheckInWriter(Store& store, std::size_t queueLimit, std::size_t groupLimit)
-    : m_store(store), m_queueLimit(std::max<std::size_t>(queueLimit, 1)),
+CheckInWriter::CheckInWriter(Store& store, std::size_t queueLimit, std::size_t groupLimit,
+                             observe::ServerMetrics* metrics)
+    : m_store(store), m_metrics(metrics), m_queueLimit(std::max<std::size_t>(queueLimit, 1)),
       m_groupLimit(std::max<std::size_t>(groupLimit, 1)), m_thread([this] { run(); })
 {
 }
@@ -84,8 +86,13 @@ void CheckInWriter::run()
             events.push_back(std::move(q.event));
         const auto outcomes = m_store.attendance().commitCheckIns(events, decideCheckIn);
         if (!outcomes) {
-            std::fprintf(stderr, "imhere-server: a group of %zu check-ins was not stored: %s\n", group.size(),
-                         outcomes.error().message.c_str());
+            observe::log(observe::LogLevel::Error, "a group of check-ins was not stored",
+                         {{"CHECK_INS", std::to_string(group.size())}, {"REASON", outcomes.error().message}});
+        } else if (m_metrics) {
+            m_metrics->recordGroupCommit(group.size());
+            for (std::size_t i = 0; i < outcomes->size() && i < events.size(); ++i)
+                if ((*outcomes)[i] == CheckInOutcome::Stored)
+                    m_metrics->recordCheckIns(sync::toString(events[i].source), 1);
         }
         for (std::size_t i = 0; i < group.size(); ++i) {
             if (outcomes && i < outcomes->size())

@@ -21,6 +21,7 @@
 // holds. The store must outlive the writer; the destructor answers
 // everything still queued, then returns.
 
+#include "sync-server/observe/servermetrics.h"
 #include "sync-server/store/store.h"
 
 #include <condition_variable>
@@ -37,8 +38,10 @@ public:
     using Done = std::function<void(Result<CheckInOutcome>)>;
 
     // With the limits of sync-server/serverlimits.h.
-    explicit CheckInWriter(Store& store);
-    CheckInWriter(Store& store, std::size_t queueLimit, std::size_t groupLimit);
+    // `metrics`, when given, counts each group and the check-ins it stored.
+    explicit CheckInWriter(Store& store, observe::ServerMetrics* metrics = nullptr);
+    CheckInWriter(Store& store, std::size_t queueLimit, std::size_t groupLimit,
+                  observe::ServerMetrics* metrics = nullptr);
     ~CheckInWriter();
     CheckInWriter(const CheckInWriter&) = delete;
     CheckInWriter& operator=(const CheckInWriter&) = delete;
@@ -61,6 +64,7 @@ private:
     void run();
 
     Store& m_store;
+    observe::ServerMetrics* const m_metrics;
     const std::size_t m_queueLimit;
     const std::size_t m_groupLimit;
     mutable std::mutex m_mutex;

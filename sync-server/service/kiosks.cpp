@@ -67,4 +67,13 @@ std::string kioskStartCommand(const std::string& serverUrl, const std::string& t
     return "imhere-kiosk --server " + serverUrl + " --token " + token + " --data " + std::string(k_kioskDataDir);
 }
 
+Result<void> loadKioskMetrics(Services& services)
+{
+    TRY_ASSIGN(kiosks, services.store.kiosks().listKiosks());
+    for (const KioskInfo& k : kiosks)
+        if (!k.revoked && k.lastSyncAt)
+            services.metrics.recordKioskLastSync(k.id, *k.lastSyncAt);
+    return {};
+}
+
 } // namespace imhere::server

@@ -37,6 +37,9 @@ struct ProvisionedKiosk {
 // Called after each successful sync so the admin page can say when a kiosk
 // last synced; writes at most once per k_kioskSyncResolutionMs per kiosk.
 [[nodiscard]] Result<void> noteKioskSync(Services& services, const Kiosk& kiosk);
+// Puts each kiosk's stored last sync on /metrics, so a kiosk that has been
+// silent since before a restart shows as such; at start-up.
+[[nodiscard]] Result<void> loadKioskMetrics(Services& services);
 
 // The command to run on the classroom machine (DESIGN §7).
 [[nodiscard]] std::string kioskStartCommand(const std::string& serverUrl, const std::string& token);

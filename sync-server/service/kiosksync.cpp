@@ -1,5 +1,7 @@
 #include "kiosksync.h"
 
+#include <map>
+
 #include "windowrules.h"
 
 #include "sync-server/serverlimits.h"
@@ -145,6 +147,37 @@ bool kioskHoldsPin(const std::vector<Role>& rolesInServedCourses)
                                [](Role role) { return CourseAccess{role, false}.runsClass(); });
 }
 
+namespace {
+
+// The batch is committed: its acks, the check-ins it stored, and what the
+// kiosk reported (its clock, its outbox).
+void countSync(observe::ServerMetrics& metrics, const Kiosk& kiosk, const SyncRequest& request,
+               const std::vector<Ack>& acks, std::int64_t nowMs)
+{
+    std::size_t stored = 0;
+    std::size_t duplicate = 0;
+    std::size_t rejected = 0;
+    std::map<CheckInSource, std::size_t> checkIns;
+    for (std::size_t i = 0; i < acks.size(); ++i) {
+        switch (acks[i].status) {
+        case AckStatus::Stored: ++stored; break;
+        case AckStatus::Duplicate: ++duplicate; break;
+        case AckStatus::Rejected: ++rejected; break;
+        }
+        if (acks[i].status != AckStatus::Stored || i >= request.events.size())
+            continue;
+        if (const auto* event = std::get_if<Event>(&request.events[i]))
+            if (const auto* checkIn = std::get_if<CheckIn>(&event->body))
+                ++checkIns[checkIn->source];
+    }
+    metrics.recordSyncAcks(stored, duplicate, rejected);
+    for (const auto& [source, n] : checkIns)
+        metrics.recordCheckIns(toString(source), n);
+    metrics.recordKioskSync(kiosk.id, nowMs, request.kioskTimeMs, request.outbox);
+}
+
+} // namespace
+
 Result<SyncResponse> syncKiosk(Services& services, const Kiosk& kiosk, const SyncRequest& request)
 {
     const std::int64_t nowMs = services.clock.nowMs();
@@ -177,6 +210,7 @@ Result<SyncResponse> syncKiosk(Services& services, const Kiosk& kiosk, const Syn
             return {};
         }));
     }
+    countSync(services.metrics, kiosk, request, response.acks, nowMs);
     TRY(services.store.kiosks().pullChanges(kiosk, request.cursor, kioskHoldsPin, response));
     if (request.cursor == 0) {
         TRY_ASSIGN(key, services.store.people().badgeKey());

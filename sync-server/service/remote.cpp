@@ -215,6 +215,7 @@ Result<RemoteOutcome> remoteCheckIn(Services& services, const ScannedCode& scann
         .scannedKiosk = scanned.kiosk.id,
     };
     TRY_ASSIGN(stored, services.store.remote().addRemoteCheckIn(checkIn));
+    services.metrics.recordCheckIns(toString(CheckInSource::QrRemote), stored ? 1 : 0);
     TRY_ASSIGN(after, recordOf(services, scanned.window.id, person->id));
     return RemoteOutcome{std::move(after), stored};
 }

@@ -12,6 +12,7 @@
 
 #include "sync-server/auth/authenticator.h"
 #include "sync-server/auth/loginlimiter.h"
+#include "sync-server/observe/servermetrics.h"
 #include "sync-server/store/store.h"
 
 #include "core/clock.h"
@@ -24,6 +25,7 @@ public:
 
     Store& store;
     const Clock& clock;
+    observe::ServerMetrics metrics; // what /metrics shows
     Authenticator auth;
     LoginLimiter accountLimiter;  // failed sign-ins per email
     LoginLimiter addressLimiter;  // failed sign-ins per client address

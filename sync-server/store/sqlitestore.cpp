@@ -13,6 +13,10 @@
 #include "core/random.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace imhere::server {
 
@@ -25,6 +29,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
     // Opened after the first has migrated the file, so it needs no migrations.
     TRY_ASSIGN(groupDb, Database::open(path, {.cacheKiB = limits::k_storeCacheKiB}));
     std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), std::move(groupDb), clock));
+    if (struct stat opened {}; ::stat(path.c_str(), &opened) == 0) {
+        store->m_fileDevice = opened.st_dev;
+        store->m_fileInode = opened.st_ino;
+    }
     TRY(store->write([&]() -> Result<void> {
         TRY_ASSIGN(insert, store->query("INSERT INTO org(id, badge_key) VALUES(1, ?) ON CONFLICT DO NOTHING"));
         insert->bindBlob(1, randomBytes(imhere::limits::k_kioskKeyBytes));
@@ -313,23 +321,24 @@ Result<std::optional<Kiosk>> SqliteStore::kioskWhere(std::string_view column,
 
 // ---- operations -------------------------------------------------------------------
 
-Result<void> SqliteStore::backupTo(const std::string& path)
+Result<void> SqliteStore::checkHealth()
 {
     std::lock_guard lock(m_mutex);
-    sqlite3* target = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> owner(target, &sqlite3_close);
-    if (rc != SQLITE_OK)
-        return std::unexpected(sqliteError(target, rc, "open " + path));
-    sqlite3_backup* backup = sqlite3_backup_init(target, "main", m_db.handle(), "main");
-    if (!backup)
-        return std::unexpected(sqliteError(target, sqlite3_errcode(target), "backup to " + path));
-    // One step copies every page from one read snapshot, whatever the
-    // check-in group connection commits meanwhile.
-    rc = sqlite3_backup_step(backup, -1);
-    sqlite3_backup_finish(backup);
-    if (rc != SQLITE_DONE)
-        return std::unexpected(sqliteError(target, rc, "backup to " + path));
+    // Files the store has open keep working after they are deleted, replaced
+    // or their directory is made unreadable, but nothing written then
+    // survives a restart: that counts as unavailable.
+    const char* file = sqlite3_db_filename(m_db.handle(), "main");
+    if (file && *file) {
+        struct stat now {};
+        if (::stat(file, &now) != 0)
+            return fail(Errc::CannotOpen, std::string(file) + ": " + std::strerror(errno));
+        if (now.st_dev != m_fileDevice || now.st_ino != m_fileInode)
+            return fail(Errc::CannotOpen, std::string(file) + ": not the file the server opened (replaced or moved)");
+    }
+    TRY_ASSIGN(s, query("SELECT count(*) FROM org"));
+    TRY_ASSIGN(row, s->step());
+    if (!row || s->int64At(0) != 1)
+        return fail(Errc::Corrupt, "the org row is missing");
     return {};
 }
 

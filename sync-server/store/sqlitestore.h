@@ -121,7 +121,7 @@ public:
     Result<void> pullChanges(const Kiosk& kiosk, std::int64_t cursor, const PinRule& holdsPin,
                              sync::SyncResponse& response) override;
 
-    Result<void> backupTo(const std::string& path) override;
+    Result<void> checkHealth() override;
 
     Result<std::optional<TrackerIdentity>> trackerIdentity(std::string_view course) override;
     Result<void> setTrackerIdentity(std::string_view course, const std::optional<TrackerIdentity>& identity) override;
@@ -162,6 +162,9 @@ private:
         : m_db(std::move(db)), m_clock(clock), m_groupDb(std::move(groupDb))
     {
     }
+    // The device and inode of the file as opened (checkHealth()).
+    std::uint64_t m_fileDevice = 0;
+    std::uint64_t m_fileInode = 0;
 
     // A cached statement on `db`, prepared on first use.
     static Result<Lease> prepared(Database& db, StatementCache& cache, std::string_view sql);

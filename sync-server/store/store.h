@@ -43,7 +43,10 @@ public:
     // Runs `work` as one atomic unit; repository calls made inside it join
     // that unit, whichever repository they are on.
     [[nodiscard]] virtual Result<void> inTransaction(const std::function<Result<void>()>& work) = 0;
-    [[nodiscard]] virtual Result<void> backupTo(const std::string& path) = 0;
+    // Whether the database still answers: a real query, and (for a file)
+    // the file at its path is still the one opened. For the health loop
+    // behind the systemd watchdog.
+    [[nodiscard]] virtual Result<void> checkHealth() = 0;
 };
 
 } // namespace imhere::server

@@ -94,6 +94,7 @@ class SyncProtocolTest : public QObject {
     Q_OBJECT
 private slots:
     void requestRoundTrips();
+    void outboxIsOptionalBothWays();
     void responseRoundTrips();
     void singleEventRoundTrips();
     void malformedDocumentsFailWhole_data();
@@ -117,6 +118,24 @@ void SyncProtocolTest::requestRoundTrips()
     const auto decoded = decodeRequest(encode(request));
     QVERIFY2(decoded, decoded ? "" : decoded.error().message.c_str());
     QCOMPARE(*decoded, request);
+}
+
+void SyncProtocolTest::outboxIsOptionalBothWays()
+{
+    // Kiosks from before `outbox` send none, and are read as before.
+    auto old = decodeRequest(R"({"protocol":1,"kiosk_time":1790000000000,"cursor":0,"events":[]})");
+    QVERIFY(old);
+    QVERIFY(!old->outbox);
+    QVERIFY(encode(*old).find("outbox") == std::string::npos);
+    auto reported = decodeRequest(R"({"protocol":1,"kiosk_time":1790000000000,"cursor":0,"events":[],"outbox":42})");
+    QVERIFY(reported);
+    QCOMPARE(reported->outbox, std::optional<std::int64_t>(42));
+    QCOMPARE(*decodeRequest(encode(*reported)), *reported);
+    for (const char* bad : {R"({"protocol":1,"kiosk_time":1790000000000,"cursor":0,"events":[],"outbox":-1})",
+                            R"({"protocol":1,"kiosk_time":1790000000000,"cursor":0,"events":[],"outbox":"3"})"}) {
+        const auto refused = decodeRequest(bad);
+        QVERIFY2(!refused && refused.error().code == Errc::InvalidRequest, bad);
+    }
 }
 
 void SyncProtocolTest::responseRoundTrips()

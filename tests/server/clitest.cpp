@@ -37,13 +37,18 @@ void CliTest::commandLineSplitsWordsOptionsAndFlags()
 
 void CliTest::iniReadsSectionsAndNamesTheBadLine()
 {
-    auto ini = parseIni("# comment\n[server]\ndb = /var/lib/imhere.db\n listen=0.0.0.0:80 \n");
+    auto ini = parseIni("# comment\n[server]\ndb = /var/lib/imhere.db\nlisten=0.0.0.0:80 \n");
     QVERIFY(ini);
     QCOMPARE(ini->at("server.db"), "/var/lib/imhere.db");
     QCOMPARE(ini->at("server.listen"), "0.0.0.0:80");
     auto bad = parseIni("[server]\ndb = x\nnonsense\n");
     QVERIFY(!bad);
     QCOMPARE_NE(bad.error().message.find("line 3"), std::string::npos);
+    // An indented line continues the value above (libinih): refused rather
+    // than silently replacing it.
+    auto indented = parseIni("[server]\ndb = x\n listen = 0.0.0.0:80\n");
+    QVERIFY(!indented);
+    QCOMPARE_NE(indented.error().message.find("line 3"), std::string::npos);
 }
 
 void CliTest::settingsCommandLineBeatsEnvironmentBeatsConfigFile()

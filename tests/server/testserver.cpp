@@ -40,6 +40,9 @@ void TestServer::start(unsigned connectionTimeoutSec)
     HttpServerOptions options;
     options.threads = 2;
     options.connectionTimeoutSec = connectionTimeoutSec;
+    options.onAnswered = [this](const Exchange& e) {
+        services->metrics.recordRequest(e.routePattern, e.status, e.seconds);
+    };
     if (auto started = http->start(options); !started)
         throw std::runtime_error(started.error().message);
 }

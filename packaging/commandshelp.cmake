@@ -1,0 +1,37 @@
+# Writes a help2man include file with a COMMANDS section holding the --help
+# of every imhere-server command, so the man page has them all.
+#   cmake -DPROGRAM=imhere-server -DOUTPUT=file.h2m -P commandshelp.cmake
+execute_process(COMMAND ${PROGRAM} --help OUTPUT_VARIABLE usage RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${PROGRAM} --help failed")
+endif()
+string(REPLACE "\n" ";" lines "${usage}")
+set(out "[COMMANDS]\n")
+foreach(line IN LISTS lines)
+  # "  user add       add a person": the name ends at the first run of two spaces.
+  if(line MATCHES "^  ([a-z][a-z -]*[a-z])  +[a-z]")
+    set(name ${CMAKE_MATCH_1})
+    separate_arguments(words UNIX_COMMAND "${name}")
+    execute_process(COMMAND ${PROGRAM} ${words} --help OUTPUT_VARIABLE help RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "${PROGRAM} ${name} --help failed")
+    endif()
+    # Only the command's own part; the common options follow once per page.
+    string(FIND "${help}" "\nCommon options:" common)
+    if(common GREATER -1)
+      string(SUBSTRING "${help}" 0 ${common} help)
+    endif()
+    string(REPLACE "\\" "\\e" help "${help}")
+    string(REGEX REPLACE "(^|\n)([.'])" "\\1\\\\&\\2" help "${help}")
+    string(APPEND out ".SS \"${name}\"\n.nf\n${help}\n.fi\n")
+  endif()
+endforeach()
+# The common options, once.
+execute_process(COMMAND ${PROGRAM} serve --help OUTPUT_VARIABLE serve)
+string(FIND "${serve}" "Common options:" common)
+if(common GREATER -1)
+  string(SUBSTRING "${serve}" ${common} -1 tail)
+  string(REPLACE "\\" "\\e" tail "${tail}")
+  string(APPEND out "\n[COMMON OPTIONS]\n.nf\n${tail}\n.fi\n")
+endif()
+file(WRITE ${OUTPUT} "${out}")
