@@ -37,5 +37,9 @@ inline constexpr std::int64_t k_maxTimestampMs = (std::int64_t{1} << 53) - 1;
 // Punctuality defaults (DESIGN §3).
 inline constexpr int k_defaultLateAfterMin = 10;
 inline constexpr int k_defaultAbsentAfterMin = 60;
+// A class's length when its window does not say, and how long after its end
+// the server closes a window that is still open.
+inline constexpr int k_defaultWindowLengthMin = 120;
+inline constexpr int k_defaultCloseGraceMin = 15;
 
 } // namespace imhere::limits

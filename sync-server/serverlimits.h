@@ -42,6 +42,8 @@ inline constexpr int k_remoteRequestsPerIp = 120;
 inline constexpr std::int64_t k_remoteRequestWindowMs = 10LL * 60 * 1000;
 inline constexpr int k_linkCodeFailuresPerIp = 5;
 inline constexpr std::int64_t k_linkCodeFailureWindowMs = 15LL * 60 * 1000;
+// How often the server looks for windows past their end and grace (and at start).
+inline constexpr std::chrono::seconds k_windowCloseInterval{15};
 // A phone link code works once, for a week.
 inline constexpr std::int64_t k_linkCodeLifetimeMs = 7LL * 24 * 3600 * 1000;
 // A linked phone keeps its cookie for 400 days (the longest browsers keep one).

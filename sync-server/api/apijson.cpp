@@ -31,7 +31,9 @@ nlohmann::json courseJson(const Course& c, std::optional<Role> role)
                         {"name", c.name},
                         {"timezone", c.timezone},
                         {"late_after_min", c.lateAfterMin},
-                        {"absent_after_min", c.absentAfterMin}};
+                        {"absent_after_min", c.absentAfterMin},
+                        {"window_length_min", c.windowLengthMin},
+                        {"close_grace_min", c.closeGraceMin}};
     j["role"] = role ? nlohmann::json(sync::toString(*role)) : nlohmann::json(nullptr);
     return j;
 }
@@ -50,6 +52,7 @@ nlohmann::json windowJson(const Window& w, std::int64_t nowMs)
             {"opened_at", orNull(w.openedAt)},
             {"closed_at", orNull(w.closedAt)},
             {"opened_by", orNull(w.openedBy)},
+            {"scheduled_end", orNull(w.scheduledEnd)},
             {"open", isOpenAt(w, nowMs)}};
 }
 

@@ -34,7 +34,8 @@ Result<Response> postCourse(ApiContext& api, const Request& request)
     TRY(allow(allowed, "only teachers and org admins add courses"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
-    r.allowOnly({"name", "timezone", "late_after_min", "absent_after_min", "students"});
+    r.allowOnly({"name", "timezone", "late_after_min", "absent_after_min", "window_length_min", "close_grace_min",
+                 "students"});
     NewCourse c;
     c.name = r.text("name", imhere::limits::k_maxNameBytes);
     c.timezone = r.text("timezone", imhere::limits::k_maxTimezoneBytes);
@@ -42,6 +43,10 @@ Result<Response> postCourse(ApiContext& api, const Request& request)
                                           .value_or(imhere::limits::k_defaultLateAfterMin));
     c.absentAfterMin = static_cast<int>(r.optionalInteger("absent_after_min", 0, 24 * 60)
                                             .value_or(imhere::limits::k_defaultAbsentAfterMin));
+    c.windowLengthMin = static_cast<int>(r.optionalInteger("window_length_min", 1, 24 * 60)
+                                             .value_or(imhere::limits::k_defaultWindowLengthMin));
+    c.closeGraceMin = static_cast<int>(r.optionalInteger("close_grace_min", 0, 24 * 60)
+                                           .value_or(imhere::limits::k_defaultCloseGraceMin));
     const auto& students = r.array("students", limits::k_maxStudentsAtCreation, true);
     for (std::size_t i = 0; r.ok() && i < students.size(); ++i) {
         if (!students[i].is_string() || !isPublicId(students[i].get_ref<const std::string&>()))

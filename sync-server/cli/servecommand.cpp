@@ -4,25 +4,24 @@
 
 #include "databaselock.h"
 #include "healthprobe.h"
+#include "periodic.h"
 #include "routetable.h"
 #include "sync-server/http/httpserver.h"
 #include "sync-server/observe/log.h"
 #include "sync-server/observe/notify.h"
 #include "sync-server/serverlimits.h"
+#include "sync-server/service/attendance.h"
 #include "sync-server/service/kiosks.h"
 #include "sync-server/store/sqlitebackup.h"
 #include "sync-server/store/sqlitestore.h"
 
 #include <chrono>
-#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <pthread.h>
 #include <optional>
-#include <thread>
 
 namespace imhere::server::cli {
 
@@ -31,57 +30,55 @@ namespace {
 using observe::log;
 using observe::LogLevel;
 
-// Feeds the systemd watchdog while the health probe passes, from a thread of
-// its own, every `interval` (half of WatchdogSec=). A
-// failing probe is logged once when it starts failing and once when it
-// recovers; meanwhile no WATCHDOG=1 is sent, so systemd restarts the server
-// once WatchdogSec= has passed.
-class HealthLoop {
+// Feeds the systemd watchdog while the health probe passes (run by a
+// Periodic every half of WatchdogSec=). A failing probe is logged once when
+// it starts failing and once when it recovers; meanwhile no WATCHDOG=1 is
+// sent, so systemd restarts the server once WatchdogSec= has passed.
+class HealthFeed {
 public:
-    HealthLoop(HealthProbe& probe, std::chrono::microseconds interval)
-        : m_probe(probe), m_interval(interval), m_thread([this] { run(); })
+    explicit HealthFeed(HealthProbe& probe) : m_probe(probe) {}
+    void operator()()
     {
-    }
-    ~HealthLoop()
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stopping = true;
+        const auto checked = m_probe.check();
+        if (checked) {
+            observe::notifyServiceManager("WATCHDOG=1");
+            if (!m_healthy)
+                log(LogLevel::Info, "healthy again: watchdog fed");
+        } else if (m_healthy) {
+            log(LogLevel::Error, "health check failed; the watchdog is no longer fed",
+                {{"REASON", checked.error().message}});
         }
-        m_wake.notify_all();
-        m_thread.join();
+        m_healthy = checked.has_value();
     }
-    HealthLoop(const HealthLoop&) = delete;
-    HealthLoop& operator=(const HealthLoop&) = delete;
 
 private:
-    void run()
+    HealthProbe& m_probe;
+    bool m_healthy = true;
+};
+
+// Closes the windows whose end and grace have passed (closeDueWindows),
+// logging each one and a failure once until it recovers.
+class WindowCloser {
+public:
+    explicit WindowCloser(Services& services) : m_services(services) {}
+    void operator()()
     {
-        bool healthy = true;
-        std::unique_lock lock(m_mutex);
-        while (!m_stopping) {
-            lock.unlock();
-            const auto checked = m_probe.check();
-            if (checked) {
-                observe::notifyServiceManager("WATCHDOG=1");
-                if (!healthy)
-                    log(LogLevel::Info, "healthy again: watchdog fed");
-            } else if (healthy) {
-                log(LogLevel::Error, "health check failed; the watchdog is no longer fed",
-                    {{"REASON", checked.error().message}});
-            }
-            healthy = checked.has_value();
-            lock.lock();
-            m_wake.wait_for(lock, m_interval, [this] { return m_stopping; });
+        auto closed = closeDueWindows(m_services);
+        if (!closed) {
+            if (m_working)
+                log(LogLevel::Error, "could not close the windows whose time is over",
+                    {{"REASON", closed.error().message}});
+            m_working = false;
+            return;
         }
+        m_working = true;
+        for (const Window& w : *closed)
+            log(LogLevel::Info, "closed window \"" + w.title + "\" at its end", {{"WINDOW", w.id}});
     }
 
-    HealthProbe& m_probe;
-    const std::chrono::microseconds m_interval;
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    bool m_stopping = false;
-    std::thread m_thread; // last: starts once everything above exists
+private:
+    Services& m_services;
+    bool m_working = true;
 };
 
 unsigned unsignedSetting(const Settings& settings, const std::string& name, unsigned fallback)
@@ -217,14 +214,19 @@ int serveCommand(const CommandLine&, const Settings& settings)
     std::fflush(stdout);
     observe::notifyServiceManager("READY=1\nSTATUS=serving on " + listen->host + ":" + std::to_string(server.port()));
 
-    std::optional<HealthLoop> healthLoop;
+    std::optional<Periodic> healthLoop;
     if (const auto timeout = observe::watchdogTimeout())
-        healthLoop.emplace(probe, *timeout / 2);
+        healthLoop.emplace(*timeout / 2, HealthFeed(probe));
+    // Windows close themselves at their end plus the course's grace; the
+    // first run closes those whose time passed while the server was down.
+    std::optional<Periodic> windowCloser;
+    windowCloser.emplace(limits::k_windowCloseInterval, WindowCloser(services));
 
     int received = 0;
     sigwait(&stopSignals, &received);
     observe::notifyServiceManager("STOPPING=1");
     healthLoop.reset();
+    windowCloser.reset();
     if (observe::logsToJournal())
         log(LogLevel::Info, "stopping", {{"SIGNAL", std::to_string(received)}});
     else

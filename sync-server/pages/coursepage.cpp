@@ -187,7 +187,9 @@ Result<Response> coursePage(Services& services, const Request& request)
                      : std::string("You are an org admin");
     m += " in this course. Times are in " + web::escape(course.timezone) + "; arriving more than "
         + std::to_string(course.lateAfterMin) + " minutes after the start is late, more than "
-        + std::to_string(course.absentAfterMin) + " minutes is absent.</p>";
+        + std::to_string(course.absentAfterMin) + " minutes is absent. A window lasts "
+        + std::to_string(course.windowLengthMin) + " minutes unless opened with another length, and closes itself "
+        + std::to_string(course.closeGraceMin) + " minutes after its end.</p>";
     std::map<std::string, std::size_t> reviews;
     if (access.runsClass()) {
         TRY_ASSIGN(counts, remoteReviewCountsOf(services, caller, id));

@@ -65,6 +65,9 @@ Result<Response> windowPage(Services& services, const Request& request)
         + web::escape(window.title) + "</h1><p class=\"lead\">" + web::escape(windowState(window, course.timezone, now));
     if (const auto start = window.startMs())
         m += ". Lateness counts from " + web::escape(web::dateTimeText(course.timezone, *start));
+    if (const auto closes = closesAt(window, course); closes && !window.closedAt && window.openedAt)
+        m += ". It closes itself at " + web::escape(web::dateTimeText(course.timezone, *closes))
+            + ", and everyone not checked in is then absent";
     m += ".</p><div class=\"actions no-print\">";
     if (isOpenAt(window, now))
         m += web::renderButtonForm({.action = "/windows/" + id + "/close", .label = "Close attendance window",

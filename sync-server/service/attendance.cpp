@@ -1,5 +1,6 @@
 #include "attendance.h"
 #include "records.h"
+#include "windowrules.h"
 
 #include "sync-server/serverlimits.h"
 #include "core/result.h"
@@ -8,13 +9,15 @@
 #include "core/timezone.h"
 
 #include <algorithm>
+#include <map>
 
 namespace imhere::server {
 
 Result<Window> openNewWindow(Services& services, const Caller& caller, std::string_view course, std::string title,
-                             std::optional<std::int64_t> scheduledStart, bool openNow, std::optional<int> sprint)
+                             std::optional<std::int64_t> scheduledStart, bool openNow, std::optional<int> sprint,
+                             std::optional<int> lengthMin)
 {
-    TRY(services.liveCourse(course));
+    TRY_ASSIGN(live, services.liveCourse(course));
     TRY_ASSIGN(access, services.access(caller, course));
     TRY(allow(access.runsClass(), "only teachers and TAs open windows"));
     if (title.empty() || title.size() > imhere::limits::k_maxNameBytes)
@@ -23,9 +26,13 @@ Result<Window> openNewWindow(Services& services, const Caller& caller, std::stri
         return std::unexpected(invalid("scheduled_start: a window that is not opened now needs a scheduled start"));
     if (sprint && (*sprint < 1 || *sprint > 20))
         return std::unexpected(invalid("sprint: a sprint from 1 to 20"));
+    if (lengthMin && (*lengthMin < 1 || *lengthMin > 24 * 60))
+        return std::unexpected(invalid("length_min: a length from 1 to 1440 minutes"));
     NewWindow w{newUuidV4(), std::string(course), std::move(title), scheduledStart, std::nullopt, caller.person.id};
     if (openNow)
         w.openAt = services.clock.nowMs();
+    const auto start = scheduledStart ? scheduledStart : w.openAt;
+    w.scheduledEnd = *start + std::int64_t{lengthMin.value_or(live.windowLengthMin)} * 60'000;
     if (!sprint)
         return services.store.attendance().createWindow(w);
     Window created;
@@ -35,6 +42,29 @@ Result<Window> openNewWindow(Services& services, const Caller& caller, std::stri
         return services.store.tracker().setWindowSprint(created.id, *sprint);
     }));
     return created;
+}
+
+Result<std::vector<Window>> closeDueWindows(Services& services)
+{
+    TRY_ASSIGN(open, services.store.attendance().openWindows());
+    const auto now = services.clock.nowMs();
+    std::map<std::string, Course> courses;
+    std::vector<Window> closed;
+    for (const Window& w : open) {
+        auto known = courses.find(w.course);
+        if (known == courses.end()) {
+            TRY_ASSIGN(course, services.store.courses().course(w.course));
+            if (!course)
+                continue;
+            known = courses.emplace(w.course, *course).first;
+        }
+        const auto at = closesAt(w, known->second);
+        if (!at || *at > now)
+            continue;
+        TRY_ASSIGN(done, services.store.attendance().closeWindow(w.id, *at, 0));
+        closed.push_back(std::move(done));
+    }
+    return closed;
 }
 
 Result<Window> setWindowOpen(Services& services, const Caller& caller, std::string_view id, bool open)
@@ -176,6 +206,10 @@ Result<Course> createCourse(Services& services, const Caller& caller, NewCourse 
         return std::unexpected(invalid("timezone: unknown IANA time zone"));
     if (course.lateAfterMin < 0 || course.absentAfterMin < course.lateAfterMin || course.absentAfterMin > 24 * 60)
         return std::unexpected(invalid("absent_after_min: must be between late_after_min and 1440"));
+    if (course.windowLengthMin < 1 || course.windowLengthMin > 24 * 60)
+        return std::unexpected(invalid("window_length_min: a length from 1 to 1440 minutes"));
+    if (course.closeGraceMin < 0 || course.closeGraceMin > 24 * 60)
+        return std::unexpected(invalid("close_grace_min: from 0 to 1440 minutes"));
     return services.store.courses().createCourse(course, caller.person.id);
 }
 

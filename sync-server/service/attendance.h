@@ -15,12 +15,19 @@
 
 namespace imhere::server {
 
-// Teachers and TAs open an ad hoc window now, or schedule one; `sprint`
-// (1 to 20) is its sprint in the trainee tracker's register when it is not
-// the window's week (service/tracker.h).
+// Teachers and TAs open an ad hoc window now, or schedule one. It ends
+// `lengthMin` minutes after its start (by default the course's window
+// length); `sprint` (1 to 20) is its sprint in the trainee tracker's register
+// when it is not the window's week (service/tracker.h).
 [[nodiscard]] Result<Window> openNewWindow(Services& services, const Caller& caller, std::string_view course,
                                            std::string title, std::optional<std::int64_t> scheduledStart,
-                                           bool openNow, std::optional<int> sprint = std::nullopt);
+                                           bool openNow, std::optional<int> sprint = std::nullopt,
+                                           std::optional<int> lengthMin = std::nullopt);
+// Closes every open window whose end plus its course's grace has passed, as
+// of that moment and as the server (no person). Idempotent: it runs at the
+// server's start, for what passed while it was down, and then on a timer.
+// Returns the windows it closed.
+[[nodiscard]] Result<std::vector<Window>> closeDueWindows(Services& services);
 
 // Teachers and TAs open a scheduled window or close an open one. A closed
 // window stays closed: open a new one instead.

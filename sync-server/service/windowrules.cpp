@@ -25,4 +25,22 @@ CheckInOutcome decideCheckIn(const CheckInEvent& event, const Window& window, st
     return CheckInOutcome::Stored;
 }
 
+std::optional<std::int64_t> windowEnd(const Window& window, const Course& course)
+{
+    if (window.scheduledEnd)
+        return window.scheduledEnd;
+    const auto start = window.startMs();
+    if (!start)
+        return std::nullopt;
+    return *start + std::int64_t{course.windowLengthMin} * 60'000;
+}
+
+std::optional<std::int64_t> closesAt(const Window& window, const Course& course)
+{
+    const auto end = windowEnd(window, course);
+    if (!end)
+        return std::nullopt;
+    return *end + std::int64_t{course.closeGraceMin} * 60'000;
+}
+
 } // namespace imhere::server

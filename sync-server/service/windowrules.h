@@ -22,6 +22,12 @@ enum class WindowTiming { Open, NotYetOpen, Closed };
     return windowTimingAt(window, at) == WindowTiming::Open;
 }
 
+// A window's end: its own, else its start plus the course's window length;
+// none while it has no start. The server closes a window still open at its
+// end plus the course's grace (closeDueWindows, attendance.h).
+[[nodiscard]] std::optional<std::int64_t> windowEnd(const Window& window, const Course& course);
+[[nodiscard]] std::optional<std::int64_t> closesAt(const Window& window, const Course& course);
+
 // Stored, or why not: students and TAs check in, once per window, while it is open.
 // `role` is the person's role in the window's course; `alreadyCheckedIn`
 // counts check-ins stored earlier in the same group (Store::commitCheckIns).

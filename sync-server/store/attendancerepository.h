@@ -23,7 +23,10 @@ public:
     [[nodiscard]] virtual Result<Window> createWindow(const NewWindow& window) = 0;
     [[nodiscard]] virtual Result<std::optional<Window>> window(std::string_view id) = 0;
     [[nodiscard]] virtual Result<std::vector<Window>> windowsOf(std::string_view course) = 0;
-    // Opening an open window or closing a closed one changes nothing.
+    // Every window opened and not closed, in any course.
+    [[nodiscard]] virtual Result<std::vector<Window>> openWindows() = 0;
+    // Opening an open window or closing a closed one changes nothing. Actor
+    // 0 is the server itself.
     [[nodiscard]] virtual Result<Window> openWindow(std::string_view id, std::int64_t at, PersonId actor) = 0;
     [[nodiscard]] virtual Result<Window> closeWindow(std::string_view id, std::int64_t at, PersonId actor) = 0;
     [[nodiscard]] virtual Result<bool> addCheckIn(const CheckInEvent& event) = 0;

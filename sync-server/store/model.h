@@ -48,6 +48,10 @@ struct Course {
     int lateAfterMin = 10;
     int absentAfterMin = 60;
     bool removed = false;
+    // A window ends this long after its start unless it says otherwise, and
+    // the server closes it this long after its end (service/windowrules.h).
+    int windowLengthMin = imhere::limits::k_defaultWindowLengthMin;
+    int closeGraceMin = imhere::limits::k_defaultCloseGraceMin;
 };
 
 struct NewCourse {
@@ -56,6 +60,8 @@ struct NewCourse {
     int lateAfterMin = 10;
     int absentAfterMin = 60;
     std::vector<PersonId> students; // enrolled together with the course
+    int windowLengthMin = imhere::limits::k_defaultWindowLengthMin;
+    int closeGraceMin = imhere::limits::k_defaultCloseGraceMin;
 };
 
 struct CourseWithRole {
@@ -77,6 +83,9 @@ struct Window {
     std::optional<std::int64_t> openedAt;
     std::optional<std::int64_t> closedAt;
     std::optional<std::string> openedBy; // public id
+    // Set when the window was opened or scheduled with an end; otherwise its
+    // start plus the course's window length (service/windowrules.h).
+    std::optional<std::int64_t> scheduledEnd;
     // Lateness is measured from the scheduled start, or from the opening of
     // an ad hoc window.
     [[nodiscard]] std::optional<std::int64_t> startMs() const { return scheduledStart ? scheduledStart : openedAt; }
@@ -90,6 +99,7 @@ struct NewWindow {
     std::optional<std::int64_t> openAt; // open at once when set
     std::optional<PersonId> actor;
     std::optional<std::int64_t> closeAt; // with openAt: a past class, made closed
+    std::optional<std::int64_t> scheduledEnd;
 };
 
 // Events are append-only; `kiosk` is set when the event came through sync.

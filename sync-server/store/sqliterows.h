@@ -21,13 +21,13 @@ inline Person personFrom(Statement& s)
 }
 
 inline constexpr std::string_view k_windowColumns =
-    "SELECT w.id, w.course, w.title, w.scheduled_start, w.opened_at, w.closed_at, p.public_id"
+    "SELECT w.id, w.course, w.title, w.scheduled_start, w.opened_at, w.closed_at, p.public_id, w.scheduled_end"
     " FROM attendance_window w LEFT JOIN person p ON p.id = w.opened_by ";
 
 inline Window windowFrom(Statement& s)
 {
     return Window{s.textAt(0),          s.textAt(1),          s.textAt(2),         s.optionalInt64At(3),
-                  s.optionalInt64At(4), s.optionalInt64At(5), s.optionalTextAt(6)};
+                  s.optionalInt64At(4), s.optionalInt64At(5), s.optionalTextAt(6), s.optionalInt64At(7)};
 }
 
 } // namespace imhere::server::rows

@@ -17,18 +17,22 @@ namespace {
 
 Course courseFrom(Statement& s)
 {
-    return Course{s.textAt(0), s.textAt(1), s.textAt(2), s.intAt(3), s.intAt(4), s.intAt(5) != 0};
+    return Course{s.textAt(0), s.textAt(1), s.textAt(2), s.intAt(3), s.intAt(4), s.intAt(5) != 0,
+                  s.intAt(6),  s.intAt(7)};
 }
 
 } // namespace
 
 Result<Course> SqliteStore::createCourse(const NewCourse& c, PersonId creator)
 {
-    Course created{newUuidV4(), c.name, c.timezone, c.lateAfterMin, c.absentAfterMin, false};
+    Course created{newUuidV4(), c.name,  c.timezone,       c.lateAfterMin, c.absentAfterMin,
+                   false,       c.windowLengthMin, c.closeGraceMin};
     TRY(write([&]() -> Result<void> {
-        TRY_ASSIGN(s, query("INSERT INTO course(id, name, timezone, late_after_min, absent_after_min, created_at)"
-                            " VALUES(?, ?, ?, ?, ?, ?)"));
-        TRY(s->bindAll(created.id, c.name, c.timezone, c.lateAfterMin, c.absentAfterMin, m_clock.nowMs()).run());
+        TRY_ASSIGN(s, query("INSERT INTO course(id, name, timezone, late_after_min, absent_after_min, created_at,"
+                            " window_length_min, close_grace_min) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
+        TRY(s->bindAll(created.id, c.name, c.timezone, c.lateAfterMin, c.absentAfterMin, m_clock.nowMs(),
+                       c.windowLengthMin, c.closeGraceMin)
+                .run());
         TRY(logChange("course", created.id, created.id));
         TRY(setEnrollment(creator, created.id, Role::Teacher, creator));
         for (const PersonId student : c.students) {
@@ -43,8 +47,8 @@ Result<Course> SqliteStore::createCourse(const NewCourse& c, PersonId creator)
 Result<std::optional<Course>> SqliteStore::course(std::string_view id)
 {
     std::lock_guard lock(m_mutex);
-    TRY_ASSIGN(s, query("SELECT id, name, timezone, late_after_min, absent_after_min, removed FROM course"
-                        " WHERE id = ?"));
+    TRY_ASSIGN(s, query("SELECT id, name, timezone, late_after_min, absent_after_min, removed, window_length_min,"
+                        " close_grace_min FROM course WHERE id = ?"));
     s->bind(1, id);
     TRY_ASSIGN(row, s->step());
     if (!row)
@@ -55,8 +59,8 @@ Result<std::optional<Course>> SqliteStore::course(std::string_view id)
 Result<std::vector<CourseWithRole>> SqliteStore::listCourses(std::optional<PersonId> person)
 {
     std::lock_guard lock(m_mutex);
-    TRY_ASSIGN(s, query("SELECT c.id, c.name, c.timezone, c.late_after_min, c.absent_after_min, c.removed, e.role"
-                        " FROM course c LEFT JOIN enrollment e ON e.course = c.id AND e.person = ?1"
+    TRY_ASSIGN(s, query("SELECT c.id, c.name, c.timezone, c.late_after_min, c.absent_after_min, c.removed,"
+                        " c.window_length_min, c.close_grace_min, e.role FROM course c LEFT JOIN enrollment e ON e.course = c.id AND e.person = ?1"
                         " WHERE c.removed = 0 AND (?2 OR e.role IS NOT NULL) ORDER BY c.name, c.id"));
     s->bind(1, person.value_or(0)).bind(2, person ? 0 : 1);
     std::vector<CourseWithRole> out;
@@ -64,7 +68,7 @@ Result<std::vector<CourseWithRole>> SqliteStore::listCourses(std::optional<Perso
         TRY_ASSIGN(row, s->step());
         if (!row)
             break;
-        out.push_back({courseFrom(*s), s->isNullAt(6) ? std::nullopt : sync::roleFromString(s->textAt(6))});
+        out.push_back({courseFrom(*s), s->isNullAt(8) ? std::nullopt : sync::roleFromString(s->textAt(8))});
     }
     return out;
 }
@@ -189,12 +193,27 @@ Result<std::vector<Window>> SqliteStore::windowsOf(std::string_view course)
     return out;
 }
 
+Result<std::vector<Window>> SqliteStore::openWindows()
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query(std::string(k_windowColumns)
+                        + "WHERE w.closed_at IS NULL AND w.opened_at IS NOT NULL ORDER BY w.opened_at, w.id"));
+    std::vector<Window> out;
+    for (;;) {
+        TRY_ASSIGN(row, s->step());
+        if (!row)
+            break;
+        out.push_back(windowFrom(*s));
+    }
+    return out;
+}
+
 Result<Window> SqliteStore::createWindow(const NewWindow& w)
 {
     TRY(write([&]() -> Result<void> {
-        TRY_ASSIGN(s, query("INSERT INTO attendance_window(id, course, title, scheduled_start, opened_at, opened_by)"
-                            " VALUES(?, ?, ?, ?, ?, ?)"));
-        if (auto r = s->bindAll(w.id, w.course, w.title, w.scheduledStart, w.openAt, w.actor).run(); !r) {
+        TRY_ASSIGN(s, query("INSERT INTO attendance_window(id, course, title, scheduled_start, opened_at, opened_by,"
+                            " scheduled_end) VALUES(?, ?, ?, ?, ?, ?, ?)"));
+        if (auto r = s->bindAll(w.id, w.course, w.title, w.scheduledStart, w.openAt, w.actor, w.scheduledEnd).run(); !r) {
             if (r.error().code == Errc::Constraint)
                 return fail(Errc::AlreadyExists, "a window with this id already exists");
             return r;
@@ -221,7 +240,7 @@ Result<Window> SqliteStore::openWindow(std::string_view id, std::int64_t at, Per
 {
     return markWindow(id, at, actor, "open",
                       "UPDATE attendance_window SET opened_at = ?1, opened_by = ?3 WHERE id = ?2 AND opened_at IS NULL",
-                      [&](Statement& s) { s.bind(3, actor); });
+                      [&](Statement& s) { s.bind(3, actor ? std::optional(actor) : std::nullopt); });
 }
 
 Result<Window> SqliteStore::closeWindow(std::string_view id, std::int64_t at, PersonId actor)
@@ -244,7 +263,8 @@ Result<Window> SqliteStore::markWindow(std::string_view id, std::int64_t at, Per
             return {};
         TRY_ASSIGN(e, query("INSERT INTO window_event(id, window_id, kind, actor, at, received_at)"
                             " VALUES(?, ?, ?, ?, ?, ?)"));
-        TRY(e->bindAll(newUuidV4(), id, kind, actor, at, m_clock.nowMs()).run());
+        // Actor 0: the server itself (a window closed at its end).
+        TRY(e->bindAll(newUuidV4(), id, kind, actor ? std::optional(actor) : std::nullopt, at, m_clock.nowMs()).run());
         TRY_ASSIGN(course, courseOfWindow(id));
         return logChange("window", id, course);
     }));

@@ -5,10 +5,13 @@
 #include "testserver.h"
 
 #include "core/database.h"
+#include "core/random.h"
+#include "sync-server/store/sqlitestore.h"
 
 #include "tests/support/qtestsupport.h"
 
 #include <csignal>
+#include <fcntl.h>
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
@@ -38,6 +41,7 @@ private slots:
     void importRosterImportsAllRowsOrNone();
     void kioskAddPrintsATokenOnceAndBackupCopiesTheDatabase();
     void serveStopsCleanlyOnSigterm();
+    void serveClosesWindowsWhoseTimePassedWhileItWasDown();
 };
 
 void CommandsTest::everyCommandHasHelp()
@@ -145,6 +149,65 @@ void CommandsTest::serveStopsCleanlyOnSigterm()
     QVERIFY(WIFEXITED(status));
     QCOMPARE(WEXITSTATUS(status), 0);
     QCOMPARE(client.get("/healthz").status, 0);
+}
+
+void CommandsTest::serveClosesWindowsWhoseTimePassedWhileItWasDown()
+{
+    TempDir dir;
+    const std::string db = (dir.path() / "s.db").string();
+    // A class opened three hours ago with the course's 120 minutes and 15 of
+    // grace, and one opened now: the server was not running in between.
+    SystemClock clock;
+    const auto now = clock.nowMs();
+    std::string overdue, current;
+    {
+        auto store = server::SqliteStore::open(db, clock);
+        QVERIFY(store);
+        auto& s = **store;
+        const auto teacher = s.people().createPerson({"Tomás Teacher", std::nullopt, std::nullopt, std::nullopt,
+                                                      std::nullopt, std::nullopt, false});
+        QVERIFY(teacher);
+        const auto course = s.courses().createCourse({"WM5 · JS1", "Europe/London", 10, 60, {}}, teacher->id);
+        QVERIFY(course);
+        const auto old = s.attendance().createWindow(
+            {newUuidV4(), course->id, "Earlier", std::nullopt, now - 3 * 3'600'000, teacher->id});
+        const auto fresh = s.attendance().createWindow(
+            {newUuidV4(), course->id, "Now", std::nullopt, now - 60'000, teacher->id});
+        QVERIFY(old && fresh);
+        overdue = old->id;
+        current = fresh->id;
+    }
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, STDOUT_FILENO);
+        execl(IMHERE_SERVER_BIN, IMHERE_SERVER_BIN, "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0", nullptr);
+        _exit(127);
+    }
+    auto closedAt = [&](const std::string& window) -> std::optional<std::int64_t> {
+        auto file = Database::open(db, {.readOnly = true});
+        if (!file)
+            return std::nullopt;
+        auto q = file->prepare("SELECT closed_at FROM attendance_window WHERE id = ?");
+        if (!q)
+            return std::nullopt;
+        q->bind(1, window);
+        auto row = q->step();
+        return row && *row ? q->optionalInt64At(0) : std::nullopt;
+    };
+    std::optional<std::int64_t> closed;
+    for (int i = 0; i < 100 && !closed; ++i) {
+        closed = closedAt(overdue);
+        if (!closed)
+            QTest::qSleep(100);
+    }
+    const auto stillOpen = !closedAt(current).has_value();
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    QVERIFY2(closed, "the overdue window was not closed within 10 s of the server's start");
+    QCOMPARE(*closed, now - 3 * 3'600'000 + 135 * 60'000); // as of its end and grace, not of the restart
+    QVERIFY(stillOpen);
 }
 
 QTEST_GUILESS_MAIN(CommandsTest)

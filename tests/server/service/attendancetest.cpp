@@ -6,6 +6,7 @@
 #include "servicefixture.h"
 
 #include "sync-server/service/attendance.h"
+#include "sync-server/service/windowrules.h"
 
 #include "core/random.h"
 
@@ -45,6 +46,8 @@ private slots:
     void teachersAndAdminsCreateCourses();
     void aNewCourseNeedsANameAKnownTimezoneAndSaneThresholds();
     void participantsAreStudentsAndTas();
+    void windowsCloseThemselvesAtTheirEndAndGrace();
+    void aCoursesWindowLengthAndGraceAreChecked();
 };
 
 void AttendanceTest::aTaOpensAWindowNowAndAStudentMayNot()
@@ -471,6 +474,59 @@ void AttendanceTest::participantsAreStudentsAndTas()
         QVERIFY2(!r, who->displayName.c_str());
         QCOMPARE(r.error().code, Errc::NotFound);
     }
+}
+
+void AttendanceTest::windowsCloseThemselvesAtTheirEndAndGrace()
+{
+    using F = ServiceFixture;
+    // Week 2 was scheduled a minute ago with no end of its own: the course's
+    // 120 minutes, then 15 of grace. A window opened now for 30 minutes.
+    const auto start = *fx->openA.startMs();
+    QCOMPARE(windowEnd(fx->openA, fx->courseA), std::optional(start + 120 * F::k_minute));
+    const auto shortOne = openNewWindow(services(), fx->as(fx->ta), fx->courseA.id, "Drop-in", std::nullopt, true,
+                                        std::nullopt, 30);
+    QVERIFY(shortOne);
+    QCOMPARE(shortOne->scheduledEnd, std::optional(fx->clock.nowMs() + 30 * F::k_minute));
+    QVERIFY(closeDueWindows(services())->empty());
+
+    fx->clock.set(shortOne->openedAt.value() + 45 * F::k_minute - 1);
+    QVERIFY(closeDueWindows(services())->empty());
+    fx->clock.advance(1);
+    auto closed = closeDueWindows(services());
+    QVERIFY(closed);
+    QCOMPARE(closed->size(), std::size_t{1});
+    QCOMPARE(closed->front().id, shortOne->id);
+    QCOMPARE(fx->window(shortOne->id).closedAt, std::optional(shortOne->openedAt.value() + 45 * F::k_minute));
+
+    // Hours later (a server that was down): closed as of its own time, once.
+    fx->clock.set(start + 5 * 60 * F::k_minute);
+    closed = closeDueWindows(services());
+    QVERIFY(closed);
+    QCOMPARE(closed->size(), std::size_t{2}); // Week 2 and course B's open window
+    QCOMPARE(fx->window(fx->openA.id).closedAt, std::optional(start + 135 * F::k_minute));
+    QVERIFY(closeDueWindows(services())->empty());
+    // Everyone who did not check in is absent now; a check-in is refused.
+    QCOMPARE(fx->record(fx->openA, fx->studentA2).status, std::optional(AttendanceStatus::Absent));
+    QCOMPARE(checkIn(services(), fx->as(fx->studentA), fx->openA.id, std::nullopt).error().code, Errc::WindowClosed);
+    // A window never opened is left alone.
+    QVERIFY(!fx->window(fx->scheduledA.id).closedAt);
+}
+
+void AttendanceTest::aCoursesWindowLengthAndGraceAreChecked()
+{
+    NewCourse evening{"Evening", "Europe/London", 10, 60, {}, 150, 30};
+    const auto made = createCourse(services(), fx->as(fx->teacher), evening);
+    QVERIFY(made);
+    QCOMPARE(fx->course(made->id)->windowLengthMin, 150);
+    QCOMPARE(fx->course(made->id)->closeGraceMin, 30);
+    for (const auto& [length, grace] : {std::pair{0, 15}, std::pair{1441, 15}, std::pair{120, -1}, std::pair{120, 1441}}) {
+        NewCourse bad{"Bad", "Europe/London", 10, 60, {}, length, grace};
+        QCOMPARE(createCourse(services(), fx->as(fx->teacher), bad).error().code, Errc::InvalidRequest);
+    }
+    QCOMPARE(openNewWindow(services(), fx->as(fx->ta), fx->courseA.id, "Long", std::nullopt, true, std::nullopt, 1441)
+                 .error()
+                 .code,
+             Errc::InvalidRequest);
 }
 
 QTEST_GUILESS_MAIN(AttendanceTest)
