@@ -101,6 +101,7 @@ private slots:
     void aWindowOpenedAtTheKioskTakesCheckInsInTheSameBatch();
     void theFirstSyncTellsTheKioskWhoItIs();
     void theCursorAdvancesWithTheChanges();
+    void aWindowTheServerClosesReachesTheKioskAtItsNextSync();
 };
 
 void KioskSyncTest::eventsFromTheFutureAreRefused()
@@ -438,6 +439,27 @@ void KioskSyncTest::theCursorAdvancesWithTheChanges()
     QVERIFY(unrelated);
     QVERIFY(std::ranges::none_of(unrelated->changes.enrollments,
                                  [&](const EnrollmentChange& x) { return x.course == fx->courseB.id; }));
+}
+
+void KioskSyncTest::aWindowTheServerClosesReachesTheKioskAtItsNextSync()
+{
+    auto first = sync(0, {});
+    QVERIFY(first);
+    // Past the window's end (the course's 120 minutes) and grace (15).
+    fx->clock.set(fx->openA.startMs().value() + 135 * ServiceFixture::k_minute);
+    const auto closed = closeDueWindows(*fx->services);
+    QVERIFY(closed && !closed->empty());
+    auto next = sync(first->cursor, {});
+    QVERIFY(next);
+    const auto it = std::ranges::find_if(next->changes.windows, [&](const WindowChange& w) { return w.id == fx->openA.id; });
+    QVERIFY(it != next->changes.windows.end());
+    QCOMPARE(it->closedAt, std::optional(fx->openA.startMs().value() + 135 * ServiceFixture::k_minute));
+    // A tap a few minutes after that is refused, as for any closed window.
+    fx->clock.advance(5 * ServiceFixture::k_minute);
+    const auto late = sync(next->cursor, {fx->tap(fx->studentA, fx->openA)});
+    QVERIFY(late);
+    QCOMPARE(late->acks.size(), std::size_t{1});
+    QVERIFY2(late->acks[0].status == AckStatus::Rejected, acks(*late).c_str());
 }
 
 QTEST_GUILESS_MAIN(KioskSyncTest)
