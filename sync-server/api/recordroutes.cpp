@@ -71,14 +71,15 @@ Result<Response> correct(ApiContext& api, const Request& request)
     TRY_ASSIGN(t, recordTarget(api, request, Standing::Teaches, "only the course's teachers change attendance"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
-    r.allowOnly({"present", "reason", "base"});
+    r.allowOnly({"present", "reason", "base", "excused"});
     const bool present = r.boolean("present");
+    const bool excused = r.optionalBoolean("excused", false);
     auto reason = r.text("reason", imhere::limits::k_maxReasonBytes);
     auto base = r.optionalText("base", 36, TextKind::Uuid);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
     TRY_ASSIGN(changed, correctPresence(api.services, t.caller, t.window, t.person, present, std::move(reason),
-                                        std::move(base)));
+                                        std::move(base), excused));
     return jsonResponse(201, {{"record", recordJson(changed.record)}, {"event", changed.event}});
 }
 

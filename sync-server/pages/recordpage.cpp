@@ -27,7 +27,12 @@ std::string presenceForm(const AttendanceRecord& r, const std::string& action, c
         + web::renderField({.name = "reason-" + r.person, .label = "Reason",
                             .hint = makePresent ? "For example: forgot to clock in" : "For example: left after ten minutes",
                             .required = true})
-        + "<button type=\"submit\">" + (makePresent ? "Mark present" : "Mark absent") + "</button></form>";
+        + "<button type=\"submit\">" + (makePresent ? "Mark present" : "Mark absent") + "</button>"
+        + (r.status == AttendanceStatus::Excused
+               ? std::string()
+               : std::string("<button type=\"submit\" name=\"excused\" value=\"1\" class=\"secondary\">Mark absent, "
+                             "excused</button>"))
+        + "</form>";
 }
 
 std::string flagForm(const AttendanceRecord& r, const std::string& action, const std::string& csrf)

@@ -111,9 +111,10 @@ Result<Response> recordChange(Services& services, const Request& request, bool p
     Result<RecordChange> done = fail(Errc::InvalidRequest, "nothing to change");
     if (presence) {
         const auto base = post.form.text("base");
-        done = correctPresence(services, post.caller, id, person, post.form.text("present") == "1",
+        const bool excused = post.form.text("excused") == "1";
+        done = correctPresence(services, post.caller, id, person, !excused && post.form.text("present") == "1",
                                post.form.text("reason-" + person),
-                               base.empty() ? std::nullopt : std::optional<std::string>(base));
+                               base.empty() ? std::nullopt : std::optional<std::string>(base), excused);
     } else {
         const auto flag = sync::flagFromString(post.form.text("flag-" + person));
         if (flag)
@@ -125,8 +126,10 @@ Result<Response> recordChange(Services& services, const Request& request, bool p
     // A refusal goes back to the record's form, to try again.
     if (!done)
         return redirectWithOutcome(std::unexpected(done.error()), back + "/people/" + person);
-    const std::string what = presence ? (done->record.present ? " is marked present." : " is marked absent.")
-                                      : "'s flags are updated.";
+    const std::string what = !presence                                         ? "'s flags are updated."
+        : done->record.present                                                    ? " is marked present."
+        : done->record.status == AttendanceStatus::Excused                        ? " is marked absent, excused."
+                                                                                  : " is marked absent.";
     return redirectWithOutcome(done->record.displayName + what, back);
 }
 

@@ -163,16 +163,18 @@ Result<RecordChange> storeChange(Services& services, const Event& event, Add add
 
 Result<RecordChange> correctPresence(Services& services, const Caller& caller, std::string_view id,
                                      std::string_view personPublicId, bool present, std::string reason,
-                                     std::optional<std::string> base)
+                                     std::optional<std::string> base, bool excused)
 {
     TRY_ASSIGN(window, windowToChange(services, caller, id, true, "only the course's teachers change attendance"));
     if (reason.empty() || reason.size() > imhere::limits::k_maxReasonBytes)
         return std::unexpected(invalid("reason: say why, in at most 500 bytes"));
     if (base && !isUuid(*base))
         return std::unexpected(invalid("base: expected a UUID"));
+    if (excused && present)
+        return std::unexpected(invalid("excused: only an absence is excused (present must be false)"));
     TRY_ASSIGN(person, participantOf(services, window, personPublicId));
     const CorrectionEvent e{newUuidV4(),     person.id,        window.id,       present,     std::move(reason),
-                            std::move(base), caller.person.id, services.clock.nowMs(), std::nullopt};
+                            std::move(base), caller.person.id, services.clock.nowMs(), std::nullopt, excused};
     return storeChange(services, e, [](AttendanceRepository& r, const CorrectionEvent& c) { return r.addCorrection(c); });
 }
 

@@ -64,10 +64,12 @@ struct RecordChange {
 };
 
 // "Toggle": a teacher marks a participant present or absent for one window,
-// with a reason. `base` is the record's last event the teacher saw.
+// with a reason; or absent and excused (an excused absence counts apart from
+// an absence). `base` is the record's last event the teacher saw.
 [[nodiscard]] Result<RecordChange> correctPresence(Services& services, const Caller& caller, std::string_view window,
                                                        std::string_view personPublicId, bool present,
-                                                       std::string reason, std::optional<std::string> base);
+                                                       std::string reason, std::optional<std::string> base,
+                                                       bool excused = false);
 
 // Teachers and TAs set or clear a mentor flag on one record.
 [[nodiscard]] Result<RecordChange> changeFlag(Services& services, const Caller& caller, std::string_view window,

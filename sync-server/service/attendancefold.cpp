@@ -59,7 +59,11 @@ AttendanceRecord foldRecord(const Course& course, const Window& window, const Me
         r.needsReview = hasSharedBase(events.corrections);
     }
 
-    if (r.present && punctuality) {
+    const bool excused = !events.corrections.empty() && events.corrections.back().excused;
+    if (excused) {
+        r.status = AttendanceStatus::Excused;
+        r.minutesLate = 0;
+    } else if (r.present && punctuality) {
         // A volunteer's "present" over a very late check-in makes it late.
         r.status = punctuality->status == AttendanceStatus::Absent ? AttendanceStatus::Late : punctuality->status;
         r.minutesLate = punctuality->minutesLate;

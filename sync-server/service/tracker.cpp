@@ -434,7 +434,8 @@ Result<TrackerView> trackerView(Services& services, const Course& course)
             for (const Window& w : view.windows) {
                 const auto* events = eventsOf(p.publicId, w.id);
                 const auto r = foldRecord(course, w, *m->second, events ? *events : RecordEvents{});
-                if (!r.status)
+                // An excused absence counts apart: in neither figure.
+                if (!r.status || r.status == AttendanceStatus::Excused)
                     continue;
                 ++t.counted;
                 t.present += r.present ? 1 : 0;

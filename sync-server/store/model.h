@@ -133,6 +133,7 @@ struct CorrectionEvent {
     PersonId actor = 0;
     std::int64_t at = 0;
     std::optional<std::uint32_t> kiosk;
+    bool excused = false; // not present, and excused (never with present)
 };
 
 struct FlagEvent {
@@ -156,7 +157,8 @@ struct AttendanceRecord {
     std::string windowTitle;
     std::optional<std::int64_t> windowStart;
     bool present = false;
-    // Unset while the window is open and the person has not checked in.
+    // Unset while the window is open and the person has not checked in;
+    // Excused when the last correction excused them.
     std::optional<AttendanceStatus> status;
     std::optional<std::int64_t> firstCheckIn;
     int minutesLate = 0;
@@ -253,6 +255,7 @@ struct CorrectionFact {
     std::int64_t at = 0;
     bool present = true;
     std::optional<std::string> base;
+    bool excused = false;
 };
 
 struct FlagFact {

@@ -356,6 +356,7 @@ CREATE INDEX imported_check_in_import ON imported_check_in(import);
 // Windows close themselves (service/windowrules.h): a course's window
 // length and the grace after a window's end, a window's own end when it was
 // given one, and the open windows found without reading the closed ones.
+// Corrections that excuse.
 constexpr std::string_view k_v7 = R"sql(
 ALTER TABLE course ADD COLUMN window_length_min INTEGER NOT NULL DEFAULT 120
   CHECK (window_length_min BETWEEN 1 AND 1440);
@@ -363,6 +364,11 @@ ALTER TABLE course ADD COLUMN close_grace_min INTEGER NOT NULL DEFAULT 15
   CHECK (close_grace_min BETWEEN 0 AND 1440);
 ALTER TABLE attendance_window ADD COLUMN scheduled_end INTEGER;
 CREATE INDEX window_open ON attendance_window(opened_at) WHERE closed_at IS NULL AND opened_at IS NOT NULL;
+
+-- A correction may mark someone excused: not present, and counted apart
+-- from absent (the attendance fold).
+ALTER TABLE correction ADD COLUMN excused INTEGER NOT NULL DEFAULT 0
+  CHECK ((excused = 0 OR excused = 1) AND (excused = 0 OR present = 0));
 )sql";
 
 constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4}, {5, k_v5}, {6, k_v6}, {7, k_v7}};

@@ -83,10 +83,10 @@ Result<bool> SqliteStore::addCorrection(const CorrectionEvent& e)
     bool inserted = false;
     TRY(write([&]() -> Result<void> {
         TRY_ASSIGN(s, query("INSERT INTO correction(id, person, window_id, present, reason, base, actor, at, kiosk,"
-                            " received_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+                            " received_at, excused) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
         s->bindAll(e.id, e.person, e.window, e.present ? 1 : 0, e.reason, e.base, e.actor, e.at);
         bindKiosk(*s, 9, e.kiosk);
-        TRY(s->bind(10, m_clock.nowMs()).run());
+        TRY(s->bind(10, m_clock.nowMs()).bind(11, e.excused ? 1 : 0).run());
         inserted = m_db.changes() > 0;
         return {};
     }));
@@ -166,7 +166,7 @@ Result<RecordInputs> SqliteStore::recordInputs(std::string_view courseId, std::o
         }
     }
     {
-        TRY_ASSIGN(s, query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.present, e.base FROM correction e",
+        TRY_ASSIGN(s, query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.present, e.base, e.excused FROM correction e",
                                    windowId, personId)));
         bindScope(*s, courseId, windowId, personId);
         for (;;) {
@@ -174,7 +174,7 @@ Result<RecordInputs> SqliteStore::recordInputs(std::string_view courseId, std::o
             if (!row)
                 break;
             events[{s->textAt(1), s->textAt(2)}].corrections.push_back(
-                {s->textAt(0), s->int64At(3), s->intAt(4) != 0, s->optionalTextAt(5)});
+                {s->textAt(0), s->int64At(3), s->intAt(4) != 0, s->optionalTextAt(5), s->intAt(6) != 0});
         }
     }
     {

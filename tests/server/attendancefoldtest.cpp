@@ -38,6 +38,7 @@ private slots:
     void noCheckInIsUndecidedWhileOpenAndAbsentOnceClosed();
     void aVeryLateCheckInCountsAbsentUntilATeacherCorrectsIt();
     void aCorrectionMarksAnAbsentPersonPresentAfterClosing();
+    void anExcusedAbsenceIsItsOwnStatusUntilALaterCorrection();
     void twoCorrectionsOnOneBaseAreKeptTheLaterAppliesAndTheRecordNeedsReview();
     void flagsStandUntilCleared();
 };
@@ -115,6 +116,26 @@ void AttendanceFoldTest::flagsStandUntilCleared()
     auto r = foldRecord(k_course, closedWindow(), k_member, e);
     QCOMPARE(r.flags.size(), 1u);
     QCOMPARE_EQ(r.flags[0], Flag::LeftEarly);
+}
+
+void AttendanceFoldTest::anExcusedAbsenceIsItsOwnStatusUntilALaterCorrection()
+{
+    RecordEvents e{{{"a", k_start + 2 * k_min, CheckInSource::Nfc}},
+                   {{"c1", k_start + 300 * k_min, false, std::string("a"), true}},
+                   {}};
+    auto excused = foldRecord(k_course, closedWindow(), k_member, e);
+    QVERIFY(!excused.present);
+    QCOMPARE_EQ(excused.status, AttendanceStatus::Excused);
+    QCOMPARE(excused.minutesLate, 0);
+    QVERIFY(excused.corrected);
+    // While the window is open, too: excused is decided.
+    QCOMPARE_EQ(foldRecord(k_course, openWindow(), k_member, {{}, {{"c1", k_start, false, std::nullopt, true}}, {}}).status,
+                AttendanceStatus::Excused);
+    // A later plain correction replaces it.
+    e.corrections.push_back({"c2", k_start + 400 * k_min, true, std::string("c1")});
+    auto present = foldRecord(k_course, closedWindow(), k_member, e);
+    QVERIFY(present.present);
+    QCOMPARE_EQ(present.status, AttendanceStatus::OnTime);
 }
 
 QTEST_GUILESS_MAIN(AttendanceFoldTest)

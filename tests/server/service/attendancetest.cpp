@@ -48,6 +48,7 @@ private slots:
     void participantsAreStudentsAndTas();
     void windowsCloseThemselvesAtTheirEndAndGrace();
     void aCoursesWindowLengthAndGraceAreChecked();
+    void aTeacherExcusesAnAbsence();
 };
 
 void AttendanceTest::aTaOpensAWindowNowAndAStudentMayNot()
@@ -527,6 +528,27 @@ void AttendanceTest::aCoursesWindowLengthAndGraceAreChecked()
                  .error()
                  .code,
              Errc::InvalidRequest);
+}
+
+void AttendanceTest::aTeacherExcusesAnAbsence()
+{
+    const auto excused = correctPresence(services(), fx->as(fx->teacher), fx->closedA.id, fx->studentA2.publicId, false,
+                                         "hospital appointment", std::nullopt, true);
+    QVERIFY2(excused, excused ? "" : excused.error().message.c_str());
+    QCOMPARE(excused->record.status, std::optional(AttendanceStatus::Excused));
+    QCOMPARE(fx->record(fx->closedA, fx->studentA2).status, std::optional(AttendanceStatus::Excused));
+    // Only an absence is excused; only a teacher excuses.
+    QCOMPARE(correctPresence(services(), fx->as(fx->teacher), fx->closedA.id, fx->studentA2.publicId, true, "?",
+                             std::nullopt, true)
+                 .error()
+                 .code,
+             Errc::InvalidRequest);
+    QCOMPARE(correctPresence(services(), fx->as(fx->ta), fx->closedA.id, fx->studentA2.publicId, false, "ill",
+                             std::nullopt, true)
+                 .error()
+                 .code,
+             Errc::Forbidden);
+    QCOMPARE(fx->record(fx->closedA, fx->studentA2).status, std::optional(AttendanceStatus::Excused));
 }
 
 QTEST_GUILESS_MAIN(AttendanceTest)
