@@ -1,6 +1,8 @@
 #pragma once
 // libmicrohttpd behind the Router: an epoll listener with a small thread
 // pool, body limits enforced from Content-Length before the body is read,
+// each route's admission (Router.h) asked from the headers before a body is
+// read, a bound on the large bodies read at once,
 // a header limit through the per-connection memory pool, and connection
 // limits and an idle timeout against slow clients. A handler's Deferred
 // reply suspends its connection (MHD_suspend_connection) until the reply is
