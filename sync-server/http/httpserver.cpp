@@ -32,6 +32,7 @@ struct HttpServer::Dispatch {
     explicit Dispatch(const Router& r) : router(r) {}
     const Router& router;
     std::function<void(const Exchange&)> onAnswered; // set before the daemon starts
+    TrustedProxies trustedProxies;                   // likewise
     std::mutex mutex;
     std::condition_variable settled;
     std::size_t deferred = 0;
@@ -140,8 +141,10 @@ MHD_Result begin(Dispatch& dispatch, MHD_Connection* connection, const char* url
     auto pending = std::make_unique<PendingRequest>();
     pending->request.method = method;
     pending->request.path = url;
-    pending->request.remoteIp = remoteAddress(connection);
     MHD_get_connection_values(connection, MHD_HEADER_KIND, collectHeader, &pending->request.headers);
+    // Every per-address limit counts the client, not the proxy before it.
+    pending->request.remoteIp = dispatch.trustedProxies.clientAddress(
+        remoteAddress(connection), pending->request.header("forwarded"), pending->request.header("x-forwarded-for"));
     MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collectQuery, &pending->request.query);
 
     // MHD's memory pool is a hard cap with room for its buffers; the
@@ -321,6 +324,7 @@ Result<void> HttpServer::start(const HttpServerOptions& options)
                                                           : limits::k_connectionTimeoutSec;
     m_dispatch->stopping = false;
     m_dispatch->onAnswered = options.onAnswered;
+    m_dispatch->trustedProxies = options.trustedProxies;
     MHD_Daemon* daemon = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, nullptr, nullptr, onRequest,
         m_dispatch.get(), MHD_OPTION_SOCK_ADDR, &address, MHD_OPTION_THREAD_POOL_SIZE, threads,

@@ -15,6 +15,7 @@
 // has been made ready and sent.
 
 #include "router.h"
+#include "trustedproxies.h"
 
 #include "core/result.h"
 
@@ -40,6 +41,9 @@ struct HttpServerOptions {
     std::uint16_t port = 0; // 0: any free port; see HttpServer::port()
     unsigned threads = 0;   // 0: limits::k_defaultThreads
     unsigned connectionTimeoutSec = 0; // 0: limits::k_connectionTimeoutSec
+    // Request::remoteIp is the client behind these proxies (trustedproxies.h);
+    // empty: the peer's address.
+    TrustedProxies trustedProxies;
     // Called on a pool thread after each answer; must be quick and thread-safe.
     std::function<void(const Exchange&)> onAnswered;
 };
