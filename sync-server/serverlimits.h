@@ -19,6 +19,12 @@ inline constexpr unsigned k_maxThreads = 64;
 // An idle or slow client is dropped after this many seconds without progress.
 inline constexpr unsigned k_connectionTimeoutSec = 15;
 inline constexpr std::size_t k_maxUrlBytes = 2048;
+// Bodies are read only after the route admits the caller from the headers;
+// at most this many bodies over k_largeBodyBytes (or chunked, so of unknown
+// size) are read at one time, so they hold at most 16 × 4 MiB; one more is
+// refused with 503 before it is read.
+inline constexpr std::size_t k_largeBodyBytes = 64 << 10;
+inline constexpr unsigned k_maxLargeBodiesAtOnce = 16;
 
 // Sessions and tokens.
 inline constexpr std::int64_t k_sessionLifetimeMs = 12LL * 3600 * 1000;

@@ -59,6 +59,29 @@ Result<Caller> ApiContext::caller(const Request& request) const
     return Caller{std::move(person), kind, std::move(principal)};
 }
 
+Admission admitCallers(const ApiContext& api)
+{
+    return [&api](const Request& request) -> std::optional<Response> {
+        if (auto caller = api.caller(request); !caller)
+            return errorResponse(caller.error());
+        return std::nullopt;
+    };
+}
+
+Admission admitKiosks(const ApiContext& api)
+{
+    return [&api](const Request& request) -> std::optional<Response> {
+        auto principal = api.services.auth.identify(credentialsOf(request));
+        if (!principal)
+            return errorResponse(principal.error());
+        if (principal->kind == PrincipalKind::Anonymous)
+            return errorResponse(401, "unauthenticated", "send the kiosk token as 'Authorization: Bearer <token>'");
+        if (principal->kind != PrincipalKind::Kiosk)
+            return errorResponse(403, "forbidden", "only a kiosk token may sync");
+        return std::nullopt;
+    };
+}
+
 Result<void> requireJsonContentType(const Request& request)
 {
     const auto type = request.header("content-type");

@@ -43,6 +43,12 @@ public:
     [[nodiscard]] Result<Caller> caller(const Request& request) const;
 };
 
+// Admissions (sync-server/http/router.h), decided from the headers before a
+// body is read: the same refusals caller() makes (401, 403), and for the
+// kiosk sync, a kiosk token.
+[[nodiscard]] Admission admitCallers(const ApiContext& api);
+[[nodiscard]] Admission admitKiosks(const ApiContext& api);
+
 // The credentials a request presents (Authorization header, session cookie).
 [[nodiscard]] Credentials credentialsOf(const Request& request);
 

@@ -27,6 +27,8 @@ inline void addApiRoutes(Router& router, ApiContext& api)
     addSyncRoutes(router, api);
     addTrackerRoutes(router, api);
     addMetricsRoute(router, api);
+    // A body is read only from a caller the route would accept.
+    router.admitUnder("/api/v1/", admitCallers(api), {"/api/v1/login"});
 }
 
 } // namespace imhere::server

@@ -45,7 +45,7 @@ Result<Response> syncRoute(ApiContext& api, const Request& request)
 void addSyncRoutes(Router& router, ApiContext& api)
 {
     router.add("POST", "/api/v1/kiosk/sync", wrap([&api](const Request& r) { return syncRoute(api, r); }),
-               RouteOptions{imhere::limits::k_maxSyncBodyBytes});
+               RouteOptions{imhere::limits::k_maxSyncBodyBytes, admitKiosks(api)});
 }
 
 } // namespace imhere::server

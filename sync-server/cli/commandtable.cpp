@@ -26,6 +26,7 @@ const auto k_commands = std::to_array<Command>({
     {"serve", "run the HTTP server in the foreground",
      R"(usage: imhere-server serve --db PATH [--listen HOST:PORT] [--config FILE]
                           [--threads N] [--connection-timeout SECONDS]
+                          [--trusted-proxies LIST]
 
 Serves the JSON API, kiosk sync, the pages, /healthz and /metrics until
 SIGTERM or SIGINT, then finishes running requests and exits 0. Prints the
@@ -41,6 +42,9 @@ and STOPPING=1; logs go to the journal.
   --metrics MODE            who may read /metrics: off, loopback (default) or
                             token (Authorization: Bearer, see --metrics-token-file)
   --metrics-token-file FILE the token for --metrics token, one line
+  --trusted-proxies LIST    addresses and CIDR blocks of reverse proxies whose
+                            Forwarded / X-Forwarded-For name the client;
+                            default none (the peer is the client)
 )",
      serveCommand},
     {"init", "create or migrate the database, optionally with an admin",

@@ -118,7 +118,7 @@ std::string oneOf(const std::string& value, std::initializer_list<std::string_vi
     return "must be one of " + list;
 }
 
-const std::array<SettingKey, 8> k_serverKeys{{
+const std::array<SettingKey, 9> k_serverKeys{{
     {"db", [](const std::string& v) { return v.empty() ? std::string("must name the database file") : std::string(); }},
     {"listen",
      [](const std::string& v) {
@@ -137,6 +137,11 @@ const std::array<SettingKey, 8> k_serverKeys{{
          return v.empty() || v.front() != '/' ? std::string("must be an absolute path") : std::string();
      }},
     {"backup-keep", [](const std::string& v) { return wholeNumberProblem(v, 1, 10'000); }},
+    {"trusted-proxies",
+     [](const std::string& v) {
+         auto parsed = TrustedProxies::parse(v);
+         return parsed ? std::string() : parsed.error().message;
+     }},
 }};
 
 std::string environmentName(const std::string& name)

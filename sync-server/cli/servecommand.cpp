@@ -160,6 +160,8 @@ int serveCommand(const CommandLine&, const Settings& settings)
         return failWith(listen.error().message);
     listen->threads = unsignedSetting(settings, "threads", limits::k_defaultThreads);
     listen->connectionTimeoutSec = unsignedSetting(settings, "connection-timeout", limits::k_connectionTimeoutSec);
+    if (auto proxies = TrustedProxies::parse(settings.get("trusted-proxies").value_or("")); proxies)
+        listen->trustedProxies = std::move(*proxies); // checked when the settings were loaded
     const auto metricsAccess = metricsAccessFrom(settings);
     if (!metricsAccess) {
         std::fprintf(stderr, "imhere-server: %s\n", metricsAccess.error().message.c_str());

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <functional>
@@ -31,10 +32,13 @@ struct HttpServer::Dispatch {
     explicit Dispatch(const Router& r) : router(r) {}
     const Router& router;
     std::function<void(const Exchange&)> onAnswered; // set before the daemon starts
+    TrustedProxies trustedProxies;                   // likewise
     std::mutex mutex;
     std::condition_variable settled;
     std::size_t deferred = 0;
     bool stopping = false;
+    // Bodies over limits::k_largeBodyBytes (or of unknown length) being read.
+    std::atomic<unsigned> largeBodies = 0;
 };
 
 namespace {
@@ -48,6 +52,7 @@ struct PendingRequest {
     int status = 0; // of the answer queued, 0 before
     const Route* route = nullptr;
     bool tooLarge = false;
+    bool largeBody = false;           // holds one of Dispatch::largeBodies until its completion notice
     std::optional<Deferred> deferred; // set while the connection is suspended for it
     bool counted = false;             // in Dispatch::deferred until its completion notice
 };
@@ -104,16 +109,42 @@ std::string remoteAddress(MHD_Connection* connection)
     return text;
 }
 
-// First call for a request: match the route and refuse an oversized body
-// from its Content-Length, before a byte of it is read.
-MHD_Result begin(const Router& router, MHD_Connection* connection, const char* url, const char* method,
+// Handlers return errors as values; an exception reaching here is a defect,
+// and the client still gets a well-formed answer.
+template <class F>
+Response guarded(F&& make)
+{
+    try {
+        return make();
+    } catch (const std::exception& e) {
+        return errorResponse(Error{Errc::Internal, e.what()});
+    }
+}
+
+// An answer queued before the announced body is read: MHD then reads none
+// of it (no "100 Continue" is sent), and the connection is closed after it.
+MHD_Result refuse(MHD_Connection* connection, std::unique_ptr<PendingRequest> pending, void** state, Response response)
+{
+    response.withHeader("Connection", "close");
+    auto& answered = *pending;
+    *state = pending.release();
+    return send(connection, answered, response);
+}
+
+// First call for a request: match the route, then, before a byte of the body
+// is read, refuse an oversized one from its Content-Length, a caller the
+// route does not admit, and a large body beyond the number read at once.
+MHD_Result begin(Dispatch& dispatch, MHD_Connection* connection, const char* url, const char* method,
                  void** state)
 {
+    const Router& router = dispatch.router;
     auto pending = std::make_unique<PendingRequest>();
     pending->request.method = method;
     pending->request.path = url;
-    pending->request.remoteIp = remoteAddress(connection);
     MHD_get_connection_values(connection, MHD_HEADER_KIND, collectHeader, &pending->request.headers);
+    // Every per-address limit counts the client, not the proxy before it.
+    pending->request.remoteIp = dispatch.trustedProxies.clientAddress(
+        remoteAddress(connection), pending->request.header("forwarded"), pending->request.header("x-forwarded-for"));
     MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collectQuery, &pending->request.query);
 
     // MHD's memory pool is a hard cap with room for its buffers; the
@@ -141,32 +172,42 @@ MHD_Result begin(const Router& router, MHD_Connection* connection, const char* u
     pending->route = m.route;
     pending->request.params = std::move(m.params);
 
+    std::uint64_t announced = 0;
+    const bool chunked = pending->request.header("transfer-encoding").has_value();
     if (const auto length = pending->request.header("content-length")) {
-        std::uint64_t n = 0;
-        const auto [end, ec] = std::from_chars(length->data(), length->data() + length->size(), n);
-        if (ec != std::errc{} || end != length->data() + length->size() || n > pending->route->maxBodyBytes) {
-            auto& answered = *pending;
-            *state = pending.release();
-            return send(connection, answered, errorResponse(413, "too_large",
-                                                  "request body larger than "
-                                                      + std::to_string(m.route->maxBodyBytes) + " bytes"));
-        }
-        pending->request.body.reserve(static_cast<std::size_t>(n));
+        const auto [end, ec] = std::from_chars(length->data(), length->data() + length->size(), announced);
+        if (ec != std::errc{} || end != length->data() + length->size() || announced > pending->route->maxBodyBytes)
+            return refuse(connection, std::move(pending), state,
+                          errorResponse(413, "too_large",
+                                        "request body larger than " + std::to_string(m.route->maxBodyBytes)
+                                            + " bytes"));
     }
+    if (announced == 0 && !chunked) {
+        *state = pending.release();
+        return MHD_YES;
+    }
+    if (pending->route->admit && *pending->route->admit) {
+        std::optional<Response> refused;
+        try {
+            refused = (*pending->route->admit)(pending->request);
+        } catch (const std::exception& e) {
+            refused = errorResponse(Error{Errc::Internal, e.what()});
+        }
+        if (refused)
+            return refuse(connection, std::move(pending), state, std::move(*refused));
+    }
+    if (chunked || announced > limits::k_largeBodyBytes) {
+        if (dispatch.largeBodies.fetch_add(1) >= limits::k_maxLargeBodiesAtOnce) {
+            dispatch.largeBodies.fetch_sub(1);
+            Response busy = errorResponse(503, "unavailable", "too many large requests at once; try again shortly");
+            busy.withHeader("Retry-After", "1");
+            return refuse(connection, std::move(pending), state, std::move(busy));
+        }
+        pending->largeBody = true;
+    }
+    pending->request.body.reserve(static_cast<std::size_t>(announced));
     *state = pending.release();
     return MHD_YES;
-}
-
-// Handlers return errors as values; an exception reaching here is a defect,
-// and the client still gets a well-formed answer.
-template <class F>
-Response guarded(F&& make)
-{
-    try {
-        return make();
-    } catch (const std::exception& e) {
-        return errorResponse(Error{Errc::Internal, e.what()});
-    }
 }
 
 // Sets the connection aside until the deferred reply is ready; MHD calls
@@ -199,9 +240,8 @@ MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, con
                      const char* uploadData, size_t* uploadSize, void** state)
 {
     auto& dispatch = *static_cast<Dispatch*>(cls);
-    const auto& router = dispatch.router;
     if (!*state)
-        return begin(router, connection, url, method, state);
+        return begin(dispatch, connection, url, method, state);
     auto& pending = *static_cast<PendingRequest*>(*state);
     if (!pending.route)
         return MHD_YES; // an error was queued on the first call
@@ -247,6 +287,8 @@ void onCompleted(void* cls, MHD_Connection*, void** state, MHD_RequestTerminatio
         dispatch.onAnswered(Exchange{pending->route ? std::string_view(pending->route->pattern) : std::string_view(),
                                      pending->status, took.count()});
     }
+    if (pending && pending->largeBody)
+        dispatch.largeBodies.fetch_sub(1);
     if (pending && pending->counted) {
         std::lock_guard lock(dispatch.mutex);
         if (--dispatch.deferred == 0)
@@ -282,6 +324,7 @@ Result<void> HttpServer::start(const HttpServerOptions& options)
                                                           : limits::k_connectionTimeoutSec;
     m_dispatch->stopping = false;
     m_dispatch->onAnswered = options.onAnswered;
+    m_dispatch->trustedProxies = options.trustedProxies;
     MHD_Daemon* daemon = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, nullptr, nullptr, onRequest,
         m_dispatch.get(), MHD_OPTION_SOCK_ADDR, &address, MHD_OPTION_THREAD_POOL_SIZE, threads,

@@ -1,6 +1,8 @@
 #pragma once
 // libmicrohttpd behind the Router: an epoll listener with a small thread
 // pool, body limits enforced from Content-Length before the body is read,
+// each route's admission (Router.h) asked from the headers before a body is
+// read, a bound on the large bodies read at once,
 // a header limit through the per-connection memory pool, and connection
 // limits and an idle timeout against slow clients. A handler's Deferred
 // reply suspends its connection (MHD_suspend_connection) until the reply is
@@ -13,6 +15,7 @@
 // has been made ready and sent.
 
 #include "router.h"
+#include "trustedproxies.h"
 
 #include "core/result.h"
 
@@ -38,6 +41,9 @@ struct HttpServerOptions {
     std::uint16_t port = 0; // 0: any free port; see HttpServer::port()
     unsigned threads = 0;   // 0: limits::k_defaultThreads
     unsigned connectionTimeoutSec = 0; // 0: limits::k_connectionTimeoutSec
+    // Request::remoteIp is the client behind these proxies (trustedproxies.h);
+    // empty: the peer's address.
+    TrustedProxies trustedProxies;
     // Called on a pool thread after each answer; must be quick and thread-safe.
     std::function<void(const Exchange&)> onAnswered;
 };

@@ -15,7 +15,7 @@ struct Request {
     std::string method;
     std::string path;
     std::string body;
-    std::string remoteIp;
+    std::string remoteIp; // the client's: the peer's, or the one a trusted proxy names (trustedproxies.h)
     std::map<std::string, std::string, std::less<>> headers; // lower-case names
     std::map<std::string, std::string, std::less<>> params;  // from {name} in the route pattern
     std::map<std::string, std::string, std::less<>> query;   // ?name=value, decoded; the first of a repeated name

@@ -2,6 +2,7 @@
 
 #include "core/limits.h"
 
+#include <algorithm>
 #include <optional>
 
 namespace imhere::server {
@@ -48,7 +49,20 @@ std::optional<std::map<std::string, std::string, std::less<>>> matchPattern(std:
 void Router::add(std::string method, std::string pattern, Handler handler, RouteOptions options)
 {
     const std::size_t maxBody = options.maxBodyBytes ? options.maxBodyBytes : imhere::limits::k_maxBodyBytes;
-    m_routes.push_back(Route{std::move(method), std::move(pattern), maxBody, std::move(handler)});
+    std::optional<Admission> admit;
+    if (options.admit)
+        admit = std::move(options.admit);
+    m_routes.push_back(Route{std::move(method), std::move(pattern), maxBody, std::move(handler), std::move(admit)});
+}
+
+void Router::admitUnder(std::string_view prefix, const Admission& admission, std::initializer_list<std::string_view> open)
+{
+    for (Route& route : m_routes) {
+        if (route.admit || !route.pattern.starts_with(prefix))
+            continue;
+        const bool isOpen = std::find(open.begin(), open.end(), route.pattern) != open.end();
+        route.admit = isOpen ? Admission() : admission;
+    }
 }
 
 std::variant<RouteMatch, Response> Router::match(std::string_view method, std::string_view path) const

@@ -12,6 +12,8 @@
 
 #include <cstddef>
 #include <functional>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -32,8 +34,16 @@ using Reply = std::variant<Response, Deferred>;
 
 using Handler = std::function<Reply(const Request&)>;
 
+// Asked with the request's headers only (the body is empty and not yet
+// read) whenever a body is announced: an answer refuses the request at once
+// and the connection is closed without reading the body; nullopt admits it.
+// It must be cheap (a token or session lookup) and is the domain's, so the
+// HTTP layer only calls it.
+using Admission = std::function<std::optional<Response>(const Request&)>;
+
 struct RouteOptions {
     std::size_t maxBodyBytes = 0; // 0: core limits::k_maxBodyBytes
+    Admission admit;              // empty: every body is read
 };
 
 struct Route {
@@ -41,6 +51,9 @@ struct Route {
     std::string pattern;
     std::size_t maxBodyBytes;
     Handler handler;
+    // nullopt until decided, by the route's options or by admitUnder(); an
+    // empty Admission is a route open to anonymous bodies.
+    std::optional<Admission> admit;
 };
 
 struct RouteMatch {
@@ -51,6 +64,10 @@ struct RouteMatch {
 class Router {
 public:
     void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+    // Gives `admission` to every route added so far whose pattern starts
+    // with `prefix` and whose admission is not yet decided, except the
+    // patterns in `open`, which stay open to anonymous bodies.
+    void admitUnder(std::string_view prefix, const Admission& admission, std::initializer_list<std::string_view> open);
 
     // A match, or the 404/405 error response to send.
     [[nodiscard]] std::variant<RouteMatch, Response> match(std::string_view method, std::string_view path) const;

@@ -34,6 +34,9 @@ inline void addWebPages(Router& router, Services& services)
     addRemotePages(router, services);
     addCredentialPages(router, services);
     addTrackerPages(router, services);
+    // Forms are read only from signed-in people, but for signing in and
+    // remote check-in.
+    router.admitUnder("/", admitSignedIn(services), {"/login", "/logout", "/q/{code}"});
 }
 
 // ---- views shared by several pages ----

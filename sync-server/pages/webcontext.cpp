@@ -83,6 +83,20 @@ Result<std::optional<Caller>> sessionCaller(Services& services, const Request& r
     return std::optional<Caller>(Caller{std::move(person), PrincipalKind::Session, std::move(principal)});
 }
 
+Admission admitSignedIn(Services& services)
+{
+    return [&services](const Request& request) -> std::optional<Response> {
+        if (!request.changesState())
+            return std::nullopt;
+        auto caller = sessionCaller(services, request);
+        if (caller && *caller)
+            return std::nullopt;
+        if (!caller && caller.error().code != Errc::Unauthenticated)
+            return std::nullopt; // the page itself shows the failure
+        return redirect("/login");
+    };
+}
+
 Result<Caller> requireSignedIn(Services& services, const Request& request)
 {
     TRY_ASSIGN(caller, sessionCaller(services, request));

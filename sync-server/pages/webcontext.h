@@ -20,6 +20,11 @@ using PageHandler = std::function<Result<Response>(const Request&)>;
 // redirect to the sign-in page.
 [[nodiscard]] Handler page(Services& services, PageHandler handler);
 
+// The admission (sync-server/http/router.h) of pages for signed-in people:
+// a form is read only with a valid session; otherwise the redirect to the
+// sign-in page comes before the body is read.
+[[nodiscard]] Admission admitSignedIn(Services& services);
+
 // The signed-in person, or nullopt. API keys and kiosk tokens do not sign in
 // to pages.
 [[nodiscard]] Result<std::optional<Caller>> sessionCaller(Services& services, const Request& request);

@@ -7,6 +7,8 @@
 
 #include "tests/support/qtestsupport.h"
 
+#include "sync-server/serverlimits.h"
+
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -25,6 +27,10 @@ private slots:
     void oversizedBodyIsRefusedFromContentLengthBeforeItIsSent();
     void syncAllowsFourMebibytesOtherRoutesOne();
     void chunkedBodyPastTheLimitIsCutOff();
+    void aBadTokenIsRefusedBeforeTheBodyIsSent_data();
+    void aBadTokenIsRefusedBeforeTheBodyIsSent();
+    void anAdmittedCallerIsAskedForTheBody();
+    void largeBodiesReadAtOnceAreBounded();
     void headersOverSixteenKibibytesAreRefused();
     void aSlowClientIsDroppedAfterTheConnectionTimeout();
     void manyConcurrentClientsAreServed();
@@ -95,6 +101,113 @@ void HttpServerTest::chunkedBodyPastTheLimitIsCutOff()
     QVERIFY(s.closedByPeer());
     QCOMPARE(reply.find("HTTP/1.1 200"), std::string::npos);
     QCOMPARE(server.client().get("/healthz").status, 200);
+}
+
+namespace {
+
+std::string postHeaders(const std::string& path, const std::string& extra, std::size_t length)
+{
+    return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + extra
+        + "Content-Length: " + std::to_string(length) + "\r\n\r\n";
+}
+
+} // namespace
+
+void HttpServerTest::aBadTokenIsRefusedBeforeTheBodyIsSent_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("credentials");
+    QTest::addColumn<bool>("expectContinue");
+    QTest::addColumn<QString>("status");
+    for (const bool expect : {true, false}) {
+        const char* e = expect ? " (Expect: 100-continue)" : "";
+        QTest::addRow("sync, unknown kiosk token%s", e)
+            << "/api/v1/kiosk/sync" << "Authorization: Bearer kt_AAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\n" << expect << "401";
+        QTest::addRow("sync, no token%s", e) << "/api/v1/kiosk/sync" << "" << expect << "401";
+        QTest::addRow("sync, not a bearer%s", e) << "/api/v1/kiosk/sync" << "Authorization: Basic eDp5\r\n" << expect
+                                                 << "401";
+        QTest::addRow("API, stale session%s", e) << "/api/v1/courses" << "Cookie: imhere_session=stale\r\n" << expect
+                                                 << "401";
+        QTest::addRow("page form, anonymous%s", e) << "/courses" << "" << expect << "303";
+    }
+}
+
+void HttpServerTest::aBadTokenIsRefusedBeforeTheBodyIsSent()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, credentials);
+    QFETCH(bool, expectContinue);
+    QFETCH(QString, status);
+    TestServer server;
+    RawSocket s(server.http->port());
+    QVERIFY(s.connected());
+    const std::size_t length = path.startsWith("/api/v1/kiosk") ? 4 << 20 : 1 << 20;
+    const std::string extra = credentials.toStdString() + (expectContinue ? "Expect: 100-continue\r\n" : "");
+    const auto started = std::chrono::steady_clock::now();
+    QVERIFY(s.send(postHeaders(path.toStdString(), extra, length)));
+    // None of the body is sent: the answer comes at once, and the connection
+    // is closed rather than left waiting for the body.
+    const std::string reply = s.readAll(3s);
+    QVERIFY2(reply.starts_with("HTTP/1.1 " + status.toStdString()), reply.c_str());
+    QCOMPARE(reply.find("100 Continue"), std::string::npos);
+    QVERIFY(s.closedByPeer());
+    QCOMPARE_LT(std::chrono::steady_clock::now() - started, 2s);
+    QCOMPARE(server.client().get("/healthz").status, 200);
+}
+
+void HttpServerTest::anAdmittedCallerIsAskedForTheBody()
+{
+    TestServer server;
+    const School school = School::build(server);
+    RawSocket s(server.http->port());
+    QVERIFY(s.connected());
+    QVERIFY(s.send(postHeaders("/api/v1/kiosk/sync",
+                               "Authorization: Bearer " + school.kioskToken + "\r\nExpect: 100-continue\r\n", 4 << 20)));
+    const std::string reply = s.readAll(1s);
+    QVERIFY2(reply.starts_with("HTTP/1.1 100 Continue"), reply.c_str());
+    QVERIFY(!s.closedByPeer());
+}
+
+void HttpServerTest::largeBodiesReadAtOnceAreBounded()
+{
+    TestServer server(60); // the held connections must outlast the test
+    const School school = School::build(server);
+    const std::string auth = "Authorization: Bearer " + school.kioskToken + "\r\nExpect: 100-continue\r\n";
+    const std::string headers = postHeaders("/api/v1/kiosk/sync", auth, 4 << 20);
+    // One of the bodies being read is a short one, sent in full later.
+    const std::size_t shortLength = 100 << 10;
+    RawSocket finishing(server.http->port());
+    QVERIFY(finishing.send(postHeaders("/api/v1/kiosk/sync", auth, shortLength)));
+    QVERIFY(finishing.readAll(300ms).starts_with("HTTP/1.1 100 Continue"));
+    std::vector<std::unique_ptr<RawSocket>> reading;
+    for (unsigned i = 1; i < imhere::server::limits::k_maxLargeBodiesAtOnce; ++i) {
+        reading.push_back(std::make_unique<RawSocket>(server.http->port()));
+        QVERIFY(reading.back()->send(headers));
+        const std::string reply = reading.back()->readAll(300ms);
+        QVERIFY2(reply.starts_with("HTTP/1.1 100 Continue"), reply.c_str());
+    }
+    const auto refusedOne = [&] {
+        RawSocket extra(server.http->port());
+        extra.send(headers);
+        const std::string refused = extra.readAll(3s);
+        return refused.starts_with("HTTP/1.1 503") && refused.find("Retry-After: 1") != std::string::npos
+            && extra.closedByPeer();
+    };
+    QVERIFY(refusedOne());
+    // Small bodies are not held up meanwhile.
+    QCOMPARE(server.client()
+                 .json("POST", "/api/v1/login", R"({"email":"nobody@example.org","password":"not the password"})")
+                 .status,
+             401);
+    // A body read to its end frees its place.
+    QVERIFY(finishing.send(std::string(shortLength, ' ')));
+    const std::string answered = finishing.readAll(3s);
+    QVERIFY2(answered.find("HTTP/1.1 400") != std::string::npos, answered.c_str());
+    RawSocket again(server.http->port());
+    QVERIFY(again.send(headers));
+    const std::string reply = again.readAll(300ms);
+    QVERIFY2(reply.starts_with("HTTP/1.1 100 Continue"), reply.c_str());
+    QVERIFY(refusedOne());
 }
 
 void HttpServerTest::headersOverSixteenKibibytesAreRefused()

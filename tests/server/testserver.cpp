@@ -13,9 +13,9 @@ namespace imhere::test {
 
 using namespace imhere::server;
 
-TestServer::TestServer(unsigned connectionTimeoutSec) : clock(SystemClock().nowMs())
+TestServer::TestServer(unsigned connectionTimeoutSec, TrustedProxies trustedProxies) : clock(SystemClock().nowMs())
 {
-    start(connectionTimeoutSec);
+    start(connectionTimeoutSec, std::move(trustedProxies));
 }
 
 TestServer::TestServer(const std::filesystem::path& seed) : clock(SystemClock().nowMs())
@@ -27,7 +27,7 @@ TestServer::TestServer(const std::filesystem::path& seed) : clock(SystemClock().
     start(0);
 }
 
-void TestServer::start(unsigned connectionTimeoutSec)
+void TestServer::start(unsigned connectionTimeoutSec, TrustedProxies trustedProxies)
 {
     auto opened = SqliteStore::open(dbPath(), clock);
     if (!opened)
@@ -40,6 +40,7 @@ void TestServer::start(unsigned connectionTimeoutSec)
     HttpServerOptions options;
     options.threads = 2;
     options.connectionTimeoutSec = connectionTimeoutSec;
+    options.trustedProxies = std::move(trustedProxies);
     options.onAnswered = [this](const Exchange& e) {
         services->metrics.recordRequest(e.routePattern, e.status, e.seconds);
     };

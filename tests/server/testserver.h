@@ -21,7 +21,7 @@ namespace imhere::test {
 
 class TestServer {
 public:
-    explicit TestServer(unsigned connectionTimeoutSec = 0);
+    explicit TestServer(unsigned connectionTimeoutSec = 0, server::TrustedProxies trustedProxies = {});
     // Serves a copy of the database file `seed` (its -wal too, if any).
     explicit TestServer(const std::filesystem::path& seed);
     ~TestServer();
@@ -43,7 +43,7 @@ public:
     std::unique_ptr<server::HttpServer> http;
 
 private:
-    void start(unsigned connectionTimeoutSec);
+    void start(unsigned connectionTimeoutSec, server::TrustedProxies trustedProxies = {});
 };
 
 using Headers = std::vector<std::string>;
