@@ -112,6 +112,15 @@ bool isValidUtf8(std::string_view text)
     return true;
 }
 
+std::string_view trimBlanks(std::string_view text)
+{
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
 std::string asciiLowercase(std::string_view text)
 {
     std::string out(text);

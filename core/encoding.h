@@ -20,6 +20,9 @@ using Bytes = std::vector<std::uint8_t>;
 // Strict: even length, [0-9a-f] only.
 [[nodiscard]] std::optional<Bytes> hexDecode(std::string_view text);
 
+// Without the spaces and tabs at either end.
+[[nodiscard]] std::string_view trimBlanks(std::string_view text);
+
 // A-Z to a-z, every other byte as it is (emails, header names, form tokens).
 [[nodiscard]] std::string asciiLowercase(std::string_view text);
 

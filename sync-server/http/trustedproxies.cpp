@@ -1,5 +1,7 @@
 #include "trustedproxies.h"
 
+#include "core/encoding.h"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -9,15 +11,6 @@
 namespace imhere::server {
 
 namespace {
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 // IPv4 is mapped into IPv6 (::ffff:0:0/96) so one comparison serves both.
 std::optional<std::array<std::uint8_t, 16>> parseAddress(std::string_view text, bool* v4 = nullptr)
@@ -47,7 +40,7 @@ std::optional<std::array<std::uint8_t, 16>> parseAddress(std::string_view text, 
 // not addresses.
 std::optional<std::string> hopAddress(std::string_view hop)
 {
-    hop = trim(hop);
+    hop = trimBlanks(hop);
     if (hop.size() >= 2 && hop.front() == '"' && hop.back() == '"')
         hop = hop.substr(1, hop.size() - 2);
     if (hop.starts_with('[')) {
@@ -70,7 +63,7 @@ std::vector<std::string_view> forwardedFor(std::string_view header)
     std::size_t start = 0;
     while (start <= header.size()) {
         const auto end = std::min(header.find_first_of(",;", start), header.size());
-        const auto pair = trim(header.substr(start, end - start));
+        const auto pair = trimBlanks(header.substr(start, end - start));
         if (pair.size() > 4 && (pair.substr(0, 4) == "for=" || pair.substr(0, 4) == "For=" || pair.substr(0, 4) == "FOR="))
             out.push_back(pair.substr(4));
         start = end + 1;

@@ -13,6 +13,7 @@
 // Thread rules: any thread, like Services.
 
 #include "services.h"
+#include "sheetcells.h"
 
 #include <cstdint>
 #include <map>
@@ -48,10 +49,8 @@ struct TrackerScore {
 
 // "sprint-7" → 7; "welcome-to-code-your-future" → 1; nullopt otherwise.
 [[nodiscard]] std::optional<int> sprintFromDay(std::string_view day);
-// RFC 3339 ("2026-10-06T18:03:00Z", "...+01:00", fractions allowed) → UTC ms.
-[[nodiscard]] std::optional<std::int64_t> parseRfc3339(std::string_view text);
-// UTC ms → "2026-10-06T17:03:00Z".
-[[nodiscard]] std::string formatRfc3339(std::int64_t utcMs);
+inline constexpr int k_maxSprint = 20;
+inline constexpr std::size_t k_maxRegionBytes = 100;
 
 // ---- a course as the tracker sees it ----
 
@@ -165,8 +164,6 @@ struct RegisterImportReport {
                                                             std::string_view course, std::string_view text,
                                                             bool dryRun,
                                                             std::optional<int> classStartMinute = std::nullopt);
-// "18:00" → 1080 minutes after midnight; nullopt unless HH:MM.
-[[nodiscard]] std::optional<int> parseClassStart(std::string_view text);
 
 // "Read 12 rows: 9 check-ins recorded, 2 already recorded, ..." lines.
 [[nodiscard]] std::vector<std::string> describeImport(const RegisterImportReport& report);

@@ -21,6 +21,19 @@ Course courseFrom(Statement& s)
                   s.intAt(6),  s.intAt(7)};
 }
 
+// Every row of a window query.
+Result<std::vector<Window>> windowsFrom(Statement& s)
+{
+    std::vector<Window> out;
+    for (;;) {
+        TRY_ASSIGN(row, s.step());
+        if (!row)
+            break;
+        out.push_back(windowFrom(s));
+    }
+    return out;
+}
+
 } // namespace
 
 Result<Course> SqliteStore::createCourse(const NewCourse& c, PersonId creator)
@@ -183,14 +196,7 @@ Result<std::vector<Window>> SqliteStore::windowsOf(std::string_view course)
     TRY_ASSIGN(s, query(std::string(k_windowColumns)
                         + "WHERE w.course = ? ORDER BY coalesce(w.scheduled_start, w.opened_at), w.id"));
     s->bind(1, course);
-    std::vector<Window> out;
-    for (;;) {
-        TRY_ASSIGN(row, s->step());
-        if (!row)
-            break;
-        out.push_back(windowFrom(*s));
-    }
-    return out;
+    return windowsFrom(*s);
 }
 
 Result<std::vector<Window>> SqliteStore::openWindows()
@@ -198,14 +204,7 @@ Result<std::vector<Window>> SqliteStore::openWindows()
     std::lock_guard lock(m_mutex);
     TRY_ASSIGN(s, query(std::string(k_windowColumns)
                         + "WHERE w.closed_at IS NULL AND w.opened_at IS NOT NULL ORDER BY w.opened_at, w.id"));
-    std::vector<Window> out;
-    for (;;) {
-        TRY_ASSIGN(row, s->step());
-        if (!row)
-            break;
-        out.push_back(windowFrom(*s));
-    }
-    return out;
+    return windowsFrom(*s);
 }
 
 Result<Window> SqliteStore::createWindow(const NewWindow& w)

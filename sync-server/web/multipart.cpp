@@ -8,15 +8,6 @@ namespace imhere::web {
 
 namespace {
 
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 // The value of `key` among the ;-separated parameters of a header value,
 // quoted or not.
 std::optional<std::string> parameter(std::string_view value, std::string_view key)
@@ -27,9 +18,9 @@ std::optional<std::string> parameter(std::string_view value, std::string_view ke
         const auto eq = rest.find('=');
         if (eq == std::string_view::npos)
             return std::nullopt;
-        const auto name = asciiLowercase(trim(rest.substr(0, eq)));
+        const auto name = asciiLowercase(trimBlanks(rest.substr(0, eq)));
         auto v = rest.substr(eq + 1);
-        v = trim(v);
+        v = trimBlanks(v);
         std::string out;
         std::size_t consumed = 0;
         if (!v.empty() && v[0] == '"') {
@@ -44,7 +35,7 @@ std::optional<std::string> parameter(std::string_view value, std::string_view ke
             consumed = i + 1;
         } else {
             consumed = std::min(v.find(';'), v.size());
-            out = std::string(trim(v.substr(0, consumed)));
+            out = std::string(trimBlanks(v.substr(0, consumed)));
         }
         if (name == key)
             return out;
@@ -60,7 +51,7 @@ std::optional<std::string> parameter(std::string_view value, std::string_view ke
 
 Result<Multipart> Multipart::parse(std::string_view contentType, std::string_view body)
 {
-    if (asciiLowercase(trim(contentType.substr(0, contentType.find(';')))) != "multipart/form-data")
+    if (asciiLowercase(trimBlanks(contentType.substr(0, contentType.find(';')))) != "multipart/form-data")
         return fail(Errc::UnsupportedMediaType, "expected multipart/form-data");
     const auto boundary = parameter(contentType, "boundary");
     if (!boundary || boundary->empty() || boundary->size() > 70)
@@ -90,10 +81,10 @@ Result<Multipart> Multipart::parse(std::string_view contentType, std::string_vie
             const auto colon = header.find(':');
             if (colon == std::string_view::npos)
                 return fail(Errc::InvalidForm, "a form part has a malformed header");
-            const auto name = asciiLowercase(trim(header.substr(0, colon)));
-            const auto value = trim(header.substr(colon + 1));
+            const auto name = asciiLowercase(trimBlanks(header.substr(0, colon)));
+            const auto value = trimBlanks(header.substr(colon + 1));
             if (name == "content-disposition") {
-                if (asciiLowercase(trim(value.substr(0, value.find(';')))) != "form-data")
+                if (asciiLowercase(trimBlanks(value.substr(0, value.find(';')))) != "form-data")
                     return fail(Errc::InvalidForm, "a form part is not form-data");
                 const auto fieldName = parameter(value, "name");
                 if (!fieldName || fieldName->empty())
@@ -102,7 +93,7 @@ Result<Multipart> Multipart::parse(std::string_view contentType, std::string_vie
                 part.filename = parameter(value, "filename");
                 named = true;
             } else if (name == "content-type") {
-                part.contentType = asciiLowercase(trim(value.substr(0, value.find(';'))));
+                part.contentType = asciiLowercase(trimBlanks(value.substr(0, value.find(';'))));
             }
             line = end + 2;
         }
@@ -129,7 +120,7 @@ const Part* Multipart::part(std::string_view name) const
 std::string Multipart::text(std::string_view name) const
 {
     const Part* p = part(name);
-    return p ? std::string(trim(p->body)) : std::string();
+    return p ? std::string(trimBlanks(p->body)) : std::string();
 }
 
 } // namespace imhere::web
