@@ -20,6 +20,7 @@ void addAdminPages(Router& router, Services& services); // adminpages.h
 void addRemotePages(Router& router, Services& services);
 void addCredentialPages(Router& router, Services& services);
 void addTrackerPages(Router& router, Services& services);
+void addReportPages(Router& router, Services& services);
 
 inline void addWebPages(Router& router, Services& services)
 {
@@ -34,6 +35,7 @@ inline void addWebPages(Router& router, Services& services)
     addRemotePages(router, services);
     addCredentialPages(router, services);
     addTrackerPages(router, services);
+    addReportPages(router, services);
     // Forms are read only from signed-in people, but for signing in and
     // remote check-in.
     router.admitUnder("/", admitSignedIn(services), {"/login", "/logout", "/q/{code}"});
