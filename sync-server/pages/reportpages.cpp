@@ -180,7 +180,7 @@ std::string alertsSection(const CourseReport& report, const std::string& csrf)
         if (a.kind == AlertKind::LowAttendance)
             html += "Attendance " + pct(a.attendancePercent) + ", absent on ";
         else
-            html += "Absent " + std::to_string(a.absentRun) + " times in a row: ";
+            html += "Absent " + std::to_string(a.absentRun) + (a.absentRun == 1 ? " time" : " times") + " in a row: ";
         std::string days;
         for (std::int64_t d : a.days)
             days += (days.empty() ? "" : ", ") + dayOf(f.course.timezone, d);
