@@ -431,6 +431,23 @@ Result<Response> overviewPage(Services& services, const Request& request)
          "</th><th scope=\"col\">Attendance</th><th scope=\"col\">On time</th><th scope=\"col\">Needing attention</th>"
          "<th scope=\"col\">Trend</th></tr></thead><tbody>"
         + rows + "</tbody></table></div>";
+    m += "<h2 id=\"volunteers\">Volunteers</h2>";
+    if (o.volunteers.empty()) {
+        m += "<p>No TAs in any course yet.</p>";
+    } else {
+        m += "<div class=\"table-wrap\"><table class=\"stack\"><caption>Who came and how often</caption><thead><tr>"
+             "<th scope=\"col\">Volunteer</th><th scope=\"col\">Courses</th><th scope=\"col\">Came</th></tr></thead>"
+             "<tbody>";
+        for (const VolunteerRow& v : o.volunteers) {
+            std::string courses;
+            for (const std::string& c : v.courses)
+                courses += (courses.empty() ? "" : ", ") + web::escape(c);
+            m += "<tr><th scope=\"row\">" + web::escape(v.member.displayName) + "</th><td data-label=\"Courses\">"
+                + courses + "</td><td data-label=\"Came\">" + std::to_string(v.tally.present) + " of "
+                + std::to_string(v.tally.counted()) + " classes</td></tr>";
+        }
+        m += "</tbody></table></div>";
+    }
     return pageResponse(request, std::move(frame));
 }
 
