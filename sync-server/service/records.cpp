@@ -6,10 +6,8 @@ namespace imhere::server {
 
 namespace {
 
-Result<std::vector<AttendanceRecord>> fold(Services& services, std::string_view course,
-                                           std::optional<std::string_view> window, std::optional<PersonId> person)
+std::vector<AttendanceRecord> foldAll(RecordInputs in)
 {
-    TRY_ASSIGN(in, services.store.attendance().recordInputs(course, window, person));
     std::vector<AttendanceRecord> out;
     out.reserve(in.windows.size() * in.members.size());
     for (const Window& w : in.windows) {
@@ -21,6 +19,13 @@ Result<std::vector<AttendanceRecord>> fold(Services& services, std::string_view 
         }
     }
     return out;
+}
+
+Result<std::vector<AttendanceRecord>> fold(Services& services, std::string_view course,
+                                           std::optional<std::string_view> window, std::optional<PersonId> person)
+{
+    TRY_ASSIGN(in, services.store.attendance().recordInputs(course, window, person));
+    return foldAll(std::move(in));
 }
 
 Result<Window> storedWindow(Services& services, std::string_view id)
@@ -36,6 +41,13 @@ Result<Window> storedWindow(Services& services, std::string_view id)
 Result<std::vector<AttendanceRecord>> recordsOfCourse(Services& services, std::string_view course)
 {
     return fold(services, course, std::nullopt, std::nullopt);
+}
+
+Result<std::vector<AttendanceRecord>> recordsOfCourseBetween(Services& services, std::string_view course,
+                                                            std::int64_t fromMs, std::int64_t toMs)
+{
+    TRY_ASSIGN(in, services.store.attendance().recordInputsBetween(course, fromMs, toMs));
+    return foldAll(std::move(in));
 }
 
 Result<std::vector<AttendanceRecord>> recordsOfWindow(Services& services, std::string_view window)

@@ -16,6 +16,9 @@ namespace imhere::server {
 
 // Every participant's record for every window of the course, window by window.
 [[nodiscard]] Result<std::vector<AttendanceRecord>> recordsOfCourse(Services& services, std::string_view course);
+// The same for the windows that start between two instants (both included).
+[[nodiscard]] Result<std::vector<AttendanceRecord>> recordsOfCourseBetween(Services& services, std::string_view course,
+                                                                           std::int64_t fromMs, std::int64_t toMs);
 // Every participant's record for one window; not_found for no such window.
 [[nodiscard]] Result<std::vector<AttendanceRecord>> recordsOfWindow(Services& services, std::string_view window);
 // One person's record for every window of the course (none unless they take part).

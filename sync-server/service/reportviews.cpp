@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 
 namespace imhere::server {
@@ -16,6 +17,24 @@ namespace imhere::server {
 namespace {
 
 AlertRules rulesOf(const Course& c) { return AlertRules{c.alertBelowPercent, c.alertAbsentRun}; }
+
+constexpr std::int64_t k_dayMs = 24LL * 3600 * 1000;
+
+// The records of a course's windows in `range` widened by `daysBefore` (a
+// day more on each side for time zones), read and folded without the rest
+// of a long history; every record when the range is open at both ends.
+Result<std::vector<AttendanceRecord>> recordsAround(Services& services, std::string_view course,
+                                                    const DateRange& range, int daysBefore = 0)
+{
+    if (!range.from && !range.to)
+        return recordsOfCourse(services, course);
+    const std::int64_t from = range.from
+        ? (daysFromCivil(range.from->y, range.from->m, range.from->d) - daysBefore - 1) * k_dayMs
+        : std::numeric_limits<std::int64_t>::min();
+    const std::int64_t to = range.to ? (daysFromCivil(range.to->y, range.to->m, range.to->d) + 2) * k_dayMs
+                                     : std::numeric_limits<std::int64_t>::max();
+    return recordsOfCourseBetween(services, course, from, to);
+}
 
 std::string plural(int n, std::string_view one, std::string_view many)
 {
@@ -94,7 +113,7 @@ Result<CourseReport> courseReport(Services& services, const Caller& caller, std:
 {
     TRY_ASSIGN(in, courseAs(services, caller, course, Standing::RunsClass, "only teachers and TAs see course reports"));
     TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
-    TRY_ASSIGN(records, recordsOfCourse(services, course));
+    TRY_ASSIGN(records, recordsAround(services, course, range));
     TRY_ASSIGN(followUps, services.store.courses().alertFollowUps(course));
     return CourseReport{courseFigures(in.course, windows, records, range, rulesOf(in.course)), std::move(followUps)};
 }
@@ -278,7 +297,7 @@ Result<Overview> overview(Services& services, const Caller& caller, const DateRa
     kept.reserve(courses.size());
     for (const CourseWithRole& c : courses) {
         TRY_ASSIGN(windows, services.store.attendance().windowsOf(c.course.id));
-        TRY_ASSIGN(records, recordsOfCourse(services, c.course.id));
+        TRY_ASSIGN(records, recordsAround(services, c.course.id, range, 28));
         TRY_ASSIGN(followUps, services.store.courses().alertFollowUps(c.course.id));
         CourseReport report{courseFigures(c.course, windows, records, range, rulesOf(c.course)), std::move(followUps)};
         OverviewRow row{c.course, report.figures.trainees, 0, std::nullopt, std::nullopt};
@@ -400,7 +419,7 @@ Result<std::string> recordsCsv(Services& services, const Caller& caller, std::st
 {
     TRY_ASSIGN(in, courseAs(services, caller, course, Standing::RunsClass, "only teachers and TAs export records"));
     TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
-    TRY_ASSIGN(records, recordsOfCourse(services, course));
+    TRY_ASSIGN(records, recordsAround(services, course, range));
     const CourseFigures f = courseFigures(in.course, windows, records, range, rulesOf(in.course));
     std::map<std::string_view, std::size_t> order;
     for (const WindowFigures& w : f.windows)

@@ -54,6 +54,11 @@ public:
     [[nodiscard]] virtual Result<RecordInputs> recordInputs(std::string_view course,
                                                             std::optional<std::string_view> window,
                                                             std::optional<PersonId> person) = 0;
+    // The same for the windows that start between two instants (both
+    // included), and only their events: reports over a date range read no
+    // more of a long history than the range.
+    [[nodiscard]] virtual Result<RecordInputs> recordInputsBetween(std::string_view course, std::int64_t fromMs,
+                                                                   std::int64_t toMs) = 0;
 };
 
 } // namespace imhere::server

@@ -95,6 +95,7 @@ public:
     Result<std::vector<HistoryEvent>> recordHistory(std::string_view course, PersonId person) override;
     Result<RecordInputs> recordInputs(std::string_view course, std::optional<std::string_view> window,
                                       std::optional<PersonId> person) override;
+    Result<RecordInputs> recordInputsBetween(std::string_view course, std::int64_t fromMs, std::int64_t toMs) override;
 
     Result<void> createSession(const Bytes& tokenHash, const Session& session) override;
     Result<std::optional<Session>> session(const Bytes& tokenHash, std::int64_t nowMs) override;
@@ -141,6 +142,9 @@ public:
     Result<std::vector<std::string>> importedCheckIns(std::string_view course) override;
 
 private:
+    Result<RecordInputs> readRecordInputs(std::string_view course, std::optional<std::string_view> window,
+                                          std::optional<PersonId> person,
+                                          std::optional<std::pair<std::int64_t, std::int64_t>> between);
     // A cached prepared statement, reset (and its read snapshot released)
     // when the lease ends.
     class Lease {

@@ -22,7 +22,8 @@ using EventKey = std::pair<std::string, std::string>; // (person public id, wind
 // is its own statement rather than `(?2 IS NULL OR ...)`, which would keep
 // SQLite from using the (window_id, person) indexes and make one record read
 // every event of its course.
-std::string scoped(std::string_view select, std::optional<std::string_view> window, std::optional<PersonId> person)
+std::string scoped(std::string_view select, std::optional<std::string_view> window, std::optional<PersonId> person,
+                   bool between = false)
 {
     std::string sql(select);
     sql += " JOIN attendance_window w ON w.id = e.window_id JOIN person p ON p.id = e.person WHERE w.course = ?1";
@@ -30,6 +31,8 @@ std::string scoped(std::string_view select, std::optional<std::string_view> wind
         sql += " AND e.window_id = ?2";
     if (person)
         sql += " AND e.person = ?3";
+    if (between)
+        sql += " AND coalesce(w.scheduled_start, w.opened_at) BETWEEN ?4 AND ?5";
     return sql + " ORDER BY e.rowid";
 }
 
@@ -119,6 +122,18 @@ Result<bool> SqliteStore::hasCheckIn(PersonId person, std::string_view window)
 Result<RecordInputs> SqliteStore::recordInputs(std::string_view courseId, std::optional<std::string_view> windowId,
                                                std::optional<PersonId> personId)
 {
+    return readRecordInputs(courseId, windowId, personId, std::nullopt);
+}
+
+Result<RecordInputs> SqliteStore::recordInputsBetween(std::string_view courseId, std::int64_t fromMs, std::int64_t toMs)
+{
+    return readRecordInputs(courseId, std::nullopt, std::nullopt, std::pair{fromMs, toMs});
+}
+
+Result<RecordInputs> SqliteStore::readRecordInputs(std::string_view courseId, std::optional<std::string_view> windowId,
+                                                   std::optional<PersonId> personId,
+                                                   std::optional<std::pair<std::int64_t, std::int64_t>> between)
+{
     std::lock_guard lock(m_mutex);
     TRY_ASSIGN(courseRow, course(courseId));
     if (!courseRow)
@@ -134,7 +149,17 @@ Result<RecordInputs> SqliteStore::recordInputs(std::string_view courseId, std::o
     } else {
         TRY_ASSIGN(all, windowsOf(courseId));
         windows = std::move(all);
+        if (between)
+            std::erase_if(windows, [&](const Window& w) {
+                const auto start = w.startMs();
+                return !start || *start < between->first || *start > between->second;
+            });
     }
+    auto bindAllScope = [&](Statement& st) {
+        bindScope(st, courseId, windowId, personId);
+        if (between)
+            st.bind(4, between->first).bind(5, between->second);
+    };
 
     std::vector<Member>& members = in.members;
     {
@@ -155,8 +180,8 @@ Result<RecordInputs> SqliteStore::recordInputs(std::string_view courseId, std::o
     auto& events = in.events;
     {
         TRY_ASSIGN(s, query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.source FROM check_in e", windowId,
-                                   personId)));
-        bindScope(*s, courseId, windowId, personId);
+                                   personId, between.has_value())));
+        bindAllScope(*s);
         for (;;) {
             TRY_ASSIGN(row, s->step());
             if (!row)
@@ -167,8 +192,8 @@ Result<RecordInputs> SqliteStore::recordInputs(std::string_view courseId, std::o
     }
     {
         TRY_ASSIGN(s, query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.present, e.base, e.excused FROM correction e",
-                                   windowId, personId)));
-        bindScope(*s, courseId, windowId, personId);
+                                   windowId, personId, between.has_value())));
+        bindAllScope(*s);
         for (;;) {
             TRY_ASSIGN(row, s->step());
             if (!row)
@@ -179,8 +204,8 @@ Result<RecordInputs> SqliteStore::recordInputs(std::string_view courseId, std::o
     }
     {
         TRY_ASSIGN(s, query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.flag, e.is_set FROM flag_event e",
-                                   windowId, personId)));
-        bindScope(*s, courseId, windowId, personId);
+                                   windowId, personId, between.has_value())));
+        bindAllScope(*s);
         for (;;) {
             TRY_ASSIGN(row, s->step());
             if (!row)
