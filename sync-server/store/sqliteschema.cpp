@@ -371,7 +371,22 @@ ALTER TABLE correction ADD COLUMN excused INTEGER NOT NULL DEFAULT 0
   CHECK ((excused = 0 OR excused = 1) AND (excused = 0 OR present = 0));
 )sql";
 
-constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4}, {5, k_v5}, {6, k_v6}, {7, k_v7}};
+// The master key the server's own keys are derived from (link codes, device
+// tokens, client addresses: service/serverkeys.h). Unlike badge_key it is
+// never sent to a kiosk. SqliteStore::open fills it from the system's random
+// source. A link code from a course's team links a phone for that course
+// only; a linked phone can be unlinked (kept for the check-ins that name it).
+constexpr std::string_view k_v8 = R"sql(
+ALTER TABLE org ADD COLUMN master_key BLOB CHECK (master_key IS NULL OR length(master_key) = 32);
+ALTER TABLE link_code ADD COLUMN course TEXT REFERENCES course(id);
+ALTER TABLE remote_device ADD COLUMN course TEXT REFERENCES course(id);
+ALTER TABLE remote_device ADD COLUMN unlinked_at INTEGER;
+CREATE INDEX remote_device_person ON remote_device(person);
+CREATE INDEX remote_check_in_device ON remote_check_in(device);
+)sql";
+
+constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4},
+                                      {5, k_v5}, {6, k_v6}, {7, k_v7}, {8, k_v8}};
 
 } // namespace
 
