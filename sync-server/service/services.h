@@ -13,10 +13,11 @@
 #include "sync-server/auth/authenticator.h"
 #include "sync-server/auth/loginlimiter.h"
 #include "sync-server/observe/servermetrics.h"
-#include "sync-server/serverlimits.h"
 #include "sync-server/store/store.h"
 
 #include "core/clock.h"
+
+#include <cstdint>
 
 namespace imhere::server {
 
@@ -33,9 +34,9 @@ public:
     LoginLimiter remoteLimiter;   // requests to /q/ per client address
     LoginLimiter linkCodeLimiter; // wrong phone link codes per client address
     CheckInWriter checkIns;       // group commit of single check-ins
-    // A phone's link lasts this long (the `phone-link-days` setting); set
-    // before serving.
-    std::int64_t phoneLinkLifetimeMs = limits::k_phoneLinkLifetimeMs;
+    // A phone's link lasts this long (the `phone-link-days` setting, default
+    // limits::k_phoneLinkLifetimeMs); set before serving.
+    std::int64_t phoneLinkLifetimeMs;
 
     // The lookups every use case starts from: not_found when missing.
     [[nodiscard]] Result<CourseAccess> access(const Caller& caller, std::string_view course) const;
