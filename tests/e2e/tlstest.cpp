@@ -10,6 +10,11 @@
 
 #include "tests/kiosk/testsupport.h"
 
+#include "sync-server/auth/tokens.h"
+#include "sync-server/store/sqlitestore.h"
+
+#include "core/random.h"
+
 #include "kiosk/curltransport.h"
 #include "kiosk/syncclient.h"
 
@@ -90,17 +95,32 @@ struct Answer {
     }
 };
 
-// GET with libcurl, trusting `caFile` (none for http://).
-Answer get(const std::string& url, const QString& caFile = {})
+// A request with libcurl, trusting `caFile` (none for http://); a body is
+// POSTed.
+Answer request(const std::string& url, const QString& caFile = {}, const std::vector<std::string>& headers = {},
+               const std::optional<std::string>& body = std::nullopt, std::string* received = nullptr)
 {
     Answer answer;
     CURL* h = curl_easy_init();
     const std::string ca = caFile.toStdString();
+    curl_slist* list = nullptr;
+    for (const auto& line : headers)
+        list = curl_slist_append(list, line.c_str());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    if (body) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->c_str());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body->size()));
+    }
+    std::string sink;
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, received ? received : &sink);
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
     if (!ca.empty())
         curl_easy_setopt(h, CURLOPT_CAINFO, ca.c_str());
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, k_clientTimeoutMs);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t n, void*) { return size * n; });
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t n, void* user) {
+        static_cast<std::string*>(user)->append(data, size * n);
+        return size * n;
+    });
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &answer.headers);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, +[](char* data, size_t size, size_t n, void* user) {
         std::string line(data, size * n);
@@ -115,7 +135,13 @@ Answer get(const std::string& url, const QString& caFile = {})
     if (curl_easy_perform(h) == CURLE_OK)
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &answer.status);
     curl_easy_cleanup(h);
+    curl_slist_free_all(list);
     return answer;
+}
+
+Answer get(const std::string& url, const QString& caFile = {})
+{
+    return request(url, caFile);
 }
 
 } // namespace
@@ -128,6 +154,21 @@ class TlsTest : public QObject {
     SeededSchool m_school;
     std::unique_ptr<ServerProcess> m_server;
     std::optional<CurlGlobal> m_curl;
+    std::string m_adminSession, m_adminCsrf; // a session of an org admin, made in the store
+
+    void addSignedInAdmin()
+    {
+        SystemClock clock;
+        auto store = server::SqliteStore::open(m_db, clock);
+        QVERIFY(store);
+        auto admin = (*store)->people().createPerson(
+            {"TLS Admin", "tls-admin@example.org", std::nullopt, std::nullopt, std::nullopt, std::nullopt, true});
+        QVERIFY(admin);
+        m_adminSession = randomToken(32);
+        m_adminCsrf = randomToken(32);
+        QVERIFY((*store)->credentials().createSession(
+            server::sha256(m_adminSession), server::Session{admin->id, m_adminCsrf, clock.nowMs() + 3'600'000}));
+    }
 
     QString file(const char* name) const { return m_dir.filePath(QString::fromLatin1(name)); }
 
@@ -161,6 +202,7 @@ private Q_SLOTS:
         QVERIFY(copyOver(file("a.key"), file("server.key")));
         m_db = m_dir.filePath(QStringLiteral("imhere.db")).toStdString();
         m_school = seedSchool(m_db, 3);
+        addSignedInAdmin();
         m_curl.emplace();
         m_server = std::make_unique<ServerProcess>(m_db);
         QVERIFY(m_server->start({QStringLiteral("--tls-cert"), file("server.pem"), QStringLiteral("--tls-key"),
@@ -197,6 +239,25 @@ private Q_SLOTS:
         const auto hsts = login.all("strict-transport-security");
         QCOMPARE(hsts.size(), 1u);
         QCOMPARE(hsts.front(), std::string(" max-age=31536000"));
+    }
+
+    void theKiosksPageSuggestsAnHttpsUrlAndOnlyHostCookiesSignIn()
+    {
+        const std::string form = "csrf=" + m_adminCsrf + "&name=Room+9&courses=" + m_school.course;
+        const std::string type = "Content-Type: application/x-www-form-urlencoded";
+        std::string page;
+        const Answer made = request(m_server->url() + "/admin/kiosks", file("a-ca.pem"),
+                                    {"Cookie: __Host-imhere_session=" + m_adminSession, type}, form, &page);
+        QCOMPARE(made.status, 201L);
+        QVERIFY2(page.find("imhere-kiosk --server " + m_server->url() + " --token kt_") != std::string::npos,
+                 page.c_str());
+        QVERIFY(page.find("--ca-file") != std::string::npos);
+        // Over HTTPS a cookie without the prefix (one a plain-HTTP page or a
+        // sibling host could have set) signs nobody in.
+        const Answer planted = request(m_server->url() + "/admin/kiosks", file("a-ca.pem"),
+                                       {"Cookie: imhere_session=" + m_adminSession, type}, form);
+        QCOMPARE(planted.status, 303L);
+        QCOMPARE(planted.all("location").front(), std::string(" /login"));
     }
 
     void sighupServesTheNewCertificateToNewConnections()
