@@ -20,6 +20,7 @@ void addAdminPages(Router& router, Services& services); // adminpages.h
 void addRemotePages(Router& router, Services& services);
 void addCredentialPages(Router& router, Services& services);
 void addPhonePages(Router& router, Services& services);
+void addPinPages(Router& router, Services& services);
 void addTrackerPages(Router& router, Services& services);
 
 inline void addWebPages(Router& router, Services& services)
@@ -35,6 +36,7 @@ inline void addWebPages(Router& router, Services& services)
     addRemotePages(router, services);
     addCredentialPages(router, services);
     addPhonePages(router, services);
+    addPinPages(router, services);
     addTrackerPages(router, services);
     // Forms are read only from signed-in people, but for signing in and
     // remote check-in.

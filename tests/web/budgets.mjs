@@ -120,6 +120,8 @@ async function pageTypes() {
     { name: 'phone: already checked in', url: q(otherWindow), cookie: phone.cookie },
     { name: 'phone: expired code', url: q(cast.openWindow, 60_000), cookie: phone.cookie, errorStatus: 410 },
     { name: 'my phones', url: u('/me/phones'), cookie: trainee.cookie },
+    { name: 'my kiosk PIN', url: u('/me/pin'), cookie: teacher.cookie },
+    { name: 'my kiosk PIN, new', url: u('/me/pin'), cookie: teacher.cookie, submit: 'form[action="/me/pin"] button' },
     { name: 'page not found', url: u('/courses/no-such-course'), cookie: teacher.cookie, errorStatus: 404 },
     { name: 'page not found (no such path)', url: u('/no/such/page'), cookie: teacher.cookie, errorStatus: 404 },
   ];

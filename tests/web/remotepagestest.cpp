@@ -5,6 +5,7 @@
 
 #include "webtestsupport.h"
 #include "sync-server/service/records.h"
+#include "sync-server/auth/passwords.h"
 
 #include "sync-server/web/html.h"
 
@@ -197,6 +198,39 @@ private slots:
         QVERIFY(client->get("/me/phones", me).body.find("No phone is linked to you.") != std::string::npos);
         // The phone asks for a code again.
         QVERIFY(scan(phone, currentCode()).body.find("Your personal code") != std::string::npos);
+    }
+
+    void aTeacherMakesANewKioskPinThatKiosksPull()
+    {
+        const Headers teacher = School::sessionFor(*server, school.teacherA);
+        QCOMPARE(client->get("/me/pin", teacher).status, 200);
+        const auto made = post("/me/pin", teacher, "");
+        QCOMPARE(made.status, 200);
+        QCOMPARE(made.header("cache-control"), std::string("no-store"));
+        std::smatch m;
+        const std::regex shown("<code>([0-9]{6})</code>");
+        QVERIFY2(std::regex_search(made.body, m, shown), made.body.c_str());
+        const std::string pin = m[1];
+        const auto stored = server->store->people().personById(school.teacherA.id).value();
+        QVERIFY(stored && stored->pinHash);
+        QVERIFY(server::verifySecret(*stored->pinHash, pin));
+        // The kiosk of the teacher's course pulls the new hash.
+        const auto synced = client->json("POST", "/api/v1/kiosk/sync",
+                                         R"({"protocol":1,"kiosk_time":)" + std::to_string(server->clock.nowMs())
+                                             + R"(,"cursor":0,"events":[]})",
+                                         bearer(school.kioskToken));
+        QCOMPARE(synced.status, 200);
+        QVERIFY2(synced.body.find(*stored->pinHash) != std::string::npos, synced.body.substr(0, 400).c_str());
+        // A second PIN replaces the first.
+        const auto again = post("/me/pin", teacher, "");
+        QVERIFY(std::regex_search(again.body, m, shown));
+        QVERIFY(!server::verifySecret(*server->store->people().personById(school.teacherA.id).value()->pinHash, pin)
+                || m[1] == pin);
+
+        // Students are not asked for a PIN, so they get none; nor does anyone signed out.
+        const Headers student = School::sessionFor(*server, school.studentA);
+        QCOMPARE(post("/me/pin", student, "").status, 403);
+        QVERIFY(!server->store->people().personById(school.studentA.id).value()->pinHash);
     }
 
     void aLinkedPhoneIsOneTapAndLatenessCountsFromTheScan()
