@@ -22,6 +22,7 @@ void addCredentialPages(Router& router, Services& services);
 void addPhonePages(Router& router, Services& services);
 void addPinPages(Router& router, Services& services);
 void addTrackerPages(Router& router, Services& services);
+void addReportPages(Router& router, Services& services);
 
 inline void addWebPages(Router& router, Services& services)
 {
@@ -38,6 +39,7 @@ inline void addWebPages(Router& router, Services& services)
     addPhonePages(router, services);
     addPinPages(router, services);
     addTrackerPages(router, services);
+    addReportPages(router, services);
     // Forms are read only from signed-in people, but for signing in and
     // remote check-in.
     router.admitUnder("/", admitSignedIn(services), {"/login", "/logout", "/q/{code}"});
