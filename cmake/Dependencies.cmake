@@ -15,6 +15,9 @@ find_package(date REQUIRED)
 # when libmicrohttpd or libinih is missing, so the rest still builds.
 pkg_check_modules(MHD IMPORTED_TARGET libmicrohttpd>=0.9.71)
 pkg_check_modules(INIH IMPORTED_TARGET inih)
+# HTTPS served by imhere-server itself: libmicrohttpd's TLS is GnuTLS, and
+# the certificate callback that reloads certificates speaks its types.
+pkg_check_modules(GNUTLS IMPORTED_TARGET gnutls)
 pkg_check_modules(SYSTEMD IMPORTED_TARGET libsystemd)
 # Server tests and benchmarks talk HTTP through libcurl.
 pkg_check_modules(LIBCURL IMPORTED_TARGET libcurl)

@@ -4,6 +4,12 @@
 
 namespace imhere {
 
+std::int64_t SteadyClock::nowMs() const
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 std::int64_t SystemClock::nowMs() const
 {
     using namespace std::chrono;

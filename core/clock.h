@@ -20,6 +20,15 @@ public:
     [[nodiscard]] std::int64_t nowMs() const override;
 };
 
+// Milliseconds on the monotonic clock (CLOCK_MONOTONIC, std::chrono::
+// steady_clock) from an arbitrary start: for how long something lasts, never
+// for a date. It does not move when the wall clock is set or a sync corrects
+// it.
+class SteadyClock final : public Clock {
+public:
+    [[nodiscard]] std::int64_t nowMs() const override;
+};
+
 // A clock that only moves when told to; safe to move from another thread.
 class ManualClock final : public Clock {
 public:

@@ -48,6 +48,21 @@ std::span<const std::uint8_t> asBytes(std::string_view text)
     return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
 }
 
+Key deriveKey(std::span<const std::uint8_t> master, std::string_view context, std::uint64_t id)
+{
+    ensureSodium();
+    static_assert(crypto_kdf_KEYBYTES == 32 && crypto_kdf_CONTEXTBYTES == 8);
+    if (master.size() != crypto_kdf_KEYBYTES || context.size() != crypto_kdf_CONTEXTBYTES) {
+        std::fprintf(stderr, "imhere: deriveKey needs a 32-byte master and an 8-character context\n");
+        std::abort();
+    }
+    Key key{};
+    const char ctx[crypto_kdf_CONTEXTBYTES] = {context[0], context[1], context[2], context[3],
+                                               context[4], context[5], context[6], context[7]};
+    crypto_kdf_derive_from_key(key.data(), key.size(), id, ctx, master.data());
+    return key;
+}
+
 std::string badgeHash(std::span<const std::uint8_t> badgeKey, std::span<const std::uint8_t> credential)
 {
     return hexEncode(hmacSha256(badgeKey, {credential}));

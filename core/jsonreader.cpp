@@ -45,6 +45,15 @@ std::optional<std::string_view> kindProblem(std::string_view s, TextKind kind)
 }
 } // namespace
 
+std::string describeJsonFailure(const nlohmann::json::exception& e)
+{
+    if (const auto* parse = dynamic_cast<const nlohmann::json::parse_error*>(&e))
+        return "not valid JSON (at byte " + std::to_string(parse->byte) + ")";
+    if (dynamic_cast<const nlohmann::json::out_of_range*>(&e))
+        return "not valid JSON (a number out of range)";
+    return "not valid JSON";
+}
+
 bool jsonDepthWithin(std::string_view text, int maxDepth)
 {
     int depth = 0;

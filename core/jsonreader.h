@@ -20,6 +20,11 @@ enum class TextKind { Any, Uuid, UuidV4, PublicId, Hex64, Token };
 // cannot exhaust the stack or memory of any later recursive walk.
 [[nodiscard]] bool jsonDepthWithin(std::string_view text, int maxDepth);
 
+// What a client is told about a document nlohmann::json could not parse:
+// where, in its own words, never the parser's message (which names the
+// library's internals and echoes the input back).
+[[nodiscard]] std::string describeJsonFailure(const nlohmann::json::exception& e);
+
 class JsonReader {
 public:
     JsonReader(const nlohmann::json& object, std::string path);

@@ -79,7 +79,7 @@ Result<json> parseBounded(std::string_view text)
         return json::parse(text);
     } catch (const json::exception& e) {
         // parse_error for syntax, out_of_range for numbers beyond a double.
-        return fail(Errc::MalformedJson, e.what());
+        return fail(Errc::MalformedJson, describeJsonFailure(e));
     }
 }
 

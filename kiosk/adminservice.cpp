@@ -7,7 +7,6 @@
 
 #include <sodium.h>
 
-#include <charconv>
 
 namespace imhere::kiosk {
 
@@ -16,16 +15,6 @@ namespace {
 QString q(const std::string& s)
 {
     return QString::fromStdString(s);
-}
-
-std::int64_t metaInt(KioskStore& store, std::string_view key)
-{
-    auto value = store.meta(key);
-    if (!value || !*value)
-        return 0;
-    std::int64_t n = 0;
-    std::from_chars((*value)->data(), (*value)->data() + (*value)->size(), n);
-    return n;
 }
 
 QString statusOf(const RosterEntry& e, const Window& w)
@@ -42,15 +31,10 @@ QString statusOf(const RosterEntry& e, const Window& w)
 
 } // namespace
 
-AdminService::AdminService(KioskStore& store, const Clock& clock, QObject* parent)
-    : QObject(parent), m_store(store), m_clock(clock)
+AdminService::AdminService(KioskStore& store, const Clock& clock, const Clock& monotonic, QObject* parent)
+    : QObject(parent), m_store(store), m_clock(clock), m_lockout(store, monotonic)
 {
     ensureSodium();
-}
-
-std::int64_t AdminService::lockedUntil()
-{
-    return metaInt(m_store, "pin_locked_until");
 }
 
 void AdminService::handleBadge(const QString& uidHash, const QString& person, const QString& name)
@@ -78,18 +62,20 @@ void AdminService::handleBadge(const QString& uidHash, const QString& person, co
 
 void AdminService::verifyPin(const QString& pin)
 {
-    const std::int64_t now = m_clock.nowMs();
-    if (const std::int64_t until = lockedUntil(); until > now) {
+    if (m_candidate.empty()) {
+        Q_EMIT pinRejected(QStringLiteral("Tap your badge first."), 0);
+        return;
+    }
+    if (const std::int64_t locked = m_lockout.lockedForMs(m_candidate); locked > 0) {
         Q_EMIT pinRejected(QStringLiteral("Too many wrong PINs. Try again later."),
-                           static_cast<int>((until - now + 999) / 1000));
+                           static_cast<int>((locked + 999) / 1000));
         return;
     }
     auto hash = m_store.pinHash(m_candidate);
     const std::string digits = pin.left(limits::k_maxPinDigits).toStdString();
-    const bool ok = !m_candidate.empty() && hash && *hash &&
-                    crypto_pwhash_str_verify((*hash)->c_str(), digits.data(), digits.size()) == 0;
+    const bool ok = hash && *hash && crypto_pwhash_str_verify((*hash)->c_str(), digits.data(), digits.size()) == 0;
     if (ok) {
-        (void)m_store.setMeta("pin_failures", "0");
+        m_lockout.recordSuccess(m_candidate);
         m_actor = m_candidate;
         m_candidate.clear();
         auto person = m_store.person(m_actor);
@@ -97,16 +83,13 @@ void AdminService::verifyPin(const QString& pin)
         refresh();
         return;
     }
-    const std::int64_t failures = metaInt(m_store, "pin_failures") + 1;
-    if (failures >= limits::k_pinMaxFailures) {
-        (void)m_store.setMeta("pin_locked_until", std::to_string(now + limits::k_pinCooldownMs));
-        (void)m_store.setMeta("pin_failures", "0");
+    const PinLockout::Failure failure = m_lockout.recordFailure(m_candidate);
+    if (failure.lockedForMs > 0) {
         Q_EMIT pinRejected(QStringLiteral("Too many wrong PINs. Try again later."),
-                           static_cast<int>(limits::k_pinCooldownMs / 1000));
+                           static_cast<int>(failure.lockedForMs / 1000));
         return;
     }
-    (void)m_store.setMeta("pin_failures", std::to_string(failures));
-    Q_EMIT pinRejected(QStringLiteral("Wrong PIN. %1 tries left.").arg(limits::k_pinMaxFailures - failures), 0);
+    Q_EMIT pinRejected(QStringLiteral("Wrong PIN. %1 tries left.").arg(failure.triesLeft), 0);
 }
 
 void AdminService::endSession()

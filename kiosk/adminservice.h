@@ -1,8 +1,8 @@
 #pragma once
 // The volunteer's side of the kiosk (DESIGN §8): a teacher or TA taps their
 // badge and types their PIN (argon2id, verified offline against the synced
-// hash; after k_pinMaxFailures wrong tries the PIN is locked for
-// k_pinCooldownMs, also across restarts). In a session they open and close
+// hash; wrong PINs lock that staff member out for longer and longer,
+// pinlockout.h). In a session they open and close
 // windows, correct presence (teachers only, as the server rules), set flags,
 // confirm remote check-ins and give an
 // unknown badge to a person. Every action is an outbox event written with
@@ -14,6 +14,7 @@
 // never on the GUI thread.
 
 #include "kioskstore.h"
+#include "pinlockout.h"
 #include "stationtypes.h"
 
 #include "core/clock.h"
@@ -25,7 +26,8 @@ namespace imhere::kiosk {
 class AdminService : public QObject {
     Q_OBJECT
 public:
-    AdminService(KioskStore& store, const Clock& clock, QObject* parent = nullptr);
+    // `clock` dates events (server-corrected); `monotonic` times PIN lockouts.
+    AdminService(KioskStore& store, const Clock& clock, const Clock& monotonic, QObject* parent = nullptr);
 
     [[nodiscard]] bool inSession() const { return !m_actor.empty(); }
 
@@ -62,11 +64,11 @@ Q_SIGNALS:
 
 private:
     [[nodiscard]] bool record(sync::EventBody body, const QString& done);
-    [[nodiscard]] std::int64_t lockedUntil();
     [[nodiscard]] bool mayCorrect(const std::string& windowId);
 
     KioskStore& m_store;
     const Clock& m_clock;
+    PinLockout m_lockout;
     std::string m_candidate; // badge tapped, PIN not yet typed
     std::string m_actor;     // staff member in session
     std::string m_selectedWindow;

@@ -28,8 +28,12 @@ inline constexpr std::int64_t k_syncSoonMs = 200;        // after a tap, send wi
 inline constexpr std::int64_t k_skewLogMs = 5'000;       // log clock skew beyond this (DESIGN §4)
 
 // Admin (DESIGN §8).
+// Every k_pinMaxFailures wrong PINs in a row lock that staff member out,
+// for k_pinCooldownMs the first time and twice as long each time after, up
+// to k_pinCooldownMaxMs (pinlockout.h).
 inline constexpr int k_pinMaxFailures = 5;
 inline constexpr std::int64_t k_pinCooldownMs = 5 * 60'000;
+inline constexpr std::int64_t k_pinCooldownMaxMs = 24 * 3'600'000;
 inline constexpr std::int64_t k_adminIdleMs = 3 * 60'000; // admin session ends after this idle
 inline constexpr int k_lockCountdownTickMs = 1'000;      // the PIN lockout counts down in seconds
 inline constexpr int k_maxPinDigits = 12;

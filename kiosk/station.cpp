@@ -20,7 +20,7 @@ Station::Station(KioskStore tapStore, KioskStore syncStore, std::unique_ptr<Http
     if (auto offset = m_tapStore.clockOffsetMs())
         m_serverClock.setOffsetMs(*offset); // codes are right from the first frame, even offline
     m_checkIns = std::make_unique<CheckInService>(m_tapStore, m_serverClock);
-    m_adminService = std::make_unique<AdminService>(m_tapStore, m_serverClock);
+    m_adminService = std::make_unique<AdminService>(m_tapStore, m_serverClock, m_monotonic);
     m_sync = std::make_unique<SyncClient>(m_syncStore, *m_transport, systemClock, m_serverClock);
     m_controller = std::make_unique<KioskController>(m_serverClock);
     m_admin = std::make_unique<AdminController>();

@@ -45,6 +45,7 @@ private:
     void wire();
 
     OffsetClock m_serverClock;
+    SteadyClock m_monotonic; // PIN lockouts
     KioskStore m_tapStore;
     KioskStore m_syncStore;
     std::unique_ptr<HttpTransport> m_transport;

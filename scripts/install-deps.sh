@@ -10,7 +10,7 @@ profile="${1:-test}"
 build_pkgs=(
   build-essential cmake ninja-build pkg-config git ccache
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libhowardhinnant-date-dev tzdata
-  libcurl4-openssl-dev libmicrohttpd-dev libsystemd-dev libpq-dev
+  libcurl4-openssl-dev libmicrohttpd-dev libgnutls28-dev libsystemd-dev libpq-dev
   qt6-base-dev qt6-declarative-dev qt6-multimedia-dev qt6-svg-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtqml-workerscript qml6-module-qtquick-templates
@@ -19,7 +19,7 @@ build_pkgs=(
   dpkg-dev help2man
 )
 test_pkgs=(
-  xvfb xauth wrk postgresql curl ca-certificates
+  xvfb xauth wrk postgresql curl ca-certificates openssl
   chromium nodejs npm fonts-dejavu-core
   systemd lintian cage
 )

@@ -19,6 +19,8 @@ inline constexpr unsigned k_maxThreads = 64;
 // An idle or slow client is dropped after this many seconds without progress.
 inline constexpr unsigned k_connectionTimeoutSec = 15;
 inline constexpr std::size_t k_maxUrlBytes = 2048;
+// Over HTTPS, browsers are told to use nothing else for this long (a year).
+inline constexpr unsigned k_hstsMaxAgeSec = 365U * 24 * 3600;
 // Bodies are read only after the route admits the caller from the headers;
 // at most this many bodies over k_largeBodyBytes (or chunked, so of unknown
 // size) are read at one time, so they hold at most 16 × 4 MiB; one more is
@@ -52,6 +54,10 @@ inline constexpr std::int64_t k_linkCodeFailureWindowMs = 15LL * 60 * 1000;
 inline constexpr std::chrono::seconds k_windowCloseInterval{15};
 // A phone link code works once, for a week.
 inline constexpr std::int64_t k_linkCodeLifetimeMs = 7LL * 24 * 3600 * 1000;
+// A linked phone checks in for this long after it was linked (default of
+// the `phone-link-days` setting, 1 to 400), then needs a new link code.
+inline constexpr std::int64_t k_phoneLinkLifetimeMs = 180LL * 24 * 3600 * 1000;
+inline constexpr unsigned k_maxPhoneLinkDays = 400;
 // A linked phone keeps its cookie for 400 days (the longest browsers keep one).
 inline constexpr std::int64_t k_deviceCookieMaxAgeSec = 400LL * 24 * 3600;
 // Between scanning a code and tapping "Check in": the scan is what counts.

@@ -109,7 +109,7 @@ Result<nlohmann::json> jsonBody(const Request& request)
     try {
         parsed = nlohmann::json::parse(request.body);
     } catch (const nlohmann::json::exception& e) {
-        return fail(Errc::MalformedJson, std::string("the body is not valid JSON: ") + e.what());
+        return fail(Errc::MalformedJson, "the body is " + describeJsonFailure(e));
     }
     if (!parsed.is_object())
         return std::unexpected(invalid("the body must be a JSON object"));

@@ -26,10 +26,12 @@ const auto k_commands = std::to_array<Command>({
     {"serve", "run the HTTP server in the foreground",
      R"(usage: imhere-server serve --db PATH [--listen HOST:PORT] [--config FILE]
                           [--threads N] [--connection-timeout SECONDS]
-                          [--trusted-proxies LIST]
+                          [--trusted-proxies LIST] [--tls-cert FILE --tls-key FILE]
+                          [--tls-proxy yes|no] [--phone-link-days N]
 
 Serves the JSON API, kiosk sync, the pages, /healthz and /metrics until
-SIGTERM or SIGINT, then finishes running requests and exits 0. Prints the
+SIGTERM or SIGINT, then finishes running requests and exits 0. With a
+certificate and key it serves HTTPS, and SIGHUP reads them again. Prints the
 bound address on start (port 0 picks a free port). Holds a lock on
 PATH.lock while serving, so a second server or a restore cannot use the same
 database. Migrates an older database at start, after copying it to
@@ -45,6 +47,12 @@ and STOPPING=1; logs go to the journal.
   --trusted-proxies LIST    addresses and CIDR blocks of reverse proxies whose
                             Forwarded / X-Forwarded-For name the client;
                             default none (the peer is the client)
+  --tls-cert FILE           serve HTTPS with this PEM certificate (and chain)
+  --tls-key FILE            and this PEM private key; both absolute paths
+  --tls-proxy yes|no        a proxy in front ends TLS (default no): cookies are
+                            Secure __Host- ones and HSTS is sent, as with HTTPS
+  --phone-link-days N       a linked phone checks in for N days (1 to 400,
+                            default 180), then needs a new link code
 )",
      serveCommand},
     {"init", "create or migrate the database, optionally with an admin",

@@ -1,5 +1,7 @@
 #include "healthprobe.h"
 
+#include <gnutls/gnutls.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -47,10 +49,60 @@ bool waitFor(int fd, short events, std::chrono::steady_clock::time_point deadlin
     }
 }
 
+// A TLS client session on a connected non-blocking socket; none until
+// start(). Reads and writes go through it when started.
+class TlsClient {
+public:
+    TlsClient() = default;
+    TlsClient(const TlsClient&) = delete;
+    TlsClient& operator=(const TlsClient&) = delete;
+    ~TlsClient()
+    {
+        if (m_session)
+            gnutls_deinit(m_session);
+        if (m_credentials)
+            gnutls_certificate_free_credentials(m_credentials);
+    }
+    [[nodiscard]] bool active() const { return m_session != nullptr; }
+
+    Result<void> start(int fd, std::chrono::steady_clock::time_point deadline)
+    {
+        if (gnutls_certificate_allocate_credentials(&m_credentials) < 0 || gnutls_init(&m_session, GNUTLS_CLIENT) < 0
+            || gnutls_set_default_priority(m_session) < 0
+            || gnutls_credentials_set(m_session, GNUTLS_CRD_CERTIFICATE, m_credentials) < 0)
+            return fail(Errc::Internal, "cannot set up TLS for the probe");
+        gnutls_transport_set_int(m_session, fd);
+        for (;;) {
+            const int rc = gnutls_handshake(m_session);
+            if (rc == GNUTLS_E_SUCCESS)
+                return {};
+            if (gnutls_error_is_fatal(rc))
+                return fail(Errc::Internal, std::string("TLS handshake: ") + gnutls_strerror(rc));
+            if (!waitFor(fd, static_cast<short>(gnutls_record_get_direction(m_session) ? POLLOUT : POLLIN), deadline))
+                return fail(Errc::Internal, "no TLS handshake within the timeout");
+        }
+    }
+    // Bytes moved; 0 when it would block; -1 on an error (or, for recv, the end).
+    ssize_t send(const char* data, std::size_t size)
+    {
+        const auto n = gnutls_record_send(m_session, data, size);
+        return n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED ? 0 : (n < 0 ? -1 : n);
+    }
+    ssize_t recv(char* data, std::size_t size)
+    {
+        const auto n = gnutls_record_recv(m_session, data, size);
+        return n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED ? 0 : (n <= 0 ? -1 : n);
+    }
+
+private:
+    gnutls_certificate_credentials_t m_credentials = nullptr;
+    gnutls_session_t m_session = nullptr;
+};
+
 } // namespace
 
 Result<int> httpStatusOf(const std::string& host, std::uint16_t port, const std::string& path,
-                         std::chrono::milliseconds timeout)
+                         std::chrono::milliseconds timeout, bool tls)
 {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     sockaddr_in address{};
@@ -71,15 +123,19 @@ Result<int> httpStatusOf(const std::string& host, std::uint16_t port, const std:
     ::getsockopt(s.fd(), SOL_SOCKET, SO_ERROR, &error, &length);
     if (error != 0)
         return fail(Errc::Internal, "connect to " + target + ":" + std::to_string(port) + ": " + std::strerror(error));
+    TlsClient session;
+    if (tls)
+        TRY(session.start(s.fd(), deadline));
     const std::string request = "GET " + path + " HTTP/1.1\r\nHost: " + target + ":" + std::to_string(port)
         + "\r\nConnection: close\r\n\r\n";
     std::size_t sent = 0;
     while (sent < request.size()) {
         if (!waitFor(s.fd(), POLLOUT, deadline))
             return fail(Errc::Internal, "sending the request timed out");
-        const auto n = ::send(s.fd(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-        if (n < 0 && errno != EAGAIN && errno != EINTR)
-            return fail(Errc::Internal, std::string("send: ") + std::strerror(errno));
+        const auto n = session.active() ? session.send(request.data() + sent, request.size() - sent)
+                                        : ::send(s.fd(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        if (n < 0 && (session.active() || (errno != EAGAIN && errno != EINTR)))
+            return fail(Errc::Internal, std::string("send: ") + (session.active() ? "TLS" : std::strerror(errno)));
         if (n > 0)
             sent += static_cast<std::size_t>(n);
     }
@@ -88,8 +144,8 @@ Result<int> httpStatusOf(const std::string& host, std::uint16_t port, const std:
     while (reply.find("\r\n") == std::string::npos && reply.size() < 1024) {
         if (!waitFor(s.fd(), POLLIN, deadline))
             return fail(Errc::Internal, "no answer to GET " + path + " within the timeout");
-        const auto n = ::recv(s.fd(), buffer, sizeof buffer, 0);
-        if (n == 0)
+        const auto n = session.active() ? session.recv(buffer, sizeof buffer) : ::recv(s.fd(), buffer, sizeof buffer, 0);
+        if (session.active() ? n < 0 : n == 0)
             break;
         if (n < 0 && errno != EAGAIN && errno != EINTR)
             return fail(Errc::Internal, std::string("recv: ") + std::strerror(errno));
@@ -102,14 +158,14 @@ Result<int> httpStatusOf(const std::string& host, std::uint16_t port, const std:
     return std::stoi(reply.substr(9, 3));
 }
 
-HealthProbe::HealthProbe(Store& store, std::string host, std::uint16_t port)
-    : m_store(store), m_host(std::move(host)), m_port(port)
+HealthProbe::HealthProbe(Store& store, std::string host, std::uint16_t port, bool tls)
+    : m_store(store), m_host(std::move(host)), m_port(port), m_tls(tls)
 {
 }
 
 Result<void> HealthProbe::checkHttp()
 {
-    TRY_ASSIGN(status, httpStatusOf(m_host, m_port, "/healthz", k_httpProbeTimeout));
+    TRY_ASSIGN(status, httpStatusOf(m_host, m_port, "/healthz", k_httpProbeTimeout, m_tls));
     if (status != 200)
         return fail(Errc::Internal, "GET /healthz answered " + std::to_string(status));
     return {};

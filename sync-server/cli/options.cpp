@@ -118,7 +118,12 @@ std::string oneOf(const std::string& value, std::initializer_list<std::string_vi
     return "must be one of " + list;
 }
 
-const std::array<SettingKey, 9> k_serverKeys{{
+std::string absolutePath(const std::string& v)
+{
+    return v.empty() || v.front() != '/' ? std::string("must be an absolute path") : std::string();
+}
+
+const std::array<SettingKey, 13> k_serverKeys{{
     {"db", [](const std::string& v) { return v.empty() ? std::string("must name the database file") : std::string(); }},
     {"listen",
      [](const std::string& v) {
@@ -142,6 +147,10 @@ const std::array<SettingKey, 9> k_serverKeys{{
          auto parsed = TrustedProxies::parse(v);
          return parsed ? std::string() : parsed.error().message;
      }},
+    {"tls-cert", absolutePath},
+    {"tls-key", absolutePath},
+    {"tls-proxy", [](const std::string& v) { return oneOf(v, {"yes", "no"}); }},
+    {"phone-link-days", [](const std::string& v) { return wholeNumberProblem(v, 1, limits::k_maxPhoneLinkDays); }},
 }};
 
 std::string environmentName(const std::string& name)

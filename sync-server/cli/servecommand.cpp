@@ -130,6 +130,23 @@ Result<void> backUpBeforeMigrating(const std::string& path)
     return {};
 }
 
+// SIGHUP: the certificate and key are read again; a pair that cannot be
+// read is reported and the one in use stays.
+void reportReload(const Result<void>& reloaded)
+{
+    if (observe::logsToJournal()) {
+        if (reloaded)
+            log(LogLevel::Info, "TLS certificate reloaded");
+        else
+            log(LogLevel::Error, "TLS certificate not reloaded", {{"REASON", reloaded.error().message}});
+    } else if (reloaded) {
+        std::printf("imhere-server: TLS certificate reloaded\n");
+    } else {
+        std::printf("imhere-server: TLS certificate not reloaded: %s\n", reloaded.error().message.c_str());
+    }
+    std::fflush(stdout);
+}
+
 } // namespace
 
 std::unique_ptr<Store> openStore(const Settings& settings, const Clock& clock)
@@ -162,6 +179,13 @@ int serveCommand(const CommandLine&, const Settings& settings)
     listen->connectionTimeoutSec = unsignedSetting(settings, "connection-timeout", limits::k_connectionTimeoutSec);
     if (auto proxies = TrustedProxies::parse(settings.get("trusted-proxies").value_or("")); proxies)
         listen->trustedProxies = std::move(*proxies); // checked when the settings were loaded
+    const auto tlsCert = settings.get("tls-cert");
+    const auto tlsKey = settings.get("tls-key");
+    if (tlsCert.has_value() != tlsKey.has_value())
+        return failWith(settings.describeProblem(tlsCert ? "tls-cert" : "tls-key", "needs tls-cert and tls-key both"));
+    if (tlsCert)
+        listen->tls = TlsFiles{*tlsCert, *tlsKey};
+    listen->behindTlsProxy = settings.get("tls-proxy") == "yes";
     const auto metricsAccess = metricsAccessFrom(settings);
     if (!metricsAccess) {
         std::fprintf(stderr, "imhere-server: %s\n", metricsAccess.error().message.c_str());
@@ -174,12 +198,14 @@ int serveCommand(const CommandLine&, const Settings& settings)
     if (!lock)
         return failWith(lock.error().message);
 
-    // Block the stop signals before any thread starts, so that every thread
-    // inherits the mask and only sigwait() below receives them.
+    // Block the stop signals and SIGHUP (reload the certificate) before any
+    // thread starts, so that every thread inherits the mask and only
+    // sigwait() below receives them.
     sigset_t stopSignals;
     sigemptyset(&stopSignals);
     sigaddset(&stopSignals, SIGTERM);
     sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
     if (auto saved = backUpBeforeMigrating(*dbPath); !saved)
@@ -189,6 +215,8 @@ int serveCommand(const CommandLine&, const Settings& settings)
     if (!store)
         return 1;
     Services services(*store, clock);
+    if (settings.get("phone-link-days"))
+        services.phoneLinkLifetimeMs = std::int64_t{unsignedSetting(settings, "phone-link-days", 0)} * 24 * 3'600'000;
     if (auto loaded = loadKioskMetrics(services); !loaded)
         return failWith("cannot read the kiosks: " + loaded.error().message);
     ApiContext api(services);
@@ -203,16 +231,17 @@ int serveCommand(const CommandLine&, const Settings& settings)
         return failWith(started.error().message);
 
     // Ready only once the port answers and the store passes its check.
-    HealthProbe probe(*store, listen->host, server.port());
+    HealthProbe probe(*store, listen->host, server.port(), server.servesTls());
     if (auto healthy = probe.check(); !healthy)
         return failWith("not starting: " + healthy.error().message);
     // On a terminal (and to scripts) one line on stdout says where it
     // listens; in the journal, the structured entry says it instead.
+    const char* scheme = listen->tls ? "https" : "http";
     if (observe::logsToJournal())
         log(LogLevel::Info, "serving on " + listen->host + ":" + std::to_string(server.port()),
-            {{"LISTEN", listen->host + ":" + std::to_string(server.port())}, {"DB", *dbPath}});
+            {{"LISTEN", listen->host + ":" + std::to_string(server.port())}, {"SCHEME", scheme}, {"DB", *dbPath}});
     else
-        std::printf("imhere-server: listening on http://%s:%u\n", listen->host.c_str(), unsigned{server.port()});
+        std::printf("imhere-server: listening on %s://%s:%u\n", scheme, listen->host.c_str(), unsigned{server.port()});
     std::fflush(stdout);
     observe::notifyServiceManager("READY=1\nSTATUS=serving on " + listen->host + ":" + std::to_string(server.port()));
 
@@ -225,7 +254,8 @@ int serveCommand(const CommandLine&, const Settings& settings)
     windowCloser.emplace(limits::k_windowCloseInterval, WindowCloser(services));
 
     int received = 0;
-    sigwait(&stopSignals, &received);
+    while (sigwait(&stopSignals, &received) == 0 && received == SIGHUP)
+        reportReload(server.reloadTls());
     observe::notifyServiceManager("STOPPING=1");
     healthLoop.reset();
     windowCloser.reset();

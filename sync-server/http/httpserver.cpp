@@ -1,5 +1,8 @@
 #include "httpserver.h"
 
+#include "securecookies.h"
+#include "tlsnative.h"
+
 #include "sync-server/serverlimits.h"
 
 #include "core/limits.h"
@@ -21,6 +24,7 @@
 #include <mutex>
 #include <optional>
 #include <variant>
+#include <vector>
 
 namespace imhere::server {
 
@@ -39,6 +43,15 @@ struct HttpServer::Dispatch {
     bool stopping = false;
     // Bodies over limits::k_largeBodyBytes (or of unknown length) being read.
     std::atomic<unsigned> largeBodies = 0;
+    bool secure = false; // HTTPS here or at a proxy in front; set before the daemon starts
+
+    // The certificate handshakes use, swapped by reloadTls(). Those it
+    // replaced stay alive until the server is destroyed: GnuTLS keeps
+    // pointers into them for sessions already under way (reloads are rare).
+    std::optional<TlsFiles> tlsFiles;
+    std::mutex tlsMutex;
+    std::shared_ptr<const TlsCertificate> certificate;
+    std::vector<std::shared_ptr<const TlsCertificate>> retiredCertificates;
 };
 
 namespace {
@@ -47,6 +60,8 @@ using Dispatch = HttpServer::Dispatch;
 
 // Lives from the first callback of a request to its completion notice.
 struct PendingRequest {
+    explicit PendingRequest(const Router& r) : router(r) {}
+    const Router& router;
     Request request;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     int status = 0; // of the answer queued, 0 before
@@ -61,8 +76,28 @@ struct ResponseDeleter {
     void operator()(MHD_Response* r) const { MHD_destroy_response(r); }
 };
 
-MHD_Result send(MHD_Connection* connection, PendingRequest& pending, const Response& response)
+// Handlers return errors as values; an exception reaching here is a defect,
+// and the client still gets a well-formed answer.
+template <class F>
+Response guarded(F&& make)
 {
+    try {
+        return make();
+    } catch (const std::exception& e) {
+        return errorResponse(Error{Errc::Internal, e.what()});
+    }
+}
+
+MHD_Result send(MHD_Connection* connection, PendingRequest& pending, const Response& answer)
+{
+    // A browser gets an error as a page, a JSON client as JSON.
+    std::optional<Response> page;
+    try {
+        page = pending.router.pageInsteadOf(pending.request, answer);
+    } catch (const std::exception&) {
+        page.reset(); // the JSON error, then
+    }
+    const Response& response = page ? *page : answer;
     pending.status = response.status;
     std::unique_ptr<MHD_Response, ResponseDeleter> r(MHD_create_response_from_buffer(
         response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY));
@@ -71,8 +106,15 @@ MHD_Result send(MHD_Connection* connection, PendingRequest& pending, const Respo
     MHD_add_response_header(r.get(), MHD_HTTP_HEADER_CONTENT_TYPE, response.contentType.c_str());
     MHD_add_response_header(r.get(), "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r.get(), "Cache-Control", "no-store");
-    for (const auto& [name, value] : response.headers)
-        MHD_add_response_header(r.get(), name.c_str(), value.c_str());
+    for (const auto& [name, value] : response.headers) {
+        if (pending.request.secure && name == "Set-Cookie")
+            MHD_add_response_header(r.get(), name.c_str(), secureSetCookie(value).c_str());
+        else
+            MHD_add_response_header(r.get(), name.c_str(), value.c_str());
+    }
+    if (pending.request.secure)
+        MHD_add_response_header(r.get(), "Strict-Transport-Security",
+                                ("max-age=" + std::to_string(limits::k_hstsMaxAgeSec)).c_str());
     return MHD_queue_response(connection, static_cast<unsigned>(response.status), r.get());
 }
 
@@ -109,17 +151,6 @@ std::string remoteAddress(MHD_Connection* connection)
     return text;
 }
 
-// Handlers return errors as values; an exception reaching here is a defect,
-// and the client still gets a well-formed answer.
-template <class F>
-Response guarded(F&& make)
-{
-    try {
-        return make();
-    } catch (const std::exception& e) {
-        return errorResponse(Error{Errc::Internal, e.what()});
-    }
-}
 
 // An answer queued before the announced body is read: MHD then reads none
 // of it (no "100 Continue" is sent), and the connection is closed after it.
@@ -138,9 +169,10 @@ MHD_Result begin(Dispatch& dispatch, MHD_Connection* connection, const char* url
                  void** state)
 {
     const Router& router = dispatch.router;
-    auto pending = std::make_unique<PendingRequest>();
+    auto pending = std::make_unique<PendingRequest>(dispatch.router);
     pending->request.method = method;
     pending->request.path = url;
+    pending->request.secure = dispatch.secure;
     MHD_get_connection_values(connection, MHD_HEADER_KIND, collectHeader, &pending->request.headers);
     // Every per-address limit counts the client, not the proxy before it.
     pending->request.remoteIp = dispatch.trustedProxies.clientAddress(
@@ -296,7 +328,52 @@ void onCompleted(void* cls, MHD_Connection*, void** state, MHD_RequestTerminatio
     }
 }
 
+// Every connection carries the dispatch, so that the certificate callback,
+// which MHD calls with the GnuTLS session only, can find it.
+void onConnection(void* cls, MHD_Connection*, void** socketContext, MHD_ConnectionNotificationCode code)
+{
+    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+        *socketContext = cls;
+}
+
+// GnuTLS asks for the server's certificate during each handshake: the one
+// loaded last.
+int certificateFor(gnutls_session_t session, const gnutls_datum_t*, int, const gnutls_pk_algorithm_t*, int,
+                   gnutls_pcert_st** chain, unsigned int* chainLength, gnutls_privkey_t* key)
+{
+    auto* connection = static_cast<MHD_Connection*>(gnutls_session_get_ptr(session));
+    const auto* info = connection ? MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT) : nullptr;
+    if (!info || !info->socket_context)
+        return -1;
+    auto& dispatch = *static_cast<Dispatch*>(info->socket_context);
+    std::lock_guard lock(dispatch.tlsMutex);
+    if (!dispatch.certificate)
+        return -1;
+    TlsCertificate::Native& native = dispatch.certificate->native();
+    *chain = native.chain;
+    *chainLength = native.chainLength;
+    *key = native.key;
+    return 0;
+}
+
 } // namespace
+
+bool HttpServer::servesTls() const
+{
+    return m_dispatch->tlsFiles.has_value();
+}
+
+Result<void> HttpServer::reloadTls()
+{
+    if (!m_dispatch->tlsFiles)
+        return fail(Errc::BadConfig, "not serving HTTPS: no certificate to reload");
+    TRY_ASSIGN(loaded, TlsCertificate::load(*m_dispatch->tlsFiles));
+    std::lock_guard lock(m_dispatch->tlsMutex);
+    if (m_dispatch->certificate)
+        m_dispatch->retiredCertificates.push_back(std::move(m_dispatch->certificate));
+    m_dispatch->certificate = std::move(loaded);
+    return {};
+}
 
 void HttpServer::DaemonStopper::operator()(MHD_Daemon* d) const
 {
@@ -325,12 +402,24 @@ Result<void> HttpServer::start(const HttpServerOptions& options)
     m_dispatch->stopping = false;
     m_dispatch->onAnswered = options.onAnswered;
     m_dispatch->trustedProxies = options.trustedProxies;
+    m_dispatch->secure = options.tls.has_value() || options.behindTlsProxy;
+    m_dispatch->tlsFiles = options.tls;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+    std::vector<MHD_OptionItem> tlsOptions;
+    if (options.tls) {
+        TRY(reloadTls());
+        flags |= MHD_USE_TLS;
+        tlsOptions.push_back({MHD_OPTION_HTTPS_CERT_CALLBACK, 0, reinterpret_cast<void*>(&certificateFor)});
+    }
+    tlsOptions.push_back({MHD_OPTION_END, 0, nullptr});
     MHD_Daemon* daemon = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, nullptr, nullptr, onRequest,
+        flags, 0, nullptr, nullptr, onRequest,
         m_dispatch.get(), MHD_OPTION_SOCK_ADDR, &address, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, limits::k_maxConnections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         limits::k_maxConnectionsPerIp, MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        limits::k_connectionMemoryBytes, MHD_OPTION_NOTIFY_COMPLETED, onCompleted, m_dispatch.get(), MHD_OPTION_END);
+        limits::k_connectionMemoryBytes, MHD_OPTION_NOTIFY_COMPLETED, onCompleted, m_dispatch.get(),
+        MHD_OPTION_NOTIFY_CONNECTION, onConnection, m_dispatch.get(), MHD_OPTION_ARRAY, tlsOptions.data(),
+        MHD_OPTION_END);
     if (!daemon)
         return fail(Errc::ListenFailed, "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": "
                                          + std::strerror(errno));

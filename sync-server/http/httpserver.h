@@ -1,6 +1,7 @@
 #pragma once
 // libmicrohttpd behind the Router: an epoll listener with a small thread
-// pool, body limits enforced from Content-Length before the body is read,
+// pool, HTTPS through GnuTLS when given a certificate (reloadable while it
+// runs), body limits enforced from Content-Length before the body is read,
 // each route's admission (Router.h) asked from the headers before a body is
 // read, a bound on the large bodies read at once,
 // a header limit through the per-connection memory pool, and connection
@@ -15,6 +16,7 @@
 // has been made ready and sent.
 
 #include "router.h"
+#include "tlscertificate.h"
 #include "trustedproxies.h"
 
 #include "core/result.h"
@@ -22,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 struct MHD_Daemon;
@@ -44,6 +47,11 @@ struct HttpServerOptions {
     // Request::remoteIp is the client behind these proxies (trustedproxies.h);
     // empty: the peer's address.
     TrustedProxies trustedProxies;
+    // HTTPS with this certificate and key; none: plain HTTP.
+    std::optional<TlsFiles> tls;
+    // Plain HTTP from a reverse proxy that ends TLS: answers are for an
+    // HTTPS origin all the same (secure cookies, Strict-Transport-Security).
+    bool behindTlsProxy = false;
     // Called on a pool thread after each answer; must be quick and thread-safe.
     std::function<void(const Exchange&)> onAnswered;
 };
@@ -62,6 +70,11 @@ public:
     // closes every connection.
     void stop();
     [[nodiscard]] std::uint16_t port() const { return m_port; }
+    [[nodiscard]] bool servesTls() const;
+    // Reads the certificate and key files again; handshakes from now on use
+    // them, connections already open keep theirs. A pair that cannot be
+    // read leaves the one in use in place. Any thread.
+    [[nodiscard]] Result<void> reloadTls();
 
     struct Dispatch; // shared with MHD's callbacks
 

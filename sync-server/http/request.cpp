@@ -1,5 +1,7 @@
 #include "request.h"
 
+#include "securecookies.h"
+
 #include "core/random.h"
 
 namespace imhere::server {
@@ -17,6 +19,7 @@ std::optional<std::string> Request::cookie(std::string_view name) const
     const auto value = header("cookie");
     if (!value)
         return std::nullopt;
+    const std::string wanted = secure ? std::string(k_hostCookiePrefix) + std::string(name) : std::string(name);
     std::string_view rest = *value;
     while (!rest.empty()) {
         const auto end = rest.find(';');
@@ -24,7 +27,7 @@ std::optional<std::string> Request::cookie(std::string_view name) const
         while (!pair.empty() && pair.front() == ' ')
             pair.remove_prefix(1);
         const auto eq = pair.find('=');
-        if (eq != std::string_view::npos && pair.substr(0, eq) == name)
+        if (eq != std::string_view::npos && pair.substr(0, eq) == wanted)
             return std::string(pair.substr(eq + 1));
         if (end == std::string_view::npos)
             break;

@@ -65,6 +65,22 @@ void Router::admitUnder(std::string_view prefix, const Admission& admission, std
     }
 }
 
+bool wantsPage(const Request& request)
+{
+    if (const auto accept = request.header("accept"); accept && accept->find("text/html") != std::string_view::npos)
+        return true;
+    const std::string_view path = request.path;
+    return !path.starts_with("/api/") && path != "/api" && path != "/healthz" && path != "/metrics";
+}
+
+std::optional<Response> Router::pageInsteadOf(const Request& request, const Response& answer) const
+{
+    if (answer.status < 400 || !answer.contentType.starts_with("application/json") || !m_errorPage
+        || !wantsPage(request))
+        return std::nullopt;
+    return m_errorPage(request, answer);
+}
+
 std::variant<RouteMatch, Response> Router::match(std::string_view method, std::string_view path) const
 {
     if (path.empty() || path.front() != '/')

@@ -56,6 +56,14 @@ struct Route {
     std::optional<Admission> admit;
 };
 
+// Renders an error answer made as JSON (by the router, the HTTP layer or a
+// handler) as a page in the site's layout, keeping its status and headers.
+using ErrorPage = std::function<Response(const Request&, const Response& jsonError)>;
+
+// A browser, not a JSON client: a path outside /api/ (and not /healthz or
+// /metrics), or any request whose Accept names text/html.
+[[nodiscard]] bool wantsPage(const Request& request);
+
 struct RouteMatch {
     const Route* route;
     std::map<std::string, std::string, std::less<>> params;
@@ -73,8 +81,15 @@ public:
     [[nodiscard]] std::variant<RouteMatch, Response> match(std::string_view method, std::string_view path) const;
     [[nodiscard]] const std::vector<Route>& routes() const { return m_routes; }
 
+    // Set once, before the server starts.
+    void setErrorPage(ErrorPage render) { m_errorPage = std::move(render); }
+    // The page to send instead of `answer`, when it is a JSON error, the
+    // request wantsPage() and an error page is set; nullopt otherwise.
+    [[nodiscard]] std::optional<Response> pageInsteadOf(const Request& request, const Response& answer) const;
+
 private:
     std::vector<Route> m_routes;
+    ErrorPage m_errorPage;
 };
 
 } // namespace imhere::server

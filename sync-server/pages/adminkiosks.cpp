@@ -32,7 +32,8 @@ Result<std::uint32_t> kioskParam(const Request& request)
 
 // The address this page was opened at, which is usually the one the
 // classroom machine reaches too. Only characters a host may have, so the
-// command is safe to paste into a shell.
+// command is safe to paste into a shell. https:// when the server speaks
+// HTTPS or is told a TLS proxy is in front of it.
 std::string serverUrl(const Request& request)
 {
     const std::string host(request.header("host").value_or(""));
@@ -40,9 +41,10 @@ std::string serverUrl(const Request& request)
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
             || c == ':' || c == '[' || c == ']';
     });
+    const bool https = request.secure || request.header("x-forwarded-proto") == "https";
     if (!plain)
-        return "http://SERVER:PORT";
-    return std::string(request.header("x-forwarded-proto") == "https" ? "https" : "http") + "://" + host;
+        return https ? "https://SERVER" : "http://SERVER:PORT";
+    return std::string(https ? "https" : "http") + "://" + host;
 }
 
 struct CourseNames {
@@ -182,8 +184,11 @@ Result<Response> postKiosk(Services& services, const Request& request)
         + web::escape(kioskStartCommand(serverUrl(request), made->token))
         + "</code></pre><p><strong>Copy it now: the token in it is shown only this once.</strong> If it is lost, "
           "revoke this kiosk and provision another.</p><p>Later starts need only <code>--data</code>. If the "
-          "classroom machine reaches this server at another address, use that after <code>--server</code>.</p>"
-          "<p><a href=\"/admin/kiosks\">Back to the kiosks</a></p>";
+          "classroom machine reaches this server at another address, use that after <code>--server</code>.</p>";
+    if (serverUrl(request).starts_with("https://"))
+        m += "<p>If this server's certificate comes from your own CA, not one the classroom machine trusts, add "
+             "<code>--ca-file</code> with that CA's certificate: the kiosk refuses a server it cannot verify.</p>";
+    m += "<p><a href=\"/admin/kiosks\">Back to the kiosks</a></p>";
     return pageResponse(request, std::move(frame), 201);
 }
 

@@ -75,6 +75,8 @@ Result<Response> myAttendance(Services& services, const Request& request)
          "code, then scan the code on the classroom screen to check in.</p>"
         + web::renderButtonForm({.action = "/me/link-code", .label = "Get a phone link code",
                                  .csrfToken = caller.principal.csrfToken, .style = "secondary"})
+        + "<p><a href=\"/me/phones\">My linked phones</a>: see them, or unlink one.</p>"
+        + "<p>Teacher or TA? <a href=\"/me/pin\">My kiosk PIN</a>: make a new one.</p>"
         + "<h2>Badge QR</h2><p>No card? <a href=\"/me/badge\">Make a badge QR</a> to show to the kiosk's camera.</p>";
     return pageResponse(request, std::move(frame));
 }

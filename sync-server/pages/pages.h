@@ -19,6 +19,8 @@ void addMyPages(Router& router, Services& services);
 void addAdminPages(Router& router, Services& services); // adminpages.h
 void addRemotePages(Router& router, Services& services);
 void addCredentialPages(Router& router, Services& services);
+void addPhonePages(Router& router, Services& services);
+void addPinPages(Router& router, Services& services);
 void addTrackerPages(Router& router, Services& services);
 void addReportPages(Router& router, Services& services);
 
@@ -34,11 +36,14 @@ inline void addWebPages(Router& router, Services& services)
     addAdminPages(router, services);
     addRemotePages(router, services);
     addCredentialPages(router, services);
+    addPhonePages(router, services);
+    addPinPages(router, services);
     addTrackerPages(router, services);
     addReportPages(router, services);
     // Forms are read only from signed-in people, but for signing in and
     // remote check-in.
     router.admitUnder("/", admitSignedIn(services), {"/login", "/logout", "/q/{code}"});
+    router.setErrorPage(errorPages(services));
 }
 
 // ---- views shared by several pages ----

@@ -171,9 +171,21 @@ Result<Scan> scan(Services& services, const Request& request)
 Result<Response> getScan(Services& services, const Request& request)
 {
     TRY_ASSIGN(s, scan(services, request));
+    // Only a token this server issued is kept; any other value (one planted
+    // to learn the phone's link later) is replaced.
     const auto cookie = request.cookie(k_deviceCookie);
-    const bool newCookie = !cookie || cookie->empty() || cookie->size() > 64;
-    const std::string deviceToken = newCookie ? newDeviceToken() : *cookie;
+    bool newCookie = !cookie;
+    if (cookie) {
+        TRY_ASSIGN(issued, isIssuedDeviceToken(services, *cookie));
+        newCookie = !issued;
+    }
+    std::string deviceToken;
+    if (newCookie) {
+        TRY_ASSIGN(fresh, newDeviceToken(services));
+        deviceToken = std::move(fresh);
+    } else {
+        deviceToken = *cookie;
+    }
     TRY_ASSIGN(device, linkedDevice(services, deviceToken));
     TRY_ASSIGN(person, linkedPerson(services, device));
     if (person) {
@@ -203,6 +215,10 @@ Result<Response> postScan(Services& services, const Request& request)
         return deadEnd(400, "This phone did not keep our cookie",
                        "Allow cookies for this site (private browsing may block them), then scan the code on the "
                        "screen again.");
+    TRY_ASSIGN(issued, isIssuedDeviceToken(services, *cookie));
+    if (!issued)
+        return deadEnd(400, "Scan the code again",
+                       "This phone's cookie did not come from this site. Scan the code on the screen again.");
     TRY_ASSIGN(scannedAt, readScanTicket(form.text("ticket"), code, *cookie, services.clock.nowMs()));
     // The ticket vouches that the code was current when scanned, so a tap
     // that comes after the code has moved on still counts.
@@ -223,8 +239,14 @@ Result<Response> postScan(Services& services, const Request& request)
             return std::unexpected(linked.error());
         device = *linked;
     }
-    TRY_ASSIGN(outcome, remoteCheckIn(services, scanned, *device, scannedAt, request.remoteIp));
-    return checkedInPage(scanned, outcome.record, outcome.stored, code, form.text("ticket"));
+    auto outcome = remoteCheckIn(services, scanned, *device, scannedAt, request.remoteIp);
+    if (!outcome && outcome.error().code == Errc::Forbidden)
+        return deadEnd(403, "This phone is linked for another class",
+                       "Your mentor's code linked this phone for their class only. Get your own code from your "
+                       "attendance page (it works for all your classes), or ask this class's mentor for one.");
+    if (!outcome)
+        return std::unexpected(outcome.error());
+    return checkedInPage(scanned, outcome->record, outcome->stored, code, form.text("ticket"));
 }
 
 } // namespace

@@ -24,6 +24,9 @@ std::string errorTitle(int status)
     case 400: return "That request was not understood";
     case 403: return "You cannot do that";
     case 404: return "Page not found";
+    case 405: return "That cannot be done here";
+    case 431: return "That request was too large";
+    case 503: return "Busy for a moment";
     case 409: return "That could not be done";
     case 413: return "That was too large";
     case 415: return "That form could not be read";
@@ -33,21 +36,28 @@ std::string errorTitle(int status)
     }
 }
 
-Response errorPage(Services& services, const Request& request, const Error& error)
+// The page for an error with `status`; `message` says what happened (not
+// shown for the server's own failures, which may carry storage detail).
+Response errorPageFor(Services& services, const Request& request, int status, std::string message)
 {
-    const int status = statusForErrorCode(error.code);
     web::PageFrame frame;
     frame.title = errorTitle(status);
     frame.description = frame.title;
     if (auto caller = sessionCaller(services, request); caller && *caller)
         frame = frameFor(**caller, frame.title, "");
-    // Internal errors may carry storage detail; people get a plain sentence.
-    std::string message = status >= 500 ? "the server could not complete that; try again in a minute" : error.message;
+    if (status >= 500)
+        message = status == 503 ? "the server is busy; try again in a moment"
+                                : "the server could not complete that; try again in a minute";
     if (!message.empty())
         message[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(message[0])));
     frame.main = "<h1>" + web::escape(frame.title) + "</h1><p class=\"lead\">" + web::escape(message)
         + ".</p><p><a href=\"/\">Go to your home page</a></p>";
-    return htmlResponse(status >= 500 ? 500 : status, web::renderPage(frame));
+    return htmlResponse(status >= 500 && status != 503 ? 500 : status, web::renderPage(frame));
+}
+
+Response errorPage(Services& services, const Request& request, const Error& error)
+{
+    return errorPageFor(services, request, statusForErrorCode(error.code), error.message);
 }
 
 std::string flashCookie(const std::string& value, int maxAge)
@@ -67,6 +77,21 @@ Handler page(Services& services, PageHandler handler)
         if (result.error().code == Errc::Unauthenticated)
             return redirect("/login");
         return errorPage(services, request, result.error());
+    };
+}
+
+ErrorPage errorPages(Services& services)
+{
+    return [&services](const Request& request, const Response& jsonError) {
+        std::string message;
+        const auto body = nlohmann::json::parse(jsonError.body, nullptr, false);
+        if (body.is_object() && body.contains("error") && body["error"].is_object()
+            && body["error"].value("message", nlohmann::json()).is_string())
+            message = body["error"]["message"].get<std::string>();
+        Response page = errorPageFor(services, request, jsonError.status, std::move(message));
+        for (const auto& header : jsonError.headers) // Allow, Retry-After, Connection
+            page.headers.push_back(header);
+        return page;
     };
 }
 

@@ -20,6 +20,10 @@ using PageHandler = std::function<Result<Response>(const Request&)>;
 // redirect to the sign-in page.
 [[nodiscard]] Handler page(Services& services, PageHandler handler);
 
+// Errors the router or the HTTP layer answer (no such page, too large, busy)
+// as pages in the site's layout, for browsers (Router::setErrorPage).
+[[nodiscard]] ErrorPage errorPages(Services& services);
+
 // The admission (sync-server/http/router.h) of pages for signed-in people:
 // a form is read only with a valid session; otherwise the redirect to the
 // sign-in page comes before the body is read.

@@ -1,5 +1,6 @@
 #include "remote.h"
 #include "records.h"
+#include "serverkeys.h"
 #include "windowrules.h"
 
 #include "attendance.h"
@@ -21,6 +22,11 @@ namespace {
 constexpr std::string_view k_linkAlphabet = "ABCDEFGHJKMNPQRSTVWXYZ23456789"; // no 0/O, 1/I/L, U
 constexpr std::size_t k_linkCodeChars = 10;
 constexpr std::size_t k_ticketMacBytes = 16;
+// A phone's cookie token: 24 random bytes, then a MAC that shows the server
+// issued it, "RANDOM.MAC" in base64url (55 characters).
+constexpr std::size_t k_deviceTokenRandomBytes = 24;
+constexpr std::size_t k_deviceTokenMacBytes = 16;
+constexpr std::size_t k_maxDeviceTokenChars = 64;
 
 // Tickets live for two minutes; a key per process is enough (a restart
 // means scanning again).
@@ -30,7 +36,7 @@ const Bytes& ticketKey()
     return key;
 }
 
-Bytes keyedHash(std::string_view context, std::string_view text, const Bytes& key)
+Bytes keyedHash(std::string_view context, std::string_view text, std::span<const std::uint8_t> key)
 {
     const Hmac mac = hmacSha256(key, {asBytes(context), asBytes(text)});
     return Bytes(mac.begin(), mac.end());
@@ -141,6 +147,7 @@ Result<LinkCode> issueLinkCode(Services& services, const Caller& caller, std::op
                                std::optional<std::string_view> course)
 {
     Person person = caller.person;
+    std::optional<std::string> scope; // a code from a course's team links the phone for that course only
     if (personPublicId && *personPublicId != caller.person.publicId) {
         if (!course)
             return fail(Errc::InvalidRequest, "say which course the person is in");
@@ -151,25 +158,60 @@ Result<LinkCode> issueLinkCode(Services& services, const Caller& caller, std::op
         if (role != Role::Student && role != Role::Ta)
             return fail(Errc::NotFound, "this person does not take part in the course");
         person = std::move(target);
+        scope = std::string(*course);
     }
     const std::string code = newLinkCode();
-    TRY_ASSIGN(key, services.store.people().badgeKey());
+    TRY_ASSIGN(key, serverKey(services, ServerKeyUse::LinkCode));
     const std::int64_t expiresAt = services.clock.nowMs() + limits::k_linkCodeLifetimeMs;
-    TRY(services.store.remote().createLinkCode(keyedHash("imhere/link/v1", code, key), person.id, caller.person.id, expiresAt));
+    TRY(services.store.remote().createLinkCode(keyedHash("imhere/link/v1", code, key), person.id, caller.person.id,
+                                               expiresAt, scope));
     return LinkCode{code.substr(0, 5) + "-" + code.substr(5), std::move(person), expiresAt};
 }
 
-std::string newDeviceToken()
+Result<std::string> newDeviceToken(Services& services)
 {
-    return randomToken(32);
+    TRY_ASSIGN(key, serverKey(services, ServerKeyUse::DeviceIssue));
+    const std::string random = randomToken(k_deviceTokenRandomBytes);
+    const Hmac mac = hmacSha256(key, {asBytes("imhere/device-issued/v1"), asBytes(random)});
+    return random + "." + base64UrlEncode(std::span(mac.data(), k_deviceTokenMacBytes));
+}
+
+Result<bool> isIssuedDeviceToken(Services& services, std::string_view deviceToken)
+{
+    const auto dot = deviceToken.find('.');
+    if (deviceToken.size() > k_maxDeviceTokenChars || dot == std::string_view::npos)
+        return false;
+    const auto given = base64UrlDecode(deviceToken.substr(dot + 1));
+    if (!given || given->size() != k_deviceTokenMacBytes)
+        return false;
+    TRY_ASSIGN(key, serverKey(services, ServerKeyUse::DeviceIssue));
+    const Hmac mac = hmacSha256(key, {asBytes("imhere/device-issued/v1"), asBytes(deviceToken.substr(0, dot))});
+    return constantTimeEqual(std::span(mac.data(), k_deviceTokenMacBytes), *given);
 }
 
 Result<std::optional<RemoteDevice>> linkedDevice(Services& services, std::string_view deviceToken)
 {
-    if (deviceToken.empty() || deviceToken.size() > 64)
+    TRY_ASSIGN(issued, isIssuedDeviceToken(services, deviceToken));
+    if (!issued)
         return std::optional<RemoteDevice>();
-    TRY_ASSIGN(key, services.store.people().badgeKey());
-    return services.store.remote().deviceByToken(keyedHash("imhere/device/v1", deviceToken, key));
+    TRY_ASSIGN(key, serverKey(services, ServerKeyUse::DeviceToken));
+    return services.store.remote().deviceByToken(keyedHash("imhere/device/v1", deviceToken, key),
+                                                 services.clock.nowMs() - services.phoneLinkLifetimeMs);
+}
+
+Result<std::vector<LinkedPhone>> linkedPhones(Services& services, const Caller& caller)
+{
+    TRY(allow(caller.kind == PrincipalKind::Session, "your phones are shown to you when signed in"));
+    return services.store.remote().phonesOf(caller.person.id, services.clock.nowMs() - services.phoneLinkLifetimeMs);
+}
+
+Result<void> unlinkPhone(Services& services, const Caller& caller, std::int64_t device)
+{
+    TRY(allow(caller.kind == PrincipalKind::Session, "phones are unlinked when signed in"));
+    TRY_ASSIGN(unlinked, services.store.remote().unlinkPhone(caller.person.id, device, services.clock.nowMs()));
+    if (!unlinked)
+        return fail(Errc::NotFound, "you have no such linked phone");
+    return {};
 }
 
 Result<RemoteDevice> linkPhone(Services& services, std::string_view typed, std::string_view deviceToken,
@@ -180,11 +222,15 @@ Result<RemoteDevice> linkPhone(Services& services, std::string_view typed, std::
     if (services.linkCodeLimiter.retryAfterMs(limiterKey, now) > 0)
         return fail(Errc::RateLimited, "too many wrong codes from this network; wait a quarter of an hour");
     const std::string code = normaliseLinkCode(typed);
+    TRY_ASSIGN(issued, isIssuedDeviceToken(services, deviceToken));
+    if (!issued)
+        return fail(Errc::InvalidRequest, "this phone's cookie was not issued here; scan the code again");
     std::optional<RemoteDevice> device;
     if (isLinkCode(code)) {
-        TRY_ASSIGN(key, services.store.people().badgeKey());
-        TRY_ASSIGN(linked, services.store.remote().linkDevice(keyedHash("imhere/link/v1", code, key),
-                                                keyedHash("imhere/device/v1", deviceToken, key), now));
+        TRY_ASSIGN(codeKey, serverKey(services, ServerKeyUse::LinkCode));
+        TRY_ASSIGN(deviceKey, serverKey(services, ServerKeyUse::DeviceToken));
+        TRY_ASSIGN(linked, services.store.remote().linkDevice(keyedHash("imhere/link/v1", code, codeKey),
+                                                keyedHash("imhere/device/v1", deviceToken, deviceKey), now));
         device = linked;
     }
     if (!device) {
@@ -200,12 +246,14 @@ Result<RemoteOutcome> remoteCheckIn(Services& services, const ScannedCode& scann
     TRY_ASSIGN(person, services.store.people().personById(device.person));
     if (!person)
         return fail(Errc::NotFound, "this phone is linked to nobody");
+    if (device.course && *device.course != scanned.course.id)
+        return fail(Errc::Forbidden, "this phone is linked for another course");
     TRY_ASSIGN(participant, participantOf(services, scanned.window, person->publicId));
     (void)participant;
     TRY_ASSIGN(before, recordOf(services, scanned.window.id, person->id));
     if (before.present)
         return RemoteOutcome{std::move(before), false};
-    TRY_ASSIGN(key, services.store.people().badgeKey());
+    TRY_ASSIGN(key, serverKey(services, ServerKeyUse::ClientAddress));
     const Bytes address = keyedHash("imhere/address/v1", remoteIp, key);
     const RemoteCheckIn checkIn{
         .event = {newUuidV4(), person->id, scanned.window.id, scannedAt, CheckInSource::QrRemote, person->id,

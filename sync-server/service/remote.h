@@ -44,28 +44,42 @@ struct LinkCode {
     Person person;
     std::int64_t expiresAt = 0;
 };
-// Anyone signed in may get a code for themself; a course's teachers and TAs
-// and org admins for a participant of that course.
+// Anyone signed in may get a code for themself, which links a phone for
+// every course they take part in; a course's teachers and TAs and org
+// admins for a participant of that course, which links the phone for that
+// course only.
 [[nodiscard]] Result<LinkCode> issueLinkCode(Services& services, const Caller& caller,
                                              std::optional<std::string_view> personPublicId,
                                              std::optional<std::string_view> course);
 
-// The person a phone is linked to, from its cookie token.
+// The person a phone is linked to, from its cookie token; none for a token
+// the server did not issue, a phone unlinked, or a link older than
+// Services::phoneLinkLifetimeMs.
 [[nodiscard]] Result<std::optional<RemoteDevice>> linkedDevice(Services& services, std::string_view deviceToken);
 // The person a linked phone checks in, if any.
 [[nodiscard]] Result<std::optional<Person>> linkedPerson(Services& services, const std::optional<RemoteDevice>& device);
 // Links the phone holding `deviceToken` with a link code. rate_limited after
 // too many wrong codes from one address; invalid_request for a wrong, spent
-// or expired code.
+// or expired code, or a token the server did not issue.
 [[nodiscard]] Result<RemoteDevice> linkPhone(Services& services, std::string_view linkCode, std::string_view deviceToken,
                                              std::string_view remoteIp);
-// A new random cookie token for a phone.
-[[nodiscard]] std::string newDeviceToken();
+// A new cookie token for a phone: random, with a MAC under a server key
+// that shows it was issued here.
+[[nodiscard]] Result<std::string> newDeviceToken(Services& services);
+// Whether the server issued `deviceToken`. A value it never issued (one
+// planted in a phone's cookie jar) is not adopted: the scan page replaces
+// it, and nothing links a phone by it.
+[[nodiscard]] Result<bool> isIssuedDeviceToken(Services& services, std::string_view deviceToken);
+
+// The caller's linked phones (live links only), newest first.
+[[nodiscard]] Result<std::vector<LinkedPhone>> linkedPhones(Services& services, const Caller& caller);
+// Unlinks one of the caller's phones; not_found when it is not theirs or not linked.
+[[nodiscard]] Result<void> unlinkPhone(Services& services, const Caller& caller, std::int64_t device);
 
 // Checks in the phone's person to the scanned window, counting lateness from
 // the scan. Returns the record and whether this tap stored the check-in
 // (false: already checked in). not_found when the person does not take part
-// in the course.
+// in the course; forbidden when the phone is linked for another course.
 struct RemoteOutcome {
     AttendanceRecord record;
     bool stored = false;

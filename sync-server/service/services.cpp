@@ -9,7 +9,8 @@ Services::Services(Store& s, const Clock& c)
       accountLimiter(limits::k_loginFailuresPerAccount, limits::k_loginFailureWindowMs),
       addressLimiter(limits::k_loginFailuresPerIp, limits::k_loginFailureWindowMs),
       remoteLimiter(limits::k_remoteRequestsPerIp, limits::k_remoteRequestWindowMs),
-      linkCodeLimiter(limits::k_linkCodeFailuresPerIp, limits::k_linkCodeFailureWindowMs), checkIns(s, &metrics)
+      linkCodeLimiter(limits::k_linkCodeFailuresPerIp, limits::k_linkCodeFailureWindowMs), checkIns(s, &metrics),
+      phoneLinkLifetimeMs(limits::k_phoneLinkLifetimeMs)
 {
 }
 

@@ -17,6 +17,8 @@
 
 #include "core/clock.h"
 
+#include <cstdint>
+
 namespace imhere::server {
 
 class Services {
@@ -32,6 +34,9 @@ public:
     LoginLimiter remoteLimiter;   // requests to /q/ per client address
     LoginLimiter linkCodeLimiter; // wrong phone link codes per client address
     CheckInWriter checkIns;       // group commit of single check-ins
+    // A phone's link lasts this long (the `phone-link-days` setting, default
+    // limits::k_phoneLinkLifetimeMs); set before serving.
+    std::int64_t phoneLinkLifetimeMs;
 
     // The lookups every use case starts from: not_found when missing.
     [[nodiscard]] Result<CourseAccess> access(const Caller& caller, std::string_view course) const;

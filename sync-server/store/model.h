@@ -226,10 +226,21 @@ struct Enrollment {
     Role role = Role::Student;
 };
 
-// A phone linked to one person for remote check-in (DESIGN §4).
+// A phone linked to one person for remote check-in (DESIGN §4): for one
+// course when the link code came from that course's team, else for every
+// course the person takes part in.
 struct RemoteDevice {
     std::int64_t id = 0;
     PersonId person = 0;
+    std::optional<std::string> course;
+    std::int64_t linkedAt = 0;
+};
+
+// A linked phone as its person sees it.
+struct LinkedPhone {
+    RemoteDevice device;
+    std::optional<std::string> courseName;
+    std::optional<std::int64_t> lastCheckInAt;
 };
 
 struct RemoteCheckIn {

@@ -21,7 +21,11 @@ public:
     virtual ~PeopleRepository() = default;
 
     // The org badge key: uid_hash = HMAC-SHA256(key, raw UID). Made once.
+    // Kiosks hold it, so it protects nothing but badge hashes.
     [[nodiscard]] virtual Result<Bytes> badgeKey() = 0;
+    // The 32-byte master the server's own keys are derived from
+    // (service/serverkeys.h). Made once; never leaves the server.
+    [[nodiscard]] virtual Result<Bytes> masterKey() = 0;
     [[nodiscard]] virtual Result<Person> createPerson(const NewPerson& person) = 0;
     [[nodiscard]] virtual Result<std::optional<Person>> personById(PersonId id) = 0;
     [[nodiscard]] virtual Result<std::optional<Person>> personByPublicId(std::string_view publicId) = 0;

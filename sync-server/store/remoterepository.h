@@ -21,16 +21,25 @@ class RemoteRepository {
 public:
     virtual ~RemoteRepository() = default;
 
-    // A one-time personal code that links a phone to `person`, kept as a hash.
+    // A one-time personal code that links a phone to `person` (for `course`
+    // only, when given), kept as a hash.
     [[nodiscard]] virtual Result<void> createLinkCode(const Bytes& codeHash, PersonId person, PersonId issuedBy,
-                                                      std::int64_t expiresAt) = 0;
+                                                      std::int64_t expiresAt,
+                                                      const std::optional<std::string>& course) = 0;
     // Spends a live link code and links the phone holding `deviceTokenHash`
-    // to the code's person (a known phone is re-linked), in one transaction.
-    // nullopt when the code is unknown, spent or expired.
+    // to the code's person, for the code's course if it has one (a known
+    // phone is re-linked), in one transaction. nullopt when the code is
+    // unknown, spent or expired.
     [[nodiscard]] virtual Result<std::optional<RemoteDevice>> linkDevice(const Bytes& codeHash,
                                                                          const Bytes& deviceTokenHash,
                                                                          std::int64_t nowMs) = 0;
-    [[nodiscard]] virtual Result<std::optional<RemoteDevice>> deviceByToken(const Bytes& deviceTokenHash) = 0;
+    // A phone linked after `linkedAfter` and not unlinked since.
+    [[nodiscard]] virtual Result<std::optional<RemoteDevice>> deviceByToken(const Bytes& deviceTokenHash,
+                                                                            std::int64_t linkedAfter) = 0;
+    // The phones linked to `person` after `linkedAfter` and not unlinked, newest first.
+    [[nodiscard]] virtual Result<std::vector<LinkedPhone>> phonesOf(PersonId person, std::int64_t linkedAfter) = 0;
+    // Unlinks `person`'s phone `device`; false when they have no such linked phone.
+    [[nodiscard]] virtual Result<bool> unlinkPhone(PersonId person, std::int64_t device, std::int64_t nowMs) = 0;
     // Stores a qr_remote check-in with where it came from, unless the person
     // already checked in to the window; false then. Atomic, so two scans at
     // once store one check-in.

@@ -412,8 +412,22 @@ DROP TABLE window_event;
 ALTER TABLE window_event_v8 RENAME TO window_event;
 )sql";
 
+// The master key the server's own keys are derived from (link codes, device
+// tokens, client addresses: service/serverkeys.h). Unlike badge_key it is
+// never sent to a kiosk. SqliteStore::open fills it from the system's random
+// source. A link code from a course's team links a phone for that course
+// only; a linked phone can be unlinked (kept for the check-ins that name it).
+constexpr std::string_view k_v9 = R"sql(
+ALTER TABLE org ADD COLUMN master_key BLOB CHECK (master_key IS NULL OR length(master_key) = 32);
+ALTER TABLE link_code ADD COLUMN course TEXT REFERENCES course(id);
+ALTER TABLE remote_device ADD COLUMN course TEXT REFERENCES course(id);
+ALTER TABLE remote_device ADD COLUMN unlinked_at INTEGER;
+CREATE INDEX remote_device_person ON remote_device(person);
+CREATE INDEX remote_check_in_device ON remote_check_in(device);
+)sql";
+
 constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4},
-                                      {5, k_v5}, {6, k_v6}, {7, k_v7}, {8, k_v8}};
+                                      {5, k_v5}, {6, k_v6}, {7, k_v7}, {8, k_v8}, {9, k_v9}};
 
 } // namespace
 

@@ -20,6 +20,10 @@
 
 namespace imhere::server {
 
+namespace {
+constexpr std::size_t k_masterKeyBytes = 32;
+} // namespace
+
 using rows::k_personColumns;
 using rows::personFrom;
 
@@ -36,7 +40,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
     TRY(store->write([&]() -> Result<void> {
         TRY_ASSIGN(insert, store->query("INSERT INTO org(id, badge_key) VALUES(1, ?) ON CONFLICT DO NOTHING"));
         insert->bindBlob(1, randomBytes(imhere::limits::k_kioskKeyBytes));
-        return insert->run();
+        TRY(insert->run());
+        TRY_ASSIGN(master, store->query("UPDATE org SET master_key = ? WHERE id = 1 AND master_key IS NULL"));
+        master->bindBlob(1, randomBytes(k_masterKeyBytes));
+        return master->run();
     }));
     return store;
 }
@@ -95,6 +102,16 @@ Result<Bytes> SqliteStore::badgeKey()
     TRY_ASSIGN(row, s->step());
     if (!row)
         return fail(Errc::Internal, "the organisation settings are missing");
+    return s->blobAt(0);
+}
+
+Result<Bytes> SqliteStore::masterKey()
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT master_key FROM org WHERE id = 1 AND master_key IS NOT NULL"));
+    TRY_ASSIGN(row, s->step());
+    if (!row)
+        return fail(Errc::Internal, "the organisation's master key is missing");
     return s->blobAt(0);
 }
 

@@ -53,6 +53,7 @@ public:
 
     Result<void> inTransaction(const std::function<Result<void>()>& work) override;
     Result<Bytes> badgeKey() override;
+    Result<Bytes> masterKey() override;
 
     Result<Person> createPerson(const NewPerson& person) override;
     Result<std::optional<Person>> personById(PersonId id) override;
@@ -107,11 +108,13 @@ public:
     Result<std::optional<Kiosk>> kioskByPrefix(std::string_view prefix) override;
     Result<std::optional<Kiosk>> kioskById(std::uint32_t id) override;
 
-    Result<void> createLinkCode(const Bytes& codeHash, PersonId person, PersonId issuedBy,
-                                std::int64_t expiresAt) override;
+    Result<void> createLinkCode(const Bytes& codeHash, PersonId person, PersonId issuedBy, std::int64_t expiresAt,
+                                const std::optional<std::string>& course) override;
     Result<std::optional<RemoteDevice>> linkDevice(const Bytes& codeHash, const Bytes& deviceTokenHash,
                                                    std::int64_t nowMs) override;
-    Result<std::optional<RemoteDevice>> deviceByToken(const Bytes& deviceTokenHash) override;
+    Result<std::optional<RemoteDevice>> deviceByToken(const Bytes& deviceTokenHash, std::int64_t linkedAfter) override;
+    Result<std::vector<LinkedPhone>> phonesOf(PersonId person, std::int64_t linkedAfter) override;
+    Result<bool> unlinkPhone(PersonId person, std::int64_t device, std::int64_t nowMs) override;
     Result<bool> addRemoteCheckIn(const RemoteCheckIn& checkIn) override;
     Result<std::vector<RemoteReview>> remoteReviews(std::string_view window) override;
     Result<std::map<std::string, std::size_t>> remoteReviewCounts(std::string_view course) override;

@@ -11,13 +11,13 @@
 namespace imhere::server {
 
 Result<void> SqliteStore::createLinkCode(const Bytes& codeHash, PersonId person, PersonId issuedBy,
-                                         std::int64_t expiresAt)
+                                         std::int64_t expiresAt, const std::optional<std::string>& course)
 {
     return write([&]() -> Result<void> {
-        TRY_ASSIGN(s, query("INSERT INTO link_code(code_hash, person, issued_by, issued_at, expires_at)"
-                            " VALUES(?, ?, ?, ?, ?)"));
+        TRY_ASSIGN(s, query("INSERT INTO link_code(code_hash, person, issued_by, issued_at, expires_at, course)"
+                            " VALUES(?, ?, ?, ?, ?, ?)"));
         s->bindBlob(1, codeHash);
-        return s->bind(2, person).bind(3, issuedBy).bind(4, m_clock.nowMs()).bind(5, expiresAt).run();
+        return s->bind(2, person).bind(3, issuedBy).bind(4, m_clock.nowMs()).bind(5, expiresAt).bind(6, course).run();
     });
 }
 
@@ -26,36 +26,73 @@ Result<std::optional<RemoteDevice>> SqliteStore::linkDevice(const Bytes& codeHas
 {
     std::optional<RemoteDevice> linked;
     TRY(write([&]() -> Result<void> {
-        TRY_ASSIGN(code, query("SELECT person FROM link_code WHERE code_hash = ? AND used_at IS NULL"
+        TRY_ASSIGN(code, query("SELECT person, course FROM link_code WHERE code_hash = ? AND used_at IS NULL"
                                " AND expires_at > ?"));
         code->bindBlob(1, codeHash).bind(2, nowMs);
         TRY_ASSIGN(live, code->step());
         if (!live)
             return {};
         const PersonId person = code->int64At(0);
-        TRY_ASSIGN(device, query("INSERT INTO remote_device(token_hash, person, linked_at) VALUES(?, ?, ?)"
+        const std::optional<std::string> course = code->optionalTextAt(1);
+        TRY_ASSIGN(device, query("INSERT INTO remote_device(token_hash, person, linked_at, course) VALUES(?, ?, ?, ?)"
                                  " ON CONFLICT(token_hash) DO UPDATE SET person = excluded.person,"
-                                 " linked_at = excluded.linked_at RETURNING id"));
-        device->bindBlob(1, deviceTokenHash).bind(2, person).bind(3, nowMs);
+                                 " linked_at = excluded.linked_at, course = excluded.course, unlinked_at = NULL"
+                                 " RETURNING id"));
+        device->bindBlob(1, deviceTokenHash).bind(2, person).bind(3, nowMs).bind(4, course);
         TRY(device->step());
         const std::int64_t deviceId = device->int64At(0);
         TRY_ASSIGN(spend, query("UPDATE link_code SET used_at = ?, device = ? WHERE code_hash = ?"));
         TRY(spend->bind(1, nowMs).bind(2, deviceId).bindBlob(3, codeHash).run());
-        linked = RemoteDevice{deviceId, person};
+        linked = RemoteDevice{deviceId, person, course, nowMs};
         return {};
     }));
     return linked;
 }
 
-Result<std::optional<RemoteDevice>> SqliteStore::deviceByToken(const Bytes& deviceTokenHash)
+Result<std::optional<RemoteDevice>> SqliteStore::deviceByToken(const Bytes& deviceTokenHash, std::int64_t linkedAfter)
 {
     std::lock_guard lock(m_mutex);
-    TRY_ASSIGN(s, query("SELECT id, person FROM remote_device WHERE token_hash = ?"));
-    s->bindBlob(1, deviceTokenHash);
+    TRY_ASSIGN(s, query("SELECT id, person, course, linked_at FROM remote_device WHERE token_hash = ?"
+                        " AND unlinked_at IS NULL AND linked_at > ?"));
+    s->bindBlob(1, deviceTokenHash).bind(2, linkedAfter);
     TRY_ASSIGN(row, s->step());
     if (!row)
         return std::optional<RemoteDevice>();
-    return std::optional(RemoteDevice{s->int64At(0), s->int64At(1)});
+    return std::optional(RemoteDevice{s->int64At(0), s->int64At(1), s->optionalTextAt(2), s->int64At(3)});
+}
+
+Result<std::vector<LinkedPhone>> SqliteStore::phonesOf(PersonId person, std::int64_t linkedAfter)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT d.id, d.course, d.linked_at, c.name,"
+                        " (SELECT MAX(ci.at) FROM remote_check_in r JOIN check_in ci ON ci.id = r.check_in"
+                        "   WHERE r.device = d.id)"
+                        " FROM remote_device d LEFT JOIN course c ON c.id = d.course"
+                        " WHERE d.person = ? AND d.unlinked_at IS NULL AND d.linked_at > ?"
+                        " ORDER BY d.linked_at DESC, d.id DESC"));
+    s->bind(1, person).bind(2, linkedAfter);
+    std::vector<LinkedPhone> phones;
+    while (true) {
+        TRY_ASSIGN(row, s->step());
+        if (!row)
+            break;
+        phones.push_back(LinkedPhone{RemoteDevice{s->int64At(0), person, s->optionalTextAt(1), s->int64At(2)},
+                                     s->optionalTextAt(3), s->optionalInt64At(4)});
+    }
+    return phones;
+}
+
+Result<bool> SqliteStore::unlinkPhone(PersonId person, std::int64_t device, std::int64_t nowMs)
+{
+    bool unlinked = false;
+    TRY(write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("UPDATE remote_device SET unlinked_at = ? WHERE id = ? AND person = ?"
+                            " AND unlinked_at IS NULL"));
+        TRY(s->bind(1, nowMs).bind(2, device).bind(3, person).run());
+        unlinked = m_db.changes() > 0;
+        return {};
+    }));
+    return unlinked;
 }
 
 Result<bool> SqliteStore::addRemoteCheckIn(const RemoteCheckIn& c)

@@ -38,6 +38,7 @@ class KioskAdminTest : public QObject {
     std::optional<CurlGlobal> m_curl;
     std::unique_ptr<CurlTransport> m_transport;
     ManualClock m_system{SystemClock().nowMs()}; // real time, moved on by hand
+    ManualClock m_monotonic{0}; // PIN lockouts
     std::optional<OffsetClock> m_clock;
     std::unique_ptr<SyncClient> m_sync;
     std::unique_ptr<CheckInService> m_checkIns;
@@ -74,7 +75,7 @@ private Q_SLOTS:
         m_sync = std::make_unique<SyncClient>(*m_store, *m_transport, m_system, *m_clock);
         QVERIFY(m_sync->syncNow());
         m_checkIns = std::make_unique<CheckInService>(*m_store, *m_clock);
-        m_admin = std::make_unique<AdminService>(*m_store, *m_clock);
+        m_admin = std::make_unique<AdminService>(*m_store, *m_clock, m_monotonic);
     }
 
     void theTeacherSignsInWithThePinTheServerSynced()

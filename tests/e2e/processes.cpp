@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QTest>
 
+#include <csignal>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -32,17 +33,18 @@ ServerProcess::~ServerProcess()
     kill();
 }
 
-bool ServerProcess::start()
+bool ServerProcess::start(const QStringList& extraArgs)
 {
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::SeparateChannels);
     const QString listen = QStringLiteral("127.0.0.1:%1").arg(m_port);
     m_process->start(QStringLiteral(IMHERE_SERVER_BIN),
-                     {QStringLiteral("serve"), QStringLiteral("--db"), QString::fromStdString(m_dbPath),
-                      QStringLiteral("--listen"), listen});
+                     QStringList{QStringLiteral("serve"), QStringLiteral("--db"), QString::fromStdString(m_dbPath),
+                                 QStringLiteral("--listen"), listen}
+                         + extraArgs);
     if (!m_process->waitForStarted(k_processStartMs))
         return false;
-    // "imhere-server: listening on http://127.0.0.1:PORT"
+    // "imhere-server: listening on http(s)://127.0.0.1:PORT"
     QByteArray out;
     const bool listening = waitUntil(
         [&] {
@@ -50,14 +52,35 @@ bool ServerProcess::start()
             return out.contains('\n') || m_process->state() == QProcess::NotRunning;
         },
         k_processStartMs);
-    const qsizetype at = out.indexOf("http://127.0.0.1:");
+    const qsizetype at = out.indexOf("://127.0.0.1:");
     if (!listening || at < 0) {
         qWarning("imhere-server did not start: %s %s", out.constData(), m_process->readAllStandardError().constData());
         return false;
     }
-    const QByteArray port = out.mid(at + 17).split('\n').front().trimmed();
+    m_scheme = out.mid(0, at).split(' ').back().toStdString();
+    const QByteArray port = out.mid(at + 13).split('\n').front().trimmed();
     m_port = static_cast<std::uint16_t>(port.toUInt());
     return m_port != 0;
+}
+
+bool ServerProcess::reloadTls()
+{
+    if (!m_process || m_process->state() != QProcess::Running)
+        return false;
+    ::kill(static_cast<pid_t>(m_process->processId()), SIGHUP);
+    // "imhere-server: TLS certificate reloaded" or "... not reloaded: WHY"
+    QByteArray out;
+    const bool answered = waitUntil(
+        [&] {
+            out += m_process->readAllStandardOutput();
+            return out.contains("TLS certificate") || m_process->state() == QProcess::NotRunning;
+        },
+        k_processStartMs);
+    if (!answered || !out.contains("TLS certificate reloaded")) {
+        qWarning("imhere-server did not reload: %s %s", out.constData(), m_process->readAllStandardError().constData());
+        return false;
+    }
+    return true;
 }
 
 void ServerProcess::kill()

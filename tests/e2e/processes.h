@@ -33,16 +33,22 @@ public:
     ServerProcess& operator=(const ServerProcess&) = delete;
 
     // Starts `imhere-server serve` on 127.0.0.1:port (0: any free port; a
-    // restart reuses the first port) and waits until it listens.
-    [[nodiscard]] bool start();
+    // restart reuses the first port) with `extraArgs`, and waits until it
+    // listens.
+    [[nodiscard]] bool start(const QStringList& extraArgs = {});
+    // SIGHUP, then waits until the server says whether it read its TLS
+    // certificate again; true when it did.
+    [[nodiscard]] bool reloadTls();
     // SIGKILL: the server vanishes mid-whatever, as in a power cut.
     void kill();
-    [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+    // http:// or https://, as the server said.
+    [[nodiscard]] std::string url() const { return m_scheme + "://127.0.0.1:" + std::to_string(m_port); }
     [[nodiscard]] const std::string& dbPath() const { return m_dbPath; }
 
 private:
     std::string m_dbPath;
     std::uint16_t m_port = 0;
+    std::string m_scheme = "http";
     std::unique_ptr<QProcess> m_process;
 };
 

@@ -1,5 +1,5 @@
-// AdminService on a real store file: who may sign in, the PIN lockout (also
-// across a restart), and that every volunteer action is an outbox event whose
+// AdminService on a real store file: who may sign in, the PIN lockout (per
+// staff member, growing, on the monotonic clock, also across a restart), and that every volunteer action is an outbox event whose
 // local effect the kiosk shows at once.
 #include "testsupport.h"
 
@@ -33,7 +33,42 @@ class AdminServiceTest : public QObject {
     std::unique_ptr<TempStore> m_temp;
     std::optional<KioskStore> m_store;
     ManualClock m_clock{k_t0};
+    ManualClock m_monotonic{1'000};
     std::unique_ptr<AdminService> m_admin;
+
+    static constexpr std::int64_t k_firstLockMs = kiosk::limits::k_pinCooldownMs;
+    const QByteArray k_taBadge = QByteArray::fromHex("04c0ffee000180");
+
+    // Five wrong PINs from Grace; the lockout (seconds) the last one started.
+    int failFiveTimes()
+    {
+        m_admin->handleBadge(hashOf(graceBadge()), k_graceQ, QStringLiteral("Grace Hopper"));
+        QSignalSpy rejected(m_admin.get(), &AdminService::pinRejected);
+        for (int i = 0; i < kiosk::limits::k_pinMaxFailures; ++i)
+            m_admin->verifyPin(QStringLiteral("0000"));
+        return rejected.isEmpty() ? -1 : rejected.last().at(1).toInt();
+    }
+    // Whether Grace's right PIN opens a session now.
+    bool graceSignsIn()
+    {
+        QSignalSpy started(m_admin.get(), &AdminService::sessionStarted);
+        m_admin->handleBadge(hashOf(graceBadge()), k_graceQ, QStringLiteral("Grace Hopper"));
+        m_admin->verifyPin(QString::fromLatin1(k_teacherPin));
+        const bool in = started.count() == 1;
+        m_admin->endSession();
+        return in;
+    }
+    // A TA with PIN 2468 and a badge of her own.
+    void addTa()
+    {
+        sync::SyncResponse ta;
+        ta.serverTimeMs = k_t0;
+        ta.cursor = 2;
+        ta.changes.people = {{"taratassi2", "Tara Assistant", cheapPinHash("2468"), false}};
+        ta.changes.badges = {{hashOf(k_taBadge).toStdString(), "taratassi2", false}};
+        ta.changes.enrollments = {{"taratassi2", k_course, sync::Role::Ta, false}};
+        QVERIFY(m_store->applySync(ta, 0, k_t0).has_value());
+    }
 
     void signIn()
     {
@@ -56,10 +91,11 @@ private Q_SLOTS:
     void init()
     {
         m_clock.set(k_t0);
+        m_monotonic.set(1'000);
         m_temp = std::make_unique<TempStore>();
         m_store.emplace(m_temp->open());
         QVERIFY(m_store->applySync(schoolReply(k_t0 - 60'000), 0, k_t0).has_value());
-        m_admin = std::make_unique<AdminService>(*m_store, m_clock);
+        m_admin = std::make_unique<AdminService>(*m_store, m_clock, m_monotonic);
     }
     void cleanup()
     {
@@ -81,7 +117,7 @@ private Q_SLOTS:
         QVERIFY(!m_admin->inSession());
     }
 
-    void fiveWrongPinsLockTheScreenEvenAcrossARestart()
+    void fiveWrongPinsLockThatStaffMemberEvenAcrossARestart()
     {
         m_admin->handleBadge(hashOf(graceBadge()), k_graceQ, QStringLiteral("Grace Hopper"));
         QSignalSpy rejected(m_admin.get(), &AdminService::pinRejected);
@@ -90,23 +126,60 @@ private Q_SLOTS:
         QCOMPARE(rejected.count(), kiosk::limits::k_pinMaxFailures);
         QVERIFY(rejected.at(0).at(0).toString().contains(QStringLiteral("4 tries left")));
         QCOMPARE(rejected.at(3).at(1).toInt(), 0);
-        QCOMPARE(rejected.last().at(1).toInt(), static_cast<int>(kiosk::limits::k_pinCooldownMs / 1000));
+        QCOMPARE(rejected.last().at(1).toInt(), static_cast<int>(k_firstLockMs / 1000));
 
         // A restart does not clear the lockout; even the right PIN is refused.
-        m_admin = std::make_unique<AdminService>(*m_store, m_clock);
+        m_admin = std::make_unique<AdminService>(*m_store, m_clock, m_monotonic);
         QSignalSpy started(m_admin.get(), &AdminService::sessionStarted);
         QSignalSpy stillLocked(m_admin.get(), &AdminService::pinRejected);
         m_admin->handleBadge(hashOf(graceBadge()), k_graceQ, QStringLiteral("Grace Hopper"));
-        m_clock.advance(kiosk::limits::k_pinCooldownMs - 1'000);
+        m_monotonic.advance(k_firstLockMs - 1'000);
         m_admin->verifyPin(QString::fromLatin1(k_teacherPin));
         QCOMPARE(started.count(), 0);
         QCOMPARE(stillLocked.count(), 1);
         QVERIFY(stillLocked.at(0).at(1).toInt() > 0);
 
-        m_clock.advance(2'000);
+        m_monotonic.advance(2'000);
         m_admin->verifyPin(QString::fromLatin1(k_teacherPin));
         QCOMPARE(started.count(), 1);
         QVERIFY(m_admin->inSession());
+    }
+
+    void aLockedOutTeacherDoesNotLockOutTheirColleague()
+    {
+        addTa();
+        QCOMPARE(failFiveTimes(), static_cast<int>(k_firstLockMs / 1000));
+        QVERIFY(!graceSignsIn());
+        QSignalSpy started(m_admin.get(), &AdminService::sessionStarted);
+        m_admin->handleBadge(hashOf(k_taBadge), QStringLiteral("taratassi2"), QStringLiteral("Tara Assistant"));
+        m_admin->verifyPin(QStringLiteral("2468"));
+        QCOMPARE(started.count(), 1);
+    }
+
+    void eachLockoutIsLongerThanTheOneBefore()
+    {
+        QCOMPARE(failFiveTimes(), static_cast<int>(k_firstLockMs / 1000));
+        m_monotonic.advance(k_firstLockMs);
+        // Served: five more tries, then twice as long.
+        QCOMPARE(failFiveTimes(), static_cast<int>(2 * k_firstLockMs / 1000));
+        m_monotonic.advance(2 * k_firstLockMs - 1'000);
+        QVERIFY(!graceSignsIn());
+        m_monotonic.advance(1'000);
+        QCOMPARE(failFiveTimes(), static_cast<int>(4 * k_firstLockMs / 1000));
+        m_monotonic.advance(4 * k_firstLockMs);
+        // The right PIN starts the count over: the next lockout is the first again.
+        QVERIFY(graceSignsIn());
+        QCOMPARE(failFiveTimes(), static_cast<int>(k_firstLockMs / 1000));
+        QCOMPARE(PinLockout::lockoutMs(30), kiosk::limits::k_pinCooldownMaxMs);
+    }
+
+    void settingTheWallClockDoesNotShortenALockout()
+    {
+        QCOMPARE(failFiveTimes(), static_cast<int>(k_firstLockMs / 1000));
+        m_clock.advance(24 * 3'600'000); // a day later by the wall clock (or a sync's correction)
+        QVERIFY(!graceSignsIn());
+        m_monotonic.advance(k_firstLockMs);
+        QVERIFY(graceSignsIn());
     }
 
     void actionsNeedASession()
@@ -229,18 +302,11 @@ private Q_SLOTS:
 
     void aTaFlagsButOnlyTheTeacherMarksPresence()
     {
-        const QByteArray taBadge = QByteArray::fromHex("04c0ffee000180");
-        sync::SyncResponse ta;
-        ta.serverTimeMs = k_t0;
-        ta.cursor = 2;
-        ta.changes.people = {{"taratassi2", "Tara Assistant", cheapPinHash("2468"), false}};
-        ta.changes.badges = {{hashOf(taBadge).toStdString(), "taratassi2", false}};
-        ta.changes.enrollments = {{"taratassi2", k_course, sync::Role::Ta, false}};
-        QVERIFY(m_store->applySync(ta, 0, k_t0).has_value());
+        addTa();
 
         QSignalSpy allowed(m_admin.get(), &AdminService::correctionsAllowedChanged);
         QSignalSpy failed(m_admin.get(), &AdminService::actionFailed);
-        m_admin->handleBadge(hashOf(taBadge), QStringLiteral("taratassi2"), QStringLiteral("Tara Assistant"));
+        m_admin->handleBadge(hashOf(k_taBadge), QStringLiteral("taratassi2"), QStringLiteral("Tara Assistant"));
         m_admin->verifyPin(QStringLiteral("2468"));
         QVERIFY(m_admin->inSession());
         m_admin->selectWindow(k_windowQ);

@@ -1,8 +1,8 @@
 // Bad input on every route that takes any: malformed JSON, wrong types,
 // missing fields, oversized bodies, wrong content type, invalid UTF-8,
 // overflowing numbers, deep nesting, and hostile ids in the path. Each gets a
-// clear 4xx JSON error, the database is unchanged, and the server keeps
-// serving.
+// clear 4xx JSON error in the server's own words (never the JSON parser's
+// message), the database is unchanged, and the server keeps serving.
 
 #include "testserver.h"
 
@@ -105,6 +105,12 @@ class BadInputTest : public QObject {
                   + r.body.substr(0, 300))
                      .c_str());
         QVERIFY2(!r.errorCode().empty(), (what + " on " + route.path + ": " + r.body.substr(0, 300)).c_str());
+        // The client hears what was wrong in the server's words, never the
+        // JSON parser's own message.
+        const std::string message = r.json()["error"].value("message", "");
+        for (const char* internal : {"json.exception", "parse_error", "syntax error", "last read", "out_of_range"})
+            QVERIFY2(message.find(internal) == std::string::npos,
+                     (what + " on " + route.path + " leaked the parser's message: " + message).c_str());
         QVERIFY2(fingerprint(server->dbPath()) == before, (what + " on " + route.path + " changed the store").c_str());
         QCOMPARE(client->get("/healthz").status, 200);
     }

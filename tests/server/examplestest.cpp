@@ -37,6 +37,7 @@ constexpr std::string_view k_exampleTa = "t4a2zq6rcd";
 constexpr std::string_view k_exampleOutsider = "q6w7e2r3ty";
 constexpr std::string_view k_exampleCode = "tZPt6ZEOQp2RgiwPO3g6dwAAAAEKtRz_oT1ALShbaYqGvRKk";
 constexpr std::string_view k_exampleNowMs = "1796400000000";
+constexpr std::string_view k_examplePhone = "424242"; // a phone the student linked (My phones)
 constexpr std::string_view k_demoCourseName = "WM5 · JS1";
 
 void replaceAll(std::string& text, std::string_view from, std::string_view to)
@@ -250,6 +251,22 @@ void ExamplesTest::tries()
                                          {"Cookie: " + student.cookie,
                                           "Content-Type: application/x-www-form-urlencoded"});
         replaceAll(body, "LINK_CODE", firstMatch(page.body, "<code>([A-Z2-9]{5}-[A-Z2-9]{5})</code>"));
+    }
+    if (path.find(k_examplePhone) != std::string::npos) {
+        // A phone the student linked with their own code, by its number on
+        // their "My phones" page.
+        const auto& student = m_callers["student"];
+        const Headers asStudent{"Cookie: " + student.cookie, "Content-Type: application/x-www-form-urlencoded"};
+        const auto linkPage = client.request("POST", "/me/link-code", "csrf=" + student.csrf, asStudent);
+        const std::string linkCode = firstMatch(linkPage.body, "<code>([A-Z2-9]{5}-[A-Z2-9]{5})</code>");
+        const auto scan = client.get("/q/" + code);
+        const std::string ticket = firstMatch(scan.body, R"(name="ticket" value="([^"]+)\")");
+        const auto linked = client.request("POST", "/q/" + code, "ticket=" + ticket + "&link_code=" + linkCode,
+                                           {"Cookie: " + cookieFrom(scan, "imhere_device"),
+                                            "Content-Type: application/x-www-form-urlencoded"});
+        QCOMPARE(linked.status, 200L);
+        const auto phones = client.get("/me/phones", {"Cookie: " + student.cookie});
+        replaceAll(path, k_examplePhone, firstMatch(phones.body, R"(action="/me/phones/([0-9]+)/unlink")"));
     }
     for (const auto& h : t["headers"]) {
         std::string line = h;

@@ -69,6 +69,10 @@ async function pageTypes() {
     await server.api('PUT', `/api/v1/courses/${course}/members/${phoneOwner}`, { as: cast.admin, body: { role: 'student' } });
   const phone = new Phone(server);
   await phone.checkIn(screen.codeAt(otherWindow.id), await server.linkCode(cast.admin, other.id, phoneOwner));
+  // The trainee's own phone, linked for the first course, for "My phones".
+  const traineePhone = new Phone(server);
+  await traineePhone.checkIn(screen.codeAt(cast.openWindow.id),
+                             await server.linkCode(cast.admin, cast.course.id, trainee.person.public_id));
 
   const u = (p) => server.url + p;
   // The code on the screen right now, or a minute ago.
@@ -121,7 +125,11 @@ async function pageTypes() {
     { name: 'phone: check in (linked phone)', url: q(cast.openWindow), cookie: phone.cookie },
     { name: 'phone: already checked in', url: q(otherWindow), cookie: phone.cookie },
     { name: 'phone: expired code', url: q(cast.openWindow, 60_000), cookie: phone.cookie, errorStatus: 410 },
+    { name: 'my phones', url: u('/me/phones'), cookie: trainee.cookie },
+    { name: 'my kiosk PIN', url: u('/me/pin'), cookie: teacher.cookie },
+    { name: 'my kiosk PIN, new', url: u('/me/pin'), cookie: teacher.cookie, submit: 'form[action="/me/pin"] button' },
     { name: 'page not found', url: u('/courses/no-such-course'), cookie: teacher.cookie, errorStatus: 404 },
+    { name: 'page not found (no such path)', url: u('/no/such/page'), cookie: teacher.cookie, errorStatus: 404 },
   ];
 }
 

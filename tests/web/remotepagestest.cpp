@@ -5,6 +5,7 @@
 
 #include "webtestsupport.h"
 #include "sync-server/service/records.h"
+#include "sync-server/auth/passwords.h"
 
 #include "sync-server/web/html.h"
 
@@ -149,6 +150,89 @@ private slots:
         QCOMPARE(checkIns(), 1u);
     }
 
+    void aPlantedDeviceCookieIsReplacedNotAdopted()
+    {
+        // Someone sets a phone's cookie to a value they know, hoping to ride
+        // on the link its owner makes next.
+        const std::string planted = "known-to-someone-else";
+        Phone phone{planted, {}};
+        const std::string code = currentCode();
+        const auto page = scan(phone, code);
+        QCOMPARE(page.status, 200);
+        QVERIFY(phone.cookie != planted); // replaced by one the server issued
+        // Posting with the planted value links nothing.
+        Phone planter{planted, {}};
+        const auto refused = tap(planter, code, formField(page.body, "ticket"), linkCodeOf(school.studentA));
+        QCOMPARE(refused.status, 400);
+        QVERIFY(!record(school.openA, school.studentA).present);
+        // The owner links with the issued cookie; the planted value stays unlinked.
+        QVERIFY(linkPhone(phone, school.studentA));
+        Phone again{planted, {}};
+        const auto stranger = scan(again, currentCode());
+        QVERIFY(stranger.body.find("Your personal code") != std::string::npos);
+        QVERIFY(again.cookie != planted);
+    }
+
+    void myPhonesListsThemAndUnlinksOne()
+    {
+        Phone phone;
+        QVERIFY(linkPhone(phone, school.studentA));
+        const Headers me = School::sessionFor(*server, school.studentA);
+        const auto page = client->get("/me/phones", me);
+        QCOMPARE(page.status, 200);
+        QVERIFY(page.body.find("<h1>My phones</h1>") != std::string::npos);
+        QVERIFY(page.body.find("all your courses") != std::string::npos);
+        std::smatch m;
+        const std::regex action("action=\"(/me/phones/([0-9]+)/unlink)\"");
+        QVERIFY2(std::regex_search(page.body, m, action), page.body.c_str());
+        const std::string unlink = m[1].str();
+        // Nobody else sees it or unlinks it.
+        const Headers other = School::sessionFor(*server, school.studentA2);
+        QVERIFY(client->get("/me/phones", other).body.find(unlink) == std::string::npos);
+        QCOMPARE(post(unlink, other, "").status, 404);
+        QVERIFY(scan(phone, currentCode()).body.find("as " + school.studentA.displayName) != std::string::npos);
+
+        const auto done = post(unlink, me, "");
+        QCOMPARE(done.status, 303);
+        QVERIFY(flashOf(done).find("unlinked") != std::string::npos);
+        QVERIFY(client->get("/me/phones", me).body.find("No phone is linked to you.") != std::string::npos);
+        // The phone asks for a code again.
+        QVERIFY(scan(phone, currentCode()).body.find("Your personal code") != std::string::npos);
+    }
+
+    void aTeacherMakesANewKioskPinThatKiosksPull()
+    {
+        const Headers teacher = School::sessionFor(*server, school.teacherA);
+        QCOMPARE(client->get("/me/pin", teacher).status, 200);
+        const auto made = post("/me/pin", teacher, "");
+        QCOMPARE(made.status, 200);
+        QCOMPARE(made.header("cache-control"), std::string("no-store"));
+        std::smatch m;
+        const std::regex shown("<code>([0-9]{6})</code>");
+        QVERIFY2(std::regex_search(made.body, m, shown), made.body.c_str());
+        const std::string pin = m[1];
+        const auto stored = server->store->people().personById(school.teacherA.id).value();
+        QVERIFY(stored && stored->pinHash);
+        QVERIFY(server::verifySecret(*stored->pinHash, pin));
+        // The kiosk of the teacher's course pulls the new hash.
+        const auto synced = client->json("POST", "/api/v1/kiosk/sync",
+                                         R"({"protocol":1,"kiosk_time":)" + std::to_string(server->clock.nowMs())
+                                             + R"(,"cursor":0,"events":[]})",
+                                         bearer(school.kioskToken));
+        QCOMPARE(synced.status, 200);
+        QVERIFY2(synced.body.find(*stored->pinHash) != std::string::npos, synced.body.substr(0, 400).c_str());
+        // A second PIN replaces the first.
+        const auto again = post("/me/pin", teacher, "");
+        QVERIFY(std::regex_search(again.body, m, shown));
+        QVERIFY(!server::verifySecret(*server->store->people().personById(school.teacherA.id).value()->pinHash, pin)
+                || m[1] == pin);
+
+        // Students are not asked for a PIN, so they get none; nor does anyone signed out.
+        const Headers student = School::sessionFor(*server, school.studentA);
+        QCOMPARE(post("/me/pin", student, "").status, 403);
+        QVERIFY(!server->store->people().personById(school.studentA.id).value()->pinHash);
+    }
+
     void aLinkedPhoneIsOneTapAndLatenessCountsFromTheScan()
     {
         Phone phone;
@@ -235,8 +319,11 @@ private slots:
         // The page's ticket: too old, from another phone, or from another site.
         const auto page = scan(phone, code);
         const std::string ticket = formField(page.body, "ticket");
-        Phone thief{"stolen-" + phone.cookie.substr(7), {}};
+        Phone thief; // another phone, with a cookie of its own
+        QCOMPARE(scan(thief, code).status, 200);
         QCOMPARE(tap(thief, code, ticket).status, 410);
+        Phone madeUp{"stolen-" + phone.cookie.substr(7), {}}; // a cookie the server never issued
+        QCOMPARE(tap(madeUp, code, ticket).status, 400);
         QCOMPARE(tap(phone, code, "AAAA").status, 410);
         QCOMPARE(tap(phone, code, ticket, {}, {"Origin: https://elsewhere.example"}).status, 403);
         Phone noCookie;

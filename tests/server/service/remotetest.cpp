@@ -9,6 +9,7 @@
 #include "sync-server/service/kiosks.h"
 #include "sync-server/service/kiosksync.h"
 #include "sync-server/service/remote.h"
+#include "sync-server/service/serverkeys.h"
 #include "sync-server/serverlimits.h"
 
 #include "core/badgetoken.h"
@@ -51,13 +52,16 @@ class RemoteTest : public QObject {
         return r ? "accepted" : std::string(errorCodeName(r.error().code));
     }
 
+    // A cookie token as the scan page gives it to a phone.
+    std::string phoneToken() { return newDeviceToken(services()).value(); }
+
     // A phone linked to `person`, with the cookie token it keeps.
     std::pair<RemoteDevice, std::string> phoneOf(const Person& person)
     {
         const auto code = issueLinkCode(services(), fx->as(person), std::nullopt, std::nullopt);
         if (!code)
             return {};
-        std::string token = newDeviceToken();
+        std::string token = phoneToken();
         const auto device = linkPhone(services(), code->code, token, k_ip);
         if (!device)
             return {};
@@ -92,6 +96,11 @@ private slots:
     void teachersAndTasGetLinkCodesForTheirParticipants();
     void aLinkCodeLinksOnePhoneOnce();
     void aLinkCodeExpiresAfterAWeek();
+    void aTokenTheServerDidNotIssueLinksNothing();
+    void aCodeFromACoursesTeamLinksThePhoneForThatCourseOnly();
+    void aLinkExpiresAfterTheConfiguredTime();
+    void peopleSeeAndUnlinkOnlyTheirOwnPhones();
+    void theKeysOfSeparateJobsAreSeparateAndNoneIsTheBadgeKey();
     void wrongLinkCodesAreRateLimitedPerAddress();
     void aLinkedPhoneChecksItsPersonInOnce();
     void aPhoneOfSomeoneOutsideTheCourseChecksNobodyIn();
@@ -159,7 +168,7 @@ void RemoteTest::aScanTicketIsBoundToCodePhoneAndTime()
 {
     const auto scannedAt = fx->clock.nowMs();
     const std::string code = codeFor(fx->openA, scannedAt);
-    const std::string phone = newDeviceToken();
+    const std::string phone = phoneToken();
     const std::string ticket = scanTicket(code, phone, scannedAt);
 
     const auto read = readScanTicket(ticket, code, phone, scannedAt + 90'000);
@@ -172,7 +181,7 @@ void RemoteTest::aScanTicketIsBoundToCodePhoneAndTime()
         return !r && r.error().code == Errc::CodeExpired;
     };
     QVERIFY(expiredWith(ticket, code, phone, scannedAt + server::limits::k_scanTicketLifetimeMs + 1));
-    QVERIFY(expiredWith(ticket, code, newDeviceToken(), scannedAt + 1000));               // another phone
+    QVERIFY(expiredWith(ticket, code, phoneToken(), scannedAt + 1000));               // another phone
     QVERIFY(expiredWith(ticket, codeFor(fx->openA, scannedAt + 10'000), phone, scannedAt)); // another code
     QVERIFY(expiredWith(ticket, code, phone, scannedAt - 1));                              // from the future
     QVERIFY(expiredWith("garbage", code, phone, scannedAt));
@@ -226,7 +235,7 @@ void RemoteTest::aLinkCodeLinksOnePhoneOnce()
 {
     const auto code = issueLinkCode(services(), fx->as(fx->teacher), fx->studentA.publicId, fx->courseA.id);
     QVERIFY(code);
-    const std::string phone = newDeviceToken();
+    const std::string phone = phoneToken();
     QVERIFY(!*linkedDevice(services(), phone));
 
     // Typed as people type: lower case, spaces, no dash.
@@ -240,11 +249,11 @@ void RemoteTest::aLinkCodeLinksOnePhoneOnce()
     QVERIFY(known && *known);
     QCOMPARE((*known)->person, fx->studentA.id);
 
-    const auto again = linkPhone(services(), code->code, newDeviceToken(), k_ip);
+    const auto again = linkPhone(services(), code->code, phoneToken(), k_ip);
     QVERIFY(!again);
     QCOMPARE(again.error().code, Errc::InvalidRequest);
 
-    QVERIFY(!*linkedDevice(services(), newDeviceToken()));
+    QVERIFY(!*linkedDevice(services(), phoneToken()));
     QVERIFY(!*linkedDevice(services(), ""));
 }
 
@@ -253,9 +262,140 @@ void RemoteTest::aLinkCodeExpiresAfterAWeek()
     const auto code = issueLinkCode(services(), fx->as(fx->studentA), std::nullopt, std::nullopt);
     QVERIFY(code);
     fx->clock.advance(server::limits::k_linkCodeLifetimeMs + 1);
-    const auto late = linkPhone(services(), code->code, newDeviceToken(), k_ip);
+    const auto late = linkPhone(services(), code->code, phoneToken(), k_ip);
     QVERIFY(!late);
     QCOMPARE(late.error().code, Errc::InvalidRequest);
+}
+
+void RemoteTest::aTokenTheServerDidNotIssueLinksNothing()
+{
+    const auto code = issueLinkCode(services(), fx->as(fx->studentA), std::nullopt, std::nullopt);
+    QVERIFY(code);
+    const std::string issued = phoneToken();
+    QVERIFY(*isIssuedDeviceToken(services(), issued));
+    // Chosen by someone else (to ride on the link later), or an issued one altered.
+    std::string altered = issued;
+    altered[0] = altered[0] == 'A' ? 'B' : 'A';
+    for (const std::string& planted : {std::string("attacker-chosen-value"), randomToken(32), altered,
+                                      issued.substr(0, issued.find('.')) + ".AAAAAAAAAAAAAAAAAAAAAA"}) {
+        QVERIFY2(!*isIssuedDeviceToken(services(), planted), planted.c_str());
+        const auto refused = linkPhone(services(), code->code, planted, k_ip);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, Errc::InvalidRequest);
+        QVERIFY(!*linkedDevice(services(), planted));
+    }
+    // The code is not spent by those tries.
+    QVERIFY(linkPhone(services(), code->code, issued, k_ip));
+}
+
+void RemoteTest::aCodeFromACoursesTeamLinksThePhoneForThatCourseOnly()
+{
+    fx->enrol(fx->studentA, fx->courseB, sync::Role::Student);
+    const ScannedCode inA{fx->kiosk, fx->openA, *fx->course(fx->courseA.id)};
+    const ScannedCode inB{fx->kiosk, fx->openB, *fx->course(fx->courseB.id)};
+
+    // Course A's teacher gives Sam a code: the phone checks in for A, not B.
+    const auto fromTeacher = issueLinkCode(services(), fx->as(fx->teacher), fx->studentA.publicId, fx->courseA.id);
+    QVERIFY(fromTeacher);
+    const std::string token = phoneToken();
+    const auto scoped = linkPhone(services(), fromTeacher->code, token, k_ip);
+    QVERIFY(scoped);
+    QCOMPARE(scoped->course.value_or("-"), fx->courseA.id);
+    const auto inOtherCourse = remoteCheckIn(services(), inB, *scoped, fx->clock.nowMs(), k_ip);
+    QVERIFY(!inOtherCourse);
+    QCOMPARE(inOtherCourse.error().code, Errc::Forbidden);
+    QVERIFY(!fx->hasCheckIn(fx->studentA, fx->openB));
+    QVERIFY(remoteCheckIn(services(), inA, *scoped, fx->clock.nowMs(), k_ip));
+
+    // Sam's own code links a phone for every course Sam takes part in.
+    const auto own = issueLinkCode(services(), fx->as(fx->studentA), std::nullopt, std::nullopt);
+    QVERIFY(own);
+    const auto everywhere = linkPhone(services(), own->code, phoneToken(), k_ip);
+    QVERIFY(everywhere);
+    QVERIFY(!everywhere->course);
+    QVERIFY(remoteCheckIn(services(), inB, *everywhere, fx->clock.nowMs(), k_ip));
+    QVERIFY(fx->hasCheckIn(fx->studentA, fx->openB));
+}
+
+void RemoteTest::aLinkExpiresAfterTheConfiguredTime()
+{
+    services().phoneLinkLifetimeMs = 30LL * 24 * 3600 * 1000; // phone-link-days = 30
+    const auto [device, token] = phoneOf(fx->studentA);
+    QVERIFY(device.id != 0);
+    fx->clock.advance(services().phoneLinkLifetimeMs - 1);
+    QVERIFY(*linkedDevice(services(), token));
+    fx->clock.advance(1);
+    QVERIFY(!*linkedDevice(services(), token)); // now it asks for a code again
+    QVERIFY(linkedPhones(services(), fx->as(fx->studentA))->empty());
+    // A new code links it again.
+    const auto code = issueLinkCode(services(), fx->as(fx->studentA), std::nullopt, std::nullopt);
+    QVERIFY(code);
+    QVERIFY(linkPhone(services(), code->code, token, k_ip));
+    QVERIFY(*linkedDevice(services(), token));
+}
+
+void RemoteTest::peopleSeeAndUnlinkOnlyTheirOwnPhones()
+{
+    const auto [first, firstToken] = phoneOf(fx->studentA);
+    fx->clock.advance(1'000);
+    const auto [second, secondToken] = phoneOf(fx->studentA);
+    const auto [other, otherToken] = phoneOf(fx->studentA2);
+    const auto mine = linkedPhones(services(), fx->as(fx->studentA));
+    QVERIFY(mine);
+    QCOMPARE(mine->size(), 2u);
+    QCOMPARE(mine->front().device.id, second.id); // newest first
+
+    // Someone else's phone is not theirs to unlink.
+    const auto notMine = unlinkPhone(services(), fx->as(fx->studentA), other.id);
+    QVERIFY(!notMine);
+    QCOMPARE(notMine.error().code, Errc::NotFound);
+    QVERIFY(*linkedDevice(services(), otherToken));
+    // An API key does not reach them.
+    QVERIFY(!unlinkPhone(services(), fx->asApiKey(fx->studentA), first.id));
+
+    QVERIFY(unlinkPhone(services(), fx->as(fx->studentA), first.id));
+    QVERIFY(!*linkedDevice(services(), firstToken));
+    QVERIFY(*linkedDevice(services(), secondToken));
+    QCOMPARE(linkedPhones(services(), fx->as(fx->studentA))->size(), 1u);
+    const auto again = unlinkPhone(services(), fx->as(fx->studentA), first.id);
+    QVERIFY(!again);
+    QCOMPARE(again.error().code, Errc::NotFound);
+}
+
+void RemoteTest::theKeysOfSeparateJobsAreSeparateAndNoneIsTheBadgeKey()
+{
+    const Bytes badge = fx->badgeKey();
+    std::vector<Key> keys;
+    for (const auto use : {ServerKeyUse::LinkCode, ServerKeyUse::DeviceToken, ServerKeyUse::DeviceIssue,
+                           ServerKeyUse::ClientAddress}) {
+        const auto key = serverKey(services(), use);
+        QVERIFY(key);
+        QVERIFY(!std::equal(key->begin(), key->end(), badge.begin(), badge.end()));
+        for (const Key& other : keys)
+            QVERIFY(*key != other);
+        keys.push_back(*key);
+        QVERIFY(*serverKey(services(), use) == *key); // stable
+    }
+    // The master they come from is not the badge key a kiosk holds.
+    const auto master = fx->store->people().masterKey();
+    QVERIFY(master);
+    QCOMPARE(master->size(), 32u);
+    QVERIFY(*master != badge);
+    // What a stolen kiosk knows (the badge key) does not open a link code;
+    // the link-code key does.
+    const auto code = issueLinkCode(services(), fx->as(fx->studentA), std::nullopt, std::nullopt);
+    QVERIFY(code);
+    std::string plain = code->code;
+    plain.erase(5, 1);
+    const Hmac underBadgeKey = hmacSha256(badge, {asBytes("imhere/link/v1"), asBytes(plain)});
+    const Hmac underLinkKey = hmacSha256(keys[0], {asBytes("imhere/link/v1"), asBytes(plain)});
+    const Bytes device(32, 7);
+    const auto withBadgeKey = fx->store->remote().linkDevice(Bytes(underBadgeKey.begin(), underBadgeKey.end()), device,
+                                                            fx->clock.nowMs());
+    QVERIFY(withBadgeKey && !*withBadgeKey);
+    const auto withLinkKey = fx->store->remote().linkDevice(Bytes(underLinkKey.begin(), underLinkKey.end()), device,
+                                                           fx->clock.nowMs());
+    QVERIFY(withLinkKey && *withLinkKey);
 }
 
 void RemoteTest::wrongLinkCodesAreRateLimitedPerAddress()
@@ -263,20 +403,20 @@ void RemoteTest::wrongLinkCodesAreRateLimitedPerAddress()
     const auto code = issueLinkCode(services(), fx->as(fx->studentA), std::nullopt, std::nullopt);
     QVERIFY(code);
     for (int i = 0; i < server::limits::k_linkCodeFailuresPerIp; ++i) {
-        const auto wrong = linkPhone(services(), "ABCDE-FGHJK", newDeviceToken(), k_ip);
+        const auto wrong = linkPhone(services(), "ABCDE-FGHJK", phoneToken(), k_ip);
         QVERIFY(!wrong);
         QCOMPARE(wrong.error().code, Errc::InvalidRequest);
     }
     // Now even the right code waits, from this address.
-    const auto limited = linkPhone(services(), code->code, newDeviceToken(), k_ip);
+    const auto limited = linkPhone(services(), code->code, phoneToken(), k_ip);
     QVERIFY(!limited);
     QCOMPARE(limited.error().code, Errc::RateLimited);
-    QVERIFY(linkPhone(services(), code->code, newDeviceToken(), "198.51.100.7"));
+    QVERIFY(linkPhone(services(), code->code, phoneToken(), "198.51.100.7"));
 
     const auto other = issueLinkCode(services(), fx->as(fx->studentA2), std::nullopt, std::nullopt);
     QVERIFY(other);
     fx->clock.advance(server::limits::k_linkCodeFailureWindowMs);
-    QVERIFY(linkPhone(services(), other->code, newDeviceToken(), k_ip));
+    QVERIFY(linkPhone(services(), other->code, phoneToken(), k_ip));
 }
 
 void RemoteTest::aLinkedPhoneChecksItsPersonInOnce()
