@@ -20,6 +20,7 @@ void addAdminPages(Router& router, Services& services); // adminpages.h
 void addRemotePages(Router& router, Services& services);
 void addCredentialPages(Router& router, Services& services);
 void addTrackerPages(Router& router, Services& services);
+void addAccountPages(Router& router, Services& services); // accountpages.cpp
 
 inline void addWebPages(Router& router, Services& services)
 {
@@ -34,9 +35,11 @@ inline void addWebPages(Router& router, Services& services)
     addRemotePages(router, services);
     addCredentialPages(router, services);
     addTrackerPages(router, services);
-    // Forms are read only from signed-in people, but for signing in and
-    // remote check-in.
-    router.admitUnder("/", admitSignedIn(services), {"/login", "/logout", "/q/{code}"});
+    addAccountPages(router, services);
+    // Forms are read only from signed-in people, but for signing in, asking
+    // for and using a password link, and remote check-in.
+    router.admitUnder("/", admitSignedIn(services),
+                      {"/login", "/logout", "/q/{code}", "/password-reset", "/password/{token}"});
 }
 
 // ---- views shared by several pages ----

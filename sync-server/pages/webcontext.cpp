@@ -65,7 +65,9 @@ Handler page(Services& services, PageHandler handler)
         if (result)
             return std::move(*result);
         if (result.error().code == Errc::Unauthenticated)
-            return redirect("/login");
+            return redirect(request.method == "GET" && request.path != "/"
+                                ? "/login?next=" + web::urlEncode(request.path)
+                                : std::string("/login"));
         return errorPage(services, request, result.error());
     };
 }
@@ -185,7 +187,9 @@ web::PageFrame frameFor(const Caller& caller, std::string title, const std::stri
     f.description = f.title + " — imhere attendance";
     f.userName = caller.person.displayName;
     f.csrfToken = caller.principal.csrfToken;
-    f.nav = {{"/", "Courses", current == "/"}, {"/me", "My attendance", current == "/me"}};
+    f.nav = {{"/", "Courses", current == "/"},
+             {"/me", "My attendance", current == "/me"},
+             {"/account", "My account", current == "/account"}};
     if (caller.person.isAdmin)
         f.nav.push_back({"/admin", "Admin", current == "/admin"});
     return f;
