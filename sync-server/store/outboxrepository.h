@@ -1,5 +1,5 @@
 #pragma once
-// Mail waiting to be sent (migration 8): written with what caused it (an
+// Mail waiting to be sent (migration 9): written with what caused it (an
 // invitation, a reset link), read and marked by the periodic sender of
 // `serve`. Persistence only: when to try again is the domain's
 // (service/mail.h).

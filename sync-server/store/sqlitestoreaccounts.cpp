@@ -1,5 +1,5 @@
 // SqliteStore: sessions of one person, links to set a password, and the
-// mail outbox (migration 8).
+// mail outbox (migration 9).
 
 #include "sqlitestore.h"
 
