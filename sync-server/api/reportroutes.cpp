@@ -221,7 +221,15 @@ Result<Response> getOverview(ApiContext& api, const Request& request, bool csv)
                         {"needing_attention", r.needingAttention},
                         {"previous_attendance_percent", rounded(r.previousAttendance)},
                         {"trend_points", rounded(r.trend)}});
-    return jsonResponse(200, {{"overview", {{"range", rangeJson(o.range)}, {"courses", rows}}}});
+    nlohmann::json volunteers = nlohmann::json::array();
+    for (const VolunteerRow& v : o.volunteers)
+        volunteers.push_back({{"person", v.member.publicId},
+                              {"name", v.member.displayName},
+                              {"courses", v.courses},
+                              {"came", v.tally.present},
+                              {"classes", v.tally.counted()},
+                              {"percent", rounded(v.tally.attendancePercent())}});
+    return jsonResponse(200, {{"overview", {{"range", rangeJson(o.range)}, {"courses", rows}, {"volunteers", volunteers}}}});
 }
 
 Result<Response> getRecordsCsv(ApiContext& api, const Request& request)

@@ -1,7 +1,9 @@
 // `imhere-server demo-data`: a realistic synthetic school — 3 courses, 66
 // trainees, TAs, teachers, 8 weeks of windows with check-ins (some late, some
 // remote), flags and corrections — plus the file of badge UIDs and PINs the
-// demo uses to tap in at the kiosk.
+// demo uses to tap in at the kiosk. It tells a story the reports show: in
+// each course two trainees drift away week by week, one has missed the last
+// two classes, one TA comes only now and then, and a few absences are excused.
 
 #include "commands.h"
 #include "demonames.h"
@@ -18,6 +20,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 namespace imhere::server::cli {
@@ -66,7 +69,11 @@ public:
 private:
     Result<DemoPerson> person(std::string name, std::string role, bool staff);
     Result<void> classes(const Course& course, int hour, const std::vector<PersonId>& participants, PersonId teacher);
-    Result<void> attend(const Window& w, PersonId person, PersonId teacher);
+    // How a person comes to class, for the story the reports tell.
+    enum class Habit { Usual, Drifting, LatelyAway, Occasional };
+    // `progress` runs from 0 at the first class to 1 at the last; `fromEnd`
+    // counts the classes left after this one.
+    Result<void> attend(const Window& w, PersonId person, PersonId teacher, double progress, int fromEnd);
     int roll(int below) { return std::uniform_int_distribution<int>(0, below - 1)(m_rng); }
 
     Store& m_store;
@@ -74,6 +81,7 @@ private:
     std::mt19937 m_rng;
     Bytes m_badgeKey;
     int m_nameIndex = 0;
+    std::map<PersonId, Habit> m_habits;
 };
 
 Result<DemoPerson> DemoSchool::person(std::string name, std::string role, bool staff)
@@ -109,15 +117,29 @@ Result<DemoPerson> DemoSchool::person(std::string name, std::string role, bool s
     return DemoPerson{created, hexEncode(uid), std::move(role), pin};
 }
 
-Result<void> DemoSchool::attend(const Window& w, PersonId person, PersonId teacher)
+Result<void> DemoSchool::attend(const Window& w, PersonId person, PersonId teacher, double progress, int fromEnd)
 {
     const std::int64_t start = *w.scheduledStart;
-    const int r = roll(100);
+    const auto habit = m_habits.find(person);
+    const Habit h = habit == m_habits.end() ? Habit::Usual : habit->second;
+    int r = roll(100);
+    if (h == Habit::Drifting && roll(100) < static_cast<int>(10 + 60 * progress))
+        r = 0;
+    if (h == Habit::LatelyAway && fromEnd < 2)
+        r = 0;
+    if (h == Habit::Occasional && roll(100) < 45)
+        r = 0;
     if (r < 8) {
-        // Absent; now and then a teacher later marks a forgotten tap present.
-        if (roll(3) == 0)
+        // Absent; now and then a teacher later marks a forgotten tap present,
+        // or excuses an absence they were told of.
+        const int why = roll(6);
+        if (h == Habit::Usual && why < 2)
             TRY(m_store.attendance().addCorrection({newUuidV4(), person, w.id, true, "forgot to clock in", std::nullopt, teacher,
                                        start + 2 * 60 * k_minuteMs, std::nullopt}));
+        else if (h == Habit::Usual && why == 2)
+            TRY(m_store.attendance().addCorrection({newUuidV4(), person, w.id, false, "hospital appointment, told us",
+                                                    std::nullopt, teacher, start + 2 * 60 * k_minuteMs, std::nullopt,
+                                                    true}));
         return {};
     }
     const std::int64_t offset = r < 78 ? (roll(19) - 10) * k_minuteMs : (11 + roll(45)) * k_minuteMs;
@@ -150,6 +172,10 @@ Result<void> DemoSchool::classes(const Course& course, int hour, const std::vect
                                  PersonId teacher)
 {
     TRY_ASSIGN(today, localFromUtc(course.timezone, m_now));
+    int total = 0;
+    for (int day = k_weeks * 7; day >= 1; --day)
+        total += day % 7 == 3 || day % 7 == 0 ? 1 : 0;
+    int index = 0;
     for (int day = k_weeks * 7; day >= 1; --day) {
         TRY_ASSIGN(date, localFromUtc(course.timezone, m_now - day * k_dayMs));
         // Two classes a week: an evening on Tuesday-ish and Saturday morning.
@@ -162,8 +188,10 @@ Result<void> DemoSchool::classes(const Course& course, int hour, const std::vect
         const std::string title = std::string(evening ? "Evening class " : "Saturday workshop ")
             + std::to_string(date.day) + "/" + std::to_string(date.month);
         TRY_ASSIGN(w, m_store.attendance().createWindow({newUuidV4(), course.id, title, start, start - 15 * k_minuteMs, teacher}));
+        const double progress = total > 1 ? static_cast<double>(index) / (total - 1) : 1.0;
         for (const PersonId p : participants)
-            TRY(attend(w, p, teacher));
+            TRY(attend(w, p, teacher, progress, total - 1 - index));
+        ++index;
         TRY(m_store.attendance().closeWindow(w.id, start + 3 * 60 * k_minuteMs, teacher));
     }
     (void)today;
@@ -190,12 +218,19 @@ Result<void> DemoSchool::build(std::vector<DemoPerson>& people, std::vector<Cour
         for (int t = 0; t < 2; ++t) {
             TRY_ASSIGN(ta, person("", "ta", true));
             TRY(m_store.courses().setEnrollment(ta.person.id, course.id, Role::Ta, teacher.person.id));
+            if (t == 1)
+                m_habits[ta.person.id] = Habit::Occasional;
             participants.push_back(ta.person.id);
             people.push_back(ta);
         }
         for (int s = 0; s < k_traineesPerCourse; ++s) {
             TRY_ASSIGN(trainee, person("", "student", false));
             TRY(m_store.courses().setEnrollment(trainee.person.id, course.id, Role::Student, teacher.person.id));
+            // The story: the last three trainees of each course.
+            if (s >= k_traineesPerCourse - 2)
+                m_habits[trainee.person.id] = Habit::Drifting;
+            else if (s == k_traineesPerCourse - 3)
+                m_habits[trainee.person.id] = Habit::LatelyAway;
             TRY(m_store.tracker().setRegion(trainee.person.id, std::string(spec.region)));
             participants.push_back(trainee.person.id);
             people.push_back(trainee);

@@ -20,6 +20,7 @@ void addAdminPages(Router& router, Services& services); // adminpages.h
 void addRemotePages(Router& router, Services& services);
 void addCredentialPages(Router& router, Services& services);
 void addTrackerPages(Router& router, Services& services);
+void addReportPages(Router& router, Services& services);
 void addAccountPages(Router& router, Services& services); // accountpages.cpp
 
 inline void addWebPages(Router& router, Services& services)
@@ -35,6 +36,7 @@ inline void addWebPages(Router& router, Services& services)
     addRemotePages(router, services);
     addCredentialPages(router, services);
     addTrackerPages(router, services);
+    addReportPages(router, services);
     addAccountPages(router, services);
     // Forms are read only from signed-in people, but for signing in, asking
     // for and using a password link, and remote check-in.

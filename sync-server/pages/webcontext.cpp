@@ -190,6 +190,8 @@ web::PageFrame frameFor(const Caller& caller, std::string title, const std::stri
     f.nav = {{"/", "Courses", current == "/"},
              {"/me", "My attendance", current == "/me"},
              {"/account", "My account", current == "/account"}};
+    if (caller.person.isAdmin || caller.person.isLead)
+        f.nav.push_back({"/reports", "Reports", current == "/reports"});
     if (caller.person.isAdmin)
         f.nav.push_back({"/admin", "Admin", current == "/admin"});
     return f;

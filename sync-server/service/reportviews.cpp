@@ -271,13 +271,24 @@ Result<Overview> overview(Services& services, const Caller& caller, const DateRa
     TRY_ASSIGN(may, mayReadOverview(services, caller));
     TRY(allow(may, "only admins and leads see the overview across courses"));
     TRY_ASSIGN(courses, services.store.courses().listCourses(std::nullopt));
-    Overview out{range, {}};
+    Overview out{range, {}, {}};
+    std::map<std::string, VolunteerRow> volunteers;
+    std::map<std::string, std::vector<const AttendanceRecord*>> volunteerRecords;
+    std::vector<std::vector<AttendanceRecord>> kept; // the records volunteerRecords points into
+    kept.reserve(courses.size());
     for (const CourseWithRole& c : courses) {
         TRY_ASSIGN(windows, services.store.attendance().windowsOf(c.course.id));
         TRY_ASSIGN(records, recordsOfCourse(services, c.course.id));
         TRY_ASSIGN(followUps, services.store.courses().alertFollowUps(c.course.id));
         CourseReport report{courseFigures(c.course, windows, records, range, rulesOf(c.course)), std::move(followUps)};
         OverviewRow row{c.course, report.figures.trainees, 0, std::nullopt, std::nullopt};
+        for (const PersonFigures& p : report.figures.people) {
+            if (p.member.role != Role::Ta)
+                continue;
+            VolunteerRow& v = volunteers[p.member.publicId];
+            v.member = p.member;
+            v.courses.push_back(c.course.name);
+        }
         std::set<std::string> needing;
         for (const Alert& a : report.figures.alerts)
             if (!report.followUpOf(a))
@@ -292,7 +303,22 @@ Result<Overview> overview(Services& services, const Caller& caller, const DateRa
                 row.trend = *row.trainees.attendancePercent() - *row.previousAttendance;
         }
         out.rows.push_back(std::move(row));
+        // Volunteers' records in range, added up across their courses below.
+        std::set<std::string_view> inRange;
+        for (const WindowFigures& w : report.figures.windows)
+            inRange.insert(w.window.id);
+        kept.push_back(std::move(records));
+        for (const AttendanceRecord& r : kept.back())
+            if (r.role == Role::Ta && inRange.contains(r.window))
+                volunteerRecords[r.person].push_back(&r);
     }
+    for (auto& [id, v] : volunteers) {
+        v.tally = tallyOf(volunteerRecords[id]);
+        out.volunteers.push_back(std::move(v));
+    }
+    std::ranges::stable_sort(out.volunteers, [](const VolunteerRow& a, const VolunteerRow& b) {
+        return a.member.displayName < b.member.displayName;
+    });
     return out;
 }
 

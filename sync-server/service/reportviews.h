@@ -89,9 +89,16 @@ struct OverviewRow {
     std::optional<double> previousAttendance;
     std::optional<double> trend;
 };
+// A volunteer (a TA) across every course they help in, over the range.
+struct VolunteerRow {
+    Member member;
+    std::vector<std::string> courses; // names
+    Tally tally;
+};
 struct Overview {
     DateRange range;
     std::vector<OverviewRow> rows;
+    std::vector<VolunteerRow> volunteers; // by name
 };
 [[nodiscard]] Result<bool> mayReadOverview(Services& services, const Caller& caller);
 [[nodiscard]] Result<Overview> overview(Services& services, const Caller& caller, const DateRange& range);

@@ -159,6 +159,12 @@ private slots:
         const auto rows = overview(services(), fx->as(lead), {});
         QVERIFY(rows);
         QCOMPARE(rows->rows.size(), std::size_t(2)); // both courses, not only the lead's own
+        // The TA is the one volunteer, in course A, and missed its closed class.
+        QCOMPARE(rows->volunteers.size(), std::size_t(1));
+        QCOMPARE(rows->volunteers[0].member.publicId, fx->ta.publicId);
+        QCOMPARE(rows->volunteers[0].courses, std::vector<std::string>{fx->courseA.name});
+        QCOMPARE(rows->volunteers[0].tally.absent, 1);
+        QCOMPARE(rows->volunteers[0].tally.present, 0);
         QVERIFY(setLead(services(), fx->as(fx->admin), fx->teacher.publicId, false));
         QVERIFY(!overview(services(), fx->as(*fx->person(fx->teacher.publicId)), {}));
     }
