@@ -34,7 +34,20 @@ inline constexpr std::size_t k_secretTokenBytes = 32;
 inline constexpr std::size_t k_tokenLookupPrefixChars = 11; // "ak_" + 8 characters
 inline constexpr std::size_t k_maxTokenChars = 128;
 inline constexpr std::size_t k_maxPasswordBytes = 1024;
-inline constexpr std::size_t k_minPasswordBytes = 10;
+// A session unused this long ends (the `session-idle-timeout` setting), and
+// its last use is written at most once in this long.
+inline constexpr std::int64_t k_defaultSessionIdleMs = 60LL * 60 * 1000;
+inline constexpr std::int64_t k_sessionTouchResolutionMs = 60'000;
+// Links to set a password (service/accountlinks.h): a reset works for a
+// day, an invitation for a week; each once.
+inline constexpr std::int64_t k_resetLinkLifetimeMs = 24LL * 3600 * 1000;
+inline constexpr std::int64_t k_invitationLinkLifetimeMs = 7LL * 24 * 3600 * 1000;
+// "Forgot your password?": requests per email and per client address.
+inline constexpr int k_resetRequestsPerAccount = 3;
+inline constexpr int k_resetRequestsPerIp = 20;
+inline constexpr std::int64_t k_resetRequestWindowMs = 60LL * 60 * 1000;
+// A course's invitations at once.
+inline constexpr std::size_t k_maxInvitationsAtOnce = 500;
 inline constexpr std::size_t k_maxEmailBytes = 254;
 inline constexpr std::size_t k_maxUsernameBytes = 64;
 
@@ -89,6 +102,17 @@ inline constexpr std::int64_t k_kioskSyncResolutionMs = 60'000;
 // transaction holds (so a group keeps the write lock only briefly).
 inline constexpr std::size_t k_checkInQueueLimit = 1'024;
 inline constexpr std::size_t k_checkInGroupLimit = 256;
+
+// The mail outbox (service/mail.h): how often `serve` looks for mail due
+// (and at once when some is queued), how much per round, the wait after the
+// first failure (doubling up to the longest), and the attempts before it
+// gives up; an SMTP conversation is bounded by the timeout.
+inline constexpr std::chrono::seconds k_mailInterval{30};
+inline constexpr std::size_t k_mailPerRound = 50;
+inline constexpr std::int64_t k_mailFirstRetryMs = 60'000;
+inline constexpr std::int64_t k_mailLongestRetryMs = 3600'000;
+inline constexpr int k_mailMaxAttempts = 10;
+inline constexpr long k_smtpTimeoutSec = 30;
 
 // Roster import.
 inline constexpr std::size_t k_maxRosterRows = 5'000;

@@ -30,7 +30,7 @@ inline void addApiRoutes(Router& router, ApiContext& api)
     addReportRoutes(router, api);
     addMetricsRoute(router, api);
     // A body is read only from a caller the route would accept.
-    router.admitUnder("/api/v1/", admitCallers(api), {"/api/v1/login"});
+    router.admitUnder("/api/v1/", admitCallers(api), {"/api/v1/login", "/api/v1/password-resets"});
 }
 
 } // namespace imhere::server

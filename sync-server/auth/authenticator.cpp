@@ -18,6 +18,11 @@ Result<Principal> unauthenticated()
 
 } // namespace
 
+Authenticator::Authenticator(Store& store, const Clock& clock)
+    : m_store(store), m_clock(clock), m_idleTimeoutMs(limits::k_defaultSessionIdleMs)
+{
+}
+
 Result<Principal> Authenticator::identify(const Credentials& credentials) const
 {
     if (const auto& authorization = credentials.authorization) {
@@ -30,9 +35,12 @@ Result<Principal> Authenticator::identify(const Credentials& credentials) const
     if (!cookie || cookie->size() > limits::k_maxTokenChars)
         return Principal{};
     Bytes hash = sha256(*cookie);
-    TRY_ASSIGN(session, m_store.credentials().session(hash, m_clock.nowMs()));
-    if (!session)
+    const std::int64_t now = m_clock.nowMs();
+    TRY_ASSIGN(session, m_store.credentials().session(hash, now));
+    if (!session || now - session->lastUsedAt > m_idleTimeoutMs)
         return Principal{};
+    if (now - session->lastUsedAt >= limits::k_sessionTouchResolutionMs)
+        TRY(m_store.credentials().touchSession(hash, now));
     TRY_ASSIGN(person, m_store.people().personById(session->person));
     if (!person)
         return Principal{};

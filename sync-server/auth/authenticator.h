@@ -31,7 +31,13 @@ struct Principal {
 
 class Authenticator {
 public:
-    Authenticator(Store& store, const Clock& clock) : m_store(store), m_clock(clock) {}
+    Authenticator(Store& store, const Clock& clock);
+
+    // A session unused for longer than this is no longer valid (beside its
+    // 12-hour limit); limits::k_defaultSessionIdleMs unless set before
+    // requests arrive.
+    void setIdleTimeoutMs(std::int64_t ms) { m_idleTimeoutMs = ms; }
+    [[nodiscard]] std::int64_t idleTimeoutMs() const { return m_idleTimeoutMs; }
 
     // unauthenticated (401) for a bearer token that is unknown, revoked or
     // malformed; a stale session cookie is simply anonymous.
@@ -42,6 +48,7 @@ private:
 
     Store& m_store;
     const Clock& m_clock;
+    std::int64_t m_idleTimeoutMs;
 };
 
 } // namespace imhere::server

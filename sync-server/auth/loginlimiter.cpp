@@ -2,11 +2,40 @@
 
 #include "sync-server/serverlimits.h"
 
+#include <algorithm>
+
 namespace imhere::server {
 
 std::int64_t LoginLimiter::retryAfterMs(const std::string& key, std::int64_t nowMs)
 {
     std::lock_guard lock(m_mutex);
+    return waitLocked(key, nowMs);
+}
+
+std::int64_t LoginLimiter::admit(const std::string& key, std::int64_t nowMs)
+{
+    std::lock_guard lock(m_mutex);
+    if (const auto wait = waitLocked(key, nowMs); wait > 0)
+        return wait;
+    if (m_failures.size() >= limits::k_maxTrackedLoginKeys)
+        prune(nowMs);
+    m_failures[key].push_back(nowMs);
+    return 0;
+}
+
+void LoginLimiter::release(const std::string& key, std::int64_t atMs)
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_failures.find(key);
+    if (it == m_failures.end())
+        return;
+    auto& times = it->second;
+    if (const auto one = std::ranges::find(times, atMs); one != times.end())
+        times.erase(one);
+}
+
+std::int64_t LoginLimiter::waitLocked(const std::string& key, std::int64_t nowMs)
+{
     const auto it = m_failures.find(key);
     if (it == m_failures.end())
         return 0;

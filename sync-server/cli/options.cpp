@@ -118,12 +118,19 @@ std::string oneOf(const std::string& value, std::initializer_list<std::string_vi
     return "must be one of " + list;
 }
 
-std::string absolutePath(const std::string& v)
+std::string absolutePathProblem(const std::string& v)
 {
     return v.empty() || v.front() != '/' ? std::string("must be an absolute path") : std::string();
 }
 
-const std::array<SettingKey, 13> k_serverKeys{{
+// Printable ASCII without spaces, so it cannot break a URL or a header.
+bool plainText(const std::string& v)
+{
+    return !v.empty() && v.size() <= 253
+        && std::ranges::all_of(v, [](char c) { return c > ' ' && c < 0x7f && c != '<' && c != '>' && c != '"'; });
+}
+
+const std::array<SettingKey, 21> k_serverKeys{{
     {"db", [](const std::string& v) { return v.empty() ? std::string("must name the database file") : std::string(); }},
     {"listen",
      [](const std::string& v) {
@@ -147,10 +154,33 @@ const std::array<SettingKey, 13> k_serverKeys{{
          auto parsed = TrustedProxies::parse(v);
          return parsed ? std::string() : parsed.error().message;
      }},
-    {"tls-cert", absolutePath},
-    {"tls-key", absolutePath},
+    {"tls-cert", absolutePathProblem},
+    {"tls-key", absolutePathProblem},
     {"tls-proxy", [](const std::string& v) { return oneOf(v, {"yes", "no"}); }},
     {"phone-link-days", [](const std::string& v) { return wholeNumberProblem(v, 1, limits::k_maxPhoneLinkDays); }},
+    {"session-idle-timeout", [](const std::string& v) { return wholeNumberProblem(v, 5, 720); }},
+    {"public-url",
+     [](const std::string& v) {
+         const bool scheme = v.starts_with("https://") || v.starts_with("http://");
+         return scheme && plainText(v) && !v.ends_with("/") && v.find('?') == std::string::npos
+                 && v.find('#') == std::string::npos
+             ? std::string()
+             : std::string("must be the address people open, like https://attendance.example.org (no trailing /)");
+     }},
+    {"smtp-host",
+     [](const std::string& v) { return plainText(v) ? std::string() : std::string("must be a host name or address"); }},
+    {"smtp-port", [](const std::string& v) { return wholeNumberProblem(v, 1, 65'535); }},
+    {"smtp-starttls", [](const std::string& v) { return oneOf(v, {"yes", "no"}); }},
+    {"smtp-user",
+     [](const std::string& v) { return plainText(v) ? std::string() : std::string("must be a user name without spaces"); }},
+    {"smtp-password-file", absolutePathProblem},
+    {"mail-from",
+     [](const std::string& v) {
+         const auto at = v.find('@');
+         return plainText(v) && at != std::string::npos && at > 0 && at + 1 < v.size()
+             ? std::string()
+             : std::string("must be an email address like attendance@example.org");
+     }},
 }};
 
 std::string environmentName(const std::string& name)

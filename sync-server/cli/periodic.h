@@ -1,7 +1,7 @@
 #pragma once
-// Runs a job on a thread of its own, once at once and then every `interval`,
-// until destroyed; the destructor wakes the thread and waits for the job in
-// progress to end.
+// Runs a job on a thread of its own, once at once and then every `interval`
+// (or sooner when woken), until destroyed; the destructor wakes the thread
+// and waits for the job in progress to end.
 
 #include <chrono>
 #include <condition_variable>
@@ -26,6 +26,16 @@ public:
         m_wake.notify_all();
         m_thread.join();
     }
+    // Runs the job again as soon as the one in progress (if any) ends;
+    // any thread may call it.
+    void wake()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_woken = true;
+        }
+        m_wake.notify_all();
+    }
     Periodic(const Periodic&) = delete;
     Periodic& operator=(const Periodic&) = delete;
 
@@ -37,7 +47,8 @@ private:
             lock.unlock();
             m_job();
             lock.lock();
-            m_wake.wait_for(lock, m_interval, [this] { return m_stopping; });
+            m_wake.wait_for(lock, m_interval, [this] { return m_stopping || m_woken; });
+            m_woken = false;
         }
     }
 
@@ -46,6 +57,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stopping = false;
+    bool m_woken = false;
     std::thread m_thread; // last: starts once everything above exists
 };
 

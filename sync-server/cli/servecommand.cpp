@@ -12,8 +12,12 @@
 #include "sync-server/serverlimits.h"
 #include "sync-server/service/attendance.h"
 #include "sync-server/service/kiosks.h"
+#include "sync-server/service/mail.h"
+#include "sync-server/mail/smtpsender.h"
 #include "sync-server/store/sqlitebackup.h"
 #include "sync-server/store/sqlitestore.h"
+
+#include <curl/curl.h>
 
 #include <chrono>
 #include <csignal>
@@ -80,6 +84,66 @@ private:
     Services& m_services;
     bool m_working = true;
 };
+
+// Sends the outbox's due mail (deliverDueMail) through the SMTP server,
+// logging what was sent and a failure once until it recovers.
+class MailSender {
+public:
+    MailSender(Services& services, SmtpSettings settings) : m_services(services), m_smtp(std::move(settings)) {}
+    void operator()()
+    {
+        const SendMail send = [this](const NewMail& mail) {
+            const SmtpOutcome outcome = m_smtp.send({mail.recipient, mail.subject, mail.body});
+            return MailAttempt{outcome.sent, outcome.permanent(), outcome.error};
+        };
+        auto round = deliverDueMail(m_services, send);
+        if (!round) {
+            if (m_working)
+                log(LogLevel::Error, "could not read the mail outbox", {{"REASON", round.error().message}});
+            m_working = false;
+            return;
+        }
+        m_working = true;
+        if (round->sent + round->retrying + round->givenUp > 0)
+            log(round->givenUp + round->retrying > 0 ? LogLevel::Warning : LogLevel::Info, "mail sent from the outbox",
+                {{"SENT", std::to_string(round->sent)}, {"RETRYING", std::to_string(round->retrying)},
+                 {"GIVEN_UP", std::to_string(round->givenUp)}});
+    }
+
+private:
+    Services& m_services;
+    SmtpSender m_smtp;
+    bool m_working = true;
+};
+
+// The smtp-* and mail-from settings; nullopt when no smtp-host is set.
+Result<std::optional<SmtpSettings>> smtpSettingsFrom(const Settings& settings)
+{
+    const auto host = settings.get("smtp-host");
+    if (!host)
+        return std::optional<SmtpSettings>();
+    SmtpSettings smtp;
+    smtp.host = *host;
+    smtp.port = static_cast<unsigned>(std::stoul(settings.get("smtp-port").value_or("587")));
+    smtp.startTls = settings.get("smtp-starttls").value_or("yes") == "yes";
+    smtp.user = settings.get("smtp-user").value_or("");
+    smtp.timeoutSec = limits::k_smtpTimeoutSec;
+    const auto from = settings.get("mail-from");
+    if (!from)
+        return fail(Errc::BadConfig, settings.describeProblem("smtp-host", "needs mail-from"));
+    smtp.from = *from;
+    if (!settings.get("public-url"))
+        return fail(Errc::BadConfig, settings.describeProblem("smtp-host", "needs public-url, for the links in mail"));
+    if (const auto file = settings.get("smtp-password-file")) {
+        std::ifstream in(*file);
+        std::getline(in, smtp.password);
+        while (!smtp.password.empty() && (smtp.password.back() == '\r' || smtp.password.back() == ' '))
+            smtp.password.pop_back();
+        if (!in && smtp.password.empty())
+            return fail(Errc::BadConfig, settings.describeProblem("smtp-password-file", "cannot be read"));
+    }
+    return std::optional(std::move(smtp));
+}
 
 unsigned unsignedSetting(const Settings& settings, const std::string& name, unsigned fallback)
 {
@@ -191,12 +255,19 @@ int serveCommand(const CommandLine&, const Settings& settings)
         std::fprintf(stderr, "imhere-server: %s\n", metricsAccess.error().message.c_str());
         return 2;
     }
+    const auto smtp = smtpSettingsFrom(settings);
+    if (!smtp) {
+        std::fprintf(stderr, "imhere-server: %s\n", smtp.error().message.c_str());
+        return 2;
+    }
     const auto dbPath = settings.require("db");
     if (!dbPath)
         return failWith(dbPath.error().message);
     auto lock = DatabaseLock::acquire(*dbPath);
     if (!lock)
         return failWith(lock.error().message);
+
+    curl_global_init(CURL_GLOBAL_DEFAULT); // before any thread starts
 
     // Block the stop signals and SIGHUP (reload the certificate) before any
     // thread starts, so that every thread inherits the mask and only
@@ -217,6 +288,17 @@ int serveCommand(const CommandLine&, const Settings& settings)
     Services services(*store, clock);
     if (settings.get("phone-link-days"))
         services.phoneLinkLifetimeMs = std::int64_t{unsignedSetting(settings, "phone-link-days", 0)} * 24 * 3'600'000;
+    services.auth.setIdleTimeoutMs(60'000LL * unsignedSetting(settings, "session-idle-timeout",
+                                                               limits::k_defaultSessionIdleMs / 60'000));
+    services.mail = MailSettings{smtp->has_value(), settings.get("public-url").value_or("")};
+    // Mail goes out from the outbox on a thread of its own, woken when a
+    // request queues some; the first run sends what was left at a restart.
+    // It outlives the HTTP server, whose requests wake it.
+    std::optional<Periodic> mailSender;
+    if (*smtp) {
+        mailSender.emplace(limits::k_mailInterval, MailSender(services, **smtp));
+        services.mailQueued = [&mailSender] { mailSender->wake(); };
+    }
     if (auto loaded = loadKioskMetrics(services); !loaded)
         return failWith("cannot read the kiosks: " + loaded.error().message);
     ApiContext api(services);
@@ -265,6 +347,7 @@ int serveCommand(const CommandLine&, const Settings& settings)
         std::printf("imhere-server: stopping (signal %d)\n", received);
     std::fflush(stdout);
     server.stop();
+    mailSender.reset();
     return 0;
 }
 

@@ -144,6 +144,17 @@ Result<Response> personPage(Services& services, const Request& request)
                 + "</a></th><td>" + (c.role ? roleLabel(*c.role) : "—") + "</td></tr>";
         m += "</tbody></table></div>";
     }
+    m += "<h2>Password</h2><p>" + std::string(person.passwordHash ? name + " has a password."
+                                                               : name + " has no password yet, so they cannot sign in.")
+        + " A link lets them choose their own; it works once.</p>"
+        + web::renderButtonForm({.action = "/people/" + person.publicId + "/password-link",
+                                 .label = person.passwordHash ? "Send a password reset link" : "Send an invitation",
+                                 .csrfToken = caller.principal.csrfToken,
+                                 .hidden = {{"purpose", person.passwordHash ? "reset" : "invitation"}},
+                                 .style = "secondary",
+                                 .accessibleLabel = (person.passwordHash ? "Send a password reset link to "
+                                                                         : "Send an invitation to ")
+                                     + person.displayName});
     m += "<h2>Org admin rights</h2>";
     if (person.id == caller.person.id) {
         m += "<p>You are an org admin. Only another org admin can remove your admin rights.</p>";

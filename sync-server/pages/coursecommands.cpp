@@ -85,6 +85,10 @@ Result<Response> addMember(Services& services, const Request& request)
     const auto role = sync::roleFromString(post.form.text("role"));
     // Each add form names its field after its role, so labels stay unique on the page.
     const std::string who = post.form.text("person-" + post.form.text("role"));
+    // Whether an email has an account is told only to whom may add members.
+    TRY(services.liveCourse(id));
+    TRY_ASSIGN(access, services.access(post.caller, id));
+    TRY(allow(access.teaches(), "only the course's teachers change its roster"));
     if (!role || who.empty())
         return redirectWithOutcome(fail(Errc::InvalidRequest, "enter the person's id or email address"), back);
     auto person = findPerson(services, who);

@@ -115,6 +115,12 @@ std::string rosterSection(const Course& course, const std::vector<Member>& membe
                                     .hint = "Their imhere id (10 letters and digits) or email address"})
                 + "<button type=\"submit\">" + label + "</button></form>";
         }
+        html += "<h3>Invitations</h3><p>Students and TAs without a password cannot sign in. An invitation lets "
+                "them choose one; it works once, for 7 days.</p>"
+            + web::renderButtonForm({.action = "/courses/" + course.id + "/invitations",
+                                     .label = "Invite everyone without a password",
+                                     .csrfToken = csrf,
+                                     .style = "secondary"});
     }
     return html;
 }

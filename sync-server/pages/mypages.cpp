@@ -125,6 +125,10 @@ Result<Response> getNewCourse(Services& services, const Request& request)
 Result<Response> postNewCourse(Services& services, const Request& request)
 {
     TRY_ASSIGN(post, signedInPost(services, request));
+    // Before any student is looked up: whether an email has an account is
+    // told only to whom may add people to a course.
+    TRY_ASSIGN(allowed, mayCreateCourse(services, post.caller));
+    TRY(allow(allowed, "only teachers and org admins add courses"));
     std::vector<std::pair<std::string, std::string>> errors;
     NewCourse course;
     course.name = post.form.text("name");

@@ -23,6 +23,7 @@ void addPhonePages(Router& router, Services& services);
 void addPinPages(Router& router, Services& services);
 void addTrackerPages(Router& router, Services& services);
 void addReportPages(Router& router, Services& services);
+void addAccountPages(Router& router, Services& services); // accountpages.cpp
 
 inline void addWebPages(Router& router, Services& services)
 {
@@ -40,9 +41,11 @@ inline void addWebPages(Router& router, Services& services)
     addPinPages(router, services);
     addTrackerPages(router, services);
     addReportPages(router, services);
-    // Forms are read only from signed-in people, but for signing in and
-    // remote check-in.
-    router.admitUnder("/", admitSignedIn(services), {"/login", "/logout", "/q/{code}"});
+    addAccountPages(router, services);
+    // Forms are read only from signed-in people, but for signing in, asking
+    // for and using a password link, and remote check-in.
+    router.admitUnder("/", admitSignedIn(services),
+                      {"/login", "/logout", "/q/{code}", "/password-reset", "/password/{token}"});
     router.setErrorPage(errorPages(services));
 }
 

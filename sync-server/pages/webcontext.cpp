@@ -75,7 +75,9 @@ Handler page(Services& services, PageHandler handler)
         if (result)
             return std::move(*result);
         if (result.error().code == Errc::Unauthenticated)
-            return redirect("/login");
+            return redirect(request.method == "GET" && request.path != "/"
+                                ? "/login?next=" + web::urlEncode(request.path)
+                                : std::string("/login"));
         return errorPage(services, request, result.error());
     };
 }
@@ -210,7 +212,9 @@ web::PageFrame frameFor(const Caller& caller, std::string title, const std::stri
     f.description = f.title + " — imhere attendance";
     f.userName = caller.person.displayName;
     f.csrfToken = caller.principal.csrfToken;
-    f.nav = {{"/", "Courses", current == "/"}, {"/me", "My attendance", current == "/me"}};
+    f.nav = {{"/", "Courses", current == "/"},
+             {"/me", "My attendance", current == "/me"},
+             {"/account", "My account", current == "/account"}};
     if (caller.person.isAdmin || caller.person.isLead)
         f.nav.push_back({"/reports", "Reports", current == "/reports"});
     if (caller.person.isAdmin)

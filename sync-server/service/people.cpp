@@ -1,5 +1,6 @@
 #include "people.h"
 
+#include "sync-server/auth/passwordpolicy.h"
 #include "sync-server/auth/passwords.h"
 #include "sync-server/serverlimits.h"
 #include "core/result.h"
@@ -77,10 +78,9 @@ Result<std::vector<std::pair<std::string, std::string>>> personProblems(Services
         problems.emplace_back("github", "enter a GitHub username: letters, digits and hyphens");
     if (d.codewars && !isUsername(*d.codewars))
         problems.emplace_back("codewars", "enter a Codewars username: letters, digits, hyphens and underscores");
-    if (d.password && d.password->size() < limits::k_minPasswordBytes)
-        problems.emplace_back("password", "shorter than " + std::to_string(limits::k_minPasswordBytes) + " bytes");
-    else if (d.password && d.password->size() > limits::k_maxPasswordBytes)
-        problems.emplace_back("password", "longer than " + std::to_string(limits::k_maxPasswordBytes) + " bytes");
+    if (d.password)
+        if (auto problem = passwordProblem(*d.password))
+            problems.emplace_back("password", *problem);
     return problems;
 }
 

@@ -9,7 +9,9 @@ Services::Services(Store& s, const Clock& c)
       accountLimiter(limits::k_loginFailuresPerAccount, limits::k_loginFailureWindowMs),
       addressLimiter(limits::k_loginFailuresPerIp, limits::k_loginFailureWindowMs),
       remoteLimiter(limits::k_remoteRequestsPerIp, limits::k_remoteRequestWindowMs),
-      linkCodeLimiter(limits::k_linkCodeFailuresPerIp, limits::k_linkCodeFailureWindowMs), checkIns(s, &metrics),
+      linkCodeLimiter(limits::k_linkCodeFailuresPerIp, limits::k_linkCodeFailureWindowMs),
+      resetAccountLimiter(limits::k_resetRequestsPerAccount, limits::k_resetRequestWindowMs),
+      resetAddressLimiter(limits::k_resetRequestsPerIp, limits::k_resetRequestWindowMs), checkIns(s, &metrics),
       phoneLinkLifetimeMs(limits::k_phoneLinkLifetimeMs)
 {
 }

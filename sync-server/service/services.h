@@ -18,8 +18,16 @@
 #include "core/clock.h"
 
 #include <cstdint>
+#include <functional>
+#include <string>
 
 namespace imhere::server {
+
+// How mail is sent, set by `serve` before requests arrive.
+struct MailSettings {
+    bool enabled = false; // an SMTP server is set; otherwise links are passed on by hand
+    std::string siteUrl;  // "https://attendance.example.org", the start of links in mail
+};
 
 class Services {
 public:
@@ -33,10 +41,15 @@ public:
     LoginLimiter addressLimiter;  // failed sign-ins per client address
     LoginLimiter remoteLimiter;   // requests to /q/ per client address
     LoginLimiter linkCodeLimiter; // wrong phone link codes per client address
+    LoginLimiter resetAccountLimiter; // "forgot your password?" per email
+    LoginLimiter resetAddressLimiter; // ... and per client address
     CheckInWriter checkIns;       // group commit of single check-ins
     // A phone's link lasts this long (the `phone-link-days` setting, default
     // limits::k_phoneLinkLifetimeMs); set before serving.
     std::int64_t phoneLinkLifetimeMs;
+    MailSettings mail;
+    // Wakes the mail sender when mail is queued; empty when nothing sends.
+    std::function<void()> mailQueued;
 
     // The lookups every use case starts from: not_found when missing.
     [[nodiscard]] Result<CourseAccess> access(const Caller& caller, std::string_view course) const;

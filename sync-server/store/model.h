@@ -181,6 +181,36 @@ struct Session {
     PersonId person = 0;
     std::string csrfToken;
     std::int64_t expiresAt = 0;
+    std::int64_t lastUsedAt = 0; // for the idle timeout; 0 when made: now
+};
+
+// A single-use link to set one's password (migration 9).
+enum class AccountLinkPurpose { Invitation, Reset };
+
+struct AccountLink {
+    PersonId person = 0;
+    AccountLinkPurpose purpose = AccountLinkPurpose::Reset;
+    std::int64_t expiresAt = 0;
+};
+
+// A message for the outbox; the sender adds the envelope and headers.
+struct NewMail {
+    std::string recipient; // one address
+    std::string subject;
+    std::string body; // plain text
+};
+
+struct QueuedMail {
+    std::int64_t id = 0;
+    NewMail mail;
+    int attempts = 0; // made before this one
+};
+
+// Where the outbox stands, for the operations pages and tests.
+struct OutboxCounts {
+    std::int64_t waiting = 0; // not sent yet, still being tried
+    std::int64_t sent = 0;
+    std::int64_t givenUp = 0;
 };
 
 struct ApiKey {

@@ -426,8 +426,47 @@ CREATE INDEX remote_device_person ON remote_device(person);
 CREATE INDEX remote_check_in_device ON remote_check_in(device);
 )sql";
 
-constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4},
-                                      {5, k_v5}, {6, k_v6}, {7, k_v7}, {8, k_v8}, {9, k_v9}};
+// Accounts people can get into (docs/SECURITY.md, "Accounts"):
+// - account_link: single-use links to set a password, an invitation (7
+//   days) or a reset (24 hours), kept as SHA-256 hashes like every token;
+// - mail_outbox: mail waiting for the periodic sender of `serve`, with its
+//   attempts and the time of the next one. A sent message's body (which
+//   holds the link) is blanked once it is handed to the mail server;
+// - session.last_used_at, for the idle timeout beside the 12-hour limit.
+constexpr std::string_view k_v10 = R"sql(
+CREATE TABLE account_link(
+  token_hash BLOB PRIMARY KEY,
+  person INTEGER NOT NULL REFERENCES person(id),
+  purpose TEXT NOT NULL CHECK (purpose = 'invitation' OR purpose = 'reset'),
+  issued_by INTEGER REFERENCES person(id),
+  issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+) STRICT;
+CREATE INDEX account_link_person ON account_link(person);
+
+CREATE TABLE mail_outbox(
+  id INTEGER PRIMARY KEY,
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  sent_at INTEGER,
+  given_up_at INTEGER
+) STRICT;
+CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE sent_at IS NULL AND given_up_at IS NULL;
+
+ALTER TABLE session ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;
+-- Sessions from before count as used when they began (12 hours before they end).
+UPDATE session SET last_used_at = expires_at - 43200000;
+CREATE INDEX session_person ON session(person);
+)sql";
+
+constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4}, {5, k_v5},
+                                      {6, k_v6}, {7, k_v7}, {8, k_v8}, {9, k_v9}, {10, k_v10}};
 
 } // namespace
 

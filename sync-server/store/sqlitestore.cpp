@@ -229,21 +229,24 @@ Result<void> SqliteStore::createSession(const Bytes& tokenHash, const Session& s
     return write([&]() -> Result<void> {
         TRY_ASSIGN(purge, query("DELETE FROM session WHERE expires_at < ?"));
         TRY(purge->bind(1, m_clock.nowMs()).run());
-        TRY_ASSIGN(s, query("INSERT INTO session(token_hash, person, csrf, expires_at) VALUES(?, ?, ?, ?)"));
+        TRY_ASSIGN(s, query("INSERT INTO session(token_hash, person, csrf, expires_at, last_used_at)"
+                            " VALUES(?, ?, ?, ?, ?)"));
         s->bindBlob(1, tokenHash);
-        return s->bind(2, session.person).bind(3, session.csrfToken).bind(4, session.expiresAt).run();
+        return s->bind(2, session.person).bind(3, session.csrfToken).bind(4, session.expiresAt)
+            .bind(5, session.lastUsedAt != 0 ? session.lastUsedAt : m_clock.nowMs()).run();
     });
 }
 
 Result<std::optional<Session>> SqliteStore::session(const Bytes& tokenHash, std::int64_t nowMs)
 {
     std::lock_guard lock(m_mutex);
-    TRY_ASSIGN(s, query("SELECT person, csrf, expires_at FROM session WHERE token_hash = ? AND expires_at > ?"));
+    TRY_ASSIGN(s, query("SELECT person, csrf, expires_at, last_used_at FROM session"
+                        " WHERE token_hash = ? AND expires_at > ?"));
     s->bindBlob(1, tokenHash).bind(2, nowMs);
     TRY_ASSIGN(row, s->step());
     if (!row)
         return std::optional<Session>();
-    return std::optional(Session{s->int64At(0), s->textAt(1), s->int64At(2)});
+    return std::optional(Session{s->int64At(0), s->textAt(1), s->int64At(2), s->int64At(3)});
 }
 
 Result<void> SqliteStore::deleteSession(const Bytes& tokenHash)

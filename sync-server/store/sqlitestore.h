@@ -37,7 +37,8 @@ class SqliteStore final : public Store,
                           public RemoteRepository,
                           public CredentialRepository,
                           public KioskRepository,
-                          public TrackerRepository {
+                          public TrackerRepository,
+                          public OutboxRepository {
 public:
     // Opens or creates the file, migrates it, and makes the org badge key on
     // first use.
@@ -50,6 +51,7 @@ public:
     CredentialRepository& credentials() override { return *this; }
     KioskRepository& kiosks() override { return *this; }
     TrackerRepository& tracker() override { return *this; }
+    OutboxRepository& outbox() override { return *this; }
 
     Result<void> inTransaction(const std::function<Result<void>()>& work) override;
     Result<Bytes> badgeKey() override;
@@ -101,6 +103,23 @@ public:
     Result<void> createSession(const Bytes& tokenHash, const Session& session) override;
     Result<std::optional<Session>> session(const Bytes& tokenHash, std::int64_t nowMs) override;
     Result<void> deleteSession(const Bytes& tokenHash) override;
+    Result<std::int64_t> deleteSessionsOf(PersonId person, const std::optional<Bytes>& keep) override;
+    Result<void> touchSession(const Bytes& tokenHash, std::int64_t at) override;
+    Result<void> createAccountLink(const Bytes& tokenHash, PersonId person, AccountLinkPurpose purpose,
+                                   std::optional<PersonId> issuedBy, std::int64_t expiresAt,
+                                   const std::optional<NewMail>& mail) override;
+    Result<void> createResetLinkByEmail(std::string_view email, const Bytes& tokenHash, std::int64_t expiresAt,
+                                        const NewMail& mail) override;
+    Result<std::optional<AccountLink>> accountLink(const Bytes& tokenHash, std::int64_t nowMs) override;
+    Result<std::optional<PersonId>> useAccountLink(const Bytes& tokenHash, std::int64_t nowMs,
+                                                   const std::string& passwordHash) override;
+
+    Result<std::int64_t> queueMail(const NewMail& mail) override;
+    Result<std::vector<QueuedMail>> dueMail(std::int64_t nowMs, std::size_t limit) override;
+    Result<void> markMailSent(std::int64_t id, std::int64_t at) override;
+    Result<void> markMailFailed(std::int64_t id, std::int64_t at, const std::string& error,
+                                std::optional<std::int64_t> nextAttemptAt) override;
+    Result<OutboxCounts> outboxCounts() override;
     Result<std::int64_t> createApiKey(PersonId person, const std::string& prefix, const Bytes& hash,
                                       ApiScope scope) override;
     Result<std::optional<ApiKey>> apiKeyByPrefix(std::string_view prefix) override;
@@ -205,6 +224,8 @@ private:
     // window; `bindMore` the rest) and logs it as a `kind` window event.
     Result<Window> markWindow(std::string_view id, std::int64_t at, PersonId actor, std::string_view kind,
                               std::string_view update, const std::function<void(Statement&)>& bindMore);
+    // A mail_outbox row, inside a write.
+    Result<std::int64_t> insertMail(const NewMail& mail);
     Result<std::optional<Kiosk>> kioskWhere(std::string_view column, const std::function<void(Statement&)>& bind);
     // The course of a window, or nullopt when there is no such window.
     Result<std::optional<std::string>> courseOfWindow(std::string_view id);

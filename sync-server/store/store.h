@@ -16,6 +16,7 @@
 #include "courserepository.h"
 #include "credentialrepository.h"
 #include "kioskrepository.h"
+#include "outboxrepository.h"
 #include "peoplerepository.h"
 #include "remoterepository.h"
 #include "trackerrepository.h"
@@ -39,6 +40,7 @@ public:
     [[nodiscard]] virtual CredentialRepository& credentials() = 0;
     [[nodiscard]] virtual KioskRepository& kiosks() = 0;
     [[nodiscard]] virtual TrackerRepository& tracker() = 0;
+    [[nodiscard]] virtual OutboxRepository& outbox() = 0;
 
     // Runs `work` as one atomic unit; repository calls made inside it join
     // that unit, whichever repository they are on.

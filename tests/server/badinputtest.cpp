@@ -74,6 +74,12 @@ class BadInputTest : public QObject {
              R"({"present":"yes","reason":"forgot"})", true, As::Teacher},
             {"POST", w + "/people/" + p + "/flags", R"({"flag":"CAMERA_OFF","set":true})",
              R"({"flag":"CAMERA_OFF","set":1})", true, As::Teacher},
+            {"POST", "/api/v1/password-resets", R"({"email":"a@example.org"})", R"({"email":["a@example.org"]})", true,
+             As::Anonymous},
+            {"POST", "/api/v1/me/password", R"({"current_password":"long enough pw","new_password":"a new passphrase"})",
+             R"({"current_password":1,"new_password":2})", true, As::Teacher},
+            {"POST", "/api/v1/people/" + p + "/password-link", R"({"purpose":"reset"})", R"({"purpose":"later"})",
+             true, As::Admin},
             {"POST", "/api/v1/kiosk/sync", R"({"protocol":1,"kiosk_time":1,"cursor":0,"events":[]})",
              R"({"protocol":"1","kiosk_time":1,"cursor":0,"events":[]})", true, As::Kiosk},
         };

@@ -90,6 +90,8 @@ void CommandsTest::importRosterImportsAllRowsOrNone()
     const CommandOutcome good = runServerCommand(dir, "import-roster " + csv.string() + " --course " + course + " " + db);
     QVERIFY2(good.exitCode == 0, good.err.c_str());
     QVERIFY2(good.out.find("2 new people") != std::string::npos, good.out.c_str());
+    // New people have no password; the output says how to invite them.
+    QVERIFY2(good.out.find("Invite everyone without a password") != std::string::npos, good.out.c_str());
     auto store = server::SqliteStore::open((dir.path() / "i.db").string(), clock);
     QCOMPARE((*store)->roster(course)->size(), 3u);
 }

@@ -244,6 +244,16 @@ void ExamplesTest::tries()
         replaceAll(body, "TICKET", firstMatch(page.body, R"(name="ticket" value="([^"]+)\")"));
         headers.push_back("Cookie: " + cookieFrom(page, "imhere_device"));
     }
+    if (path.find("PASSWORD_LINK_TOKEN") != std::string::npos) {
+        // A fresh invitation's link, as the org admin gets it where no mail is sent.
+        const auto& admin = m_callers["admin"];
+        const auto made = client.json("POST", "/api/v1/people/" + m_ids[std::string(k_exampleStudent)] + "/password-link",
+                                      R"({"purpose":"invitation"})",
+                                      {"Cookie: " + admin.cookie, "X-CSRF-Token: " + admin.csrf});
+        QCOMPARE(made.status, 201L);
+        const std::string link = made.json()["link"];
+        replaceAll(path, "PASSWORD_LINK_TOKEN", link.substr(link.rfind('/') + 1));
+    }
     if (body.find("LINK_CODE") != std::string::npos) {
         // The trainee's own link code, from their attendance page.
         const auto& student = m_callers["student"];

@@ -80,7 +80,8 @@ private slots:
                 QVERIFY2(r.status == want,
                          describe("GET ", path, " as ", k_whoNames[who], ": ", r.status, ", expected ", want).c_str());
                 if (r.status == 303)
-                    QVERIFY2(r.header("location") == "/login", describe(path, ": to ", r.header("location")).c_str());
+                    QVERIFY2(r.header("location") == "/login?next=" + web::urlEncode(path),
+                             describe(path, ": to ", r.header("location")).c_str());
                 else
                     QVERIFY2(r.header("content-type").find("text/html") != std::string::npos, path.c_str());
             }

@@ -74,6 +74,15 @@ async function pageTypes() {
   await traineePhone.checkIn(screen.codeAt(cast.openWindow.id),
                              await server.linkCode(cast.admin, cast.course.id, trainee.person.public_id));
 
+  // An invitation for a person without a password: the page its link opens
+  // (opening it does not use it up).
+  const invited = (await server.api('POST', '/api/v1/people', {
+    as: cast.admin, body: { display_name: 'Lighthouse Invitee', email: 'invitee@lighthouse.test' },
+  })).json.person.public_id;
+  const invitation = (await server.api('POST', `/api/v1/people/${invited}/password-link`, {
+    as: cast.admin, body: { purpose: 'invitation' },
+  })).json.link;
+
   const u = (p) => server.url + p;
   // The code on the screen right now, or a minute ago.
   const q = (window, ageMs = 0) => () => u(`/q/${screen.codeAt(window.id, Date.now() - ageMs)}`);
@@ -130,6 +139,15 @@ async function pageTypes() {
     { name: 'my kiosk PIN, new', url: u('/me/pin'), cookie: teacher.cookie, submit: 'form[action="/me/pin"] button' },
     { name: 'page not found', url: u('/courses/no-such-course'), cookie: teacher.cookie, errorStatus: 404 },
     { name: 'page not found (no such path)', url: u('/no/such/page'), cookie: teacher.cookie, errorStatus: 404 },
+    // Getting into an account: "Forgot your password?" (the demo sends no
+    // mail, so it says whom to ask), the page a link opens, a used link,
+    // "My account", and the links a teacher gets to pass on.
+    { name: 'forgot your password?', url: u('/password-reset') },
+    { name: 'choose a password (invitation)', url: invitation },
+    { name: 'password link used or expired', url: u('/password/no-such-link-0123456789abcdef'), errorStatus: 410 },
+    { name: 'my account', url: u('/account'), cookie: teacher.cookie },
+    { name: 'invitations to pass on (teacher)', url: u(`/courses/${cast.course.id}`), cookie: teacher.cookie,
+      submit: `form[action="/courses/${cast.course.id}/invitations"] button` },
   ];
 }
 

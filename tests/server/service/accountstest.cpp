@@ -10,6 +10,10 @@
 
 #include "tests/support/qtestsupport.h"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 using namespace imhere;
 using namespace imhere::server;
 using namespace imhere::test;
@@ -49,6 +53,10 @@ private slots:
     void signingOutEndsTheSession();
     void onlyASessionSignsOut();
     void theCookieIsHttpOnlyAndStrict();
+    void parallelAttemptsCannotPassTheLimit();
+    void changingThePasswordNeedsTheCurrentOne();
+    void signingOutEverywhereElseKeepsThisSession();
+    void anIdleSessionEnds();
 };
 
 void AccountsTest::theRightPasswordGivesASession()
@@ -159,6 +167,112 @@ void AccountsTest::theCookieIsHttpOnlyAndStrict()
 {
     QCOMPARE(sessionCookie("tok", 3600), "imhere_session=tok; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600");
     QCOMPARE(sessionCookie("", 0), "imhere_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+}
+
+void AccountsTest::parallelAttemptsCannotPassTheLimit()
+{
+    // Twelve wrong passwords at once: each is counted before it is checked,
+    // so no more than the limit are even tried; the right password, tried
+    // with them, is refused too once the limit is reached.
+    constexpr int k_attempts = 12;
+    std::vector<std::thread> threads;
+    std::vector<Errc> outcomes(k_attempts, Errc::Internal);
+    std::atomic<int> ready = 0;
+    for (int i = 0; i < k_attempts; ++i)
+        threads.emplace_back([&, i] {
+            ++ready;
+            while (ready < k_attempts)
+                std::this_thread::yield();
+            outcomes[static_cast<std::size_t>(i)] = failure("pat@example.org", "guess " + std::to_string(i),
+                                                            "198.51.100." + std::to_string(i));
+        });
+    for (auto& t : threads)
+        t.join();
+    const auto tried = std::ranges::count(outcomes, Errc::BadCredentials);
+    const auto refused = std::ranges::count(outcomes, Errc::RateLimited);
+    QCOMPARE(tried, std::ptrdiff_t(server::limits::k_loginFailuresPerAccount));
+    QCOMPARE(refused, std::ptrdiff_t(k_attempts - server::limits::k_loginFailuresPerAccount));
+    QCOMPARE(failure("pat@example.org", k_password, "192.0.2.1"), Errc::RateLimited);
+}
+
+void AccountsTest::changingThePasswordNeedsTheCurrentOne()
+{
+    const auto in = signIn(services(), "pat@example.org", k_password, k_ip);
+    const auto elsewhere = signIn(services(), "pat@example.org", k_password, "198.51.100.7");
+    QVERIFY(in && elsewhere);
+    Caller caller = fx->as(in->person);
+    caller.principal.sessionHash = sha256(in->sessionToken);
+
+    const auto wrong = changePassword(services(), caller, "not my password", "a new and long passphrase");
+    QVERIFY(!wrong);
+    QCOMPARE(wrong.error().code, Errc::InvalidRequest);
+    QVERIFY(wrong.error().message.starts_with("current_password: "));
+    const auto weak = changePassword(services(), caller, k_password, "password1234");
+    QVERIFY(!weak);
+    QVERIFY(weak.error().message.starts_with("new_password: "));
+    const auto shortOne = changePassword(services(), caller, k_password, "short");
+    QVERIFY(!shortOne);
+    QVERIFY(shortOne.error().message.contains("12 characters"));
+    QVERIFY(fx->hasSession(elsewhere->sessionToken));
+
+    const auto changed = changePassword(services(), caller, k_password, "a new and long passphrase");
+    QVERIFY2(changed, changed ? "" : changed.error().message.c_str());
+    QVERIFY(fx->hasSession(in->sessionToken));
+    QVERIFY(!fx->hasSession(elsewhere->sessionToken));
+    QCOMPARE(failure("pat@example.org", k_password), Errc::BadCredentials);
+    QVERIFY(signIn(services(), "pat@example.org", "a new and long passphrase", k_ip));
+
+    // Only a signed-in session changes it.
+    Caller key = fx->asApiKey(in->person);
+    QCOMPARE(changePassword(services(), key, "a new and long passphrase", "yet another passphrase").error().code,
+             Errc::Forbidden);
+}
+
+void AccountsTest::signingOutEverywhereElseKeepsThisSession()
+{
+    const auto in = signIn(services(), "pat@example.org", k_password, k_ip);
+    const auto phone = signIn(services(), "pat@example.org", k_password, k_ip);
+    const auto laptop = signIn(services(), "pat@example.org", k_password, k_ip);
+    const auto someoneElse = fx->store->credentials().createSession(
+        sha256("ada-session"), Session{fx->admin.id, "csrf", fx->clock.nowMs() + 60'000, fx->clock.nowMs()});
+    QVERIFY(in && phone && laptop && someoneElse);
+    Caller caller = fx->as(in->person);
+    caller.principal.sessionHash = sha256(in->sessionToken);
+    const auto ended = signOutOtherSessions(services(), caller);
+    QVERIFY(ended);
+    QCOMPARE(*ended, std::int64_t(2));
+    QVERIFY(fx->hasSession(in->sessionToken));
+    QVERIFY(!fx->hasSession(phone->sessionToken));
+    QVERIFY(!fx->hasSession(laptop->sessionToken));
+    QVERIFY(fx->hasSession("ada-session"));
+}
+
+void AccountsTest::anIdleSessionEnds()
+{
+    const auto in = signIn(services(), "pat@example.org", k_password, k_ip);
+    QVERIFY(in);
+    auto who = [&] {
+        return services().auth.identify({std::nullopt, in->sessionToken}).value().kind;
+    };
+    const std::int64_t idle = services().auth.idleTimeoutMs();
+    QCOMPARE(idle, server::limits::k_defaultSessionIdleMs);
+    // Used now and then, it lasts until its 12 hours are over.
+    for (std::int64_t used = 0; used + idle / 2 < server::limits::k_sessionLifetimeMs; used += idle / 2) {
+        fx->clock.advance(idle / 2);
+        QVERIFY(who() == PrincipalKind::Session);
+    }
+    // Left alone longer than the idle timeout, it ends.
+    const auto later = signIn(services(), "pat@example.org", k_password, k_ip);
+    QVERIFY(later);
+    fx->clock.advance(idle + 1);
+    QVERIFY(services().auth.identify({std::nullopt, later->sessionToken}).value().kind == PrincipalKind::Anonymous);
+    // The setting.
+    services().auth.setIdleTimeoutMs(5 * 60'000);
+    const auto brief = signIn(services(), "pat@example.org", k_password, k_ip);
+    fx->clock.advance(5 * 60'000);
+    QVERIFY(services().auth.identify({std::nullopt, brief->sessionToken}).value().kind == PrincipalKind::Session);
+    fx->clock.advance(5 * 60'000 + 1);
+    QVERIFY(services().auth.identify({std::nullopt, brief->sessionToken}).value().kind == PrincipalKind::Anonymous);
 }
 
 QTEST_GUILESS_MAIN(AccountsTest)
