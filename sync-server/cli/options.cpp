@@ -118,7 +118,7 @@ std::string oneOf(const std::string& value, std::initializer_list<std::string_vi
     return "must be one of " + list;
 }
 
-const std::array<SettingKey, 9> k_serverKeys{{
+const std::array<SettingKey, 11> k_serverKeys{{
     {"db", [](const std::string& v) { return v.empty() ? std::string("must name the database file") : std::string(); }},
     {"listen",
      [](const std::string& v) {
@@ -142,6 +142,9 @@ const std::array<SettingKey, 9> k_serverKeys{{
          auto parsed = TrustedProxies::parse(v);
          return parsed ? std::string() : parsed.error().message;
      }},
+    // The public API (docs/PUBLIC-API.md): open to anyone, or only to API keys.
+    {"public-api", [](const std::string& v) { return oneOf(v, {"open", "key"}); }},
+    {"public-rate-limit", [](const std::string& v) { return wholeNumberProblem(v, 1, 1'000'000); }},
 }};
 
 std::string environmentName(const std::string& name)

@@ -76,6 +76,8 @@ Result<Response> myAttendance(Services& services, const Request& request)
         + web::renderButtonForm({.action = "/me/link-code", .label = "Get a phone link code",
                                  .csrfToken = caller.principal.csrfToken, .style = "secondary"})
         + "<h2>Badge QR</h2><p>No card? <a href=\"/me/badge\">Make a badge QR</a> to show to the kiosk's camera.</p>";
+    TRY_ASSIGN(publicApi, publicApiSection(services, caller));
+    m += publicApi;
     return pageResponse(request, std::move(frame));
 }
 

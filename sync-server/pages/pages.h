@@ -20,6 +20,8 @@ void addAdminPages(Router& router, Services& services); // adminpages.h
 void addRemotePages(Router& router, Services& services);
 void addCredentialPages(Router& router, Services& services);
 void addTrackerPages(Router& router, Services& services);
+void addApiKeyPages(Router& router, Services& services); // My account → API keys
+void addPrivacyPages(Router& router, Services& services); // the public API opt-out
 
 inline void addWebPages(Router& router, Services& services)
 {
@@ -34,12 +36,16 @@ inline void addWebPages(Router& router, Services& services)
     addRemotePages(router, services);
     addCredentialPages(router, services);
     addTrackerPages(router, services);
+    addApiKeyPages(router, services);
+    addPrivacyPages(router, services);
     // Forms are read only from signed-in people, but for signing in and
     // remote check-in.
     router.admitUnder("/", admitSignedIn(services), {"/login", "/logout", "/q/{code}"});
 }
 
 // ---- views shared by several pages ----
+// My attendance's section on the public API (the opt-out) and API keys.
+[[nodiscard]] Result<std::string> publicApiSection(Services& services, const Caller& caller);
 [[nodiscard]] std::string roleLabel(Role role);
 [[nodiscard]] std::string flagLabel(Flag flag);
 // Status, remote, flag and review tags of a record.

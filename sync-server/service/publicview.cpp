@@ -1,0 +1,192 @@
+#include "publicview.h"
+
+#include "records.h"
+#include "windowrules.h"
+
+#include "sync-server/serverlimits.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace imhere::server {
+
+namespace {
+
+bool isTrainee(const AttendanceRecord& r)
+{
+    return r.role == Role::Student;
+}
+
+Result<std::set<std::string>> optedOut(Services& services)
+{
+    TRY_ASSIGN(ids, services.store.people().publicOptOuts());
+    return std::set<std::string>(ids.begin(), ids.end());
+}
+
+// A course's trainees' records, window by window, each window's trainees in
+// public id order.
+Result<std::vector<AttendanceRecord>> traineeRecords(Services& services, std::string_view course)
+{
+    TRY_ASSIGN(all, recordsOfCourse(services, course));
+    std::erase_if(all, [](const AttendanceRecord& r) { return !isTrainee(r); });
+    // recordsOfCourse gives them window by window: sort each window's run.
+    for (auto run = all.begin(); run != all.end();) {
+        const auto end = std::find_if(run, all.end(), [&](const AttendanceRecord& r) { return r.window != run->window; });
+        std::sort(run, end, [](const AttendanceRecord& a, const AttendanceRecord& b) { return a.person < b.person; });
+        run = end;
+    }
+    return all;
+}
+
+WindowPhase phaseOf(const Window& w, std::int64_t now)
+{
+    if (w.closedAt)
+        return WindowPhase::Closed;
+    return isOpenAt(w, now) || w.openedAt ? WindowPhase::Open : WindowPhase::Scheduled;
+}
+
+} // namespace
+
+Result<std::vector<PublicCourse>> publicCourses(Services& services)
+{
+    TRY_ASSIGN(courses, services.store.courses().listCourses(std::nullopt));
+    std::vector<PublicCourse> out;
+    for (auto& c : courses) {
+        if (c.course.removed)
+            continue;
+        TRY_ASSIGN(roster, services.store.courses().roster(c.course.id));
+        TRY_ASSIGN(windows, services.store.attendance().windowsOf(c.course.id));
+        const int trainees = static_cast<int>(std::ranges::count(roster, Role::Student, &Member::role));
+        out.push_back({std::move(c.course), trainees >= limits::k_publicMinGroup ? std::optional(trainees) : std::nullopt,
+                       static_cast<int>(windows.size())});
+    }
+    return out;
+}
+
+Result<std::vector<PublicWindow>> publicWindows(Services& services, std::string_view course)
+{
+    TRY(services.liveCourse(course));
+    TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
+    TRY_ASSIGN(records, traineeRecords(services, course));
+    std::map<std::string, std::vector<AttendanceRecord>> byWindow;
+    for (auto& r : records)
+        byWindow[r.window].push_back(std::move(r));
+    const auto now = services.clock.nowMs();
+    std::vector<PublicWindow> out;
+    for (auto& w : windows) {
+        const auto& mine = byWindow[w.id];
+        const WindowReport report = windowReport(mine);
+        const bool shown = report.people >= limits::k_publicMinGroup;
+        const WindowPhase phase = phaseOf(w, now);
+        out.push_back({std::move(w), phase, shown ? std::optional(report) : std::nullopt});
+    }
+    return out;
+}
+
+Result<std::vector<AttendanceRecord>> publicAttendance(Services& services, std::string_view course,
+                                                       std::optional<std::int64_t> fromMs,
+                                                       std::optional<std::int64_t> toMs)
+{
+    TRY(services.liveCourse(course));
+    TRY_ASSIGN(records, traineeRecords(services, course));
+    TRY_ASSIGN(out, optedOut(services));
+    std::erase_if(records, [&](const AttendanceRecord& r) {
+        if (out.contains(r.person))
+            return true;
+        if (!fromMs && !toMs)
+            return false;
+        if (!r.windowStart)
+            return true;
+        return (fromMs && *r.windowStart < *fromMs) || (toMs && *r.windowStart >= *toMs);
+    });
+    return records;
+}
+
+Result<PublicTrainee> publicTrainee(Services& services, std::string_view publicId)
+{
+    auto notFound = [] { return fail(Errc::NotFound, "no such trainee"); };
+    TRY_ASSIGN(person, services.store.people().personByPublicId(publicId));
+    if (!person)
+        return notFound();
+    TRY_ASSIGN(optOut, services.store.people().publicOptOut(person->id));
+    if (optOut)
+        return notFound();
+    TRY_ASSIGN(courses, services.store.courses().listCourses(person->id));
+    PublicTrainee out{person->publicId, {}};
+    for (auto& c : courses) {
+        if (c.course.removed || c.role != Role::Student)
+            continue;
+        TRY_ASSIGN(records, recordsOfPerson(services, c.course.id, person->id));
+        const PersonFigures figures = personFigures(records);
+        out.courses.push_back({std::move(c.course), figures, std::move(records)});
+    }
+    if (out.courses.empty())
+        return notFound();
+    return out;
+}
+
+Result<std::vector<PublicWeek>> publicSummary(Services& services, std::string_view course)
+{
+    TRY_ASSIGN(c, services.liveCourse(course));
+    TRY_ASSIGN(records, traineeRecords(services, course));
+    std::map<std::int64_t, std::vector<AttendanceRecord>> byWeek; // Monday, in days since 1970-01-01
+    std::map<std::int64_t, std::set<std::string>> windowsOfWeek;
+    for (auto& r : records) {
+        if (!r.windowStart)
+            continue;
+        const auto day = localDate(c.timezone, *r.windowStart);
+        if (!day)
+            continue;
+        const std::int64_t days = daysFromCivil(day->y, day->m, day->d);
+        // 1970-01-01 was a Thursday: day 0 is 3 days after a Monday.
+        const std::int64_t weekStart = days - (days + 3 - floorDiv(days + 3, 7) * 7);
+        windowsOfWeek[weekStart].insert(r.window);
+        byWeek[weekStart].push_back(std::move(r));
+    }
+    std::vector<PublicWeek> out;
+    for (const auto& [weekStart, inWeek] : byWeek) {
+        const WeekFigures figures = weekFigures(inWeek);
+        out.push_back({civilFromDays(weekStart), static_cast<int>(windowsOfWeek[weekStart].size()),
+                       figures.people >= limits::k_publicMinGroup ? std::optional(figures) : std::nullopt});
+    }
+    return out;
+}
+
+std::string_view toString(WindowPhase phase)
+{
+    switch (phase) {
+    case WindowPhase::Scheduled: return "scheduled";
+    case WindowPhase::Open: return "open";
+    case WindowPhase::Closed: return "closed";
+    }
+    return "scheduled";
+}
+
+Result<bool> publicOptOutOf(Services& services, const Caller& caller)
+{
+    return services.store.people().publicOptOut(caller.person.id);
+}
+
+Result<void> setPublicOptOut(Services& services, const Caller& caller, bool optOut)
+{
+    TRY(allow(caller.kind == PrincipalKind::Session, "choose this while signed in"));
+    return services.store.people().setPublicOptOut(caller.person.id, optOut, caller.person.publicId);
+}
+
+Result<Person> erasePersonalData(Services& services, std::string_view publicId, std::string_view actor)
+{
+    TRY_ASSIGN(person, services.store.people().personByPublicId(publicId));
+    if (!person)
+        return fail(Errc::NotFound, "nobody has the public id " + std::string(publicId));
+    TRY(services.store.people().erasePerson(person->id, "Erased person", actor));
+    TRY_ASSIGN(erased, services.store.people().personById(person->id));
+    return std::move(*erased);
+}
+
+Result<std::string> publicDataMark(Services& services)
+{
+    return services.store.people().publicDataMark();
+}
+
+} // namespace imhere::server
