@@ -6,8 +6,6 @@
 //
 // Thread rules: any thread.
 
-#include "sync-server/serverlimits.h"
-
 #include <cstdint>
 #include <mutex>
 #include <string>

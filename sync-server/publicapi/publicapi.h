@@ -19,15 +19,12 @@ namespace imhere::server {
 struct PublicApiSettings {
     // Off: open to anyone. On: callers send an API key (a read-only one is enough).
     bool requireKey = false;
-    int requestsPerMinute = limits::k_publicRequestsPerMinute;
+    int requestsPerMinute = 0; // per client; 0: limits::k_publicRequestsPerMinute
 };
 
 class PublicApi {
 public:
-    PublicApi(Services& s, PublicApiSettings chosen)
-        : services(s), settings(chosen), limiter(chosen.requestsPerMinute, limits::k_publicRateWindowMs)
-    {
-    }
+    PublicApi(Services& s, PublicApiSettings chosen);
     Services& services;
     const PublicApiSettings settings;
     ClientLimiter limiter;

@@ -2,6 +2,7 @@
 
 #include "sync-server/auth/tokens.h"
 #include "sync-server/service/publicview.h"
+#include "sync-server/serverlimits.h"
 
 #include "core/encoding.h"
 
@@ -105,6 +106,13 @@ std::string query(const Request& request, const std::map<std::string, std::strin
 }
 
 } // namespace
+
+PublicApi::PublicApi(Services& s, PublicApiSettings chosen)
+    : services(s), settings(chosen),
+      limiter(chosen.requestsPerMinute > 0 ? chosen.requestsPerMinute : limits::k_publicRequestsPerMinute,
+              limits::k_publicRateWindowMs)
+{
+}
 
 Handler publicGet(PublicApi& api, PublicHandler handler)
 {

@@ -5,6 +5,8 @@
 
 #include "publicapi.h"
 
+#include "sync-server/service/publicview.h"
+
 #include <nlohmann/json.hpp>
 
 #include <functional>
@@ -23,13 +25,11 @@ using PublicHandler = std::function<Result<Response>(const Request&)>;
 // Refuses a request body before it is read: the public API takes none.
 [[nodiscard]] Admission refuseBodies();
 
-// A page of `items` from the request's `cursor` (an offset, opaque to
-// clients) and `limit` (1..limits::k_publicMaxPageSize): {"<name>": [...],
-// "next": link or null}. The link repeats the request's other parameters.
-struct PageRequest {
-    std::size_t offset = 0;
-    std::size_t limit = 0;
-};
+// Pages are asked for with `cursor` (an offset, opaque to clients) and
+// `limit` (1..limits::k_publicMaxPageSize), and answered {"<name>": [...
+// the page's items], "next": link or null}; the link repeats the request's
+// other parameters.
+using PageRequest = PageSpan; // service/publicview.h
 // invalid_request for a malformed cursor or a limit out of range, and for
 // any query parameter not in `allowed` (cursor and limit always are).
 [[nodiscard]] Result<PageRequest> pageRequest(const Request& request, std::initializer_list<std::string_view> allowed);

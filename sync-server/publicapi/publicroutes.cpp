@@ -86,10 +86,9 @@ Result<Response> windows(PublicApi& api, const Request& request)
     TRY_ASSIGN(course, uuidParam(request, "course"));
     TRY_ASSIGN(page, pageRequest(request, {}));
     TRY_ASSIGN(c, api.services.liveCourse(course));
-    TRY_ASSIGN(all, publicWindows(api.services, course));
+    TRY_ASSIGN(found, publicWindows(api.services, course, page));
     nlohmann::json items = nlohmann::json::array();
-    for (std::size_t i = page.offset; i < all.size() && i < page.offset + page.limit; ++i) {
-        const auto& w = all[i];
+    for (const auto& w : found.items) {
         const auto start = w.window.startMs();
         nlohmann::json counts = nullptr;
         if (w.counts)
@@ -104,7 +103,7 @@ Result<Response> windows(PublicApi& api, const Request& request)
                          {"counts", counts},
                          {"suppressed", !w.counts}});
     }
-    const auto body = pageOf(request, page, "windows", std::move(items), all.size());
+    const auto body = pageOf(request, page, "windows", std::move(items), found.total);
     Response r = jsonResponse(200, body);
     linkNext(r, body);
     return r;
@@ -134,15 +133,14 @@ Result<Response> attendance(PublicApi& api, const Request& request)
     TRY_ASSIGN(to, dayParam(request, c, "to", 1));
     if (from && to && *from >= *to)
         return std::unexpected(invalid("to: on or after from"));
-    TRY_ASSIGN(all, publicAttendance(api.services, course, from, to));
+    TRY_ASSIGN(found, publicAttendance(api.services, course, from, to, page));
     nlohmann::json items = nlohmann::json::array();
-    for (std::size_t i = page.offset; i < all.size() && i < page.offset + page.limit; ++i) {
-        const auto& r = all[i];
+    for (const auto& r : found.items) {
         nlohmann::json entry = {{"trainee", r.person}, {"window", r.window}, {"date", orNull(dateOf(c, r.windowStart))}};
         describeRecord(entry, r);
         items.push_back(std::move(entry));
     }
-    const auto body = pageOf(request, page, "attendance", std::move(items), all.size());
+    const auto body = pageOf(request, page, "attendance", std::move(items), found.total);
     Response r = jsonResponse(200, body);
     linkNext(r, body);
     return r;

@@ -64,43 +64,54 @@ Result<std::vector<PublicCourse>> publicCourses(Services& services)
     return out;
 }
 
-Result<std::vector<PublicWindow>> publicWindows(Services& services, std::string_view course)
+Result<PublicPage<PublicWindow>> publicWindows(Services& services, std::string_view course, PageSpan span)
 {
     TRY(services.liveCourse(course));
     TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
-    TRY_ASSIGN(records, traineeRecords(services, course));
-    std::map<std::string, std::vector<AttendanceRecord>> byWindow;
-    for (auto& r : records)
-        byWindow[r.window].push_back(std::move(r));
     const auto now = services.clock.nowMs();
-    std::vector<PublicWindow> out;
-    for (auto& w : windows) {
-        const auto& mine = byWindow[w.id];
-        const WindowReport report = windowReport(mine);
+    PublicPage<PublicWindow> page{{}, windows.size()};
+    for (std::size_t i = span.offset; i < windows.size() && i < span.offset + span.limit; ++i) {
+        Window& w = windows[i];
+        TRY_ASSIGN(records, recordsOfWindow(services, w.id));
+        std::erase_if(records, [](const AttendanceRecord& r) { return !isTrainee(r); });
+        const WindowReport report = windowReport(records);
         const bool shown = report.people >= limits::k_publicMinGroup;
         const WindowPhase phase = phaseOf(w, now);
-        out.push_back({std::move(w), phase, shown ? std::optional(report) : std::nullopt});
+        page.items.push_back({std::move(w), phase, shown ? std::optional(report) : std::nullopt});
     }
-    return out;
+    return page;
 }
 
-Result<std::vector<AttendanceRecord>> publicAttendance(Services& services, std::string_view course,
-                                                       std::optional<std::int64_t> fromMs,
-                                                       std::optional<std::int64_t> toMs)
+Result<PublicPage<AttendanceRecord>> publicAttendance(Services& services, std::string_view course,
+                                                      std::optional<std::int64_t> fromMs,
+                                                      std::optional<std::int64_t> toMs, PageSpan span)
 {
     TRY(services.liveCourse(course));
-    TRY_ASSIGN(records, traineeRecords(services, course));
+    TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
+    if (fromMs || toMs) {
+        std::erase_if(windows, [&](const Window& w) {
+            const auto start = w.startMs();
+            return !start || (fromMs && *start < *fromMs) || (toMs && *start >= *toMs);
+        });
+    }
     TRY_ASSIGN(out, optedOut(services));
-    std::erase_if(records, [&](const AttendanceRecord& r) {
-        if (out.contains(r.person))
-            return true;
-        if (!fromMs && !toMs)
-            return false;
-        if (!r.windowStart)
-            return true;
-        return (fromMs && *r.windowStart < *fromMs) || (toMs && *r.windowStart >= *toMs);
-    });
-    return records;
+    TRY_ASSIGN(roster, services.store.courses().roster(course));
+    std::size_t shown = 0;
+    for (const auto& m : roster)
+        shown += m.role == Role::Student && !out.contains(m.publicId) ? 1U : 0U;
+    PublicPage<AttendanceRecord> page{{}, shown * windows.size()};
+    if (shown == 0)
+        return page;
+    for (std::size_t w = span.offset / shown; w < windows.size() && page.items.size() < span.limit; ++w) {
+        TRY_ASSIGN(records, recordsOfWindow(services, windows[w].id));
+        std::erase_if(records, [&](const AttendanceRecord& r) { return !isTrainee(r) || out.contains(r.person); });
+        std::sort(records.begin(), records.end(),
+                  [](const AttendanceRecord& a, const AttendanceRecord& b) { return a.person < b.person; });
+        const std::size_t skip = w == span.offset / shown ? span.offset % shown : 0;
+        for (std::size_t i = skip; i < records.size() && page.items.size() < span.limit; ++i)
+            page.items.push_back(std::move(records[i]));
+    }
+    return page;
 }
 
 Result<PublicTrainee> publicTrainee(Services& services, std::string_view publicId)

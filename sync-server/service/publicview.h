@@ -51,15 +51,30 @@ struct PublicWeek {
     std::optional<WeekFigures> figures; // nullopt: suppressed
 };
 
+// One page of a list, and how long the whole list is.
+template <class T>
+struct PublicPage {
+    std::vector<T> items;
+    std::size_t total = 0;
+};
+struct PageSpan {
+    std::size_t offset = 0;
+    std::size_t limit = 0;
+};
+
 // Every live course.
 [[nodiscard]] Result<std::vector<PublicCourse>> publicCourses(Services& services);
-// A live course's windows, oldest first; not_found for no such course.
-[[nodiscard]] Result<std::vector<PublicWindow>> publicWindows(Services& services, std::string_view course);
+// A live course's windows, oldest first; not_found for no such course. Only
+// the page's windows are folded for their counts.
+[[nodiscard]] Result<PublicPage<PublicWindow>> publicWindows(Services& services, std::string_view course,
+                                                             PageSpan span);
 // Trainees' records of windows starting in [fromMs, toMs), window by window,
-// trainees in public id order; opted-out trainees left out.
-[[nodiscard]] Result<std::vector<AttendanceRecord>> publicAttendance(Services& services, std::string_view course,
-                                                                     std::optional<std::int64_t> fromMs,
-                                                                     std::optional<std::int64_t> toMs);
+// trainees in public id order; opted-out trainees left out. Every trainee
+// has a record in every window, so a page is found without folding the
+// windows before it: only the page's windows are folded.
+[[nodiscard]] Result<PublicPage<AttendanceRecord>> publicAttendance(Services& services, std::string_view course,
+                                                                    std::optional<std::int64_t> fromMs,
+                                                                    std::optional<std::int64_t> toMs, PageSpan span);
 // A trainee by public id: not_found unless a student of a live course who
 // has not opted out.
 [[nodiscard]] Result<PublicTrainee> publicTrainee(Services& services, std::string_view publicId);
