@@ -9,13 +9,16 @@
 
 #include "core/timezone.h"
 
+#include <cmath>
+
 namespace imhere::server {
 
 namespace {
 
+// Per cent with one decimal.
 nlohmann::json pct(const std::optional<double>& v)
 {
-    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    return v ? nlohmann::json(std::round(*v * 10.0) / 10.0) : nlohmann::json(nullptr);
 }
 
 std::string dateOf(const Course& course, const std::optional<std::int64_t>& startMs)
@@ -158,10 +161,10 @@ Result<Response> summary(PublicApi& api, const Request& request)
     for (const auto& w : weeks) {
         items.push_back({{"week_of", isoDate(w.monday)},
                          {"windows", w.windows},
-                         {"trainees", w.figures ? nlohmann::json(w.figures->people) : nlohmann::json(nullptr)},
-                         {"attendance_pct", w.figures ? pct(w.figures->attendancePct) : nlohmann::json(nullptr)},
-                         {"on_time_pct", w.figures ? pct(w.figures->onTimePct) : nlohmann::json(nullptr)},
-                         {"suppressed", !w.figures}});
+                         {"trainees", w.trainees ? nlohmann::json(w.trainees->people) : nlohmann::json(nullptr)},
+                         {"attendance_pct", w.trainees ? pct(w.trainees->attendancePercent()) : nlohmann::json(nullptr)},
+                         {"on_time_pct", w.trainees ? pct(w.trainees->onTimePercent()) : nlohmann::json(nullptr)},
+                         {"suppressed", !w.trainees}});
     }
     return jsonResponse(200, {{"course", course}, {"weeks", items}});
 }
@@ -185,8 +188,8 @@ Result<Response> trainee(PublicApi& api, const Request& request)
         }
         courseList.push_back({{"id", c.course.id},
                               {"name", c.course.name},
-                              {"attendance_pct", pct(c.figures.attendancePct)},
-                              {"on_time_pct", pct(c.figures.onTimePct)},
+                              {"attendance_pct", pct(c.tally.attendancePercent())},
+                              {"on_time_pct", pct(c.tally.onTimePercent())},
                               {"windows", std::move(windowList)}});
     }
     return jsonResponse(200, {{"public_id", t.publicId}, {"courses", std::move(courseList)}});

@@ -24,21 +24,6 @@ Result<std::set<std::string>> optedOut(Services& services)
     return std::set<std::string>(ids.begin(), ids.end());
 }
 
-// A course's trainees' records, window by window, each window's trainees in
-// public id order.
-Result<std::vector<AttendanceRecord>> traineeRecords(Services& services, std::string_view course)
-{
-    TRY_ASSIGN(all, recordsOfCourse(services, course));
-    std::erase_if(all, [](const AttendanceRecord& r) { return !isTrainee(r); });
-    // recordsOfCourse gives them window by window: sort each window's run.
-    for (auto run = all.begin(); run != all.end();) {
-        const auto end = std::find_if(run, all.end(), [&](const AttendanceRecord& r) { return r.window != run->window; });
-        std::sort(run, end, [](const AttendanceRecord& a, const AttendanceRecord& b) { return a.person < b.person; });
-        run = end;
-    }
-    return all;
-}
-
 WindowPhase phaseOf(const Window& w, std::int64_t now)
 {
     if (w.closedAt)
@@ -74,10 +59,10 @@ Result<PublicPage<PublicWindow>> publicWindows(Services& services, std::string_v
         Window& w = windows[i];
         TRY_ASSIGN(records, recordsOfWindow(services, w.id));
         std::erase_if(records, [](const AttendanceRecord& r) { return !isTrainee(r); });
-        const WindowReport report = windowReport(records);
-        const bool shown = report.people >= limits::k_publicMinGroup;
+        const Tally tally = tallyOf(records);
+        const bool shown = tally.people >= limits::k_publicMinGroup;
         const WindowPhase phase = phaseOf(w, now);
-        page.items.push_back({std::move(w), phase, shown ? std::optional(report) : std::nullopt});
+        page.items.push_back({std::move(w), phase, shown ? std::optional(tally) : std::nullopt});
     }
     return page;
 }
@@ -129,8 +114,8 @@ Result<PublicTrainee> publicTrainee(Services& services, std::string_view publicI
         if (c.course.removed || c.role != Role::Student)
             continue;
         TRY_ASSIGN(records, recordsOfPerson(services, c.course.id, person->id));
-        const PersonFigures figures = personFigures(records);
-        out.courses.push_back({std::move(c.course), figures, std::move(records)});
+        const Tally tally = tallyOf(records);
+        out.courses.push_back({std::move(c.course), tally, std::move(records)});
     }
     if (out.courses.empty())
         return notFound();
@@ -140,26 +125,18 @@ Result<PublicTrainee> publicTrainee(Services& services, std::string_view publicI
 Result<std::vector<PublicWeek>> publicSummary(Services& services, std::string_view course)
 {
     TRY_ASSIGN(c, services.liveCourse(course));
-    TRY_ASSIGN(records, traineeRecords(services, course));
-    std::map<std::int64_t, std::vector<AttendanceRecord>> byWeek; // Monday, in days since 1970-01-01
-    std::map<std::int64_t, std::set<std::string>> windowsOfWeek;
-    for (auto& r : records) {
-        if (!r.windowStart)
-            continue;
-        const auto day = localDate(c.timezone, *r.windowStart);
-        if (!day)
-            continue;
-        const std::int64_t days = daysFromCivil(day->y, day->m, day->d);
-        // 1970-01-01 was a Thursday: day 0 is 3 days after a Monday.
-        const std::int64_t weekStart = days - (days + 3 - floorDiv(days + 3, 7) * 7);
-        windowsOfWeek[weekStart].insert(r.window);
-        byWeek[weekStart].push_back(std::move(r));
-    }
+    TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
+    TRY_ASSIGN(records, recordsOfCourse(services, course));
+    const CourseFigures figures = courseFigures(c, windows, records, DateRange{});
+    std::map<std::int64_t, int> windowsOfWeek; // days of the Monday
+    for (const auto& w : figures.windows)
+        if (const auto monday = weekOf(c.timezone, *w.window.startMs()))
+            ++windowsOfWeek[daysFromCivil(monday->y, monday->m, monday->d)];
     std::vector<PublicWeek> out;
-    for (const auto& [weekStart, inWeek] : byWeek) {
-        const WeekFigures figures = weekFigures(inWeek);
-        out.push_back({civilFromDays(weekStart), static_cast<int>(windowsOfWeek[weekStart].size()),
-                       figures.people >= limits::k_publicMinGroup ? std::optional(figures) : std::nullopt});
+    for (const auto& week : figures.weeks) {
+        const bool shown = week.trainees.people >= limits::k_publicMinGroup;
+        out.push_back({week.monday, windowsOfWeek[daysFromCivil(week.monday.y, week.monday.m, week.monday.d)],
+                       shown ? std::optional(week.trainees) : std::nullopt});
     }
     return out;
 }

@@ -31,12 +31,12 @@ enum class WindowPhase { Scheduled, Open, Closed };
 struct PublicWindow {
     Window window;
     WindowPhase phase = WindowPhase::Scheduled;
-    std::optional<WindowReport> counts; // nullopt: suppressed (fewer than k_publicMinGroup trainees)
+    std::optional<Tally> counts; // nullopt: suppressed (fewer than k_publicMinGroup trainees)
 };
 
 struct PublicTraineeCourse {
     Course course;
-    PersonFigures figures;
+    Tally tally;
     std::vector<AttendanceRecord> records; // window by window
 };
 
@@ -48,7 +48,7 @@ struct PublicTrainee {
 struct PublicWeek {
     CivilDate monday; // in the course's time zone
     int windows = 0;
-    std::optional<WeekFigures> figures; // nullopt: suppressed
+    std::optional<Tally> trainees; // nullopt: suppressed
 };
 
 // One page of a list, and how long the whole list is.

@@ -29,6 +29,9 @@ public:
     // 0 is the server itself.
     [[nodiscard]] virtual Result<Window> openWindow(std::string_view id, std::int64_t at, PersonId actor) = 0;
     [[nodiscard]] virtual Result<Window> closeWindow(std::string_view id, std::int64_t at, PersonId actor) = 0;
+    // Open again a closed window, until at least `until` (its new end).
+    [[nodiscard]] virtual Result<Window> reopenWindow(std::string_view id, std::int64_t at, std::int64_t until,
+                                                      PersonId actor) = 0;
     [[nodiscard]] virtual Result<bool> addCheckIn(const CheckInEvent& event) = 0;
     [[nodiscard]] virtual Result<bool> addCorrection(const CorrectionEvent& event) = 0;
     [[nodiscard]] virtual Result<bool> addFlag(const FlagEvent& event) = 0;
@@ -43,6 +46,9 @@ public:
     using CheckInRule = std::function<CheckInOutcome(const CheckInEvent&, const Window&, std::optional<Role>, bool)>;
     [[nodiscard]] virtual Result<std::vector<CheckInOutcome>> commitCheckIns(std::span<const CheckInEvent> group,
                                                                              const CheckInRule& decide) = 0;
+    // Every correction and flag change of one person in a course's windows,
+    // oldest first (ties in the order stored).
+    [[nodiscard]] virtual Result<std::vector<HistoryEvent>> recordHistory(std::string_view course, PersonId person) = 0;
     // The course's windows (or one window), everyone enrolled (or one
     // person) and their events: not_found for no such course or window.
     [[nodiscard]] virtual Result<RecordInputs> recordInputs(std::string_view course,

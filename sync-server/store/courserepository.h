@@ -23,6 +23,12 @@ public:
     // All live courses (admin view), or those `person` is enrolled in.
     [[nodiscard]] virtual Result<std::vector<CourseWithRole>> listCourses(std::optional<PersonId> person) = 0;
     [[nodiscard]] virtual Result<void> removeCourse(std::string_view id, PersonId actor) = 0;
+    // Its settings (name, timing, alert thresholds); not_found for no live course.
+    [[nodiscard]] virtual Result<void> updateCourse(const Course& course, PersonId actor) = 0;
+    // already_exists when that alert was followed up before.
+    [[nodiscard]] virtual Result<void> followUpAlert(std::string_view course, PersonId person, std::string_view kind,
+                                                     std::string_view since, std::string_view note, PersonId actor) = 0;
+    [[nodiscard]] virtual Result<std::vector<AlertFollowUp>> alertFollowUps(std::string_view course) = 0;
     [[nodiscard]] virtual Result<std::optional<Role>> roleIn(PersonId person, std::string_view course) = 0;
     // `actor` 0: done from the command line rather than by a person.
     [[nodiscard]] virtual Result<void> setEnrollment(PersonId person, std::string_view course, Role role,

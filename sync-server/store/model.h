@@ -29,6 +29,7 @@ struct Person {
     std::optional<std::string> pinHash;
     std::optional<std::string> passwordHash;
     bool isAdmin = false;
+    bool isLead = false; // reads the overview across courses (service/reportviews.h)
 };
 
 struct NewPerson {
@@ -52,6 +53,10 @@ struct Course {
     // the server closes it this long after its end (service/windowrules.h).
     int windowLengthMin = imhere::limits::k_defaultWindowLengthMin;
     int closeGraceMin = imhere::limits::k_defaultCloseGraceMin;
+    // Pastoral alerts (service/reports.h): attendance below this percentage,
+    // and this many absences in a row (0: no run alert).
+    int alertBelowPercent = 70;
+    int alertAbsentRun = 2;
 };
 
 struct NewCourse {
@@ -293,6 +298,32 @@ struct RecordInputs {
     std::vector<Window> windows;
     std::vector<Member> members; // ordered by display name
     std::map<std::pair<std::string, std::string>, RecordEvents> events;
+};
+
+// One correction or flag change of a person's record, as the history on
+// their record shows it (service/reportviews.h).
+struct HistoryEvent {
+    enum class Kind { Correction, Flag } kind = Kind::Correction;
+    std::string id;
+    std::string window;
+    std::int64_t at = 0;
+    std::string actorName;
+    std::string text; // the correction's reason or the flag's note
+    bool present = false; // a correction's
+    bool excused = false;
+    Flag flag = Flag::LeftEarly; // a flag change's
+    bool set = true;
+    bool fromKiosk = false;
+};
+
+// A volunteer's note that an alert (service/reports.h) was followed up.
+struct AlertFollowUp {
+    std::string person; // public id
+    std::string kind;   // low_attendance, absent_run
+    std::string since;  // YYYY-MM-DD: the alert's first day
+    std::string note;
+    std::string actorName;
+    std::int64_t at = 0;
 };
 
 // How the school's trainee tracker names a course in its register sheets

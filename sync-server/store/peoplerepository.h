@@ -38,6 +38,8 @@ public:
     [[nodiscard]] virtual Result<void> revokeQrBadges(PersonId person) = 0;
     // Sets or clears the org admin flag, with who did it and when.
     [[nodiscard]] virtual Result<void> setAdmin(PersonId person, bool admin, PersonId actor) = 0;
+    // The org-wide lead role (reads the overview across courses); kept in lead_history.
+    [[nodiscard]] virtual Result<void> setLead(PersonId person, bool lead, PersonId actor) = 0;
 
     // The public API (sqlitestoreprivacy.cpp). Whether a person opted out of
     // its per-person answers; setting it logs who did it and when.

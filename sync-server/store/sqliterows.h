@@ -11,13 +11,13 @@
 namespace imhere::server::rows {
 
 inline constexpr std::string_view k_personColumns =
-    "SELECT id, public_id, display_name, email, github, codewars, pin_hash, password_hash, is_admin FROM person ";
+    "SELECT id, public_id, display_name, email, github, codewars, pin_hash, password_hash, is_admin, is_lead FROM person ";
 
 inline Person personFrom(Statement& s)
 {
     return Person{s.int64At(0),         s.textAt(1),         s.textAt(2),         s.optionalTextAt(3),
                   s.optionalTextAt(4),  s.optionalTextAt(5), s.optionalTextAt(6), s.optionalTextAt(7),
-                  s.intAt(8) != 0};
+                  s.intAt(8) != 0,      s.intAt(9) != 0};
 }
 
 inline constexpr std::string_view k_windowColumns =

@@ -371,13 +371,54 @@ ALTER TABLE correction ADD COLUMN excused INTEGER NOT NULL DEFAULT 0
   CHECK ((excused = 0 OR excused = 1) AND (excused = 0 OR present = 0));
 )sql";
 
+// Reports (service/reports.h): each course's alert thresholds, alerts a
+// volunteer has followed up, and the org-wide lead role that reads the
+// overview across courses.
+constexpr std::string_view k_v8 = R"sql(
+ALTER TABLE course ADD COLUMN alert_below_percent INTEGER NOT NULL DEFAULT 70
+  CHECK (alert_below_percent BETWEEN 0 AND 100);
+ALTER TABLE course ADD COLUMN alert_absent_run INTEGER NOT NULL DEFAULT 2
+  CHECK (alert_absent_run BETWEEN 0 AND 50);
+ALTER TABLE person ADD COLUMN is_lead INTEGER NOT NULL DEFAULT 0 CHECK (is_lead IN (0, 1));
+CREATE TABLE lead_history (
+  person INTEGER NOT NULL REFERENCES person(id),
+  is_lead INTEGER NOT NULL CHECK (is_lead IN (0, 1)),
+  actor INTEGER REFERENCES person(id),
+  at INTEGER NOT NULL
+);
+CREATE TABLE alert_follow_up (
+  course TEXT NOT NULL REFERENCES course(id),
+  person INTEGER NOT NULL REFERENCES person(id),
+  kind TEXT NOT NULL CHECK (kind IN ('low_attendance', 'absent_run')),
+  since TEXT NOT NULL,
+  note TEXT NOT NULL,
+  actor INTEGER NOT NULL REFERENCES person(id),
+  at INTEGER NOT NULL,
+  PRIMARY KEY (course, person, kind, since)
+) WITHOUT ROWID;
+
+-- A teacher may reopen a window closed by mistake.
+CREATE TABLE window_event_v8(
+  id TEXT PRIMARY KEY,
+  window_id TEXT NOT NULL REFERENCES attendance_window(id),
+  kind TEXT NOT NULL CHECK (kind IN ('open', 'close', 'reopen')),
+  actor INTEGER REFERENCES person(id),
+  at INTEGER NOT NULL,
+  kiosk INTEGER,
+  received_at INTEGER NOT NULL
+) STRICT;
+INSERT INTO window_event_v8 SELECT id, window_id, kind, actor, at, kiosk, received_at FROM window_event;
+DROP TABLE window_event;
+ALTER TABLE window_event_v8 RENAME TO window_event;
+)sql";
+
 // API keys people manage (service/apikeys.h): a name, an expiry, when a
 // key was last used (to within a minute, so a busy key costs one write a
 // minute), and who revoked it when. Keys made before have no expiry.
 // The public API (docs/PUBLIC-API.md): who opted out of per-person answers,
 // and the log of personal data erased on request (the one exception to
 // nothing being deleted, DESIGN §3 audit).
-constexpr std::string_view k_v8 = R"sql(
+constexpr std::string_view k_v9 = R"sql(
 ALTER TABLE api_key ADD COLUMN name TEXT NOT NULL DEFAULT '';
 ALTER TABLE api_key ADD COLUMN expires_at INTEGER;
 ALTER TABLE api_key ADD COLUMN last_used_at INTEGER;
@@ -400,8 +441,8 @@ CREATE TABLE privacy_log(
 ) STRICT;
 )sql";
 
-constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4}, {5, k_v5}, {6, k_v6}, {7, k_v7},
-                                      {8, k_v8}};
+constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4}, {5, k_v5},
+                                      {6, k_v6}, {7, k_v7}, {8, k_v8}, {9, k_v9}};
 
 } // namespace
 

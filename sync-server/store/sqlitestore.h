@@ -68,6 +68,10 @@ public:
     Result<std::optional<Course>> course(std::string_view id) override;
     Result<std::vector<CourseWithRole>> listCourses(std::optional<PersonId> person) override;
     Result<void> removeCourse(std::string_view id, PersonId actor) override;
+    Result<void> updateCourse(const Course& course, PersonId actor) override;
+    Result<void> followUpAlert(std::string_view course, PersonId person, std::string_view kind, std::string_view since,
+                               std::string_view note, PersonId actor) override;
+    Result<std::vector<AlertFollowUp>> alertFollowUps(std::string_view course) override;
     Result<std::optional<Role>> roleIn(PersonId person, std::string_view course) override;
     Result<void> setEnrollment(PersonId person, std::string_view course, Role role, PersonId actor) override;
     Result<bool> removeEnrollment(PersonId person, std::string_view course, PersonId actor) override;
@@ -79,6 +83,7 @@ public:
     Result<std::vector<Window>> openWindows() override;
     Result<Window> openWindow(std::string_view id, std::int64_t at, PersonId actor) override;
     Result<Window> closeWindow(std::string_view id, std::int64_t at, PersonId actor) override;
+    Result<Window> reopenWindow(std::string_view id, std::int64_t at, std::int64_t until, PersonId actor) override;
 
     Result<bool> addCheckIn(const CheckInEvent& event) override;
     Result<bool> addCorrection(const CorrectionEvent& event) override;
@@ -87,6 +92,7 @@ public:
     Result<std::vector<CheckInOutcome>> commitCheckIns(std::span<const CheckInEvent> group,
                                                        const CheckInRule& decide) override;
 
+    Result<std::vector<HistoryEvent>> recordHistory(std::string_view course, PersonId person) override;
     Result<RecordInputs> recordInputs(std::string_view course, std::optional<std::string_view> window,
                                       std::optional<PersonId> person) override;
 
@@ -120,6 +126,7 @@ public:
     Result<bool> revokeKiosk(std::uint32_t id, PersonId actor) override;
     Result<void> noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t resolutionMs) override;
     Result<void> setAdmin(PersonId person, bool admin, PersonId actor) override;
+    Result<void> setLead(PersonId person, bool lead, PersonId actor) override;
     // The public API's privacy: sqlitestoreprivacy.cpp.
     Result<void> setPublicOptOut(PersonId person, bool optOut, std::string_view actor) override;
     Result<bool> publicOptOut(PersonId person) override;

@@ -91,6 +91,21 @@ Result<void> SqliteStore::setAdmin(PersonId person, bool admin, PersonId actor)
     });
 }
 
+Result<void> SqliteStore::setLead(PersonId person, bool lead, PersonId actor)
+{
+    return write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("UPDATE person SET is_lead = ? WHERE id = ? AND is_lead <> ?"));
+        TRY(s->bindAll(lead ? 1 : 0, person, lead ? 1 : 0).run());
+        if (m_db.changes() == 0)
+            return {};
+        TRY_ASSIGN(h, query("INSERT INTO lead_history(person, is_lead, actor, at) VALUES(?, ?, ?, ?)"));
+        h->bindAll(person, lead ? 1 : 0, actor, m_clock.nowMs());
+        if (actor == 0)
+            h->bind(3, nullptr); // from the command line, not a person
+        return h->run();
+    });
+}
+
 Result<std::vector<Enrollment>> SqliteStore::listEnrollments()
 {
     std::lock_guard lock(m_mutex);

@@ -18,7 +18,7 @@ namespace {
 Course courseFrom(Statement& s)
 {
     return Course{s.textAt(0), s.textAt(1), s.textAt(2), s.intAt(3), s.intAt(4), s.intAt(5) != 0,
-                  s.intAt(6),  s.intAt(7)};
+                  s.intAt(6),  s.intAt(7),  s.intAt(8),  s.intAt(9)};
 }
 
 // Every row of a window query.
@@ -61,7 +61,7 @@ Result<std::optional<Course>> SqliteStore::course(std::string_view id)
 {
     std::lock_guard lock(m_mutex);
     TRY_ASSIGN(s, query("SELECT id, name, timezone, late_after_min, absent_after_min, removed, window_length_min,"
-                        " close_grace_min FROM course WHERE id = ?"));
+                        " close_grace_min, alert_below_percent, alert_absent_run FROM course WHERE id = ?"));
     s->bind(1, id);
     TRY_ASSIGN(row, s->step());
     if (!row)
@@ -73,7 +73,7 @@ Result<std::vector<CourseWithRole>> SqliteStore::listCourses(std::optional<Perso
 {
     std::lock_guard lock(m_mutex);
     TRY_ASSIGN(s, query("SELECT c.id, c.name, c.timezone, c.late_after_min, c.absent_after_min, c.removed,"
-                        " c.window_length_min, c.close_grace_min, e.role FROM course c LEFT JOIN enrollment e ON e.course = c.id AND e.person = ?1"
+                        " c.window_length_min, c.close_grace_min, c.alert_below_percent, c.alert_absent_run, e.role FROM course c LEFT JOIN enrollment e ON e.course = c.id AND e.person = ?1"
                         " WHERE c.removed = 0 AND (?2 OR e.role IS NOT NULL) ORDER BY c.name, c.id"));
     s->bind(1, person.value_or(0)).bind(2, person ? 0 : 1);
     std::vector<CourseWithRole> out;
@@ -81,9 +81,61 @@ Result<std::vector<CourseWithRole>> SqliteStore::listCourses(std::optional<Perso
         TRY_ASSIGN(row, s->step());
         if (!row)
             break;
-        out.push_back({courseFrom(*s), s->isNullAt(8) ? std::nullopt : sync::roleFromString(s->textAt(8))});
+        out.push_back({courseFrom(*s), s->isNullAt(10) ? std::nullopt : sync::roleFromString(s->textAt(10))});
     }
     return out;
+}
+
+Result<void> SqliteStore::updateCourse(const Course& c, PersonId)
+{
+    return write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("UPDATE course SET name = ?, late_after_min = ?, absent_after_min = ?, window_length_min = ?,"
+                            " close_grace_min = ?, alert_below_percent = ?, alert_absent_run = ? WHERE id = ? AND removed = 0"));
+        TRY(s->bindAll(c.name, c.lateAfterMin, c.absentAfterMin, c.windowLengthMin, c.closeGraceMin,
+                       c.alertBelowPercent, c.alertAbsentRun, c.id)
+                .run());
+        if (m_db.changes() == 0)
+            return fail(Errc::NotFound, "no such course");
+        return logChange("course", c.id, c.id);
+    });
+}
+
+Result<void> SqliteStore::followUpAlert(std::string_view course, PersonId person, std::string_view kind,
+                                        std::string_view since, std::string_view note, PersonId actor)
+{
+    return write([&]() -> Result<void> {
+        TRY_ASSIGN(s, query("INSERT INTO alert_follow_up(course, person, kind, since, note, actor, at)"
+                            " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+        TRY(s->bindAll(course, person, kind, since, note, actor, m_clock.nowMs()).run());
+        if (m_db.changes() == 0)
+            return fail(Errc::AlreadyExists, "this alert was already followed up");
+        return {};
+    });
+}
+
+Result<std::vector<AlertFollowUp>> SqliteStore::alertFollowUps(std::string_view course)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT p.public_id, f.kind, f.since, f.note, a.display_name, f.at FROM alert_follow_up f"
+                        " JOIN person p ON p.id = f.person JOIN person a ON a.id = f.actor"
+                        " WHERE f.course = ? ORDER BY f.at, p.public_id"));
+    s->bind(1, course);
+    std::vector<AlertFollowUp> out;
+    for (;;) {
+        TRY_ASSIGN(row, s->step());
+        if (!row)
+            break;
+        out.push_back({s->textAt(0), s->textAt(1), s->textAt(2), s->textAt(3), s->textAt(4), s->int64At(5)});
+    }
+    return out;
+}
+
+Result<Window> SqliteStore::reopenWindow(std::string_view id, std::int64_t at, std::int64_t until, PersonId actor)
+{
+    return markWindow(id, at, actor, "reopen",
+                      "UPDATE attendance_window SET closed_at = NULL, scheduled_end = max(coalesce(scheduled_end, 0), ?3)"
+                      " WHERE id = ?2 AND closed_at IS NOT NULL",
+                      [&](Statement& s) { s.bind(3, until); });
 }
 
 Result<void> SqliteStore::removeCourse(std::string_view id, PersonId)

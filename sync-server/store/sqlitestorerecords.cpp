@@ -194,4 +194,39 @@ Result<RecordInputs> SqliteStore::recordInputs(std::string_view courseId, std::o
     return in;
 }
 
+Result<std::vector<HistoryEvent>> SqliteStore::recordHistory(std::string_view course, PersonId person)
+{
+    std::lock_guard lock(m_mutex);
+    TRY_ASSIGN(s, query("SELECT 0, c.id, c.window_id, c.at, a.display_name, c.reason, c.present, c.excused, NULL, 1,"
+                        " c.kiosk IS NOT NULL, c.rowid FROM correction c JOIN attendance_window w ON w.id = c.window_id"
+                        " JOIN person a ON a.id = c.actor WHERE w.course = ?1 AND c.person = ?2"
+                        " UNION ALL"
+                        " SELECT 1, f.id, f.window_id, f.at, a.display_name, f.note, 0, 0, f.flag, f.is_set,"
+                        " f.kiosk IS NOT NULL, f.rowid FROM flag_event f JOIN attendance_window w ON w.id = f.window_id"
+                        " JOIN person a ON a.id = f.actor WHERE w.course = ?1 AND f.person = ?2"
+                        " ORDER BY 4, 1, 12"));
+    s->bind(1, course).bind(2, person);
+    std::vector<HistoryEvent> out;
+    for (;;) {
+        TRY_ASSIGN(row, s->step());
+        if (!row)
+            break;
+        HistoryEvent e;
+        e.kind = s->intAt(0) == 0 ? HistoryEvent::Kind::Correction : HistoryEvent::Kind::Flag;
+        e.id = s->textAt(1);
+        e.window = s->textAt(2);
+        e.at = s->int64At(3);
+        e.actorName = s->textAt(4);
+        e.text = s->textAt(5);
+        e.present = s->intAt(6) != 0;
+        e.excused = s->intAt(7) != 0;
+        if (!s->isNullAt(8))
+            e.flag = sync::flagFromString(s->textAt(8)).value_or(Flag::LeftEarly);
+        e.set = s->intAt(9) != 0;
+        e.fromKiosk = s->intAt(10) != 0;
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
 } // namespace imhere::server
