@@ -56,7 +56,11 @@ Result<void> applyChanges(Database& db, const sync::Changes& changes)
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET course = excluded.course, "
                 "title = excluded.title, scheduled_start = excluded.scheduled_start, "
                 "opened_at = COALESCE(excluded.opened_at, windows.opened_at), "
-                "closed_at = COALESCE(excluded.closed_at, windows.closed_at)",
+                // The server's word on closing, reopening included, unless
+                // this kiosk's own close of the window has not reached it yet.
+                "closed_at = CASE WHEN excluded.closed_at IS NOT NULL THEN excluded.closed_at "
+                "WHEN EXISTS (SELECT 1 FROM outbox WHERE type = 'window_close' "
+                "AND instr(json, '\"' || windows.id || '\"') > 0) THEN windows.closed_at ELSE NULL END",
                 w.id, w.course, w.title, w.scheduledStart, w.openedAt, w.closedAt));
     }
     for (const auto& e : changes.enrollments) {

@@ -21,6 +21,7 @@ nlohmann::json personJson(const Person& p, bool withContact)
         j["github"] = orNull(p.github);
         j["codewars"] = orNull(p.codewars);
         j["is_admin"] = p.isAdmin;
+        j["is_lead"] = p.isLead;
     }
     return j;
 }
@@ -33,7 +34,9 @@ nlohmann::json courseJson(const Course& c, std::optional<Role> role)
                         {"late_after_min", c.lateAfterMin},
                         {"absent_after_min", c.absentAfterMin},
                         {"window_length_min", c.windowLengthMin},
-                        {"close_grace_min", c.closeGraceMin}};
+                        {"close_grace_min", c.closeGraceMin},
+                        {"alert_below_percent", c.alertBelowPercent},
+                        {"alert_absent_run", c.alertAbsentRun}};
     j["role"] = role ? nlohmann::json(sync::toString(*role)) : nlohmann::json(nullptr);
     return j;
 }

@@ -14,6 +14,7 @@ void addWindowRoutes(Router& router, ApiContext& api);
 void addRecordRoutes(Router& router, ApiContext& api);
 void addSyncRoutes(Router& router, ApiContext& api);
 void addTrackerRoutes(Router& router, ApiContext& api);
+void addReportRoutes(Router& router, ApiContext& api);
 // GET /metrics, admitted as api.metricsAccess says.
 void addMetricsRoute(Router& router, ApiContext& api);
 
@@ -28,6 +29,7 @@ inline void addApiRoutes(Router& router, ApiContext& api)
     addRecordRoutes(router, api);
     addSyncRoutes(router, api);
     addTrackerRoutes(router, api);
+    addReportRoutes(router, api);
     addMetricsRoute(router, api);
     // A body is read only from a caller the route would accept.
     router.admitUnder("/api/v1/", admitCallers(api), {"/api/v1/login"});

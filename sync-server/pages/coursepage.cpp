@@ -5,6 +5,7 @@
 #include "pages.h"
 #include "sync-server/service/courseviews.h"
 #include "sync-server/service/records.h"
+#include "sync-server/service/reportviews.h"
 #include "sync-server/service/tracker.h"
 #include "sync-server/service/windowrules.h"
 
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace imhere::server {
 
@@ -26,7 +28,7 @@ constexpr std::size_t k_windowsInMatrix = 8;
 // came from a phone or network that checked in several people.
 std::string windowsSection(const Course& course, const std::vector<Window>& windows, const CourseAccess& access,
                            const std::map<std::string, std::size_t>& reviews, const std::string& csrf,
-                           std::int64_t now)
+                           std::int64_t now, const std::set<std::string>& checkedIn)
 {
     std::string html = "<h2 id=\"windows\">Attendance windows</h2>";
     if (access.runsClass()) {
@@ -53,6 +55,10 @@ std::string windowsSection(const Course& course, const std::vector<Window>& wind
                 + " remote check-ins to review</a>";
         }
         html += "</td><td>";
+        if (access.participates() && isOpenAt(w, now) && !checkedIn.contains(w.id))
+            html += web::renderButtonForm({.action = "/windows/" + w.id + "/check-in", .label = "Check in",
+                                           .csrfToken = csrf, .hidden = {{"back", "/courses/" + course.id}},
+                                           .accessibleLabel = "Check in to " + w.title});
         if (access.runsClass() && isOpenAt(w, now))
             html += web::renderButtonForm({.action = "/windows/" + w.id + "/close", .label = "Close", .csrfToken = csrf,
                                            .style = "secondary", .accessibleLabel = "Close " + w.title});
@@ -77,7 +83,10 @@ std::string rosterSection(const Course& course, const std::vector<Member>& membe
         for (const auto& m : members) {
             if (m.role != role)
                 continue;
-            rows += "<tr><th scope=\"row\">" + web::escape(m.displayName) + "</th><td><code>" + m.publicId + "</code></td><td>";
+            const std::string name = role == Role::Teacher
+                ? web::escape(m.displayName)
+                : "<a href=\"/courses/" + course.id + "/people/" + m.publicId + "\">" + web::escape(m.displayName) + "</a>";
+            rows += "<tr><th scope=\"row\">" + name + "</th><td><code>" + m.publicId + "</code></td><td>";
             if (access.teaches() && (role != Role::Teacher || access.admin))
                 rows += web::renderSharedFormButton(
                     std::string(k_rosterForm),
@@ -112,7 +121,8 @@ std::string rosterSection(const Course& course, const std::vector<Member>& membe
 
 // Rows: participants; columns: the latest windows; cells: status tags.
 // `tracker`: for staff, each trainee's score by the trainee tracker's rules.
-std::string recordsSection(const std::vector<AttendanceRecord>& records, const std::vector<Window>& windows,
+std::string recordsSection(const Course& course, const std::vector<AttendanceRecord>& records,
+                           const std::vector<Window>& windows, bool staff,
                            const std::map<std::string, TrackerScore>& tracker = {})
 {
     const std::size_t first = windows.size() > k_windowsInMatrix ? windows.size() - k_windowsInMatrix : 0;
@@ -122,18 +132,22 @@ std::string recordsSection(const std::vector<AttendanceRecord>& records, const s
         byPerson[r.person][r.window] = &r;
         names[r.person] = r.displayName;
     }
-    std::string html = "<h2 id=\"records\">Attendance records</h2>";
+    std::string html = staff ? "<h2 id=\"records\">Attendance records</h2>" : std::string();
     if (byPerson.empty())
         return html + "<p>No records yet.</p>";
     // The total first and the newest windows next, so that what a wide
     // table hides past the right edge is the oldest class.
     html += "<div class=\"table-wrap\"><table><caption>The last " + std::to_string(windows.size() - first)
-        + " windows, newest first; open a window to change a record</caption><thead><tr><th scope=\"col\">Name</th>"
+        + " windows, newest first" + (staff ? std::string("; open a window to change a record") : std::string())
+        + "</caption><thead><tr><th scope=\"col\">Name</th>"
           "<th scope=\"col\">Present</th>";
     if (!tracker.empty())
         html += "<th scope=\"col\">Tracker score</th>";
     for (std::size_t i = windows.size(); i-- > first;)
-        html += "<th scope=\"col\"><a href=\"/windows/" + windows[i].id + "\">" + web::escape(windows[i].title) + "</a></th>";
+        html += "<th scope=\"col\">"
+            + (staff ? "<a href=\"/windows/" + windows[i].id + "\">" + web::escape(windows[i].title) + "</a>"
+                     : web::escape(windows[i].title))
+            + "</th>";
     html += "</tr></thead><tbody>";
     std::vector<std::pair<std::string, std::string>> order; // (name, public id)
     for (const auto& [person, name] : names)
@@ -148,7 +162,8 @@ std::string recordsSection(const std::vector<AttendanceRecord>& records, const s
                 present += r->present ? 1 : 0;
             }
         }
-        html += "<tr><th scope=\"row\">" + web::escape(name) + "</th><td>" + std::to_string(present) + " of "
+        html += "<tr><th scope=\"row\"><a href=\"/courses/" + course.id + "/people/" + person + "\">" + web::escape(name)
+            + "</a></th><td>" + std::to_string(present) + " of "
             + std::to_string(counted) + "</td>";
         if (!tracker.empty()) {
             const auto score = tracker.find(person);
@@ -195,7 +210,37 @@ Result<Response> coursePage(Services& services, const Request& request)
         TRY_ASSIGN(counts, remoteReviewCountsOf(services, caller, id));
         reviews = std::move(counts);
     }
-    m += windowsSection(course, windows, access, reviews, csrf, now);
+    if (access.runsClass()) {
+        TRY_ASSIGN(report, courseReport(services, caller, id, {}));
+        const std::size_t open = report.openAlerts();
+        m += "<p class=\"actions\"><a class=\"button\" href=\"/courses/" + id + "/report\">Attendance report</a>";
+        if (open > 0)
+            m += "<a href=\"/courses/" + id + "/report#alerts\"><span class=\"tag absent\">" + std::to_string(open)
+                + (open == 1 ? " alert needs" : " alerts need") + " following up</span></a>";
+        m += "</p>";
+    } else {
+        TRY_ASSIGN(cohort, cohortView(services, caller, id));
+        m += "<h2 id=\"cohort\">Your class and you</h2><div class=\"table-wrap\"><table><caption>Attendance so far"
+             "</caption><thead><tr><th scope=\"col\"></th><th scope=\"col\">Attendance</th><th scope=\"col\">"
+             "On time</th></tr></thead><tbody>";
+        auto pct = [](std::optional<double> v) {
+            return v ? std::to_string(static_cast<int>(v.value() + 0.5)) + " %" : std::string("—");
+        };
+        m += "<tr><th scope=\"row\">The class</th><td>" + pct(cohort.trainees.attendancePercent()) + "</td><td>"
+            + pct(cohort.trainees.onTimePercent()) + "</td></tr>";
+        if (cohort.mine)
+            m += "<tr><th scope=\"row\">You</th><td>" + pct(cohort.mine->tally.attendancePercent()) + "</td><td>"
+                + pct(cohort.mine->tally.onTimePercent()) + "</td></tr>";
+        m += "</tbody></table></div>";
+    }
+    std::set<std::string> checkedIn;
+    if (access.participates()) {
+        TRY_ASSIGN(mine, recordsOfPerson(services, id, caller.person.id));
+        for (const AttendanceRecord& r : mine)
+            if (r.firstCheckIn || r.present)
+                checkedIn.insert(r.window);
+    }
+    m += windowsSection(course, windows, access, reviews, csrf, now, checkedIn);
     if (access.runsClass()) {
         TRY_ASSIGN(members, rosterOf(services, caller, id));
         m += rosterSection(course, members, access, csrf);
@@ -204,7 +249,7 @@ Result<Response> coursePage(Services& services, const Request& request)
         std::map<std::string, TrackerScore> scores;
         for (const auto& t : tracker.trainees)
             scores.emplace(t.person.publicId, t.score);
-        m += recordsSection(records, windows, scores);
+        m += recordsSection(course, records, windows, true, scores);
         m += "<h2 id=\"tracker\">Trainee tracker</h2><p>";
         if (tracker.identity)
             m += "In the tracker as " + web::escape(tracker.identity->course) + ", module "
@@ -212,8 +257,9 @@ Result<Response> coursePage(Services& services, const Request& request)
         m += "<a href=\"/courses/" + id + "/tracker\">Tracker scores, names, register sheet and import</a></p>";
     } else {
         TRY_ASSIGN(records, recordsOfPerson(services, id, caller.person.id));
-        m += "<h2 id=\"records\">Your attendance</h2><p><a href=\"/me\">See all your attendance</a></p>";
-        m += recordsSection(records, windows);
+        m += "<h2 id=\"records\">Your attendance</h2><p><a href=\"/courses/" + id + "/people/" + caller.person.publicId
+            + "\">Every class, week by week, and every change to your record</a></p>";
+        m += recordsSection(course, records, windows, false);
     }
     if (access.teaches()) {
         m += "<details class=\"no-print\"><summary>Remove this course</summary><p>People lose access to it; its "

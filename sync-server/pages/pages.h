@@ -20,6 +20,7 @@ void addAdminPages(Router& router, Services& services); // adminpages.h
 void addRemotePages(Router& router, Services& services);
 void addCredentialPages(Router& router, Services& services);
 void addTrackerPages(Router& router, Services& services);
+void addReportPages(Router& router, Services& services);
 void addApiKeyPages(Router& router, Services& services); // My account → API keys
 void addPrivacyPages(Router& router, Services& services); // the public API opt-out
 
@@ -36,6 +37,7 @@ inline void addWebPages(Router& router, Services& services)
     addRemotePages(router, services);
     addCredentialPages(router, services);
     addTrackerPages(router, services);
+    addReportPages(router, services);
     addApiKeyPages(router, services);
     addPrivacyPages(router, services);
     // Forms are read only from signed-in people, but for signing in and

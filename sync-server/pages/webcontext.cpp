@@ -186,6 +186,8 @@ web::PageFrame frameFor(const Caller& caller, std::string title, const std::stri
     f.userName = caller.person.displayName;
     f.csrfToken = caller.principal.csrfToken;
     f.nav = {{"/", "Courses", current == "/"}, {"/me", "My attendance", current == "/me"}};
+    if (caller.person.isAdmin || caller.person.isLead)
+        f.nav.push_back({"/reports", "Reports", current == "/reports"});
     if (caller.person.isAdmin)
         f.nav.push_back({"/admin", "Admin", current == "/admin"});
     return f;

@@ -6,6 +6,7 @@
 #include "pages.h"
 #include "sync-server/service/courseviews.h"
 #include "sync-server/service/records.h"
+#include "sync-server/service/reportviews.h"
 #include "sync-server/service/windowrules.h"
 
 #include "sync-server/service/attendance.h"
@@ -75,26 +76,28 @@ Result<Response> windowPage(Services& services, const Request& request)
     else if (!window.openedAt)
         m += web::renderButtonForm({.action = "/windows/" + id + "/open", .label = "Open attendance window",
                                     .csrfToken = csrf, .hidden = {{"back", "/windows/" + id}}});
+    TRY_ASSIGN(access, services.access(caller, course.id));
+    if (window.closedAt && access.teaches())
+        m += web::renderButtonForm({.action = "/windows/" + id + "/reopen", .label = "Reopen attendance window",
+                                    .csrfToken = csrf, .style = "secondary"});
     m += "</div>";
+    TRY_ASSIGN(report, windowReport(services, caller, id));
+    m += "<h2 id=\"summary\">Summary</h2><p>" + web::escape(windowSummary(report)) + "</p>";
 
-    int present = 0, late = 0, review = 0;
-    for (const auto& r : records) {
-        present += r.present ? 1 : 0;
-        late += r.status == AttendanceStatus::Late ? 1 : 0;
+    int review = 0;
+    for (const auto& r : records)
         review += r.needsReview ? 1 : 0;
-    }
-    m += "<p>" + std::to_string(present) + " of " + std::to_string(records.size()) + " present, " + std::to_string(late)
-        + " late.";
     if (review > 0)
-        m += " <strong>" + std::to_string(review) + " record" + (review == 1 ? " needs" : "s need") + " review.</strong>";
-    m += "</p>";
+        m += "<p><strong>" + std::to_string(review) + " record" + (review == 1 ? " needs" : "s need")
+            + " review.</strong></p>";
     TRY_ASSIGN(reviews, remoteReviewsOf(services, caller, id));
     m += remoteReviewSection(reviews, course.timezone);
     m += "<div class=\"table-wrap\"><table class=\"stack\"><caption>Records</caption><thead><tr><th scope=\"col\">Name</th>"
          "<th scope=\"col\">Role</th><th scope=\"col\">Check-in</th><th scope=\"col\">Status</th>"
          "<th scope=\"col\" class=\"no-print\">Change</th></tr></thead><tbody>";
     for (const auto& r : records) {
-        m += "<tr><th scope=\"row\">" + web::escape(r.displayName) + "</th><td>" + roleLabel(r.role) + "</td><td>"
+        m += "<tr><th scope=\"row\"><a href=\"/courses/" + course.id + "/people/" + r.person + "\">"
+            + web::escape(r.displayName) + "</a></th><td>" + roleLabel(r.role) + "</td><td>"
             + web::escape(recordSummary(r, course.timezone)) + "</td><td>" + recordTags(r)
             + "</td><td class=\"no-print\">" + changeLink(r, id) + "</td></tr>";
     }

@@ -4,6 +4,7 @@
 #include "courseviews.h"
 #include "records.h"
 
+#include "core/csv.h"
 #include "core/timezone.h"
 
 #include <algorithm>
@@ -353,6 +354,64 @@ Result<Window> reopenWindow(Services& services, const Caller& caller, std::strin
     return services.store.attendance().reopenWindow(window, now,
                                                     now + std::int64_t{course.windowLengthMin} * 60 * 1000,
                                                     caller.person.id);
+}
+
+namespace {
+
+std::string oneDecimal(std::optional<double> v)
+{
+    if (!v)
+        return {};
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", *v);
+    return buf;
+}
+
+} // namespace
+
+Result<std::string> recordsCsv(Services& services, const Caller& caller, std::string_view course,
+                               const DateRange& range)
+{
+    TRY_ASSIGN(in, courseAs(services, caller, course, Standing::RunsClass, "only teachers and TAs export records"));
+    TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
+    TRY_ASSIGN(records, recordsOfCourse(services, course));
+    const CourseFigures f = courseFigures(in.course, windows, records, range, rulesOf(in.course));
+    std::map<std::string_view, std::size_t> order;
+    for (const WindowFigures& w : f.windows)
+        order.emplace(w.window.id, order.size());
+    std::vector<const AttendanceRecord*> rows;
+    for (const AttendanceRecord& r : records)
+        if (order.contains(r.window))
+            rows.push_back(&r);
+    std::stable_sort(rows.begin(), rows.end(), [&](const AttendanceRecord* a, const AttendanceRecord* b) {
+        return order.at(a->window) < order.at(b->window);
+    });
+    std::string out = csv::row({"date", "start_time", "window", "name", "public_id", "role", "status", "minutes_late",
+                                "remote", "flags"});
+    for (const AttendanceRecord* r : rows) {
+        const auto start = r->windowStart;
+        const auto day = start ? localDate(in.course.timezone, *start) : std::nullopt;
+        std::string flags;
+        for (Flag fl : r->flags)
+            flags += (flags.empty() ? "" : " ") + std::string(sync::toString(fl));
+        out += csv::row({day ? isoDate(*day) : std::string(), start ? formatLocalTime(in.course.timezone, *start) : "",
+                         r->windowTitle, r->displayName, r->person, std::string(sync::toString(r->role)),
+                         r->status ? std::string(toString(*r->status)) : std::string("undecided"),
+                         std::to_string(r->minutesLate), r->present ? (r->remote ? "remote" : "in the room") : "",
+                         flags});
+    }
+    return out;
+}
+
+std::string overviewCsv(const Overview& overview)
+{
+    std::string out = csv::row({"course", "course_id", "windows_counted", "attendance_percent", "on_time_percent",
+                                "needing_attention", "previous_4_weeks_attendance_percent", "trend_points"});
+    for (const OverviewRow& r : overview.rows)
+        out += csv::row({r.course.name, r.course.id, std::to_string(r.trainees.counted()),
+                         oneDecimal(r.trainees.attendancePercent()), oneDecimal(r.trainees.onTimePercent()),
+                         std::to_string(r.needingAttention), oneDecimal(r.previousAttendance), oneDecimal(r.trend)});
+    return out;
 }
 
 Result<void> setLead(Services& services, const Caller& caller, std::string_view personPublicId, bool lead)

@@ -118,6 +118,13 @@ struct CourseSettings {
 // length from now (or its own end, if later).
 [[nodiscard]] Result<Window> reopenWindow(Services& services, const Caller& caller, std::string_view window);
 
+// RFC 4180 exports (a leading =, +, -, @, tab or CR neutralised): one row
+// per participant × window of a course in range, for its staff; one row per
+// course of an overview.
+[[nodiscard]] Result<std::string> recordsCsv(Services& services, const Caller& caller, std::string_view course,
+                                             const DateRange& range);
+[[nodiscard]] std::string overviewCsv(const Overview& overview);
+
 // An admin gives or takes the lead role.
 [[nodiscard]] Result<void> setLead(Services& services, const Caller& caller, std::string_view personPublicId,
                                    bool lead);

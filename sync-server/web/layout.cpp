@@ -44,7 +44,7 @@ h3{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .field label,.field legend{display:block;font-weight:700;margin-bottom:.25rem}
 .hint{display:block;color:#505a5f;margin-bottom:.25rem}
 .field-error{display:block;color:#b10e1e;font-weight:700;margin-bottom:.25rem}
-input[type=text],input[type=email],input[type=password],input[type=number],input[type=datetime-local],select,textarea{font:inherit;width:100%;max-width:30rem;padding:.45rem .5rem;border:2px solid #0b0c0c;border-radius:0;background:#fff;color:#0b0c0c;min-height:44px}
+input[type=text],input[type=email],input[type=password],input[type=number],input[type=datetime-local],input[type=date],select,textarea{font:inherit;width:100%;max-width:30rem;padding:.45rem .5rem;border:2px solid #0b0c0c;border-radius:0;background:#fff;color:#0b0c0c;min-height:44px}
 .invalid input,.invalid select,.invalid textarea{border-color:#b10e1e;border-width:3px}
 textarea{min-height:5rem}
 button,.button{display:inline-block;font:inherit;font-weight:700;color:#fff;background:#00703c;border:2px solid transparent;border-radius:0;box-shadow:0 2px 0 #002d18;padding:.5rem 1rem;min-height:44px;cursor:pointer;text-decoration:none;margin:0 .5rem .5rem 0}
@@ -59,6 +59,9 @@ form.inline{display:inline}
 .card{border:2px solid #b1b4b6;padding:1rem}
 .card h3{margin-top:0}
 .table-wrap{overflow-x:auto;margin:0 0 1.5rem}
+.range{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-end}.range .field{margin-bottom:.75rem}.range button{margin-bottom:.75rem}
+.chart{margin:0 0 1rem}.chart svg{display:block;width:100%;height:auto;max-width:36rem}
+.figures{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));margin:0 0 1.5rem;padding:0;list-style:none}.figures li{border-left:4px solid #1d70b8;padding:.25rem .75rem}.figures strong{display:block;font-size:1.6rem}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 caption{text-align:left;font-weight:700;font-size:1.15rem;padding:.5rem 0}
 th,td{text-align:left;padding:.5rem .75rem .5rem 0;border-bottom:1px solid #b1b4b6;vertical-align:top}

@@ -126,6 +126,26 @@ private Q_SLOTS:
         QCOMPARE(store.unconfirmedRemote(k_window).value().size(), 0u);
     }
 
+    void aWindowReopenedOnTheServerOpensOnTheKioskUnlessItsOwnCloseIsPending()
+    {
+        TempStore temp;
+        auto store = temp.open();
+        auto reply = schoolReply(k_t0);
+        reply.changes.windows.front().closedAt = k_t0 + 60;
+        QVERIFY(store.applySync(reply, 0, k_t0 + 61).has_value());
+        QCOMPARE(store.openWindows(k_t0 + 62).value().size(), 0u);
+        // Reopened on the server: the next pull says closed_at null.
+        reply.changes.windows.front().closedAt = std::nullopt;
+        QVERIFY(store.applySync(reply, 0, k_t0 + 70).has_value());
+        QCOMPARE(store.openWindows(k_t0 + 71).value().size(), 1u);
+        // Closed here and not yet sent: a pull that still says open does not undo it.
+        sync::Event close{newUuidV4(), k_t0 + 80, k_grace, sync::WindowClose{k_window}};
+        QVERIFY(store.recordEvent(close).has_value());
+        QCOMPARE(store.openWindows(k_t0 + 81).value().size(), 0u);
+        QVERIFY(store.applySync(reply, 0, k_t0 + 90).has_value());
+        QCOMPARE(store.openWindows(k_t0 + 91).value().size(), 0u);
+    }
+
     void rosterShowsStatusesCorrectionsAndFlags()
     {
         TempStore temp;

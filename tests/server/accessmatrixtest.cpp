@@ -111,6 +111,21 @@ const std::vector<Cell>& cells()
          {401, 403, 403, 403, 200, 200, 403, 403}, "text/csv"},
         {"POST", "/api/v1/courses/{course}/register/dry-run", std::string(k_emptyRegister),
          {401, 403, 403, 403, 200, 200, 403, 403}, "text/csv"},
+        {"GET", "/api/v1/courses/{course}/report", "", {401, 403, 403, 200, 200, 200, 403, 200}},
+        {"GET", "/api/v1/courses/{course}/cohort", "", {401, 200, 403, 200, 200, 200, 403, 200}},
+        {"GET", "/api/v1/courses/{course}/records.csv", "", {401, 403, 403, 200, 200, 200, 403, 200}},
+        {"GET", "/api/v1/courses/{course}/people/{person}/record", "", {401, 200, 403, 200, 200, 200, 403, 200}},
+        {"POST", "/api/v1/courses/{course}/alerts/follow-ups",
+         R"({"person":"{student}","kind":"absent_run","since":"2026-01-05","note":"called"})",
+         {401, 403, 403, 200, 200, 200, 403, 403}},
+        {"PATCH", "/api/v1/courses/{course}", R"({"alert_below_percent":75})", {401, 403, 403, 403, 200, 200, 403, 403}},
+        {"GET", "/api/v1/windows/{window}/report", "", {401, 403, 403, 200, 200, 200, 403, 200}},
+        // The window is open: its teacher and an admin hear that it is not closed.
+        {"POST", "/api/v1/windows/{window}/reopen", "", {401, 403, 403, 403, 409, 409, 403, 403}},
+        {"GET", "/api/v1/reports/overview", "", {401, 403, 403, 403, 403, 200, 403, 403}},
+        {"GET", "/api/v1/reports/overview.csv", "", {401, 403, 403, 403, 403, 200, 403, 403}},
+        {"PUT", "/api/v1/people/{person}/lead", "", {401, 403, 403, 403, 403, 200, 403, 403}},
+        {"DELETE", "/api/v1/people/{person}/lead", "", {401, 403, 403, 403, 403, 200, 403, 403}},
     };
     return table;
 }
@@ -250,6 +265,8 @@ void AccessMatrixTest::eachCallerGetsTheExpectedStatusOnEachRoute()
     std::string body = c.body;
     if (const auto at = body.find("{n}"); at != std::string::npos)
         body.replace(at, 3, std::to_string(who));
+    if (const auto at = body.find("{student}"); at != std::string::npos)
+        body.replace(at, 9, school->studentA.publicId);
     const auto r = client.request(c.method, path, body, headers);
     const int expected = c.expected[static_cast<std::size_t>(who)];
     QVERIFY2(r.status == expected,

@@ -90,6 +90,12 @@ async function pageTypes() {
     { name: 'window (teacher)', url: u(`/windows/${cast.closedWindow.id}`), cookie: teacher.cookie },
     { name: 'record in a window (teacher)', url: u(`/windows/${cast.closedWindow.id}/people/${cast.students[0].public_id}`),
       cookie: teacher.cookie },
+    // Reports: a course's with its charts, alerts and tables; one trainee's
+    // record with every class and every change; the overview across courses.
+    { name: 'course report (teacher)', url: u(`/courses/${cast.course.id}/report`), cookie: teacher.cookie },
+    { name: 'a trainee\'s record (teacher)', url: u(`/courses/${cast.course.id}/people/${cast.students[0].public_id}`),
+      cookie: teacher.cookie },
+    { name: 'reports: overview (admin)', url: u('/reports'), cookie: cast.admin.cookie },
     // A TA has eight weeks of their own records in the demo school.
     { name: 'my attendance', url: u('/me'), cookie: ta.cookie },
     { name: 'add a course', url: u('/courses/new'), cookie: teacher.cookie },

@@ -66,6 +66,11 @@ private slots:
             {"/windows/" + school.openA.id + "/people/" + school.studentA.publicId, {303, 403, 403, 200, 200, 200, 303}},
             {"/windows/" + school.openA.id + "/people/" + school.studentB.publicId, {303, 403, 403, 404, 404, 404, 303}},
             {"/windows/" + school.openA.id + "/people/" + school.teacherA.publicId, {303, 403, 403, 404, 404, 404, 303}},
+            {"/courses/" + school.courseA.id + "/report", {303, 403, 403, 200, 200, 200, 303}},
+            {"/courses/" + school.courseA.id + "/report?from=2026-12-01&to=2026-11-01", {303, 422, 422, 422, 422, 422, 303}},
+            {"/courses/" + school.courseA.id + "/people/" + school.studentA.publicId, {303, 200, 403, 200, 200, 200, 303}},
+            {"/courses/" + school.courseA.id + "/people/" + school.studentA2.publicId, {303, 403, 403, 200, 200, 200, 303}},
+            {"/reports", {303, 403, 403, 403, 403, 200, 303}},
             {"/courses/not-a-uuid", {303, 400, 400, 400, 400, 400, 303}},
             {"/windows/00000000-0000-4000-8000-000000000000", {303, 404, 404, 404, 404, 404, 303}},
         };
@@ -202,6 +207,86 @@ private slots:
         const auto taPage = client->get(recordPath, session(Ta));
         QCOMPARE(taPage.body.find("action=\"" + path + "\""), std::string::npos);
         QVERIFY(taPage.body.find("action=\"" + recordPath + "/flags\"") != std::string::npos);
+    }
+
+    void aRecordPageShowsEveryChangeAndTheReportFollowsAlertsUp()
+    {
+        // A correction, then the person's record shows it with the value before.
+        const std::string presence = "/windows/" + school.closedA.id + "/people/" + school.studentA.publicId + "/presence";
+        QCOMPARE(post(presence, session(Teacher), "present=1&reason-" + school.studentA.publicId + "=came+late&base=").status,
+                 303);
+        const std::string recordPage = "/courses/" + school.courseA.id + "/people/" + school.studentA.publicId;
+        const auto mine = client->get(recordPage, session(StudentOfCourse));
+        QCOMPARE(mine.status, 200L);
+        QVERIFY2(pageStructureProblems(mine.body).empty(), pageStructureProblems(mine.body).c_str());
+        QVERIFY(mine.body.find("Marked present") != std::string::npos);
+        QVERIFY(mine.body.find("came late") != std::string::npos);
+        QVERIFY(mine.body.find(school.teacherA.displayName) != std::string::npos);
+        QVERIFY(mine.body.find("role=\"img\"") != std::string::npos); // the week-by-week chart
+        // Students see no Change links; staff do.
+        QCOMPARE(mine.body.find("/windows/" + school.closedA.id + "/people/"), std::string::npos);
+        QVERIFY(client->get(recordPage, session(Ta)).body.find("/windows/" + school.closedA.id + "/people/")
+                != std::string::npos);
+
+        // studentA2 missed the closed class; a course that alerts after one absence lists them.
+        QCOMPARE(post("/courses/" + school.courseA.id + "/settings", session(Ta),
+                      "alert-below-percent=70&alert-absent-run=1").status,
+                 403);
+        const auto saved = post("/courses/" + school.courseA.id + "/settings", session(Teacher),
+                                "alert-below-percent=70&alert-absent-run=1");
+        QCOMPARE(flashOf(saved)[0], 's');
+        const auto bad = post("/courses/" + school.courseA.id + "/settings", session(Teacher),
+                              "alert-below-percent=170&alert-absent-run=1");
+        QCOMPARE(flashOf(bad)[0], 'e');
+        const std::string reportPath = "/courses/" + school.courseA.id + "/report";
+        auto report = client->get(reportPath, session(Ta));
+        QCOMPARE(report.status, 200L);
+        QVERIFY2(pageStructureProblems(report.body).empty(), pageStructureProblems(report.body).c_str());
+        QVERIFY(report.body.find("Absent 1 time in a row") != std::string::npos);
+        const std::string since = formField(report.body, "since");
+        QVERIFY(!since.empty());
+        const std::string note = "note-absent_run-" + school.studentA2.publicId;
+        const auto followed = post("/courses/" + school.courseA.id + "/alerts", session(Ta),
+                                   "person=" + school.studentA2.publicId + "&kind=absent_run&since=" + since + "&" + note
+                                       + "=called+them");
+        QCOMPARE(followed.status, 303);
+        QCOMPARE(flashOf(followed)[0], 's');
+        report = client->get(reportPath, session(Ta));
+        QVERIFY(report.body.find("Followed up") != std::string::npos);
+        QVERIFY(report.body.find("called them") != std::string::npos);
+        // The course page's link to the report no longer counts it.
+        QCOMPARE(client->get("/courses/" + school.courseA.id, session(Teacher)).body.find("following up"),
+                 std::string::npos);
+    }
+
+    void aTeacherReopensAClosedWindowFromItsPage()
+    {
+        const std::string path = "/windows/" + school.closedA.id;
+        QVERIFY(client->get(path, session(Teacher)).body.find("action=\"" + path + "/reopen\"") != std::string::npos);
+        QCOMPARE(client->get(path, session(Ta)).body.find("action=\"" + path + "/reopen\""), std::string::npos);
+        QCOMPARE(post(path + "/reopen", session(Ta), "").status, 403);
+        const auto done = post(path + "/reopen", session(Teacher), "");
+        QCOMPARE(done.status, 303);
+        QCOMPARE(flashOf(done)[0], 's');
+        QVERIFY(!server->store->attendance().window(school.closedA.id)->value().closedAt);
+        // A summary in sentences heads the page.
+        QVERIFY(client->get(path, session(Teacher)).body.find("trainees present") != std::string::npos);
+    }
+
+    void studentsCheckInFromTheCoursePageAndSeeTheirCohort()
+    {
+        const std::string coursePath = "/courses/" + school.courseA.id;
+        auto page = client->get(coursePath, session(StudentOfCourse));
+        QVERIFY(page.body.find("Your class and you") != std::string::npos);
+        QVERIFY(page.body.find("action=\"/windows/" + school.openA.id + "/check-in\"") != std::string::npos);
+        // Another trainee's name never shows on a student's course page.
+        QCOMPARE(page.body.find(school.studentA2.displayName), std::string::npos);
+        const auto done = post("/windows/" + school.openA.id + "/check-in", session(StudentOfCourse), "back=" + coursePath);
+        QCOMPARE(done.status, 303);
+        QCOMPARE(done.header("location"), coursePath);
+        QVERIFY(record(school.openA, school.studentA).present);
+        page = client->get(coursePath, session(StudentOfCourse));
+        QCOMPARE(page.body.find("action=\"/windows/" + school.openA.id + "/check-in\""), std::string::npos);
     }
 
     void teachersAndTasSetFlagsStudentsCannot()

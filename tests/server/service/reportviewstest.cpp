@@ -1,0 +1,193 @@
+// service/reportviews: who reads which report, a person's record with the
+// history of every change and the value before it, alert follow-ups,
+// course settings, reopening a window, the lead role and the CSV export.
+
+#include "servicefixture.h"
+
+#include "sync-server/service/attendance.h"
+#include "sync-server/service/reportviews.h"
+
+#include "core/csv.h"
+
+#include "tests/support/qtestsupport.h"
+
+using namespace imhere;
+using namespace imhere::server;
+using namespace imhere::test;
+
+class ReportViewsTest : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<ServiceFixture> fx;
+    Services& services() { return *fx->services; }
+    static std::string code(const Error& e) { return std::string(errorCodeName(e.code)); }
+
+private slots:
+    void init() { fx = std::make_unique<ServiceFixture>(); }
+    void cleanup() { fx.reset(); }
+
+    void staffReadTheCourseReportAndTraineesTheirCohortsView()
+    {
+        fx->addCheckIn(fx->studentA, fx->closedA, *fx->closedA.startMs() + 2 * ServiceFixture::k_minute);
+        const auto report = courseReport(services(), fx->as(fx->ta), fx->courseA.id, {});
+        QVERIFY2(report, report ? "" : report.error().message.c_str());
+        QCOMPARE(report->figures.trainees.present, 1);
+        QCOMPARE(report->figures.trainees.absent, 1); // studentA2 in the closed window
+        const auto denied = courseReport(services(), fx->as(fx->studentA), fx->courseA.id, {});
+        QVERIFY(!denied);
+        QCOMPARE(code(denied.error()), std::string("forbidden"));
+        QVERIFY(!courseReport(services(), fx->as(fx->teacherB), fx->courseA.id, {}));
+
+        const auto cohort = cohortView(services(), fx->as(fx->studentA2), fx->courseA.id);
+        QVERIFY(cohort);
+        QCOMPARE(cohort->trainees.present, 1);
+        QVERIFY(cohort->mine);
+        QCOMPARE(cohort->mine->member.publicId, fx->studentA2.publicId);
+        QCOMPARE(cohort->mine->tally.absent, 1);
+        QVERIFY(!cohortView(services(), fx->as(fx->outsider), fx->courseA.id));
+    }
+
+    void aRecordShowsEveryChangeWithTheValueBefore()
+    {
+        const Caller teacher = fx->as(fx->teacher);
+        fx->clock.advance(ServiceFixture::k_minute);
+        auto first = correctPresence(services(), teacher, fx->closedA.id, fx->studentA.publicId, true, "was there", {});
+        QVERIFY2(first, first ? "" : first.error().message.c_str());
+        fx->clock.advance(ServiceFixture::k_minute);
+        auto second = correctPresence(services(), teacher, fx->closedA.id, fx->studentA.publicId, false, "was ill",
+                                      first->record.lastEvent, true);
+        QVERIFY2(second, second ? "" : second.error().message.c_str());
+        fx->clock.advance(ServiceFixture::k_minute);
+        QVERIFY(changeFlag(services(), fx->as(fx->ta), fx->closedA.id, fx->studentA.publicId, Flag::CameraOff, true,
+                           "camera off all evening"));
+
+        const auto mine = personReport(services(), fx->as(fx->studentA), fx->courseA.id, fx->studentA.publicId);
+        QVERIFY2(mine, mine ? "" : mine.error().message.c_str());
+        QCOMPARE(mine->records.size(), std::size_t(3)); // every window of the course
+        QCOMPARE(mine->history.size(), std::size_t(3));
+        // Newest first: the flag, the excuse, the first correction.
+        const HistoryEntry& flag = mine->history[0];
+        QVERIFY(flag.event.kind == HistoryEvent::Kind::Flag);
+        QVERIFY(!flag.wasSet);
+        QCOMPARE(flag.event.actorName, fx->ta.displayName);
+        const HistoryEntry& excuse = mine->history[1];
+        QVERIFY(excuse.event.excused);
+        QCOMPARE(excuse.event.text, std::string("was ill"));
+        QVERIFY(excuse.before == AttendanceStatus::OnTime);
+        const HistoryEntry& firstEntry = mine->history[2];
+        QVERIFY(firstEntry.before == AttendanceStatus::Absent); // closed without a check-in
+        QCOMPARE(firstEntry.event.actorName, fx->teacher.displayName);
+        QCOMPARE(mine->flagNotes.at({fx->closedA.id, Flag::CameraOff}), std::string("camera off all evening"));
+        QCOMPARE(mine->figures.tally.excused, 1);
+
+        // Another student may not read it; the course's TA may.
+        QVERIFY(!personReport(services(), fx->as(fx->studentA2), fx->courseA.id, fx->studentA.publicId));
+        QVERIFY(personReport(services(), fx->as(fx->ta), fx->courseA.id, fx->studentA.publicId));
+    }
+
+    void anAlertIsFollowedUpOnceWithANote()
+    {
+        const Caller ta = fx->as(fx->ta);
+        QVERIFY(followUpAlert(services(), ta, fx->courseA.id, fx->studentA.publicId, "absent_run", "2025-10-02",
+                              "called, back next week"));
+        const auto again = followUpAlert(services(), ta, fx->courseA.id, fx->studentA.publicId, "absent_run",
+                                         "2025-10-02", "called again");
+        QVERIFY(!again);
+        QCOMPARE(code(again.error()), std::string("already_exists"));
+        for (const auto& [kind, since, note] : std::vector<std::tuple<std::string, std::string, std::string>>{
+                 {"sad", "2025-10-02", "n"}, {"absent_run", "2025-13-02", "n"}, {"absent_run", "2025-10-02", ""}}) {
+            const auto bad = followUpAlert(services(), ta, fx->courseA.id, fx->studentA2.publicId, kind, since, note);
+            QVERIFY(!bad);
+            QCOMPARE(code(bad.error()), std::string("invalid_request"));
+        }
+        QVERIFY(!followUpAlert(services(), fx->as(fx->studentA2), fx->courseA.id, fx->studentA.publicId, "absent_run",
+                               "2025-10-03", "n"));
+        const auto report = courseReport(services(), ta, fx->courseA.id, {});
+        QVERIFY(report);
+        QCOMPARE(report->followUps.size(), std::size_t(1));
+        QCOMPARE(report->followUps[0].actorName, fx->ta.displayName);
+        QCOMPARE(report->followUps[0].note, std::string("called, back next week"));
+    }
+
+    void teachersChangeSettingsAndBadValuesChangeNothing()
+    {
+        CourseSettings s;
+        s.alertBelowPercent = 80;
+        s.alertAbsentRun = 3;
+        const auto changed = changeCourseSettings(services(), fx->as(fx->teacher), fx->courseA.id, s);
+        QVERIFY(changed);
+        QCOMPARE(fx->course(fx->courseA.id)->alertBelowPercent, 80);
+        QCOMPARE(fx->course(fx->courseA.id)->alertAbsentRun, 3);
+        QVERIFY(!changeCourseSettings(services(), fx->as(fx->ta), fx->courseA.id, s));
+        CourseSettings bad;
+        bad.alertBelowPercent = 101;
+        QVERIFY(!changeCourseSettings(services(), fx->as(fx->teacher), fx->courseA.id, bad));
+        bad = {};
+        bad.lateAfterMin = 30;
+        bad.absentAfterMin = 20;
+        QVERIFY(!changeCourseSettings(services(), fx->as(fx->teacher), fx->courseA.id, bad));
+        QCOMPARE(fx->course(fx->courseA.id)->alertBelowPercent, 80);
+        QCOMPARE(fx->course(fx->courseA.id)->lateAfterMin, fx->courseA.lateAfterMin);
+    }
+
+    void aTeacherReopensAClosedWindowUntilTheCoursesLengthFromNow()
+    {
+        const auto notClosed = reopenWindow(services(), fx->as(fx->teacher), fx->openA.id);
+        QVERIFY(!notClosed);
+        QCOMPARE(code(notClosed.error()), std::string("conflict"));
+        QVERIFY(!reopenWindow(services(), fx->as(fx->ta), fx->closedA.id));
+        const auto reopened = reopenWindow(services(), fx->as(fx->teacher), fx->closedA.id);
+        QVERIFY2(reopened, reopened ? "" : reopened.error().message.c_str());
+        QVERIFY(!reopened->closedAt);
+        QVERIFY(*reopened->scheduledEnd >= fx->clock.nowMs() + fx->courseA.windowLengthMin * ServiceFixture::k_minute);
+        // It takes check-ins again, and closes itself again at its new end plus the grace.
+        QVERIFY(checkIn(services(), fx->as(fx->studentA), fx->closedA.id, std::nullopt));
+        QVERIFY(fx->hasCheckIn(fx->studentA, fx->closedA));
+        fx->clock.advance((fx->courseA.windowLengthMin + fx->courseA.closeGraceMin + 1) * ServiceFixture::k_minute);
+        QVERIFY(closeDueWindows(services()));
+        QVERIFY(fx->window(fx->closedA.id).closedAt);
+    }
+
+    void onlyAdminsAndLeadsReadTheOverview()
+    {
+        QVERIFY(!overview(services(), fx->as(fx->teacher), {}));
+        QVERIFY(overview(services(), fx->as(fx->admin), {}));
+        QVERIFY(!setLead(services(), fx->as(fx->teacher), fx->teacher.publicId, true));
+        QVERIFY(setLead(services(), fx->as(fx->admin), fx->teacher.publicId, true));
+        const Person lead = *fx->person(fx->teacher.publicId);
+        QVERIFY(lead.isLead);
+        const auto rows = overview(services(), fx->as(lead), {});
+        QVERIFY(rows);
+        QCOMPARE(rows->rows.size(), std::size_t(2)); // both courses, not only the lead's own
+        QVERIFY(setLead(services(), fx->as(fx->admin), fx->teacher.publicId, false));
+        QVERIFY(!overview(services(), fx->as(*fx->person(fx->teacher.publicId)), {}));
+    }
+
+    void dateRangesAreCheckedBeforeAnythingIsRead()
+    {
+        QVERIFY(parseDateRange("2026-01-01", "2026-12-31"));
+        QVERIFY(parseDateRange(std::nullopt, std::nullopt));
+        QVERIFY(!parseDateRange("2026-12-31", "2026-01-01"));
+        QVERIFY(!parseDateRange("2026-02-30", std::nullopt));
+        QVERIFY(!parseDateRange("2020-01-01", "2026-01-02")); // over five years
+    }
+
+    void theCsvHasOneRowPerPersonAndWindowAndNeutralisesFormulas()
+    {
+        const Person formula = fx->addPerson("=HYPERLINK(\"http://x\")");
+        fx->enrol(formula, fx->courseA, sync::Role::Student);
+        const auto text = recordsCsv(services(), fx->as(fx->teacher), fx->courseA.id, {});
+        QVERIFY(text);
+        const auto rows = csv::split(*text);
+        QCOMPARE(rows.front().fields.size(), std::size_t(10));
+        QCOMPARE(rows.front().fields[0], std::string("date"));
+        bool neutralised = false;
+        for (const auto& r : rows)
+            neutralised = neutralised || r.fields[3] == "'=HYPERLINK(\"http://x\")";
+        QVERIFY(neutralised);
+        QVERIFY(!recordsCsv(services(), fx->as(fx->studentA), fx->courseA.id, {}));
+    }
+};
+
+QTEST_GUILESS_MAIN(ReportViewsTest)
+#include "reportviewstest.moc"
