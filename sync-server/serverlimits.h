@@ -32,6 +32,20 @@ inline constexpr unsigned k_maxLargeBodiesAtOnce = 16;
 inline constexpr std::int64_t k_sessionLifetimeMs = 12LL * 3600 * 1000;
 inline constexpr std::size_t k_secretTokenBytes = 32;
 inline constexpr std::size_t k_tokenLookupPrefixChars = 11; // "ak_" + 8 characters
+// API keys people make (service/apikeys.h): valid 90 days unless they say
+// otherwise, at most a year; their last use noted to within a minute.
+inline constexpr int k_apiKeyDefaultDays = 90;
+inline constexpr int k_apiKeyMaxDays = 366;
+inline constexpr std::size_t k_maxApiKeyNameBytes = 80;
+inline constexpr std::int64_t k_apiKeyUseResolutionMs = 60'000;
+// The public API (docs/PUBLIC-API.md): requests per client per minute, the
+// largest page, and the smallest group an aggregate is shown for.
+inline constexpr int k_publicRequestsPerMinute = 120;
+inline constexpr std::int64_t k_publicRateWindowMs = 60'000;
+inline constexpr int k_publicDefaultPageSize = 100;
+inline constexpr int k_publicMaxPageSize = 500;
+inline constexpr int k_publicMinGroup = 5;
+inline constexpr int k_publicCacheMaxAgeSec = 60;
 inline constexpr std::size_t k_maxTokenChars = 128;
 inline constexpr std::size_t k_maxPasswordBytes = 1024;
 // A session unused this long ends (the `session-idle-timeout` setting), and

@@ -122,10 +122,10 @@ public:
     HttpSync(const std::filesystem::path& dir, int batches)
         : m_store(std::move(*SqliteStore::open((dir / "server.db").string(), m_clock))),
           m_school(bench::buildBenchSchool(*m_store, m_clock.nowMs(), 500, 4)), m_services(*m_store, m_clock),
-          m_api(m_services),
+          m_api(m_services), m_publicApi(m_services, {}),
           m_http(m_router)
     {
-        addAllRoutes(m_router, m_api);
+        addAllRoutes(m_router, m_api, m_publicApi);
         if (!m_http.start({}))
             throw std::runtime_error("the server did not start");
         m_url = "http://127.0.0.1:" + std::to_string(m_http.port()) + "/api/v1/kiosk/sync";
@@ -198,6 +198,7 @@ private:
     bench::BenchSchool m_school;
     Services m_services;
     ApiContext m_api;
+    PublicApi m_publicApi;
     Router m_router;
     HttpServer m_http;
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> m_curl{curl_easy_init(), &curl_easy_cleanup};

@@ -1,4 +1,4 @@
-// Sign-in, sessions, API keys and people (org admins).
+// Sign-in, sessions and people (org admins). API keys: apikeyroutes.cpp.
 
 #include "apijson.h"
 #include "routes.h"
@@ -63,22 +63,6 @@ Result<Response> me(ApiContext& api, const Request& request)
     for (const auto& c : courses)
         list.push_back(courseJson(c.course, c.role));
     return jsonResponse(200, {{"person", personJson(caller.person, true)}, {"courses", list}});
-}
-
-Result<Response> createApiKey(ApiContext& api, const Request& request)
-{
-    TRY_ASSIGN(caller, api.caller(request));
-    TRY(allow(caller.kind == PrincipalKind::Session, "API keys are created from a signed-in session"));
-    TRY_ASSIGN(body, jsonBody(request));
-    JsonReader r(body, "");
-    r.allowOnly({"scope"});
-    const std::string scope = r.text("scope", 10, TextKind::Token);
-    if (r.ok() && scope != "read" && scope != "write")
-        r.failAt("scope", "expected \"read\" or \"write\"");
-    if (!r.ok())
-        return std::unexpected(invalid(r.error()));
-    TRY_ASSIGN(issued, issueApiKey(api.services, caller, scope == "write" ? ApiScope::Write : ApiScope::Read));
-    return jsonResponse(201, {{"key", issued.key}, {"prefix", issued.prefix}, {"scope", scope}});
 }
 
 Result<Response> createPerson(ApiContext& api, const Request& request)
@@ -218,7 +202,6 @@ void addAccountRoutes(Router& router, ApiContext& api)
     router.add("POST", "/api/v1/login", wrap([&api](const Request& r) { return login(api, r); }));
     router.add("POST", "/api/v1/logout", wrap([&api](const Request& r) { return logout(api, r); }));
     router.add("GET", "/api/v1/me", wrap([&api](const Request& r) { return me(api, r); }));
-    router.add("POST", "/api/v1/api-keys", wrap([&api](const Request& r) { return createApiKey(api, r); }));
     router.add("GET", "/api/v1/people", wrap([&api](const Request& r) { return listPeople(api, r); }));
     router.add("POST", "/api/v1/people", wrap([&api](const Request& r) { return createPerson(api, r); }));
     router.add("POST", "/api/v1/password-resets", wrap([&api](const Request& r) { return requestReset(api, r); }));

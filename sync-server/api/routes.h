@@ -8,6 +8,7 @@
 namespace imhere::server {
 
 void addAccountRoutes(Router& router, ApiContext& api);
+void addApiKeyRoutes(Router& router, ApiContext& api);
 void addCourseRoutes(Router& router, ApiContext& api);
 void addWindowRoutes(Router& router, ApiContext& api);
 void addRecordRoutes(Router& router, ApiContext& api);
@@ -22,6 +23,7 @@ inline void addApiRoutes(Router& router, ApiContext& api)
 {
     router.add("GET", "/healthz", [](const Request&) { return jsonResponse(200, {{"status", "ok"}}); });
     addAccountRoutes(router, api);
+    addApiKeyRoutes(router, api);
     addCourseRoutes(router, api);
     addWindowRoutes(router, api);
     addRecordRoutes(router, api);

@@ -58,10 +58,18 @@ Result<Principal> Authenticator::bearer(std::string_view token) const
         TRY_ASSIGN(key, m_store.credentials().apiKeyByPrefix(lookup));
         if (!key || !constantTimeEqual(key->hash, hash))
             return unauthenticated();
+        const std::int64_t now = m_clock.nowMs();
+        if (key->expiresAt && *key->expiresAt <= now)
+            return fail(Errc::Unauthenticated, "the API key has expired");
         TRY_ASSIGN(person, m_store.people().personById(key->person));
         if (!person)
             return unauthenticated();
-        return Principal{PrincipalKind::ApiKey, std::move(person), std::nullopt, key->scope, {}, {}};
+        // At most one write per key a minute, so a busy key does not queue behind writers.
+        if (!key->lastUsedAt || *key->lastUsedAt <= now - limits::k_apiKeyUseResolutionMs)
+            TRY(m_store.credentials().noteApiKeyUse(key->id, now, limits::k_apiKeyUseResolutionMs));
+        Principal principal{PrincipalKind::ApiKey, std::move(person), std::nullopt, key->scope, {}, {}};
+        principal.apiKeyPrefix = key->prefix;
+        return principal;
     }
     if (token.starts_with(k_kioskTokenPrefix)) {
         TRY_ASSIGN(kiosk, m_store.kiosks().kioskByPrefix(lookup));

@@ -27,6 +27,7 @@ struct Principal {
     ApiScope scope = ApiScope::Write;
     std::string csrfToken; // Session
     Bytes sessionHash;     // Session
+    std::string apiKeyPrefix; // ApiKey: its public prefix, e.g. to count a client's requests
 };
 
 class Authenticator {

@@ -28,10 +28,11 @@ const auto k_commands = std::to_array<Command>({
                           [--threads N] [--connection-timeout SECONDS]
                           [--trusted-proxies LIST] [--tls-cert FILE --tls-key FILE]
                           [--tls-proxy yes|no] [--phone-link-days N]
+                          [--public-api open|key] [--public-rate-limit N]
 
-Serves the JSON API, kiosk sync, the pages, /healthz and /metrics until
-SIGTERM or SIGINT, then finishes running requests and exits 0. With a
-certificate and key it serves HTTPS, and SIGHUP reads them again. Prints the
+Serves the JSON API, the public API, kiosk sync, the pages, /healthz and
+/metrics until SIGTERM or SIGINT, then finishes running requests and exits 0.
+With a certificate and key it serves HTTPS, and SIGHUP reads them again. Prints the
 bound address on start (port 0 picks a free port). Holds a lock on
 PATH.lock while serving, so a second server or a restore cannot use the same
 database. Migrates an older database at start, after copying it to
@@ -53,6 +54,10 @@ and STOPPING=1; logs go to the journal.
                             Secure __Host- ones and HSTS is sent, as with HTTPS
   --phone-link-days N       a linked phone checks in for N days (1 to 400,
                             default 180), then needs a new link code
+  --public-api MODE         who may read /api/public/v1: open (default, anyone)
+                            or key (an API key, a read-only one is enough)
+  --public-rate-limit N     public API requests per client (key or address) a
+                            minute, default 120
 )",
      serveCommand},
     {"init", "create or migrate the database, optionally with an admin",
@@ -108,6 +113,18 @@ prints its id and its token once. Start the kiosk with --token TOKEN; on its
 first sync it receives its rotating-code key and the badge key.
 )",
      kioskAddCommand},
+    {"person erase", "remove a person's personal data on request",
+     R"(usage: imhere-server person erase PUBLIC_ID --db PATH [--requested-by TEXT]
+
+Removes the personal data of the person with this public id, as a data
+protection request asks: the name becomes "Erased person"; email, GitHub and
+Codewars names, password and PIN are cleared; badges are revoked (kiosks
+forget them on their next sync) and linked phones stop working; sessions, API
+keys and link codes are deleted. Their attendance, corrections and flags stay,
+under the public id only. The erasure is logged in the database with
+--requested-by (who asked, a ticket number ...) and in the server log.
+)",
+     personEraseCommand},
     {"demo-data", "fill the database with a synthetic school",
      R"(usage: imhere-server demo-data --db PATH [--badges FILE]
 

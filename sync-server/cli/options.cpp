@@ -130,7 +130,7 @@ bool plainText(const std::string& v)
         && std::ranges::all_of(v, [](char c) { return c > ' ' && c < 0x7f && c != '<' && c != '>' && c != '"'; });
 }
 
-const std::array<SettingKey, 21> k_serverKeys{{
+const std::array<SettingKey, 23> k_serverKeys{{
     {"db", [](const std::string& v) { return v.empty() ? std::string("must name the database file") : std::string(); }},
     {"listen",
      [](const std::string& v) {
@@ -181,6 +181,9 @@ const std::array<SettingKey, 21> k_serverKeys{{
              ? std::string()
              : std::string("must be an email address like attendance@example.org");
      }},
+    // The public API (docs/PUBLIC-API.md): open to anyone, or only to API keys.
+    {"public-api", [](const std::string& v) { return oneOf(v, {"open", "key"}); }},
+    {"public-rate-limit", [](const std::string& v) { return wholeNumberProblem(v, 1, 1'000'000); }},
 }};
 
 std::string environmentName(const std::string& name)

@@ -303,8 +303,13 @@ int serveCommand(const CommandLine&, const Settings& settings)
         return failWith("cannot read the kiosks: " + loaded.error().message);
     ApiContext api(services);
     api.metricsAccess = *metricsAccess;
+    PublicApiSettings publicSettings;
+    publicSettings.requireKey = settings.get("public-api").value_or("open") == "key";
+    if (const auto perMinute = settings.get("public-rate-limit"))
+        publicSettings.requestsPerMinute = std::stoi(*perMinute); // checked when the settings were loaded
+    PublicApi publicApi(services, publicSettings);
     Router router;
-    addAllRoutes(router, api);
+    addAllRoutes(router, api, publicApi);
     listen->onAnswered = [&services](const Exchange& e) {
         services.metrics.recordRequest(e.routePattern, e.status, e.seconds);
     };

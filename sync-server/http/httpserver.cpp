@@ -3,6 +3,9 @@
 #include "securecookies.h"
 #include "tlsnative.h"
 
+#include <algorithm>
+#include <strings.h>
+
 #include "sync-server/serverlimits.h"
 
 #include "core/limits.h"
@@ -103,9 +106,15 @@ MHD_Result send(MHD_Connection* connection, PendingRequest& pending, const Respo
         response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY));
     if (!r)
         return MHD_NO;
-    MHD_add_response_header(r.get(), MHD_HTTP_HEADER_CONTENT_TYPE, response.contentType.c_str());
+    if (!response.contentType.empty()) // none for 204 and 304
+        MHD_add_response_header(r.get(), MHD_HTTP_HEADER_CONTENT_TYPE, response.contentType.c_str());
     MHD_add_response_header(r.get(), "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r.get(), "Cache-Control", "no-store");
+    // Nothing is cached unless the response says how (the public API does).
+    const bool cacheSaid = std::ranges::any_of(response.headers, [](const auto& h) {
+        return h.first.size() == 13 && strncasecmp(h.first.c_str(), "cache-control", 13) == 0;
+    });
+    if (!cacheSaid)
+        MHD_add_response_header(r.get(), "Cache-Control", "no-store");
     for (const auto& [name, value] : response.headers) {
         if (pending.request.secure && name == "Set-Cookie")
             MHD_add_response_header(r.get(), name.c_str(), secureSetCookie(value).c_str());

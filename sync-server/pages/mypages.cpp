@@ -78,6 +78,8 @@ Result<Response> myAttendance(Services& services, const Request& request)
         + "<p><a href=\"/me/phones\">My linked phones</a>: see them, or unlink one.</p>"
         + "<p>Teacher or TA? <a href=\"/me/pin\">My kiosk PIN</a>: make a new one.</p>"
         + "<h2>Badge QR</h2><p>No card? <a href=\"/me/badge\">Make a badge QR</a> to show to the kiosk's camera.</p>";
+    TRY_ASSIGN(publicApi, publicApiSection(services, caller));
+    m += publicApi;
     return pageResponse(request, std::move(frame));
 }
 

@@ -24,6 +24,8 @@ void addPinPages(Router& router, Services& services);
 void addTrackerPages(Router& router, Services& services);
 void addReportPages(Router& router, Services& services);
 void addAccountPages(Router& router, Services& services); // accountpages.cpp
+void addApiKeyPages(Router& router, Services& services); // My account → API keys
+void addPrivacyPages(Router& router, Services& services); // the public API opt-out
 
 inline void addWebPages(Router& router, Services& services)
 {
@@ -42,6 +44,8 @@ inline void addWebPages(Router& router, Services& services)
     addTrackerPages(router, services);
     addReportPages(router, services);
     addAccountPages(router, services);
+    addApiKeyPages(router, services);
+    addPrivacyPages(router, services);
     // Forms are read only from signed-in people, but for signing in, asking
     // for and using a password link, and remote check-in.
     router.admitUnder("/", admitSignedIn(services),
@@ -50,6 +54,8 @@ inline void addWebPages(Router& router, Services& services)
 }
 
 // ---- views shared by several pages ----
+// My attendance's section on the public API (the opt-out) and API keys.
+[[nodiscard]] Result<std::string> publicApiSection(Services& services, const Caller& caller);
 [[nodiscard]] std::string roleLabel(Role role);
 [[nodiscard]] std::string flagLabel(Flag flag);
 // Status, remote, flag and review tags of a record.

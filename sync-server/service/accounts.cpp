@@ -112,14 +112,6 @@ Result<void> signOut(Services& services, const Caller& caller)
     return services.store.credentials().deleteSession(caller.principal.sessionHash);
 }
 
-Result<IssuedApiKey> issueApiKey(Services& services, const Caller& caller, ApiScope scope)
-{
-    TRY(allow(caller.kind == PrincipalKind::Session, "API keys are created from a signed-in session"));
-    const IssuedToken issued = issueToken(k_apiKeyPrefix);
-    TRY(services.store.credentials().createApiKey(caller.person.id, issued.lookup, issued.hash, scope));
-    return IssuedApiKey{issued.token, issued.lookup};
-}
-
 std::string sessionCookie(const std::string& token, std::int64_t maxAgeSec)
 {
     return std::string(k_sessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="

@@ -40,15 +40,6 @@ struct SignedIn {
 
 [[nodiscard]] Result<void> signOut(Services& services, const Caller& caller);
 
-// A new API key for the caller, shown once (only its hash is kept). Only a
-// signed-in session makes keys: a key minting keys would outlive its own
-// revocation.
-struct IssuedApiKey {
-    std::string key;
-    std::string prefix;
-};
-[[nodiscard]] Result<IssuedApiKey> issueApiKey(Services& services, const Caller& caller, ApiScope scope);
-
 // The Set-Cookie value for a session token; an empty token with max age 0 clears it.
 [[nodiscard]] std::string sessionCookie(const std::string& token, std::int64_t maxAgeSec);
 

@@ -218,6 +218,20 @@ struct ApiKey {
     PersonId person = 0;
     std::vector<std::uint8_t> hash;
     ApiScope scope = ApiScope::Read;
+    std::string prefix; // the key's first characters, shown to recognise it
+    std::string name;
+    std::int64_t createdAt = 0;
+    std::optional<std::int64_t> expiresAt; // none: a key made before keys expired
+    std::optional<std::int64_t> lastUsedAt; // to within k_apiKeyUseResolutionMs
+    std::optional<std::int64_t> revokedAt;
+    std::string ownerPublicId;
+    std::string ownerName;
+};
+
+// What a new API key is called and until when it works.
+struct ApiKeyTerms {
+    std::string name;
+    std::optional<std::int64_t> expiresAt;
 };
 
 struct Kiosk {

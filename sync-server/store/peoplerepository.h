@@ -44,6 +44,24 @@ public:
     [[nodiscard]] virtual Result<void> setAdmin(PersonId person, bool admin, PersonId actor) = 0;
     // The org-wide lead role (reads the overview across courses); kept in lead_history.
     [[nodiscard]] virtual Result<void> setLead(PersonId person, bool lead, PersonId actor) = 0;
+
+    // The public API (sqlitestoreprivacy.cpp). Whether a person opted out of
+    // its per-person answers; setting it logs who did it and when.
+    [[nodiscard]] virtual Result<void> setPublicOptOut(PersonId person, bool optOut, std::string_view actor) = 0;
+    [[nodiscard]] virtual Result<bool> publicOptOut(PersonId person) = 0;
+    // The public ids of everyone who opted out.
+    [[nodiscard]] virtual Result<std::vector<std::string>> publicOptOuts() = 0;
+    // Removes a person's personal data, keeping their pseudonymous events:
+    // the name becomes `placeholderName`; email, GitHub, Codewars, password
+    // and PIN are cleared; badges are revoked (kiosks learn it through sync)
+    // and phones unlinked; sessions, API keys, link codes and the region are
+    // deleted; the erasure is logged with `actor`.
+    [[nodiscard]] virtual Result<void> erasePerson(PersonId person, const std::string& placeholderName,
+                                                   std::string_view actor) = 0;
+    // A mark that changes whenever anything the public API answers from may
+    // have changed (events, windows, enrollments, people, opt-outs), read
+    // without reading the records: the public API's ETag.
+    [[nodiscard]] virtual Result<std::string> publicDataMark() = 0;
 };
 
 } // namespace imhere::server

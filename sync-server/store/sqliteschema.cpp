@@ -465,8 +465,37 @@ UPDATE session SET last_used_at = expires_at - 43200000;
 CREATE INDEX session_person ON session(person);
 )sql";
 
-constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3}, {4, k_v4}, {5, k_v5},
-                                      {6, k_v6}, {7, k_v7}, {8, k_v8}, {9, k_v9}, {10, k_v10}};
+// API keys people manage (service/apikeys.h): a name, an expiry, when a
+// key was last used (to within a minute, so a busy key costs one write a
+// minute), and who revoked it when. Keys made before have no expiry.
+// The public API (docs/PUBLIC-API.md): who opted out of per-person answers,
+// and the log of personal data erased on request (the one exception to
+// nothing being deleted, DESIGN §3 audit).
+constexpr std::string_view k_v11 = R"sql(
+ALTER TABLE api_key ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_key ADD COLUMN expires_at INTEGER;
+ALTER TABLE api_key ADD COLUMN last_used_at INTEGER;
+ALTER TABLE api_key ADD COLUMN revoked_at INTEGER;
+ALTER TABLE api_key ADD COLUMN revoked_by INTEGER REFERENCES person(id);
+CREATE INDEX api_key_person ON api_key(person);
+
+CREATE TABLE public_opt_out(
+  person INTEGER PRIMARY KEY REFERENCES person(id),
+  at INTEGER NOT NULL
+) STRICT;
+
+-- Opt-outs and erasures in order: the public API's answers change with them.
+CREATE TABLE privacy_log(
+  seq INTEGER PRIMARY KEY,
+  person INTEGER NOT NULL REFERENCES person(id),
+  kind TEXT NOT NULL CHECK (kind = 'opt_out' OR kind = 'opt_in' OR kind = 'erase'),
+  actor TEXT NOT NULL,
+  at INTEGER NOT NULL
+) STRICT;
+)sql";
+
+constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3},  {4, k_v4},   {5, k_v5},  {6, k_v6},
+                                      {7, k_v7}, {8, k_v8}, {9, k_v9}, {10, k_v10}, {11, k_v11}};
 
 } // namespace
 

@@ -258,32 +258,6 @@ Result<void> SqliteStore::deleteSession(const Bytes& tokenHash)
     });
 }
 
-Result<std::int64_t> SqliteStore::createApiKey(PersonId person, const std::string& prefix, const Bytes& hash,
-                                               ApiScope scope)
-{
-    std::int64_t id = 0;
-    TRY(write([&]() -> Result<void> {
-        TRY_ASSIGN(s, query("INSERT INTO api_key(prefix, hash, person, scope, created_at) VALUES(?, ?, ?, ?, ?)"));
-        s->bind(1, prefix).bindBlob(2, hash);
-        TRY(s->bind(3, person).bind(4, scope == ApiScope::Write ? "write" : "read").bind(5, m_clock.nowMs()).run());
-        id = m_db.lastInsertRowId();
-        return {};
-    }));
-    return id;
-}
-
-Result<std::optional<ApiKey>> SqliteStore::apiKeyByPrefix(std::string_view prefix)
-{
-    std::lock_guard lock(m_mutex);
-    TRY_ASSIGN(s, query("SELECT id, person, hash, scope FROM api_key WHERE prefix = ? AND revoked = 0"));
-    s->bind(1, prefix);
-    TRY_ASSIGN(row, s->step());
-    if (!row)
-        return std::optional<ApiKey>();
-    return std::optional(
-        ApiKey{s->int64At(0), s->int64At(1), s->blobAt(2), s->textAt(3) == "write" ? ApiScope::Write : ApiScope::Read});
-}
-
 Result<Kiosk> SqliteStore::createKiosk(const NewKiosk& k)
 {
     Kiosk created;

@@ -120,9 +120,14 @@ public:
     Result<void> markMailFailed(std::int64_t id, std::int64_t at, const std::string& error,
                                 std::optional<std::int64_t> nextAttemptAt) override;
     Result<OutboxCounts> outboxCounts() override;
-    Result<std::int64_t> createApiKey(PersonId person, const std::string& prefix, const Bytes& hash,
-                                      ApiScope scope) override;
+    // API keys: sqlitestorekeys.cpp.
+    Result<std::int64_t> createApiKey(PersonId person, const std::string& prefix, const Bytes& hash, ApiScope scope,
+                                      const ApiKeyTerms& terms = {}) override;
     Result<std::optional<ApiKey>> apiKeyByPrefix(std::string_view prefix) override;
+    Result<std::optional<ApiKey>> anyApiKey(std::string_view prefix) override;
+    Result<std::vector<ApiKey>> apiKeys(std::optional<PersonId> owner) override;
+    Result<void> revokeApiKey(std::int64_t id, PersonId actor) override;
+    Result<void> noteApiKeyUse(std::int64_t id, std::int64_t atMs, std::int64_t resolutionMs) override;
     Result<Kiosk> createKiosk(const NewKiosk& kiosk) override;
     Result<std::optional<Kiosk>> kioskByPrefix(std::string_view prefix) override;
     Result<std::optional<Kiosk>> kioskById(std::uint32_t id) override;
@@ -145,6 +150,12 @@ public:
     Result<void> noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t resolutionMs) override;
     Result<void> setAdmin(PersonId person, bool admin, PersonId actor) override;
     Result<void> setLead(PersonId person, bool lead, PersonId actor) override;
+    // The public API's privacy: sqlitestoreprivacy.cpp.
+    Result<void> setPublicOptOut(PersonId person, bool optOut, std::string_view actor) override;
+    Result<bool> publicOptOut(PersonId person) override;
+    Result<std::vector<std::string>> publicOptOuts() override;
+    Result<void> erasePerson(PersonId person, const std::string& placeholderName, std::string_view actor) override;
+    Result<std::string> publicDataMark() override;
     Result<std::vector<Enrollment>> listEnrollments() override;
 
     Result<void> ingestSync(const Kiosk& kiosk, const sync::SyncRequest& request,

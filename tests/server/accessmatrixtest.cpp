@@ -46,9 +46,10 @@ std::string fill(std::string pattern, const Target& t, const School& s)
             pattern.replace(at, key.size(), value);
     };
     put("{course}", t.course);
+    put("{key}", "ak_AAAAAAAA");
+    put("{public_id}", s.studentA.publicId);
     const bool opening = pattern.ends_with("/open");
     put("{window}", opening ? t.scheduledWindow : t.openWindow);
-    (void)s;
     return pattern;
 }
 
@@ -62,6 +63,20 @@ const std::vector<Cell>& cells()
         {"POST", "/api/v1/logout", "", {401, 200, 200, 200, 200, 200, 403, 403}},
         {"GET", "/api/v1/me", "", {401, 200, 200, 200, 200, 200, 403, 200}},
         {"POST", "/api/v1/api-keys", R"({"scope":"read"})", {401, 201, 201, 201, 201, 201, 403, 403}},
+        {"GET", "/api/v1/api-keys", "", {401, 200, 200, 200, 200, 200, 403, 200}},
+        // Nobody has this key: no one learns whose it would be.
+        {"DELETE", "/api/v1/api-keys/{key}", "", {401, 404, 404, 404, 404, 404, 403, 403}},
+        // The public API: open, but a kiosk token is no API key.
+        {"GET", "/api/public/v1/courses", "", {200, 200, 200, 200, 200, 200, 401, 200}},
+        {"GET", "/api/public/v1/courses/{course}/windows", "", {200, 200, 200, 200, 200, 200, 401, 200}},
+        {"GET", "/api/public/v1/courses/{course}/attendance", "", {200, 200, 200, 200, 200, 200, 401, 200}},
+        {"GET", "/api/public/v1/courses/{course}/summary", "", {200, 200, 200, 200, 200, 200, 401, 200}},
+        {"GET", "/api/public/v1/trainees/{public_id}", "", {200, 200, 200, 200, 200, 200, 401, 200}},
+        {"OPTIONS", "/api/public/v1/courses", "", {204, 204, 204, 204, 204, 204, 204, 204}},
+        {"OPTIONS", "/api/public/v1/courses/{course}/windows", "", {204, 204, 204, 204, 204, 204, 204, 204}},
+        {"OPTIONS", "/api/public/v1/courses/{course}/attendance", "", {204, 204, 204, 204, 204, 204, 204, 204}},
+        {"OPTIONS", "/api/public/v1/courses/{course}/summary", "", {204, 204, 204, 204, 204, 204, 204, 204}},
+        {"OPTIONS", "/api/public/v1/trainees/{public_id}", "", {204, 204, 204, 204, 204, 204, 204, 204}},
         {"GET", "/api/v1/people", "", {401, 403, 403, 403, 403, 200, 403, 403}},
         {"POST", "/api/v1/people", R"({"display_name":"New Person"})", {401, 403, 403, 403, 403, 201, 403, 403}},
         {"POST", "/api/v1/password-resets", R"({"email":"nobody{n}@example.org"})",

@@ -39,6 +39,7 @@ constexpr std::string_view k_exampleCode = "tZPt6ZEOQp2RgiwPO3g6dwAAAAEKtRz_oT1A
 constexpr std::string_view k_exampleNowMs = "1796400000000";
 constexpr std::string_view k_examplePhone = "424242"; // a phone the student linked (My phones)
 constexpr std::string_view k_demoCourseName = "WM5 · JS1";
+constexpr std::string_view k_exampleKeyPrefix = "ak_k3yPr3f1"; // the teacher's read_key
 
 void replaceAll(std::string& text, std::string_view from, std::string_view to)
 {
@@ -164,6 +165,7 @@ void ExamplesTest::initTestCase()
     const IssuedToken read = issueToken(k_apiKeyPrefix);
     QVERIFY(store.credentials().createApiKey(m_people["teacher"], read.lookup, read.hash, ApiScope::Read));
     m_readKey = read.token;
+    m_ids[std::string(k_exampleKeyPrefix)] = read.lookup;
     auto kiosk = store.kiosks().kioskById(1);
     QVERIFY(kiosk && *kiosk);
     m_kiosk = **kiosk;

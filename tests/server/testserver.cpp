@@ -18,6 +18,18 @@ TestServer::TestServer(unsigned connectionTimeoutSec, TrustedProxies trustedProx
     start(connectionTimeoutSec, std::move(trustedProxies));
 }
 
+TestServer::TestServer(PublicApiSettings chosen, const std::filesystem::path& seed)
+    : clock(SystemClock().nowMs()), publicSettings(chosen)
+{
+    if (!seed.empty()) {
+        std::filesystem::copy_file(seed, dbPath());
+        const std::filesystem::path wal = seed.string() + "-wal";
+        if (std::filesystem::exists(wal))
+            std::filesystem::copy_file(wal, dbPath() + "-wal");
+    }
+    start(0);
+}
+
 TestServer::TestServer(const std::filesystem::path& seed) : clock(SystemClock().nowMs())
 {
     std::filesystem::copy_file(seed, dbPath());
@@ -35,7 +47,8 @@ void TestServer::start(unsigned connectionTimeoutSec, TrustedProxies trustedProx
     store = std::move(*opened);
     services = std::make_unique<Services>(*store, clock);
     api = std::make_unique<ApiContext>(*services);
-    addAllRoutes(router, *api);
+    publicApi = std::make_unique<PublicApi>(*services, publicSettings);
+    addAllRoutes(router, *api, *publicApi);
     http = std::make_unique<HttpServer>(router);
     HttpServerOptions options;
     options.threads = 2;

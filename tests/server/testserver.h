@@ -24,6 +24,8 @@ public:
     explicit TestServer(unsigned connectionTimeoutSec = 0, server::TrustedProxies trustedProxies = {});
     // Serves a copy of the database file `seed` (its -wal too, if any).
     explicit TestServer(const std::filesystem::path& seed);
+    // With these public API settings (a required key, a small request budget).
+    explicit TestServer(server::PublicApiSettings chosen, const std::filesystem::path& seed = {});
     ~TestServer();
 
     [[nodiscard]] std::string url() const;
@@ -39,10 +41,12 @@ public:
     std::unique_ptr<server::SqliteStore> store;
     std::unique_ptr<server::Services> services;
     std::unique_ptr<server::ApiContext> api;
+    std::unique_ptr<server::PublicApi> publicApi;
     server::Router router;
     std::unique_ptr<server::HttpServer> http;
 
 private:
+    server::PublicApiSettings publicSettings;
     void start(unsigned connectionTimeoutSec, server::TrustedProxies trustedProxies = {});
 };
 

@@ -83,6 +83,9 @@ async function pageTypes() {
     as: cast.admin, body: { purpose: 'invitation' },
   })).json.link;
 
+  // A teacher with an API key of their own; the admin sees everyone's.
+  await server.api('POST', '/api/v1/api-keys', { as: teacher, body: { scope: 'read', name: 'Lighthouse export' } });
+
   const u = (p) => server.url + p;
   // The code on the screen right now, or a minute ago.
   const q = (window, ageMs = 0) => () => u(`/q/${screen.codeAt(window.id, Date.now() - ageMs)}`);
@@ -109,6 +112,8 @@ async function pageTypes() {
     // A TA has eight weeks of their own records in the demo school.
     { name: 'my attendance', url: u('/me'), cookie: ta.cookie },
     { name: 'add a course', url: u('/courses/new'), cookie: teacher.cookie },
+    { name: 'my API keys', url: u('/account/api-keys'), cookie: teacher.cookie },
+    { name: 'API keys (admin)', url: u('/account/api-keys'), cookie: cast.admin.cookie },
     // Org admins: the longest list (everyone in the school), the kiosk list
     // with its provisioning form, and one person's page.
     { name: 'admin: people', url: u('/admin/people'), cookie: cast.admin.cookie },

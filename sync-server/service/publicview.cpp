@@ -1,0 +1,180 @@
+#include "publicview.h"
+
+#include "records.h"
+#include "windowrules.h"
+
+#include "sync-server/serverlimits.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace imhere::server {
+
+namespace {
+
+bool isTrainee(const AttendanceRecord& r)
+{
+    return r.role == Role::Student;
+}
+
+Result<std::set<std::string>> optedOut(Services& services)
+{
+    TRY_ASSIGN(ids, services.store.people().publicOptOuts());
+    return std::set<std::string>(ids.begin(), ids.end());
+}
+
+WindowPhase phaseOf(const Window& w, std::int64_t now)
+{
+    if (w.closedAt)
+        return WindowPhase::Closed;
+    return isOpenAt(w, now) || w.openedAt ? WindowPhase::Open : WindowPhase::Scheduled;
+}
+
+} // namespace
+
+Result<std::vector<PublicCourse>> publicCourses(Services& services)
+{
+    TRY_ASSIGN(courses, services.store.courses().listCourses(std::nullopt));
+    std::vector<PublicCourse> out;
+    for (auto& c : courses) {
+        if (c.course.removed)
+            continue;
+        TRY_ASSIGN(roster, services.store.courses().roster(c.course.id));
+        TRY_ASSIGN(windows, services.store.attendance().windowsOf(c.course.id));
+        const int trainees = static_cast<int>(std::ranges::count(roster, Role::Student, &Member::role));
+        out.push_back({std::move(c.course), trainees >= limits::k_publicMinGroup ? std::optional(trainees) : std::nullopt,
+                       static_cast<int>(windows.size())});
+    }
+    return out;
+}
+
+Result<PublicPage<PublicWindow>> publicWindows(Services& services, std::string_view course, PageSpan span)
+{
+    TRY(services.liveCourse(course));
+    TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
+    const auto now = services.clock.nowMs();
+    PublicPage<PublicWindow> page{{}, windows.size()};
+    for (std::size_t i = span.offset; i < windows.size() && i < span.offset + span.limit; ++i) {
+        Window& w = windows[i];
+        TRY_ASSIGN(records, recordsOfWindow(services, w.id));
+        std::erase_if(records, [](const AttendanceRecord& r) { return !isTrainee(r); });
+        const Tally tally = tallyOf(records);
+        const bool shown = tally.people >= limits::k_publicMinGroup;
+        const WindowPhase phase = phaseOf(w, now);
+        page.items.push_back({std::move(w), phase, shown ? std::optional(tally) : std::nullopt});
+    }
+    return page;
+}
+
+Result<PublicPage<AttendanceRecord>> publicAttendance(Services& services, std::string_view course,
+                                                      std::optional<std::int64_t> fromMs,
+                                                      std::optional<std::int64_t> toMs, PageSpan span)
+{
+    TRY(services.liveCourse(course));
+    TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
+    if (fromMs || toMs) {
+        std::erase_if(windows, [&](const Window& w) {
+            const auto start = w.startMs();
+            return !start || (fromMs && *start < *fromMs) || (toMs && *start >= *toMs);
+        });
+    }
+    TRY_ASSIGN(out, optedOut(services));
+    TRY_ASSIGN(roster, services.store.courses().roster(course));
+    std::size_t shown = 0;
+    for (const auto& m : roster)
+        shown += m.role == Role::Student && !out.contains(m.publicId) ? 1U : 0U;
+    PublicPage<AttendanceRecord> page{{}, shown * windows.size()};
+    if (shown == 0)
+        return page;
+    for (std::size_t w = span.offset / shown; w < windows.size() && page.items.size() < span.limit; ++w) {
+        TRY_ASSIGN(records, recordsOfWindow(services, windows[w].id));
+        std::erase_if(records, [&](const AttendanceRecord& r) { return !isTrainee(r) || out.contains(r.person); });
+        std::sort(records.begin(), records.end(),
+                  [](const AttendanceRecord& a, const AttendanceRecord& b) { return a.person < b.person; });
+        const std::size_t skip = w == span.offset / shown ? span.offset % shown : 0;
+        for (std::size_t i = skip; i < records.size() && page.items.size() < span.limit; ++i)
+            page.items.push_back(std::move(records[i]));
+    }
+    return page;
+}
+
+Result<PublicTrainee> publicTrainee(Services& services, std::string_view publicId)
+{
+    auto notFound = [] { return fail(Errc::NotFound, "no such trainee"); };
+    TRY_ASSIGN(person, services.store.people().personByPublicId(publicId));
+    if (!person)
+        return notFound();
+    TRY_ASSIGN(optOut, services.store.people().publicOptOut(person->id));
+    if (optOut)
+        return notFound();
+    TRY_ASSIGN(courses, services.store.courses().listCourses(person->id));
+    PublicTrainee out{person->publicId, {}};
+    for (auto& c : courses) {
+        if (c.course.removed || c.role != Role::Student)
+            continue;
+        TRY_ASSIGN(records, recordsOfPerson(services, c.course.id, person->id));
+        const Tally tally = tallyOf(records);
+        out.courses.push_back({std::move(c.course), tally, std::move(records)});
+    }
+    if (out.courses.empty())
+        return notFound();
+    return out;
+}
+
+Result<std::vector<PublicWeek>> publicSummary(Services& services, std::string_view course)
+{
+    TRY_ASSIGN(c, services.liveCourse(course));
+    TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
+    TRY_ASSIGN(records, recordsOfCourse(services, course));
+    const CourseFigures figures = courseFigures(c, windows, records, DateRange{});
+    std::map<std::int64_t, int> windowsOfWeek; // days of the Monday
+    for (const auto& w : figures.windows)
+        if (const auto monday = weekOf(c.timezone, *w.window.startMs()))
+            ++windowsOfWeek[daysFromCivil(monday->y, monday->m, monday->d)];
+    std::vector<PublicWeek> out;
+    for (const auto& week : figures.weeks) {
+        const bool shown = week.trainees.people >= limits::k_publicMinGroup;
+        out.push_back({week.monday, windowsOfWeek[daysFromCivil(week.monday.y, week.monday.m, week.monday.d)],
+                       shown ? std::optional(week.trainees) : std::nullopt});
+    }
+    return out;
+}
+
+std::string_view toString(WindowPhase phase)
+{
+    switch (phase) {
+    case WindowPhase::Scheduled: return "scheduled";
+    case WindowPhase::Open: return "open";
+    case WindowPhase::Closed: return "closed";
+    }
+    return "scheduled";
+}
+
+Result<bool> publicOptOutOf(Services& services, const Caller& caller)
+{
+    return services.store.people().publicOptOut(caller.person.id);
+}
+
+Result<void> setPublicOptOut(Services& services, const Caller& caller, bool optOut)
+{
+    TRY(allow(caller.kind == PrincipalKind::Session, "choose this while signed in"));
+    return services.store.people().setPublicOptOut(caller.person.id, optOut, caller.person.publicId);
+}
+
+Result<Person> erasePersonalData(Services& services, std::string_view publicId, std::string_view actor)
+{
+    TRY_ASSIGN(person, services.store.people().personByPublicId(publicId));
+    if (!person)
+        return fail(Errc::NotFound, "nobody has the public id " + std::string(publicId));
+    TRY(services.store.people().erasePerson(person->id, "Erased person", actor));
+    TRY_ASSIGN(erased, services.store.people().personById(person->id));
+    return std::move(*erased);
+}
+
+Result<std::string> publicDataMark(Services& services)
+{
+    return services.store.people().publicDataMark();
+}
+
+} // namespace imhere::server
