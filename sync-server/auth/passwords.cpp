@@ -42,7 +42,7 @@ std::string generatePin()
 {
     ensureSodium();
     std::string out;
-    for (int i = 0; i < 6; ++i)
+    for (int i = 0; i < k_pinDigits; ++i)
         out.push_back(static_cast<char>('0' + randombytes_uniform(10)));
     return out;
 }

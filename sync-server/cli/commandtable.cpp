@@ -74,7 +74,7 @@ key. With --admin-email, adds an org admin and prints a generated password once.
 
 Adds a person and prints their public id. With --email they can sign in: a
 password is generated and printed once, or read from stdin with
---password-stdin. --with-pin generates a 6-digit kiosk PIN for a teacher or TA
+--password-stdin. --with-pin generates an 8-digit kiosk PIN for a teacher or TA
 (printed once; stored as an argon2id hash). --admin makes an org admin.
 )",
      userAddCommand},

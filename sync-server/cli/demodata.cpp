@@ -105,7 +105,7 @@ Result<DemoPerson> DemoSchool::person(std::string name, std::string role, bool s
     if (staff) {
         TRY_ASSIGN(hash, hashSecret(k_staffPassword, k_passwordCost));
         p.passwordHash = hash;
-        pin = std::to_string(100'000 + roll(900'000));
+        pin = std::to_string(10'000'000 + roll(90'000'000)); // k_pinDigits digits
         TRY_ASSIGN(pinHash, hashSecret(pin, k_pinCost));
         p.pinHash = pinHash;
     }

@@ -22,6 +22,10 @@ Result<Response> pinPage(Services& services, const Request& request)
          "and this PIN.</p><p>Forgot yours, or think someone knows it? Make a new one: it is shown once, and each "
          "kiosk of your courses takes it (and stops taking the old one) at its next sync, within a minute when it "
          "is online.</p>"
+        + (pinIsOutdated(caller)
+               ? std::string("<div class=\"flash error\"><p>Your PIN is an older, shorter kind that is easier to "
+                             "guess if a kiosk is stolen. Please make a new one: new PINs have 8 digits.</p></div>")
+               : std::string())
         + web::renderButtonForm({.action = "/me/pin", .label = "Make a new PIN", .csrfToken = caller.principal.csrfToken})
         + "<p><a href=\"/me\">Back to my attendance</a></p>";
     return pageResponse(request, std::move(frame));

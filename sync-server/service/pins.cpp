@@ -22,4 +22,9 @@ Result<std::string> makeNewPin(Services& services, const Caller& caller)
     return pin;
 }
 
+bool pinIsOutdated(const Caller& caller)
+{
+    return caller.person.pinHash && needsRehash(*caller.person.pinHash, k_pinCost);
+}
+
 } // namespace imhere::server

@@ -203,17 +203,25 @@ private slots:
     void aTeacherMakesANewKioskPinThatKiosksPull()
     {
         const Headers teacher = School::sessionFor(*server, school.teacherA);
-        QCOMPARE(client->get("/me/pin", teacher).status, 200);
+        // A PIN from before PINs had 8 digits still works, and its holder is asked to replace it.
+        const std::string k_olderKind = "older, shorter kind";
+        QVERIFY(server->store->people().setPinHash(school.teacherA.id, *hashSecret("123456", {2, 19ULL << 20})));
+        const auto before = client->get("/me/pin", teacher);
+        QCOMPARE(before.status, 200);
+        QVERIFY2(before.body.find(k_olderKind) != std::string::npos, before.body.c_str());
         const auto made = post("/me/pin", teacher, "");
         QCOMPARE(made.status, 200);
         QCOMPARE(made.header("cache-control"), std::string("no-store"));
         std::smatch m;
-        const std::regex shown("<code>([0-9]{6})</code>");
+        const std::regex shown("<code>([0-9]{8})</code>");
         QVERIFY2(std::regex_search(made.body, m, shown), made.body.c_str());
         const std::string pin = m[1];
         const auto stored = server->store->people().personById(school.teacherA.id).value();
         QVERIFY(stored && stored->pinHash);
         QVERIFY(server::verifySecret(*stored->pinHash, pin));
+        // Offline guessing against a stolen kiosk's copy: argon2id with 64 MiB and 3 passes.
+        QVERIFY2(stored->pinHash->starts_with("$argon2id$v=19$m=65536,t=3,p=1$"), stored->pinHash->c_str());
+        QVERIFY(client->get("/me/pin", teacher).body.find(k_olderKind) == std::string::npos);
         // The kiosk of the teacher's course pulls the new hash.
         const auto synced = client->json("POST", "/api/v1/kiosk/sync",
                                          R"({"protocol":1,"kiosk_time":)" + std::to_string(server->clock.nowMs())
