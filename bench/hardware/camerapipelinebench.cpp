@@ -9,6 +9,7 @@
 // so nothing is dropped and every frame is timed end to end. The bare decode
 // and the pipeline take turns on each frame.
 
+#include "bench/benchtable.h"
 #include "benchstats.h"
 #include "qrtestframes.h"
 
@@ -108,6 +109,7 @@ int main(int argc, char** argv)
     std::printf("bare ZXing ReadBarcode      median %8.0f us   p95 %8.0f us\n", b.median, b.p95);
     std::printf("pipeline frame -> signal    median %8.0f us   p95 %8.0f us\n", p.median, p.p95);
     std::printf("ratio (median)              %.3f   (goal <= 1.2)\n", p.median / b.median);
+    imhere::bench::tableRow("camera pipeline, frame -> badge, median", p.median, "bare ZXing ReadBarcode, median", b.median, "us");
     std::printf("frames: submitted %llu, decoded %llu, dropped %llu, badge reads %llu\n",
                 static_cast<unsigned long long>(counters.submitted), static_cast<unsigned long long>(counters.decoded),
                 static_cast<unsigned long long>(counters.dropped), static_cast<unsigned long long>(counters.tokens));

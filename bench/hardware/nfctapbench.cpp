@@ -9,6 +9,7 @@
 // until the signal arrives. An ideal reader answers one pending poll, so the
 // ratio shows what libnfc, the worker hand-over and the event loop add.
 
+#include "bench/benchtable.h"
 #include "benchstats.h"
 
 #include "hardware/emulator/pn532emulator.h"
@@ -159,5 +160,6 @@ int main(int argc, char** argv)
     std::printf("emulator frame round trip    median %8.0f us   p95 %8.0f us\n", r.median, r.p95);
     std::printf("tap -> badgeRead signal      median %8.0f us   p95 %8.0f us\n", t.median, t.p95);
     std::printf("ratio (median)               %.2f\n", t.median / r.median);
+    imhere::bench::tableRow("NFC tap -> badgeRead, median", t.median, "PN532 frame round trip, median", r.median, "us");
     return 0;
 }

@@ -12,6 +12,7 @@
 //    frame" line, on a provisioned store holding the N-person roster.
 // 4. Memory: a real imhere-kiosk (offscreen, offline) fed N taps through the
 //    simulated reader's socket; VmRSS before and after, and its peak.
+#include "bench/benchtable.h"
 #include "kiosk/checkinservice.h"
 #include "kiosk/curltransport.h"
 #include "kiosk/kioskstore.h"
@@ -186,6 +187,8 @@ void benchService(const QString& dir, int taps)
     printRow("then: status refresh for the idle screen", quantilesOf(refresh));
     std::printf("  ratio tap / bare commit:                       p50 %.2fx     p99 %.2fx   (goal p99 <= 2x)\n",
                 t.p50 / c.p50, t.p99 / c.p99);
+    bench::tableRow("kiosk tap -> feedback, p50", t.p50 / 1000, "bare SQLite commit (synchronous=FULL), p50", c.p50 / 1000, "ms");
+    bench::tableRow("kiosk tap -> feedback, p99", t.p99 / 1000, "bare SQLite commit (synchronous=FULL), p99", c.p99 / 1000, "ms");
 }
 
 // 2. Through the kiosk's threads: GUI -> store thread -> GUI.
@@ -253,6 +256,8 @@ void benchColdStart(const QString& dir, int starts, int people)
     std::printf("  spawn -> first frame:  median %6.0f ms   worst %6.0f ms\n", quantilesOf(spawnToFrame).p50 / 1000,
                 *std::ranges::max_element(spawnToFrame) / 1000);
     std::printf("  main() -> first frame: median %6.0f ms\n", quantilesOf(mainToFrame).p50 / 1000);
+    bench::tableFigure("kiosk cold start, spawn -> first frame, median", quantilesOf(spawnToFrame).p50 / 1000, "ms",
+                       "offscreen --self-test");
 }
 
 struct Memory {
@@ -355,6 +360,8 @@ void benchMemory(const QString& dir, int taps)
         row(("after " + std::to_string(count) + " taps:").c_str(), m);
     row("after the taps:", after);
     std::printf("  peak: %.1f MiB\n", mib(after.peakKiB));
+    bench::tableRow(("kiosk resident memory after " + std::to_string(done) + " taps").c_str(), mib(after.rssKiB),
+                    "the same kiosk idle after start", mib(idle.rssKiB), "MiB");
 }
 
 } // namespace

@@ -14,6 +14,7 @@
 //
 //   bench_server_public [requests]   (default 200)
 
+#include "bench/benchtable.h"
 #include "benchschool.h"
 
 #include "sync-server/cli/routetable.h"
@@ -237,6 +238,10 @@ int main(int argc, char** argv)
 
     const Stats p = stats(page), pb = stats(pageBare), t = stats(trainee), tb = stats(traineeBare), h = stats(hit);
     std::printf("%d requests each, one client on loopback\n", requests);
+    bench::tableRow("public API, attendance page of 500, p50", p.p50, "bare indexed SELECT, p50", pb.p50, "ms");
+    bench::tableRow("public API, attendance page of 500, p99", p.p99, "bare indexed SELECT, p99", pb.p99, "ms");
+    bench::tableRow("public API, trainee object, p50", t.p50, "bare indexed SELECT, p50", tb.p50, "ms");
+    bench::tableRow("public API, If-None-Match hit (304), p50", h.p50, "page's bare SELECT, p50", pb.p50, "ms");
     std::printf("attendance page of 500:  p50 %7.2f ms  p99 %7.2f ms | bare SELECT p50 %6.2f ms p99 %6.2f ms | x%.0f at p50\n",
                 p.p50, p.p99, pb.p50, pb.p99, p.p50 / pb.p50);
     std::printf("trainee object (%d):   p50 %7.2f ms  p99 %7.2f ms | bare SELECT p50 %6.2f ms p99 %6.2f ms | x%.0f at p50\n",

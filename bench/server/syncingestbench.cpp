@@ -11,6 +11,7 @@
 //
 //   bench_server_sync [batches]   (default 200)
 
+#include "bench/benchtable.h"
 #include "benchschool.h"
 
 #include "sync-server/cli/routetable.h"
@@ -296,6 +297,7 @@ int main(int argc, char** argv)
     std::printf("  POST /api/v1/kiosk/sync          : %10.0f events/s\n", ingest);
     std::printf("  Store::sync, no HTTP or JSON     : %10.0f events/s\n", events / storeSeconds);
     std::printf("  ratio sync / raw                 : %10.2f   (goal >= 0.5)\n", ingest / raw);
+    bench::tableRow("sync ingest, POST /api/v1/kiosk/sync", ingest, "raw SQLite insert, txn per batch", raw, "rows/s");
     std::printf("  raw insert without the (window, person) index, for reference: %.0f rows/s\n",
                 events / rawKeyOnlySeconds);
     return 0;
