@@ -41,9 +41,9 @@ fi
 
 # name, then the command; sizes shrink with --quick.
 if ((quick)); then
-  core=5000 sync=20 reports=5 public=20 kiosk=(--taps 1000 --starts 2) camera=50 nfc=50 pin=3 wrk=2
+  core=5000 drain=2000 sync=20 reports=5 public=20 kiosk=(--taps 1000 --starts 2) camera=50 nfc=50 pin=3 wrk=2
 else
-  core=50000 sync=200 reports=30 public=200 kiosk=(--taps 10000 --starts 5) camera=500 nfc=200 pin=20 wrk=5
+  core=50000 drain=10000 sync=200 reports=30 public=200 kiosk=(--taps 10000 --starts 5) camera=500 nfc=200 pin=20 wrk=5
 fi
 benches=(
   "core|$out/bench/core/bench_core $core"
@@ -52,6 +52,7 @@ benches=(
   "reports|$out/bench/server/bench_server_reports $reports"
   "public|$out/bench/server/bench_server_public $public"
   "pin|$out/bench/server/bench_server_pin_guess $pin"
+  "drain|$out/bench/kiosk/bench_kiosk_drain $drain"
   "kiosk|env QT_QPA_PLATFORM=offscreen $out/bench/kiosk/bench_kiosk ${kiosk[*]}"
   "camera|env QT_QPA_PLATFORM=offscreen $out/bench/hardware/bench_hardware_camera $camera"
   "nfc|$out/bench/hardware/bench_hardware_nfc $nfc"
