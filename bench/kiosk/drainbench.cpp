@@ -10,6 +10,7 @@
 // Usage: bench_kiosk_drain [taps]   (default 10 000)
 
 #include "bench/benchtable.h"
+#include "bench/must.h"
 
 #include "tests/e2e/processes.h"
 #include "tests/e2e/schoolseed.h"
@@ -32,19 +33,11 @@
 #include <type_traits>
 
 using namespace imhere;
+using imhere::bench::must;
 using namespace imhere::kiosk;
 using Steady = std::chrono::steady_clock;
 
 namespace {
-
-template <class T>
-T must(Result<T> r, const char* what)
-{
-    if (!r)
-        throw std::runtime_error(std::string(what) + ": " + r.error().message);
-    if constexpr (!std::is_void_v<T>)
-        return std::move(*r);
-}
 
 double secondsSince(Steady::time_point start)
 {

@@ -13,6 +13,7 @@
 // 4. Memory: a real imhere-kiosk (offscreen, offline) fed N taps through the
 //    simulated reader's socket; VmRSS before and after, and its peak.
 #include "bench/benchtable.h"
+#include "bench/must.h"
 #include "kiosk/checkinservice.h"
 #include "kiosk/curltransport.h"
 #include "kiosk/kioskstore.h"
@@ -44,6 +45,7 @@
 #include <vector>
 
 using namespace imhere;
+using imhere::bench::must;
 using namespace imhere::kiosk;
 using Micros = std::vector<double>;
 
@@ -77,15 +79,6 @@ Quantiles quantilesOf(Micros v)
         return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
     };
     return {at(0.50), at(0.99)};
-}
-
-template <class T>
-T must(Result<T> r, const char* what)
-{
-    if (!r)
-        throw std::runtime_error(std::string(what) + ": " + r.error().message);
-    if constexpr (!std::is_void_v<T>)
-        return std::move(*r);
 }
 
 QByteArray uidFor(int n)
