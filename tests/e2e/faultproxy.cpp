@@ -100,7 +100,7 @@ int connectTo(std::uint16_t port)
 
 // The server's whole answer to `request` (it closes after it); empty when
 // the server could not be reached.
-std::string exchange(std::uint16_t port, const std::string& request)
+std::string roundTrip(std::uint16_t port, const std::string& request)
 {
     const int fd = connectTo(port);
     if (fd < 0)
@@ -233,7 +233,7 @@ void FaultProxy::serve(int client)
             old = m_replays.back();
             m_replays.pop_back();
         }
-        (void)exchange(m_upstream, old);
+        (void)roundTrip(m_upstream, old);
     }
 
     const Fault fault = draw();
@@ -250,7 +250,7 @@ void FaultProxy::serve(int client)
         return;
     }
     case CutResponse: {
-        const std::string answer = exchange(m_upstream, request);
+        const std::string answer = roundTrip(m_upstream, request);
         (void)writeAll(client, std::string_view(answer).substr(0, answer.size() / 2));
         return;
     }
@@ -268,10 +268,10 @@ void FaultProxy::serve(int client)
             std::lock_guard lock(m_mutex);
             probe = m_probe;
         }
-        const std::string first = exchange(m_upstream, request);
+        const std::string first = roundTrip(m_upstream, request);
         const std::string stateAfterFirst = probe ? probe() : std::string();
-        const std::string second = exchange(m_upstream, request);
-        const std::string third = exchange(m_upstream, request);
+        const std::string second = roundTrip(m_upstream, request);
+        const std::string third = roundTrip(m_upstream, request);
         const std::string stateAfterThird = probe ? probe() : std::string();
         compareReplies(first, second);
         compareReplies(second, third);
@@ -286,7 +286,7 @@ void FaultProxy::serve(int client)
     case k_faultCount:
         break;
     }
-    (void)writeAll(client, exchange(m_upstream, request));
+    (void)writeAll(client, roundTrip(m_upstream, request));
 }
 
 void FaultProxy::compareReplies(const std::string& first, const std::string& again)

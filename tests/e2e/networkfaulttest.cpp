@@ -129,8 +129,8 @@ class NetworkFaultTest : public QObject {
                  std::optional<std::int64_t>(taps));
         QCOMPARE(queryInt(db, "SELECT COUNT(DISTINCT person) FROM check_in WHERE kiosk = ?", kioskId),
                  std::optional<std::int64_t>(taps));
-        QCOMPARE(queryInt(db, "SELECT COUNT(*) FROM sync_receipt WHERE kiosk = ? AND status = 'stored'", kioskId),
-                 std::optional<std::int64_t>(taps));
+        QCOMPARE(queryInt(db, "SELECT COUNT(*) FROM sync_receipt WHERE kiosk = ? AND status = 'rejected'", kioskId),
+                 std::optional<std::int64_t>(0));
     }
 
     std::uint32_t m_seed = std::random_device{}();
