@@ -17,6 +17,7 @@ Errc codeFor(int rc)
     case SQLITE_LOCKED: return Errc::Busy;
     case SQLITE_CONSTRAINT: return Errc::Constraint;
     case SQLITE_FULL: return Errc::DiskFull;
+    case SQLITE_IOERR: return Errc::IoError;
     case SQLITE_READONLY: return Errc::ReadOnly;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB: return Errc::Corrupt;

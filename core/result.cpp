@@ -32,6 +32,7 @@ std::string_view errorCodeName(Errc code)
     case Errc::Busy: return "busy";
     case Errc::Constraint: return "constraint";
     case Errc::DiskFull: return "disk_full";
+    case Errc::IoError: return "io_error";
     case Errc::ReadOnly: return "read_only";
     case Errc::Corrupt: return "corrupt";
     case Errc::CannotOpen: return "cannot_open";

@@ -46,6 +46,7 @@ enum class Errc : std::uint8_t {
     Busy,
     Constraint,
     DiskFull,
+    IoError, // the disk would not write (or read): a remount read-only, a failing device
     ReadOnly,
     Corrupt,
     CannotOpen,

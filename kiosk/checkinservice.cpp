@@ -33,7 +33,19 @@ TapFeedback failed(const Error& error)
     qCWarning(lcCheckIn) << "store failure:" << q(std::string(errorCodeName(error.code))) << q(error.message);
     TapFeedback fb;
     fb.kind = TapFeedback::Kind::Failed;
-    fb.detail = QStringLiteral("Nothing was recorded. Tap again or ask a volunteer.");
+    // Say plainly when the kiosk's own storage is the cause: tapping again will not help.
+    switch (error.code) {
+    case Errc::DiskFull:
+        fb.detail = QStringLiteral("The kiosk's storage is full. Nothing was recorded. Please ask a volunteer.");
+        break;
+    case Errc::IoError:
+    case Errc::ReadOnly:
+        fb.detail = QStringLiteral("The kiosk cannot save to its storage. Nothing was recorded. Please ask a volunteer.");
+        break;
+    default:
+        fb.detail = QStringLiteral("Nothing was recorded. Tap again or ask a volunteer.");
+        break;
+    }
     return fb;
 }
 

@@ -22,6 +22,7 @@ test_pkgs=(
   xvfb xauth wrk postgresql curl ca-certificates openssl
   chromium nodejs npm fonts-dejavu-core
   systemd lintian cage
+  clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
 )
 demo_pkgs=(xvfb xauth curl qt6-qpa-plugins fonts-dejavu-core)
 

@@ -170,19 +170,9 @@ void Pn532Emulator::writeRaw(const std::vector<std::uint8_t>& bytes)
 
 void Pn532Emulator::answer(std::uint8_t command, const std::vector<std::uint8_t>& data)
 {
-    std::vector<std::uint8_t> frame{0x00, 0x00, 0xFF};
-    const auto len = static_cast<std::uint8_t>(data.size() + 2);
-    frame.push_back(len);
-    frame.push_back(static_cast<std::uint8_t>(0x100 - len));
-    frame.push_back(k_chipToHost);
-    frame.push_back(static_cast<std::uint8_t>(command + 1));
-    std::uint8_t sum = k_chipToHost + static_cast<std::uint8_t>(command + 1);
-    for (const auto b : data) {
-        frame.push_back(b);
-        sum = static_cast<std::uint8_t>(sum + b);
-    }
-    frame.push_back(static_cast<std::uint8_t>(0x100 - sum));
-    frame.push_back(0x00);
+    std::vector<std::uint8_t> payload{k_chipToHost, static_cast<std::uint8_t>(command + 1)};
+    payload.insert(payload.end(), data.begin(), data.end());
+    auto frame = encodePn532Frame(payload);
     Fault fault;
     {
         std::lock_guard lock(m_mutex);
@@ -213,65 +203,23 @@ void Pn532Emulator::onBytes(const std::uint8_t* data, std::size_t size)
         writeRaw(noise);
         return;
     }
-    m_rx.insert(m_rx.end(), data, data + size);
-    while (true) {
-        // Find the start code 00 FF; wake-up bytes (55, 00) before it are skipped.
-        std::size_t start = 0;
-        while (start + 1 < m_rx.size() && !(m_rx[start] == 0x00 && m_rx[start + 1] == 0xFF)) {
-            ++start;
-        }
-        m_rx.erase(m_rx.begin(), m_rx.begin() + static_cast<std::ptrdiff_t>(start));
-        if (m_rx.size() < 4) {
-            return;
-        }
-        const std::uint8_t a = m_rx[2];
-        const std::uint8_t b = m_rx[3];
-        if (a == 0x00 && b == 0xFF) { // ACK from the host: abort the running command
+    m_rx.append(data, size);
+    while (auto frame = m_rx.next()) {
+        switch (frame->kind) {
+        case Pn532Frame::Kind::Ack: // from the host: abort the running command
             m_pendingPoll.reset();
-            m_rx.erase(m_rx.begin(), m_rx.begin() + 4);
-            continue;
-        }
-        if (a == 0xFF && b == 0x00) { // NACK: send the last answer again
-            m_rx.erase(m_rx.begin(), m_rx.begin() + 4);
+            break;
+        case Pn532Frame::Kind::Nack: // send the last answer again
             if (!m_lastAnswer.empty()) {
                 writeRaw(m_lastAnswer);
             }
-            continue;
-        }
-        std::size_t len = 0;
-        std::size_t header = 0;
-        if (a == 0xFF && b == 0xFF) { // extended frame: 00 FF FF FF LENM LENL LCS
-            if (m_rx.size() < 7) {
-                return;
+            break;
+        case Pn532Frame::Kind::Information:
+            // A frame the wrong way round is ignored, as the chip does.
+            if (frame->payload.size() >= 2 && frame->payload[0] == k_hostToChip) {
+                onCommand(frame->payload);
             }
-            len = static_cast<std::size_t>(m_rx[4] << 8 | m_rx[5]);
-            if (static_cast<std::uint8_t>(m_rx[4] + m_rx[5] + m_rx[6]) != 0) {
-                m_rx.erase(m_rx.begin(), m_rx.begin() + 2);
-                continue;
-            }
-            header = 7;
-        } else {
-            len = a;
-            if (static_cast<std::uint8_t>(a + b) != 0) { // bad length checksum: resync
-                m_rx.erase(m_rx.begin(), m_rx.begin() + 2);
-                continue;
-            }
-            header = 4;
-        }
-        if (m_rx.size() < header + len + 2) {
-            return;
-        }
-        std::vector<std::uint8_t> payload(m_rx.begin() + static_cast<std::ptrdiff_t>(header),
-                                          m_rx.begin() + static_cast<std::ptrdiff_t>(header + len));
-        std::uint8_t sum = m_rx[header + len];
-        for (const auto byte : payload) {
-            sum = static_cast<std::uint8_t>(sum + byte);
-        }
-        m_rx.erase(m_rx.begin(), m_rx.begin() + static_cast<std::ptrdiff_t>(header + len + 2));
-        // A frame with a bad checksum or direction is ignored, as the chip does:
-        // the host times out waiting for the ACK.
-        if (sum == 0 && payload.size() >= 2 && payload[0] == k_hostToChip) {
-            onCommand(payload);
+            break;
         }
     }
 }

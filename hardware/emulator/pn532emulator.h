@@ -16,6 +16,7 @@
 // Thread rules: the emulator runs its own thread; every public member is
 // safe to call from any thread.
 
+#include "hardware/emulator/pn532frames.h"
 #include "hardware/uniquefd.h"
 
 #include "core/result.h"
@@ -85,7 +86,7 @@ private:
     std::optional<std::chrono::steady_clock::time_point> m_lastCardAnswer;
 
     // Emulator thread only.
-    std::vector<std::uint8_t> m_rx;
+    Pn532FrameReader m_rx;
     std::vector<std::uint8_t> m_lastAnswer;
     std::uint8_t m_registers[0x10000] = {};
     struct PendingPoll {

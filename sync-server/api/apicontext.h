@@ -7,6 +7,7 @@
 // Thread rules: handlers run on the HTTP pool threads, several at once;
 // everything here is safe for that (the store and limiters lock inside).
 
+#include "jsonbody.h"
 #include "sync-server/http/router.h"
 #include "sync-server/service/services.h"
 
@@ -51,12 +52,5 @@ public:
 
 // The credentials a request presents (Authorization header, session cookie).
 [[nodiscard]] Credentials credentialsOf(const Request& request);
-
-// The request body as a JSON object: 415 for another content type, 400 for
-// malformed JSON or invalid UTF-8, 422 when it is not an object. An empty
-// body reads as {}.
-[[nodiscard]] Result<nlohmann::json> jsonBody(const Request& request);
-// Only the content-type half of jsonBody (415), for bodies a codec parses.
-[[nodiscard]] Result<void> requireJsonContentType(const Request& request);
 
 } // namespace imhere::server

@@ -41,7 +41,13 @@ int statusForErrorCode(Errc code)
     case Errc::UnsupportedMediaType: return 415;
     case Errc::InvalidRequest: return 422;
     case Errc::RateLimited: return 429;
-    case Errc::Unavailable: return 503;
+    case Errc::Unavailable:
+    // The store cannot write for now (a full disk, a read-only file system,
+    // a lock held too long); the request changed nothing and may be retried.
+    case Errc::Busy:
+    case Errc::DiskFull:
+    case Errc::ReadOnly:
+    case Errc::IoError: return 503;
     default: return 500; // storage, start-up, network and device failures are the server's
     }
 }
@@ -53,6 +59,12 @@ Response errorResponse(const Error& error)
     if (status == 500) {
         std::fprintf(stderr, "imhere-server: internal error %s: %s\n", errorCodeName(error.code).data(), error.message.c_str());
         return errorResponse(500, "internal", "the server could not complete the request");
+    }
+    if (status == 503 && error.code != Errc::Unavailable) {
+        std::fprintf(stderr, "imhere-server: storage unavailable %s: %s\n", errorCodeName(error.code).data(),
+                     error.message.c_str());
+        return errorResponse(503, "unavailable", "the server cannot store anything right now; nothing was stored, try again shortly")
+            .withHeader("Retry-After", "5");
     }
     Response r = errorResponse(status, errorCodeName(error.code), error.message);
     // Busy or a failed commit: nothing was stored, and trying again soon is right.

@@ -43,6 +43,7 @@ public:
     void kill();
     // http:// or https://, as the server said.
     [[nodiscard]] std::string url() const { return m_scheme + "://127.0.0.1:" + std::to_string(m_port); }
+    [[nodiscard]] std::uint16_t port() const { return m_port; }
     [[nodiscard]] const std::string& dbPath() const { return m_dbPath; }
 
 private:
