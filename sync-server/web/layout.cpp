@@ -73,6 +73,7 @@ thead th{border-bottom:2px solid #0b0c0c}
 .tag.excused{color:#0c2d4a;background:#bbd4ea}
 .tag.flag{color:#3d2375;background:#dbd5e9}
 .tag.review{color:#0b0c0c;background:#ffdd00}
+.tag.not_enrolled{color:#505a5f;border-style:dashed}
 .qr{display:block;width:min(100%,18rem);height:auto;margin:1rem 0}
 .badge-card{border:2px dashed #0b0c0c;padding:1rem;max-width:22rem;margin:1rem 0}
 .code-big{font-size:2rem;font-weight:700;letter-spacing:.1em;margin:1rem 0}
