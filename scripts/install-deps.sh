@@ -20,7 +20,7 @@ build_pkgs=(
 )
 test_pkgs=(
   xvfb xauth wrk postgresql curl ca-certificates openssl
-  chromium nodejs npm fonts-dejavu-core
+  chromium nodejs npm fonts-dejavu-core default-jre-headless
   systemd lintian cage
 )
 demo_pkgs=(xvfb xauth curl qt6-qpa-plugins fonts-dejavu-core)

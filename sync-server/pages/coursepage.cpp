@@ -121,9 +121,11 @@ std::string recordsSection(const Course& course, const std::vector<Member>& part
         return html + "<p>No records yet.</p>";
     // The total first and the newest windows next, so that what a wide
     // table hides past the right edge is the oldest class.
-    html += "<div class=\"table-wrap\"><table><caption>The last " + std::to_string(windows.size() - first)
+    // The caption sits above the scrolling box, so a phone shows it whole; the
+    // names stay in view while the grid scrolls sideways.
+    html += "<p class=\"caption\" id=\"grid-caption\">The last " + std::to_string(windows.size() - first)
         + " windows, newest first" + (staff ? std::string("; open a window to change a record") : std::string())
-        + "</caption><thead><tr><th scope=\"col\">Name</th>"
+        + "</p><div class=\"table-wrap\"><table class=\"grid\" aria-labelledby=\"grid-caption\"><thead><tr><th scope=\"col\">Name</th>"
           "<th scope=\"col\">Present</th>";
     if (!tracker.empty())
         html += "<th scope=\"col\">Tracker score</th>";

@@ -357,7 +357,7 @@ Result<Response> personPage(Services& services, const Request& request)
             + "</td><td data-label=\"Status\">" + statusCell(r) + "</td><td data-label=\"Notes\">"
             + (notes.empty() ? "—" : notes) + "</td>";
         if (staff)
-            m += "<td class=\"no-print\"><a href=\"/windows/" + r.window + "/people/" + r.person + "\">Change<span "
+            m += "<td class=\"no-print\"><a class=\"tap\" href=\"/windows/" + r.window + "/people/" + r.person + "\">Change<span "
                  "class=\"skip\"> the record for " + web::escape(r.windowTitle) + "</span></a></td>";
         m += "</tr>";
     }

@@ -21,7 +21,7 @@ namespace {
 // The forms that change a record are on its own page (recordpage.cpp).
 std::string changeLink(const AttendanceRecord& r, const std::string& window)
 {
-    return "<a href=\"/windows/" + window + "/people/" + r.person + "\">Change<span class=\"skip\"> "
+    return "<a class=\"tap\" href=\"/windows/" + window + "/people/" + r.person + "\">Change<span class=\"skip\"> "
         + web::escape(r.displayName) + "'s record</span></a>";
 }
 

@@ -244,7 +244,8 @@ void AccountPagesTest::withoutMailTheAdminSeesTheLinkToPassOn()
 void AccountPagesTest::aTeacherInvitesTheClass()
 {
     const Headers teacher = session(Teacher);
-    QVERIFY(client->get("/courses/" + school.courseA.id, teacher).body.contains("Invite everyone without a password"));
+    // On the course's People page; a student sees neither.
+    QVERIFY(client->get("/courses/" + school.courseA.id + "/roster", teacher).body.contains("Invite everyone without a password"));
     QVERIFY(!client->get("/courses/" + school.courseA.id, session(StudentOfCourse))
                  .body.contains("Invite everyone without a password"));
     const auto sent = post("/courses/" + school.courseA.id + "/invitations", teacher, "");
