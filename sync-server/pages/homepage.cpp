@@ -53,7 +53,7 @@ Result<std::string> courseCard(Services& services, const Caller& caller, const C
                                                .accessibleLabel = "Check in to " + w.title + ", " + course.name});
         }
         if (runs)
-            html += "<a class=\"button secondary\" href=\"/windows/" + w.id + "/close?back=/\" aria-label=\"Close "
+            html += "<a class=\"button secondary\" href=\"/windows/" + w.id + "/close?back=/\" aria-label=\"Close attendance window "
                 + web::escape(w.title) + ", " + web::escape(course.name) + "\">Close attendance window</a>";
         html += "</div>";
     }

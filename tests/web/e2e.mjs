@@ -261,7 +261,7 @@ try {
   await shoot(phone, 'phone-code-forged');
 
   step(`${third.display_name} checks in from another phone on the same network`);
-  await teacher.goto(`/courses/${cast.course.id}`);
+  await teacher.goto(`/courses/${cast.course.id}/roster`);
   await teacher.getByRole('button', { name: `Phone link code for ${third.display_name}` }).click();
   const thirdCode = (await teacher.locator('.code-big code').textContent()).trim();
   const otherPhone = await newPage(k_phone, { isMobile: true, hasTouch: true });
