@@ -20,7 +20,7 @@ build_pkgs=(
 )
 test_pkgs=(
   xvfb xauth wrk postgresql curl ca-certificates openssl
-  chromium nodejs npm fonts-dejavu-core
+  chromium nodejs npm fonts-dejavu-core default-jre-headless
   systemd lintian cage
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
 )

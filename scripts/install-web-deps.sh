@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the npm packages the tests use, from their lock files:
-#   tests/web       Lighthouse, playwright-core, puppeteer-core (browser tests)
+#   tests/web       Lighthouse, playwright-core, puppeteer-core (browser tests),
+#                   vnu-jar (the Nu Html Checker, run on Debian's Java)
 #   tests/contract  swagger-parser, Redocly CLI, Ajv (the API contract checks)
 # Idempotent: a folder is skipped when its lock file has not changed since
 # its last install. The browser is Debian's chromium

@@ -94,7 +94,7 @@ imhere demo is running.
   server log $data/server.log
   mail       none: this demo has no mail server, so invitation and password
              links are shown on the page to the admin or teacher who makes
-             them (a course page: "Invite everyone without a password"; an
+             them (a course's People page: "Invite everyone without a password"; an
              admin's person page: "Send an invitation"). Open one in a
              private window to choose that person's password.
   kiosk      $screen

@@ -37,17 +37,18 @@ Result<Response> createWindow(ApiContext& api, const Request& request)
     TRY(courseAs(api.services, caller, id, Standing::RunsClass, "only teachers and TAs open windows"));
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
-    r.allowOnly({"title", "scheduled_start", "open", "sprint", "length_min"});
+    r.allowOnly({"title", "scheduled_start", "open", "sprint", "length_min", "alongside"});
     auto title = r.text("title", imhere::limits::k_maxNameBytes);
     const auto scheduledStart = r.optionalTimestamp("scheduled_start");
     const bool openNow = r.optionalBoolean("open", true);
     const auto sprint = r.optionalInteger("sprint", 1, 20);
     const auto length = r.optionalInteger("length_min", 1, 24 * 60);
+    const bool alongside = r.optionalBoolean("alongside", false);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
     TRY_ASSIGN(created, openNewWindow(api.services, caller, id, std::move(title), scheduledStart, openNow,
                                       sprint ? std::optional(static_cast<int>(*sprint)) : std::nullopt,
-                                      length ? std::optional(static_cast<int>(*length)) : std::nullopt));
+                                      length ? std::optional(static_cast<int>(*length)) : std::nullopt, alongside));
     return jsonResponse(201, {{"window", windowJson(created, api.services.clock.nowMs())}});
 }
 

@@ -3,7 +3,8 @@
 // remote), flags and corrections — plus the file of badge UIDs and PINs the
 // demo uses to tap in at the kiosk. It tells a story the reports show: in
 // each course two trainees drift away week by week, one has missed the last
-// two classes, one TA comes only now and then, and a few absences are excused.
+// two classes, one TA comes only now and then, one joined after three weeks
+// (not enrolled before), and a few absences are excused.
 
 #include "commands.h"
 #include "demonames.h"
@@ -62,7 +63,9 @@ struct DemoPerson {
 
 class DemoSchool {
 public:
-    DemoSchool(Store& store, std::int64_t nowMs) : m_store(store), m_now(nowMs), m_rng(k_seed) {}
+    // `clock` is the store's: joins are stamped with the day each person
+    // joined, before the classes they came to.
+    DemoSchool(Store& store, ManualClock& clock) : m_store(store), m_clock(clock), m_now(clock.nowMs()), m_rng(k_seed) {}
 
     Result<void> build(std::vector<DemoPerson>& people, std::vector<Course>& courses);
 
@@ -77,7 +80,9 @@ private:
     int roll(int below) { return std::uniform_int_distribution<int>(0, below - 1)(m_rng); }
 
     Store& m_store;
+    ManualClock& m_clock;
     std::int64_t m_now;
+    std::map<PersonId, std::int64_t> m_joined; // those who joined after the first class
     std::mt19937 m_rng;
     Bytes m_badgeKey;
     int m_nameIndex = 0;
@@ -189,8 +194,11 @@ Result<void> DemoSchool::classes(const Course& course, int hour, const std::vect
             + std::to_string(date.day) + "/" + std::to_string(date.month);
         TRY_ASSIGN(w, m_store.attendance().createWindow({newUuidV4(), course.id, title, start, start - 15 * k_minuteMs, teacher}));
         const double progress = total > 1 ? static_cast<double>(index) / (total - 1) : 1.0;
-        for (const PersonId p : participants)
+        for (const PersonId p : participants) {
+            if (const auto joined = m_joined.find(p); joined != m_joined.end() && joined->second > start)
+                continue; // not enrolled yet
             TRY(attend(w, p, teacher, progress, total - 1 - index));
+        }
         ++index;
         TRY(m_store.attendance().closeWindow(w.id, start + 3 * 60 * k_minuteMs, teacher));
     }
@@ -215,6 +223,8 @@ Result<void> DemoSchool::build(std::vector<DemoPerson>& people, std::vector<Cour
                                                 teacher.person.id));
         people.push_back(teacher);
         std::vector<PersonId> participants;
+        // Everyone joins the day before the first class but one trainee, three weeks in.
+        m_clock.set(m_now - (k_weeks * 7 + 1) * k_dayMs);
         for (int t = 0; t < 2; ++t) {
             TRY_ASSIGN(ta, person("", "ta", true));
             TRY(m_store.courses().setEnrollment(ta.person.id, course.id, Role::Ta, teacher.person.id));
@@ -225,7 +235,14 @@ Result<void> DemoSchool::build(std::vector<DemoPerson>& people, std::vector<Cour
         }
         for (int s = 0; s < k_traineesPerCourse; ++s) {
             TRY_ASSIGN(trainee, person("", "student", false));
+            const bool joinsLate = s == k_traineesPerCourse - 4;
+            if (joinsLate) {
+                m_clock.set(m_now - (k_weeks * 7 - 21) * k_dayMs);
+                m_joined[trainee.person.id] = m_clock.nowMs();
+            }
             TRY(m_store.courses().setEnrollment(trainee.person.id, course.id, Role::Student, teacher.person.id));
+            if (joinsLate)
+                m_clock.set(m_now - (k_weeks * 7 + 1) * k_dayMs);
             // The story: the last three trainees of each course.
             if (s >= k_traineesPerCourse - 2)
                 m_habits[trainee.person.id] = Habit::Drifting;
@@ -237,6 +254,7 @@ Result<void> DemoSchool::build(std::vector<DemoPerson>& people, std::vector<Cour
         }
         TRY(m_store.tracker().setTrackerIdentity(
             course.id, TrackerIdentity{std::string(spec.trackerCourse), std::string(spec.module), std::nullopt}));
+        m_clock.set(m_now);
         TRY(classes(course, spec.weekdayHour, participants, teacher.person.id));
         courses.push_back(course);
     }
@@ -247,7 +265,7 @@ Result<void> DemoSchool::build(std::vector<DemoPerson>& people, std::vector<Cour
 
 int demoDataCommand(const CommandLine&, const Settings& settings)
 {
-    SystemClock clock;
+    ManualClock clock(SystemClock().nowMs());
     auto store = openStore(settings, clock);
     if (!store)
         return 1;
@@ -257,7 +275,7 @@ int demoDataCommand(const CommandLine&, const Settings& settings)
 
     std::vector<DemoPerson> people;
     std::vector<Course> courses;
-    DemoSchool school(*store, clock.nowMs());
+    DemoSchool school(*store, clock);
     if (auto built = store->inTransaction([&] { return school.build(people, courses); }); !built)
         return failWith("demo data not written: " + built.error().message);
 

@@ -61,7 +61,7 @@ int importRosterCommand(const CommandLine& line, const Settings& settings)
     std::printf("imported %zu row(s) into %s; %d new people\n", roster.rows.size(), (*course)->name.c_str(),
                 created);
     if (created > 0)
-        std::printf("New people have no password yet: on the course page, a teacher or org admin presses \"Invite "
+        std::printf("New people have no password yet: on the course's People page, a teacher or org admin presses \"Invite "
                     "everyone without a password\" (or POST /api/v1/courses/%s/invitations).\n",
                     courseId->c_str());
     return 0;

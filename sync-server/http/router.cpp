@@ -90,11 +90,13 @@ std::variant<RouteMatch, Response> Router::match(std::string_view method, std::s
         auto params = matchPattern(route.pattern, path);
         if (!params)
             continue;
-        if (route.method == method)
+        // HEAD is answered wherever GET is: the same answer, which the HTTP
+        // layer sends without its body.
+        if (route.method == method || (method == "HEAD" && route.method == "GET"))
             return RouteMatch{&route, std::move(*params)};
         if (!allowed.empty())
             allowed += ", ";
-        allowed += route.method;
+        allowed += route.method == "GET" ? std::string("GET, HEAD") : route.method;
     }
     if (allowed.empty())
         return errorResponse(404, "not_found", "no such resource");

@@ -338,8 +338,8 @@ Result<Response> postCourseInvitations(Services& services, const Request& reques
     TRY_ASSIGN(id, uuidParam(request, "course"));
     TRY_ASSIGN(course, services.liveCourse(id));
     TRY_ASSIGN(links, inviteCourse(services, post.caller, id));
-    return linksPage(services, request, post.caller, "Invitations for " + course.name, links, "/courses/" + id,
-                     "Back to " + course.name);
+    return linksPage(services, request, post.caller, "Invitations for " + course.name, links,
+                     "/courses/" + id + "/roster", "Back to the people in " + course.name);
 }
 
 } // namespace

@@ -46,7 +46,8 @@ Result<Response> openNew(Services& services, const Request& request)
             return redirectWithOutcome(fail(Errc::InvalidRequest, "the sprint must be a number from 1 to 20"), back);
         sprint = n;
     }
-    auto done = openNewWindow(services, post.caller, id, title, std::nullopt, true, sprint);
+    auto done = openNewWindow(services, post.caller, id, title, std::nullopt, true, sprint, std::nullopt,
+                              post.form.text("alongside") == "yes");
     return redirectWithOutcome(done ? Result<std::string>("Attendance window \"" + done->title + "\" is open.")
                         : std::unexpected(done.error()),
                    back);
@@ -77,31 +78,6 @@ Result<Response> selfCheckIn(Services& services, const Request& request)
                    backTo(post.form, "/"));
 }
 
-Result<Response> addMember(Services& services, const Request& request)
-{
-    TRY_ASSIGN(post, signedInPost(services, request));
-    TRY_ASSIGN(id, uuidParam(request, "course"));
-    const std::string back = "/courses/" + id;
-    const auto role = sync::roleFromString(post.form.text("role"));
-    // Each add form names its field after its role, so labels stay unique on the page.
-    const std::string who = post.form.text("person-" + post.form.text("role"));
-    // Whether an email has an account is told only to whom may add members.
-    TRY(services.liveCourse(id));
-    TRY_ASSIGN(access, services.access(post.caller, id));
-    TRY(allow(access.teaches(), "only the course's teachers change its roster"));
-    if (!role || who.empty())
-        return redirectWithOutcome(fail(Errc::InvalidRequest, "enter the person's id or email address"), back);
-    auto person = findPerson(services, who);
-    if (!person)
-        return redirectWithOutcome(std::unexpected(person.error()), back);
-    auto added = assignMember(services, post.caller, id, person->publicId, *role);
-    return redirectWithOutcome(added ? Result<std::string>(person->displayName + (*added ? " is now " : " is from now on ")
-                                               + (*role == Role::Ta ? "a TA" : *role == Role::Teacher ? "a teacher" : "a student")
-                                               + " in this course.")
-                         : std::unexpected(added.error()),
-                   back);
-}
-
 Result<Response> dropMember(Services& services, const Request& request)
 {
     TRY_ASSIGN(post, signedInPost(services, request));
@@ -111,7 +87,7 @@ Result<Response> dropMember(Services& services, const Request& request)
     auto done = removeMember(services, post.caller, id, personId);
     return redirectWithOutcome(done ? Result<std::string>((person ? person->displayName : personId) + " is no longer in this course.")
                         : std::unexpected(done.error()),
-                   "/courses/" + id);
+                   "/courses/" + id + "/roster");
 }
 
 Result<Response> dropCourse(Services& services, const Request& request)
@@ -135,7 +111,6 @@ void addCourseForms(Router& router, Services& services)
     router.add("POST", "/windows/{window}/close",
                page(services, [&services](const Request& r) { return openOrClose(services, r, false); }));
     router.add("POST", "/windows/{window}/check-in", page(services, [&services](const Request& r) { return selfCheckIn(services, r); }));
-    router.add("POST", "/courses/{course}/members", page(services, [&services](const Request& r) { return addMember(services, r); }));
     router.add("POST", "/courses/{course}/members/{person}/remove",
                page(services, [&services](const Request& r) { return dropMember(services, r); }));
     router.add("POST", "/courses/{course}/remove", page(services, [&services](const Request& r) { return dropCourse(services, r); }));

@@ -1,5 +1,5 @@
-// The course page: windows, the roster of students and TAs, and everyone's
-// records per window. Teachers change the roster here ("Add TA to Class");
+// The course page: "Add a student" and the way to the roster (rosterpage.cpp)
+// at the top for teachers, windows, and everyone's records per window;
 // students see only their own records.
 
 #include "pages.h"
@@ -39,7 +39,12 @@ std::string windowsSection(const Course& course, const std::vector<Window>& wind
             + "<details><summary>Sprint in the trainee tracker</summary>"
             + web::renderField({.name = "sprint", .label = "Sprint (1 to 20)",
                                 .hint = "Leave empty for the window's week", .inputmode = "numeric"})
-            + "</details><button type=\"submit\">Open attendance window</button></form>";
+            + "</details>";
+        if (const Window* open = openWindowIn(windows, now))
+            html += "<div class=\"field checkbox\"><input type=\"checkbox\" id=\"f-alongside\" name=\"alongside\" value=\"yes\">"
+                    "<label for=\"f-alongside\">Open another window while \"" + web::escape(open->title)
+                + "\" is open</label></div>";
+        html += "<button type=\"submit\">Open attendance window</button></form>";
     }
     if (windows.empty())
         return html + "<p>No windows yet.</p>";
@@ -60,8 +65,8 @@ std::string windowsSection(const Course& course, const std::vector<Window>& wind
                                            .csrfToken = csrf, .hidden = {{"back", "/courses/" + course.id}},
                                            .accessibleLabel = "Check in to " + w.title});
         if (access.runsClass() && isOpenAt(w, now))
-            html += web::renderButtonForm({.action = "/windows/" + w.id + "/close", .label = "Close", .csrfToken = csrf,
-                                           .style = "secondary", .accessibleLabel = "Close " + w.title});
+            html += "<a class=\"button secondary\" href=\"/windows/" + w.id + "/close?back=/courses/" + course.id
+                + "\" aria-label=\"Close " + web::escape(w.title) + "\">Close</a>";
         else if (access.runsClass() && !w.openedAt)
             html += web::renderButtonForm({.action = "/windows/" + w.id + "/open", .label = "Open", .csrfToken = csrf,
                                            .accessibleLabel = "Open " + w.title});
@@ -70,70 +75,43 @@ std::string windowsSection(const Course& course, const std::vector<Window>& wind
     return html + "</tbody></table></div>";
 }
 
-std::string rosterSection(const Course& course, const std::vector<Member>& members, const CourseAccess& access,
+// For those who run the class: how many people, the way to the roster, and
+// (for teachers) "Add a student" at hand.
+std::string rosterSummary(const Course& course, const std::vector<Member>& members, const CourseAccess& access,
                           const std::string& csrf)
 {
-    // Remove and Phone code, one or two per person, post through one form.
-    constexpr std::string_view k_rosterForm = "roster-actions";
-    std::string html = "<h2 id=\"roster\">People</h2>";
-    if (access.runsClass())
-        html += web::renderSharedForm(std::string(k_rosterForm), csrf);
-    for (const Role role : {Role::Teacher, Role::Ta, Role::Student}) {
-        std::string rows;
-        for (const auto& m : members) {
-            if (m.role != role)
-                continue;
-            const std::string name = role == Role::Teacher
-                ? web::escape(m.displayName)
-                : "<a href=\"/courses/" + course.id + "/people/" + m.publicId + "\">" + web::escape(m.displayName) + "</a>";
-            rows += "<tr><th scope=\"row\">" + name + "</th><td><code>" + m.publicId + "</code></td><td>";
-            if (access.teaches() && (role != Role::Teacher || access.admin))
-                rows += web::renderSharedFormButton(
-                    std::string(k_rosterForm),
-                    {.action = "/courses/" + course.id + "/members/" + m.publicId + "/remove", .label = "Remove",
-                     .style = "secondary", .accessibleLabel = "Remove " + m.displayName + " from the course"});
-            if (access.runsClass() && role != Role::Teacher)
-                rows += web::renderSharedFormButton(
-                    std::string(k_rosterForm),
-                    {.action = "/courses/" + course.id + "/members/" + m.publicId + "/link-code", .label = "Phone code",
-                     .style = "secondary", .accessibleLabel = "Phone link code for " + m.displayName});
-            rows += "</td></tr>";
-        }
-        const std::string plural = role == Role::Teacher ? "Teachers" : role == Role::Ta ? "TAs" : "Students";
-        if (rows.empty()) {
-            html += "<h3>" + plural + "</h3><p>None yet.</p>";
-            continue;
-        }
-        html += "<div class=\"table-wrap\"><table class=\"stack\"><caption>" + plural + "</caption><thead><tr><th scope=\"col\">Name</th>"
-                "<th scope=\"col\">Id</th><th scope=\"col\">Action</th></tr></thead><tbody>" + rows + "</tbody></table></div>";
+    int students = 0, tas = 0;
+    for (const Member& m : members) {
+        students += m.role == Role::Student ? 1 : 0;
+        tas += m.role == Role::Ta ? 1 : 0;
     }
-    if (access.teaches()) {
-        for (const auto& [role, label] : {std::pair{"student", "Add a student"}, std::pair{"ta", "Add TA to Class"}}) {
-            html += "<form method=\"post\" action=\"/courses/" + course.id + "/members\" class=\"no-print\">"
-                + web::csrfInput(csrf) + web::hiddenInput("role", role)
-                + web::renderField({.name = std::string("person-") + role, .label = label,
-                                    .hint = "Their imhere id (10 letters and digits) or email address"})
-                + "<button type=\"submit\">" + label + "</button></form>";
-        }
-        html += "<h3>Invitations</h3><p>Students and TAs without a password cannot sign in. An invitation lets "
-                "them choose one; it works once, for 7 days.</p>"
-            + web::renderButtonForm({.action = "/courses/" + course.id + "/invitations",
-                                     .label = "Invite everyone without a password",
-                                     .csrfToken = csrf,
-                                     .style = "secondary"});
-    }
-    return html;
+    std::string html = "<div class=\"card no-print\" id=\"people\"><p><a href=\"/courses/" + course.id + "/roster\">People: "
+        + std::to_string(students) + (students == 1 ? " student, " : " students, ") + std::to_string(tas)
+        + (tas == 1 ? " TA" : " TAs") + "</a> — the roster, phone codes and invitations.</p>";
+    if (access.teaches())
+        html += "<form method=\"post\" action=\"/courses/" + course.id + "/members\">" + web::csrfInput(csrf)
+            + web::hiddenInput("role", "student")
+            + web::renderField({.name = "person-student", .label = "Add a student",
+                                .hint = "Their imhere id (10 letters and digits) or email address"})
+            + "<button type=\"submit\">Add a student</button></form>";
+    return html + "</div>";
 }
 
-// Rows: participants; columns: the latest windows; cells: status tags.
+// Rows: participants; columns: the latest windows; cells: status tags, or
+// "Not enrolled" where a window was before they joined or after they left.
 // `tracker`: for staff, each trainee's score by the trainee tracker's rules.
-std::string recordsSection(const Course& course, const std::vector<AttendanceRecord>& records,
-                           const std::vector<Window>& windows, bool staff,
+std::string recordsSection(const Course& course, const std::vector<Member>& participants,
+                           const std::vector<AttendanceRecord>& records, const std::vector<Window>& windows, bool staff,
                            const std::map<std::string, TrackerScore>& tracker = {})
 {
     const std::size_t first = windows.size() > k_windowsInMatrix ? windows.size() - k_windowsInMatrix : 0;
     std::map<std::string, std::map<std::string, const AttendanceRecord*>> byPerson;
     std::map<std::string, std::string> names;
+    for (const Member& m : participants)
+        if (CourseAccess::takesPart(m.role) && !windows.empty()) {
+            byPerson[m.publicId];
+            names[m.publicId] = m.displayName;
+        }
     for (const auto& r : records) {
         byPerson[r.person][r.window] = &r;
         names[r.person] = r.displayName;
@@ -143,9 +121,11 @@ std::string recordsSection(const Course& course, const std::vector<AttendanceRec
         return html + "<p>No records yet.</p>";
     // The total first and the newest windows next, so that what a wide
     // table hides past the right edge is the oldest class.
-    html += "<div class=\"table-wrap\"><table><caption>The last " + std::to_string(windows.size() - first)
+    // The caption sits above the scrolling box, so a phone shows it whole; the
+    // names stay in view while the grid scrolls sideways.
+    html += "<p class=\"caption\" id=\"grid-caption\">The last " + std::to_string(windows.size() - first)
         + " windows, newest first" + (staff ? std::string("; open a window to change a record") : std::string())
-        + "</caption><thead><tr><th scope=\"col\">Name</th>"
+        + "</p><div class=\"table-wrap\"><table class=\"grid\" aria-labelledby=\"grid-caption\"><thead><tr><th scope=\"col\">Name</th>"
           "<th scope=\"col\">Present</th>";
     if (!tracker.empty())
         html += "<th scope=\"col\">Tracker score</th>";
@@ -183,7 +163,7 @@ std::string recordsSection(const Course& course, const std::vector<AttendanceRec
         }
         for (std::size_t i = windows.size(); i-- > first;) {
             const auto it = cells.find(windows[i].id);
-            html += "<td>" + (it == cells.end() ? std::string("—") : recordTags(*it->second)) + "</td>";
+            html += "<td>" + (it == cells.end() ? notEnrolledTag() : recordTags(*it->second)) + "</td>";
         }
         html += "</tr>";
     }
@@ -217,6 +197,8 @@ Result<Response> coursePage(Services& services, const Request& request)
         reviews = std::move(counts);
     }
     if (access.runsClass()) {
+        TRY_ASSIGN(members, rosterOf(services, caller, id));
+        m += rosterSummary(course, members, access, csrf);
         TRY_ASSIGN(report, courseReport(services, caller, id, {}));
         const std::size_t open = report.openAlerts();
         m += "<p class=\"actions\"><a class=\"button\" href=\"/courses/" + id + "/report\">Attendance report</a>";
@@ -249,13 +231,12 @@ Result<Response> coursePage(Services& services, const Request& request)
     m += windowsSection(course, windows, access, reviews, csrf, now, checkedIn);
     if (access.runsClass()) {
         TRY_ASSIGN(members, rosterOf(services, caller, id));
-        m += rosterSection(course, members, access, csrf);
         TRY_ASSIGN(records, recordsOfCourse(services, id));
         TRY_ASSIGN(tracker, trackerView(services, course));
         std::map<std::string, TrackerScore> scores;
         for (const auto& t : tracker.trainees)
             scores.emplace(t.person.publicId, t.score);
-        m += recordsSection(course, records, windows, true, scores);
+        m += recordsSection(course, members, records, windows, true, scores);
         m += "<h2 id=\"tracker\">Trainee tracker</h2><p>";
         if (tracker.identity)
             m += "In the tracker as " + web::escape(tracker.identity->course) + ", module "
@@ -265,15 +246,12 @@ Result<Response> coursePage(Services& services, const Request& request)
         TRY_ASSIGN(records, recordsOfPerson(services, id, caller.person.id));
         m += "<h2 id=\"records\">Your attendance</h2><p><a href=\"/courses/" + id + "/people/" + caller.person.publicId
             + "\">Every class, week by week, and every change to your record</a></p>";
-        m += recordsSection(course, records, windows, false);
+        m += recordsSection(course, {Member{caller.person.publicId, caller.person.displayName, access.role.value_or(Role::Teacher)}}, records,
+                            windows, false);
     }
-    if (access.teaches()) {
-        m += "<details class=\"no-print\"><summary>Remove this course</summary><p>People lose access to it; its "
-             "attendance records are kept for reports.</p>"
-            + web::renderButtonForm({.action = "/courses/" + id + "/remove", .label = "Remove " + course.name,
-                                     .csrfToken = csrf, .style = "warning"})
-            + "</details>";
-    }
+    if (access.teaches())
+        m += "<p class=\"no-print\"><a href=\"/courses/" + id + "/remove\">Remove this course</a>: people lose access "
+             "to it; its attendance records are kept for reports. You are asked first.</p>";
     return pageResponse(request, std::move(frame));
 }
 

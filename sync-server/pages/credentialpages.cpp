@@ -59,8 +59,7 @@ Result<Response> badgePage(Services& services, const Request& request)
          "like tapping a card.</p><p>We keep no copy of your badge: print it or save it when you make it. Making a "
          "new one cancels the old one, and so does cancelling it here if you lose it.</p><div class=\"actions\">"
         + web::renderButtonForm({.action = "/me/badge", .label = "Make my badge QR", .csrfToken = caller.principal.csrfToken})
-        + web::renderButtonForm({.action = "/me/badge/revoke", .label = "Cancel my badge QR",
-                                 .csrfToken = caller.principal.csrfToken, .style = "secondary"})
+        + "<a class=\"button secondary\" href=\"/me/badge/revoke\">Cancel my badge QR</a>"
         + "</div>";
     return pageResponse(request, std::move(frame));
 }

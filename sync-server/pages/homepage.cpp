@@ -8,6 +8,7 @@
 #include "sync-server/service/records.h"
 
 #include "sync-server/service/attendance.h"
+#include "sync-server/service/windowrules.h"
 #include "core/result.h"
 #include "sync-server/web/forms.h"
 #include "sync-server/web/html.h"
@@ -25,35 +26,38 @@ Result<std::string> courseCard(Services& services, const Caller& caller, const C
 {
     const auto now = services.clock.nowMs();
     TRY_ASSIGN(windows, windowsOf(services, caller, course.id));
-    const Window* open = openWindowIn(windows, now);
     const std::string csrf = caller.principal.csrfToken;
     const bool runs = caller.person.isAdmin || role == Role::Teacher || role == Role::Ta;
     const bool takesPart = role == Role::Student || role == Role::Ta;
 
     std::string html = "<li class=\"card\"><h3><a href=\"/courses/" + course.id + "\">" + web::escape(course.name)
         + "</a></h3><p class=\"muted\">" + web::escape(course.timezone) + "</p>";
-    if (open) {
+    // Every window open now: usually one, more when a teacher opened another alongside on purpose.
+    bool any = false;
+    for (const Window& w : windows) {
+        if (!isOpenAt(w, now))
+            continue;
+        any = true;
         // Those who run the class go on to the window's page to follow check-ins.
-        const std::string title = runs ? "<a href=\"/windows/" + open->id + "\">" + web::escape(open->title) + "</a>"
-                                       : web::escape(open->title);
-        html += "<p><strong>" + title + "</strong> — " + windowState(*open, course.timezone, now)
+        const std::string title = runs ? "<a href=\"/windows/" + w.id + "\">" + web::escape(w.title) + "</a>"
+                                       : web::escape(w.title);
+        html += "<p><strong>" + title + "</strong> — " + windowState(w, course.timezone, now)
             + "</p><div class=\"actions\">";
         if (takesPart) {
-            TRY_ASSIGN(record, recordOf(services, open->id, caller.person.id));
+            TRY_ASSIGN(record, recordOf(services, w.id, caller.person.id));
             if (record.firstCheckIn || record.present)
                 html += "<p>" + web::escape(recordSummary(record, course.timezone)) + " " + recordTags(record) + "</p>";
             else
-                html += web::renderButtonForm({.action = "/windows/" + open->id + "/check-in", .label = "Check in",
+                html += web::renderButtonForm({.action = "/windows/" + w.id + "/check-in", .label = "Check in",
                                                .csrfToken = csrf, .hidden = {{"back", "/"}},
-                                               .accessibleLabel = "Check in to " + course.name});
+                                               .accessibleLabel = "Check in to " + w.title + ", " + course.name});
         }
         if (runs)
-            html += web::renderButtonForm({.action = "/windows/" + open->id + "/close",
-                                           .label = "Close attendance window", .csrfToken = csrf,
-                                           .hidden = {{"back", "/"}}, .style = "secondary",
-                                           .accessibleLabel = "Close attendance window for " + course.name});
+            html += "<a class=\"button secondary\" href=\"/windows/" + w.id + "/close?back=/\" aria-label=\"Close attendance window "
+                + web::escape(w.title) + ", " + web::escape(course.name) + "\">Close attendance window</a>";
         html += "</div>";
-    } else {
+    }
+    if (!any) {
         html += "<p>No attendance window is open.</p>";
         if (runs)
             html += web::renderButtonForm({.action = "/courses/" + course.id + "/windows",

@@ -13,6 +13,8 @@ void addSignInPages(Router& router, Services& services);
 void addHomePage(Router& router, Services& services);
 void addCoursePages(Router& router, Services& services);
 void addCourseForms(Router& router, Services& services);
+void addConfirmPages(Router& router, Services& services); // before anything destructive
+void addRosterPages(Router& router, Services& services);
 void addWindowPages(Router& router, Services& services);
 void addRecordPage(Router& router, Services& services);
 void addMyPages(Router& router, Services& services);
@@ -34,6 +36,8 @@ inline void addWebPages(Router& router, Services& services)
     addMyPages(router, services); // before the course page: /courses/new is not a course id
     addCoursePages(router, services);
     addCourseForms(router, services);
+    addConfirmPages(router, services);
+    addRosterPages(router, services);
     addWindowPages(router, services);
     addRecordPage(router, services);
     addAdminPages(router, services);
@@ -60,6 +64,8 @@ inline void addWebPages(Router& router, Services& services)
 [[nodiscard]] std::string flagLabel(Flag flag);
 // Status, remote, flag and review tags of a record.
 [[nodiscard]] std::string recordTags(const AttendanceRecord& record);
+// A window before the person joined the course or after they left: no record.
+[[nodiscard]] std::string notEnrolledTag();
 // "Checked in 18:04 · late by 4 min" style summary of a record.
 [[nodiscard]] std::string recordSummary(const AttendanceRecord& record, const std::string& timezone);
 // "Open since 18:00", "Closed", "Scheduled 2026-10-24 18:00".

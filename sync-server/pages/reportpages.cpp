@@ -303,8 +303,12 @@ Result<Response> personPage(Services& services, const Request& request)
     std::string& m = frame.main;
     m += "<p><a href=\"/courses/" + id + "\">← " + web::escape(c.name) + "</a></p><h1>"
         + (self ? std::string("My attendance") : web::escape(report.member.displayName)) + "</h1>";
-    m += "<p class=\"lead\">" + roleLabel(report.member.role) + " in " + web::escape(c.name) + ". Every class: "
-        + std::to_string(report.records.size()) + ".</p>";
+    m += "<p class=\"lead\">" + roleLabel(report.member.role) + " in " + web::escape(c.name) + ". Classes while enrolled: "
+        + std::to_string(report.records.size()) + ".";
+    if (!report.notEnrolled.empty())
+        m += " Not enrolled for " + std::to_string(report.notEnrolled.size()) + " (before joining or after leaving): "
+             "they count in no figure.";
+    m += "</p>";
     const Tally& t = report.figures.tally;
     m += figuresList(t);
     if (report.figures.absentRun > 0)
@@ -329,8 +333,21 @@ Result<Response> personPage(Services& services, const Request& request)
     if (staff)
         m += "<th scope=\"col\" class=\"no-print\">Change</th>";
     m += "</tr></thead><tbody>";
+    // Newest first, the windows they were not enrolled in among the others.
+    auto notEnrolled = report.notEnrolled.rbegin();
+    auto notEnrolledRowsBefore = [&](std::optional<std::int64_t> start) {
+        for (; notEnrolled != report.notEnrolled.rend() && (!start || *notEnrolled->startMs() > *start); ++notEnrolled) {
+            m += "<tr><th scope=\"row\">" + web::escape(notEnrolled->title) + "</th><td data-label=\"Date\">"
+                + dayOf(zone, notEnrolled->startMs()) + "</td><td data-label=\"Check-in\">—</td><td data-label=\"Status\">"
+                + notEnrolledTag() + "</td><td data-label=\"Notes\">—</td>";
+            if (staff)
+                m += "<td class=\"no-print\">—</td>";
+            m += "</tr>";
+        }
+    };
     for (auto it = report.records.rbegin(); it != report.records.rend(); ++it) {
         const AttendanceRecord& r = *it;
+        notEnrolledRowsBefore(r.windowStart.value_or(INT64_MAX));
         std::string notes;
         for (Flag f : r.flags)
             if (const auto n = report.flagNotes.find({r.window, f}); n != report.flagNotes.end() && !n->second.empty())
@@ -340,10 +357,11 @@ Result<Response> personPage(Services& services, const Request& request)
             + "</td><td data-label=\"Status\">" + statusCell(r) + "</td><td data-label=\"Notes\">"
             + (notes.empty() ? "—" : notes) + "</td>";
         if (staff)
-            m += "<td class=\"no-print\"><a href=\"/windows/" + r.window + "/people/" + r.person + "\">Change<span "
+            m += "<td class=\"no-print\"><a class=\"tap\" href=\"/windows/" + r.window + "/people/" + r.person + "\">Change<span "
                  "class=\"skip\"> the record for " + web::escape(r.windowTitle) + "</span></a></td>";
         m += "</tr>";
     }
+    notEnrolledRowsBefore(std::nullopt);
     m += "</tbody></table></div>";
 
     m += "<h2 id=\"history\">Changes</h2>";

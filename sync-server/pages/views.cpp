@@ -51,6 +51,8 @@ std::string recordTags(const AttendanceRecord& r)
     return html;
 }
 
+std::string notEnrolledTag() { return "<span class=\"tag not_enrolled\">Not enrolled</span>"; }
+
 std::string recordSummary(const AttendanceRecord& r, const std::string& timezone)
 {
     if (!r.firstCheckIn)

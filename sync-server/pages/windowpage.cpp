@@ -21,7 +21,7 @@ namespace {
 // The forms that change a record are on its own page (recordpage.cpp).
 std::string changeLink(const AttendanceRecord& r, const std::string& window)
 {
-    return "<a href=\"/windows/" + window + "/people/" + r.person + "\">Change<span class=\"skip\"> "
+    return "<a class=\"tap\" href=\"/windows/" + window + "/people/" + r.person + "\">Change<span class=\"skip\"> "
         + web::escape(r.displayName) + "'s record</span></a>";
 }
 
@@ -71,8 +71,7 @@ Result<Response> windowPage(Services& services, const Request& request)
             + ", and everyone not checked in is then absent";
     m += ".</p><div class=\"actions no-print\">";
     if (isOpenAt(window, now))
-        m += web::renderButtonForm({.action = "/windows/" + id + "/close", .label = "Close attendance window",
-                                    .csrfToken = csrf, .hidden = {{"back", "/windows/" + id}}, .style = "secondary"});
+        m += "<a class=\"button secondary\" href=\"/windows/" + id + "/close\">Close attendance window</a>";
     else if (!window.openedAt)
         m += web::renderButtonForm({.action = "/windows/" + id + "/open", .label = "Open attendance window",
                                     .csrfToken = csrf, .hidden = {{"back", "/windows/" + id}}});

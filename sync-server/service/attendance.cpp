@@ -15,7 +15,7 @@ namespace imhere::server {
 
 Result<Window> openNewWindow(Services& services, const Caller& caller, std::string_view course, std::string title,
                              std::optional<std::int64_t> scheduledStart, bool openNow, std::optional<int> sprint,
-                             std::optional<int> lengthMin)
+                             std::optional<int> lengthMin, bool alongside)
 {
     TRY_ASSIGN(live, services.liveCourse(course));
     TRY_ASSIGN(access, services.access(caller, course));
@@ -28,6 +28,12 @@ Result<Window> openNewWindow(Services& services, const Caller& caller, std::stri
         return std::unexpected(invalid("sprint: a sprint from 1 to 20"));
     if (lengthMin && (*lengthMin < 1 || *lengthMin > 24 * 60))
         return std::unexpected(invalid("length_min: a length from 1 to 1440 minutes"));
+    if (openNow && !alongside) {
+        TRY_ASSIGN(open, openWindowsOf(services, course));
+        if (!open.empty())
+            return fail(Errc::Conflict, "\"" + open.front().title + "\" is open: close it first, or open this one "
+                                        "alongside it on purpose");
+    }
     NewWindow w{newUuidV4(), std::string(course), std::move(title), scheduledStart, std::nullopt, caller.person.id};
     if (openNow)
         w.openAt = services.clock.nowMs();
@@ -42,6 +48,14 @@ Result<Window> openNewWindow(Services& services, const Caller& caller, std::stri
         return services.store.tracker().setWindowSprint(created.id, *sprint);
     }));
     return created;
+}
+
+Result<std::vector<Window>> openWindowsOf(Services& services, std::string_view course)
+{
+    TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
+    const auto now = services.clock.nowMs();
+    std::erase_if(windows, [&](const Window& w) { return !isOpenAt(w, now); });
+    return windows;
 }
 
 Result<std::vector<Window>> closeDueWindows(Services& services)

@@ -19,10 +19,14 @@ namespace imhere::server {
 // `lengthMin` minutes after its start (by default the course's window
 // length); `sprint` (1 to 20) is its sprint in the trainee tracker's register
 // when it is not the window's week (service/tracker.h).
+// A course has one open window at a time: opening one while another is open
+// is a conflict naming the open one, unless `alongside` says it is meant.
 [[nodiscard]] Result<Window> openNewWindow(Services& services, const Caller& caller, std::string_view course,
                                            std::string title, std::optional<std::int64_t> scheduledStart,
                                            bool openNow, std::optional<int> sprint = std::nullopt,
-                                           std::optional<int> lengthMin = std::nullopt);
+                                           std::optional<int> lengthMin = std::nullopt, bool alongside = false);
+// The course's windows open now, oldest first.
+[[nodiscard]] Result<std::vector<Window>> openWindowsOf(Services& services, std::string_view course);
 // Closes every open window whose end plus its course's grace has passed, as
 // of that moment and as the server (no person). Idempotent: it runs at the
 // server's start, for what passed while it was down, and then on a timer.

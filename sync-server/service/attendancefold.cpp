@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <set>
 
 namespace imhere::server {
@@ -28,6 +29,19 @@ bool hasSharedBase(const std::vector<CorrectionFact>& corrections)
 }
 
 } // namespace
+
+bool enrolledIn(const Window& window, const std::vector<EnrolmentSpan>& spans, const RecordEvents& events)
+{
+    if (spans.empty() || !events.checkIns.empty() || !events.corrections.empty())
+        return true;
+    const auto start = window.startMs();
+    if (!start)
+        return true; // never opened nor scheduled: nothing to count yet
+    const std::int64_t end = window.closedAt.value_or(INT64_MAX);
+    return std::ranges::any_of(spans, [&](const EnrolmentSpan& s) {
+        return s.joined <= end && (!s.left || *s.left > *start);
+    });
+}
 
 AttendanceRecord foldRecord(const Course& course, const Window& window, const Member& member, RecordEvents events)
 {

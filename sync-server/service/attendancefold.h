@@ -17,6 +17,16 @@ namespace imhere::server {
 //   is marked for review.
 // - Without a check-in or correction the record is absent once the window
 //   has closed, and undecided (no status) while it is still open.
+// Whether a person has a record in a window at all. They do when they were
+// in the course at some moment of it (from its start until it closed, or
+// until now while it is open), or when a check-in or correction of theirs
+// is stored for it (a register imported after they joined, a tap accepted
+// just before a roster change reached the server). Otherwise the window was
+// before they joined or after they left: "not enrolled", with no record,
+// so it counts in no figure. `spans` empty (no history kept): always enrolled.
+[[nodiscard]] bool enrolledIn(const Window& window, const std::vector<EnrolmentSpan>& spans,
+                              const RecordEvents& events);
+
 [[nodiscard]] AttendanceRecord foldRecord(const Course& course, const Window& window, const Member& member,
                                           RecordEvents events);
 

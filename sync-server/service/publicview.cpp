@@ -80,22 +80,22 @@ Result<PublicPage<AttendanceRecord>> publicAttendance(Services& services, std::s
         });
     }
     TRY_ASSIGN(out, optedOut(services));
-    TRY_ASSIGN(roster, services.store.courses().roster(course));
-    std::size_t shown = 0;
-    for (const auto& m : roster)
-        shown += m.role == Role::Student && !out.contains(m.publicId) ? 1U : 0U;
-    PublicPage<AttendanceRecord> page{{}, shown * windows.size()};
-    if (shown == 0)
-        return page;
-    for (std::size_t w = span.offset / shown; w < windows.size() && page.items.size() < span.limit; ++w) {
-        TRY_ASSIGN(records, recordsOfWindow(services, windows[w].id));
-        std::erase_if(records, [&](const AttendanceRecord& r) { return !isTrainee(r) || out.contains(r.person); });
-        std::sort(records.begin(), records.end(),
-                  [](const AttendanceRecord& a, const AttendanceRecord& b) { return a.person < b.person; });
-        const std::size_t skip = w == span.offset / shown ? span.offset % shown : 0;
-        for (std::size_t i = skip; i < records.size() && page.items.size() < span.limit; ++i)
-            page.items.push_back(std::move(records[i]));
-    }
+    // Only the windows each trainee was enrolled in have a record (records.h),
+    // so the page counts the records themselves, window by window.
+    std::map<std::string_view, std::size_t> order;
+    for (const Window& w : windows)
+        order.emplace(w.id, order.size());
+    TRY_ASSIGN(records, recordsOfCourse(services, course));
+    std::erase_if(records, [&](const AttendanceRecord& r) {
+        return !isTrainee(r) || out.contains(r.person) || !order.contains(r.window);
+    });
+    std::stable_sort(records.begin(), records.end(), [&](const AttendanceRecord& a, const AttendanceRecord& b) {
+        return std::pair(order.at(a.window), std::string_view(a.person))
+            < std::pair(order.at(b.window), std::string_view(b.person));
+    });
+    PublicPage<AttendanceRecord> page{{}, records.size()};
+    for (std::size_t i = span.offset; i < records.size() && page.items.size() < span.limit; ++i)
+        page.items.push_back(std::move(records[i]));
     return page;
 }
 

@@ -15,7 +15,11 @@ std::vector<AttendanceRecord> foldAll(RecordInputs in)
             if (!CourseAccess::takesPart(m.role))
                 continue;
             auto it = in.events.find({m.publicId, w.id});
-            out.push_back(foldRecord(in.course, w, m, it == in.events.end() ? RecordEvents{} : std::move(it->second)));
+            RecordEvents events = it == in.events.end() ? RecordEvents{} : std::move(it->second);
+            const auto spans = in.enrolment.find(m.publicId);
+            if (spans != in.enrolment.end() && !enrolledIn(w, spans->second, events))
+                continue; // before they joined or after they left
+            out.push_back(foldRecord(in.course, w, m, std::move(events)));
         }
     }
     return out;

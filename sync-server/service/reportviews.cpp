@@ -240,6 +240,13 @@ Result<PersonReport> personReport(Services& services, const Caller& caller, std:
         return a.windowStart.value_or(INT64_MAX) < b.windowStart.value_or(INT64_MAX);
     });
     out.records = std::move(records);
+    std::set<std::string_view> recorded;
+    for (const AttendanceRecord& r : out.records)
+        recorded.insert(r.window);
+    for (const Window& w : in.windows)
+        if (w.startMs() && !recorded.contains(w.id))
+            out.notEnrolled.push_back(w);
+    std::ranges::stable_sort(out.notEnrolled, {}, [](const Window& w) { return *w.startMs(); });
 
     // The value before each change: the record folded from the events stored before it.
     std::map<std::string, const Window*> windowById;

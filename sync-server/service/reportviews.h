@@ -73,7 +73,8 @@ struct PersonReport {
     Course course;
     Member member;
     PersonFigures figures;
-    std::vector<AttendanceRecord> records; // every window, by start
+    std::vector<AttendanceRecord> records; // every window they were enrolled in, by start
+    std::vector<Window> notEnrolled;       // the windows before they joined or after they left, by start
     std::vector<HistoryEntry> history;     // newest first
     std::map<std::pair<std::string, Flag>, std::string> flagNotes; // (window, flag) → the note it was set with
 };

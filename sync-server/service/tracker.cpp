@@ -198,6 +198,9 @@ Result<TrackerView> trackerView(Services& services, const Course& course)
         if (const auto m = members.find(p.publicId); m != members.end()) {
             for (const Window& w : view.windows) {
                 const auto* events = eventsOf(p.publicId, w.id);
+                const auto spans = inputs.enrolment.find(p.publicId);
+                if (spans != inputs.enrolment.end() && !enrolledIn(w, spans->second, events ? *events : RecordEvents{}))
+                    continue; // not enrolled then
                 const auto r = foldRecord(course, w, *m->second, events ? *events : RecordEvents{});
                 // An excused absence counts apart: in neither figure.
                 if (!r.status || r.status == AttendanceStatus::Excused)
@@ -227,6 +230,16 @@ Result<TrackerView> trackerView(Services& services, const Course& course)
             }
             if (!cls.counted)
                 continue;
+            if (!at) {
+                // A sprint whose classes were all before they joined (or after they left) is not theirs.
+                const auto spans = inputs.enrolment.find(p.publicId);
+                if (spans != inputs.enrolment.end()
+                    && std::ranges::none_of(cls.windows, [&](const std::string& id) {
+                           const auto* events = eventsOf(p.publicId, id);
+                           return enrolledIn(*windowById[id], spans->second, events ? *events : RecordEvents{});
+                       }))
+                    continue;
+            }
             const auto a = at ? trackerAttendance(*at, classStart) : TrackerAttendance::Absent;
             t.sprints[cls.sprint] = a;
             counted.push_back(a);

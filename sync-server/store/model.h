@@ -80,6 +80,13 @@ struct Member {
     Role role = Role::Student;
 };
 
+// A stretch of time a person was in a course, whatever their role in it:
+// from joining until leaving (none: still in it).
+struct EnrolmentSpan {
+    std::int64_t joined = 0;
+    std::optional<std::int64_t> left;
+};
+
 struct Window {
     std::string id; // UUID
     std::string course;
@@ -339,6 +346,9 @@ struct RecordInputs {
     std::vector<Window> windows;
     std::vector<Member> members; // ordered by display name
     std::map<std::pair<std::string, std::string>, RecordEvents> events;
+    // When each member was in the course (enrollment_history), by public id,
+    // oldest first; a member without any is taken as always enrolled.
+    std::map<std::string, std::vector<EnrolmentSpan>> enrolment;
 };
 
 // One correction or flag change of a person's record, as the history on

@@ -494,8 +494,14 @@ CREATE TABLE privacy_log(
 ) STRICT;
 )sql";
 
+// Records read each member's joins and removals to tell the windows they
+// were enrolled in (service/attendancefold.h).
+constexpr std::string_view k_v12 = R"sql(
+CREATE INDEX enrollment_history_course ON enrollment_history(course, person, seq);
+)sql";
+
 constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3},  {4, k_v4},   {5, k_v5},  {6, k_v6},
-                                      {7, k_v7}, {8, k_v8}, {9, k_v9}, {10, k_v10}, {11, k_v11}};
+                                      {7, k_v7}, {8, k_v8}, {9, k_v9}, {10, k_v10}, {11, k_v11}, {12, k_v12}};
 
 } // namespace
 

@@ -177,6 +177,29 @@ Result<RecordInputs> SqliteStore::readRecordInputs(std::string_view courseId, st
         }
     }
 
+    {
+        // Joins and removals in order; a change of role keeps the span going.
+        TRY_ASSIGN(s, query(std::string("SELECT p.public_id, h.role IS NOT NULL, h.at FROM enrollment_history h JOIN person p"
+                                        " ON p.id = h.person WHERE h.course = ?1")
+                            + (personId ? " AND h.person = ?2" : "") + " ORDER BY h.seq"));
+        s->bind(1, courseId);
+        if (personId)
+            s->bind(2, *personId);
+        for (;;) {
+            TRY_ASSIGN(row, s->step());
+            if (!row)
+                break;
+            auto& spans = in.enrolment[s->textAt(0)];
+            const bool joins = s->intAt(1) != 0;
+            const std::int64_t at = s->int64At(2);
+            const bool inCourse = !spans.empty() && !spans.back().left;
+            if (joins && !inCourse)
+                spans.push_back({at, std::nullopt});
+            else if (!joins && inCourse)
+                spans.back().left = at;
+        }
+    }
+
     auto& events = in.events;
     {
         TRY_ASSIGN(s, query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.source FROM check_in e", windowId,

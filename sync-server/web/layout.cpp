@@ -49,7 +49,11 @@ input[type=text],input[type=email],input[type=password],input[type=number],input
 textarea{min-height:5rem}
 button,.button{display:inline-block;font:inherit;font-weight:700;color:#fff;background:#00703c;border:2px solid transparent;border-radius:0;box-shadow:0 2px 0 #002d18;padding:.5rem 1rem;min-height:44px;cursor:pointer;text-decoration:none;margin:0 .5rem .5rem 0}
 .button:visited{color:#fff}
-button.secondary{background:#dfe1e3;color:#0b0c0c;box-shadow:0 2px 0 #858686}
+button.secondary,.button.secondary,.button.secondary:visited{background:#dfe1e3;color:#0b0c0c;box-shadow:0 2px 0 #858686}
+.button:focus-visible{background:#ffdd00;color:#0b0c0c;box-shadow:0 2px 0 #0b0c0c}
+a.tap{display:inline-block;min-width:44px;min-height:44px;padding:.6rem .25rem;box-sizing:border-box}
+.grid th[scope=row]{position:sticky;left:0;background:#fff;z-index:1;padding-left:.25rem}
+.caption{font-weight:700;font-size:1.15rem;margin:.5rem 0}
 button.warning{background:#b10e1e;box-shadow:0 2px 0 #55070e}
 button:hover{filter:brightness(.9)}
 button:focus-visible{background:#ffdd00;color:#0b0c0c;box-shadow:0 2px 0 #0b0c0c;outline:3px solid transparent}
@@ -73,6 +77,7 @@ thead th{border-bottom:2px solid #0b0c0c}
 .tag.excused{color:#0c2d4a;background:#bbd4ea}
 .tag.flag{color:#3d2375;background:#dbd5e9}
 .tag.review{color:#0b0c0c;background:#ffdd00}
+.tag.not_enrolled{color:#505a5f;border-style:dashed}
 .qr{display:block;width:min(100%,18rem);height:auto;margin:1rem 0}
 .badge-card{border:2px dashed #0b0c0c;padding:1rem;max-width:22rem;margin:1rem 0}
 .code-big{font-size:2rem;font-weight:700;letter-spacing:.1em;margin:1rem 0}

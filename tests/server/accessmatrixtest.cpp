@@ -97,7 +97,7 @@ const std::vector<Cell>& cells()
          {401, 403, 403, 403, 201, 201, 403, 403}},
         {"DELETE", "/api/v1/courses/{course}/members/{person}", "", {401, 403, 403, 403, 200, 200, 403, 403}},
         {"GET", "/api/v1/courses/{course}/windows", "", {401, 200, 403, 200, 200, 200, 403, 200}},
-        {"POST", "/api/v1/courses/{course}/windows", R"({"title":"Extra class"})",
+        {"POST", "/api/v1/courses/{course}/windows", R"({"title":"Extra class","alongside":true})",
          {401, 403, 403, 201, 201, 201, 403, 403}},
         {"POST", "/api/v1/windows/{window}/open", "", {401, 403, 403, 200, 200, 200, 403, 403}},
         {"POST", "/api/v1/windows/{window}/close", "", {401, 403, 403, 200, 200, 200, 403, 403}},

@@ -193,7 +193,7 @@ void BadInputTest::hostileIdsInThePathAreRefused()
 
 void BadInputTest::validBodiesStillWorkAfterTheBattery()
 {
-    auto r = client->json("POST", "/api/v1/courses/" + school.courseA.id + "/windows", R"({"title":"Extra"})", teacher);
+    auto r = client->json("POST", "/api/v1/courses/" + school.courseA.id + "/windows", R"({"title":"Extra","alongside":true})", teacher);
     QVERIFY2(r.status == 201, r.body.c_str());
 }
 

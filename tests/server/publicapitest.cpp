@@ -57,9 +57,12 @@ struct BigCourse {
             b.trainees.push_back(addPerson(store, "Trainee Number" + std::to_string(i), "t" + std::to_string(i) + "@example.org"));
             ids.push_back(b.trainees.back().id);
         }
+        // Everyone joined a month before the classes below.
+        const auto now = server.clock.nowMs();
+        server.clock.set(now - 30 * k_day);
         b.course = must(store.courses().createCourse({"Big · JS2", "Europe/London", 10, 60, ids}, b.teacher.id));
         must(store.courses().setEnrollment(b.ta.id, b.course.id, Role::Ta, b.teacher.id));
-        const auto now = server.clock.nowMs();
+        server.clock.set(now);
         auto window = [&](const char* title, std::int64_t start) {
             return must(store.attendance().createWindow(
                 {newUuidV4(), b.course.id, title, start, start, b.teacher.id, start + 2 * 3'600'000}));

@@ -96,7 +96,7 @@ void RolesTest::teacherCreatesACourseWithStudentsThenManagesTheRosterAndTas()
 void RolesTest::taOpensAWindowChecksInAndClosesIt()
 {
     auto opened = client->json("POST", "/api/v1/courses/" + school.courseA.id + "/windows",
-                               R"({"title":"Saturday workshop"})", ta);
+                               R"({"title":"Saturday workshop","alongside":true})", ta); // Week 1 is open
     QVERIFY2(opened.status == 201, opened.body.c_str());
     const std::string window = opened.json()["window"]["id"];
     QVERIFY(opened.json()["window"]["open"].get<bool>());

@@ -32,6 +32,7 @@ private slots:
     void matchesLiteralsAndFillsParameters();
     void unknownPathIs404AndWrongMethodIs405WithAllow();
     void parametersNeedOneNonEmptySegment();
+    void headIsAnsweredWhereverGetIs();
     void bodyLimitDefaultsToTheCoreLimit();
 };
 
@@ -59,7 +60,7 @@ void RouterTest::unknownPathIs404AndWrongMethodIs405WithAllow()
     const auto& response = std::get<Response>(wrong);
     QCOMPARE(response.status, 405);
     QCOMPARE(response.headers.size(), 1u);
-    QCOMPARE(response.headers[0].second, "GET, POST");
+    QCOMPARE(response.headers[0].second, "GET, HEAD, POST");
 }
 
 void RouterTest::parametersNeedOneNonEmptySegment()
@@ -69,6 +70,17 @@ void RouterTest::parametersNeedOneNonEmptySegment()
     QVERIFY(std::holds_alternative<Response>(r.match("GET", "/api/v1/courses/a/b")));
     QVERIFY(std::holds_alternative<Response>(r.match("GET", "api/v1/courses")));
     QVERIFY(std::holds_alternative<RouteMatch>(r.match("GET", "/api/v1/courses/..")));
+}
+
+void RouterTest::headIsAnsweredWhereverGetIs()
+{
+    const Router r = sampleRouter();
+    auto head = r.match("HEAD", "/api/v1/courses/abc/members/xyz");
+    QVERIFY(std::holds_alternative<Response>(head)); // only DELETE there
+    QCOMPARE(std::get<Response>(head).status, 405);
+    auto list = r.match("HEAD", "/api/v1/courses");
+    QVERIFY(std::holds_alternative<RouteMatch>(list));
+    QCOMPARE(std::get<RouteMatch>(list).route->method, "GET");
 }
 
 void RouterTest::bodyLimitDefaultsToTheCoreLimit()

@@ -163,10 +163,14 @@ School School::build(TestServer& server)
     s.studentB = addPerson(store, "Bea Other");
     s.teacherB = addPerson(store, "Teo Other Teacher");
     s.outsider = addPerson(store, "Olu Outsider");
+    // Everyone joined their course a month before, so every window below is theirs.
+    const auto joined = server.clock.nowMs();
+    server.clock.set(joined - 30 * 86'400'000LL);
     s.courseA = must(store.courses().createCourse({"WM5 · JS1", "Europe/London", 10, 60, {s.studentA.id, s.studentA2.id}},
                                         s.teacherA.id));
     s.courseB = must(store.courses().createCourse({"NW6 · React", "Europe/London", 10, 60, {s.studentB.id}}, s.teacherB.id));
     must(store.courses().setEnrollment(s.taA.id, s.courseA.id, sync::Role::Ta, s.teacherA.id));
+    server.clock.set(joined);
     const auto now = server.clock.nowMs();
     s.openA = must(store.attendance().createWindow({newUuidV4(), s.courseA.id, "Week 1", now - 60'000, now - 120'000, s.teacherA.id}));
     s.openB = must(store.attendance().createWindow({newUuidV4(), s.courseB.id, "Week 1", now - 60'000, now - 120'000, s.teacherB.id}));

@@ -244,7 +244,8 @@ void AccountPagesTest::withoutMailTheAdminSeesTheLinkToPassOn()
 void AccountPagesTest::aTeacherInvitesTheClass()
 {
     const Headers teacher = session(Teacher);
-    QVERIFY(client->get("/courses/" + school.courseA.id, teacher).body.contains("Invite everyone without a password"));
+    // On the course's People page; a student sees neither.
+    QVERIFY(client->get("/courses/" + school.courseA.id + "/roster", teacher).body.contains("Invite everyone without a password"));
     QVERIFY(!client->get("/courses/" + school.courseA.id, session(StudentOfCourse))
                  .body.contains("Invite everyone without a password"));
     const auto sent = post("/courses/" + school.courseA.id + "/invitations", teacher, "");
@@ -346,11 +347,11 @@ void AccountPagesTest::addingAMemberTellsOutsidersNothing()
     const auto course = post("/courses", student, "name=X&timezone=Europe%2FLondon&late_after_min=10&absent_after_min=60"
                                                   "&students=nobody%40example.org");
     QCOMPARE(course.status, 403L);
-    // The teacher is told.
+    // The teacher is told, on the roster page with the error at its field.
     const auto told = post("/courses/" + school.courseA.id + "/members", session(Teacher),
                            "role=student&person-student=nobody%40example.org");
-    QCOMPARE(told.status, 303L);
-    QVERIFY(!flashOf(told).empty());
+    QCOMPARE(told.status, 422L);
+    QVERIFY(told.body.contains("Nobody has the imhere id or email address nobody@example.org"));
 }
 
 void AccountPagesTest::serveMailsFromItsOutbox()

@@ -216,7 +216,7 @@ try {
   await shoot(phone, 'phone-link-form-empty-code');
 
   step(`teacher gets ${first.display_name} a phone code from the course roster`);
-  await teacher.goto(`/courses/${cast.course.id}`);
+  await teacher.goto(`/courses/${cast.course.id}/roster`);
   await teacher.getByRole('button', { name: `Phone link code for ${first.display_name}` }).click();
   await teacher.getByRole('heading', { level: 1, name: `Phone link code for ${first.display_name}` }).waitFor();
   const linkCode = (await teacher.locator('.code-big code').textContent()).trim();
@@ -261,7 +261,7 @@ try {
   await shoot(phone, 'phone-code-forged');
 
   step(`${third.display_name} checks in from another phone on the same network`);
-  await teacher.goto(`/courses/${cast.course.id}`);
+  await teacher.goto(`/courses/${cast.course.id}/roster`);
   await teacher.getByRole('button', { name: `Phone link code for ${third.display_name}` }).click();
   const thirdCode = (await teacher.locator('.code-big code').textContent()).trim();
   const otherPhone = await newPage(k_phone, { isMobile: true, hasTouch: true });
@@ -326,9 +326,9 @@ try {
   await ta.getByLabel('Email address').fill(cast.tas[0].email);
   await ta.getByLabel('Password').fill(k_demoStaffPassword);
   await Promise.all([ta.waitForURL(`${server.url}/`), ta.getByRole('button', { name: 'Sign in' }).click()]);
-  await ta.goto(`/courses/${cast.course.id}`);
-  await ta.getByRole('table', { name: 'Students' }).waitFor();
-  assert.equal(await ta.getByRole('button', { name: /^Remove / }).count(), 0, 'a TA is offered no Remove button');
+  await ta.goto(`/courses/${cast.course.id}/roster`);
+  await ta.getByRole('table', { name: `Students in ${cast.course.name}` }).waitFor();
+  assert.equal(await ta.getByRole('link', { name: /^Remove / }).count(), 0, 'a TA is offered no Remove link');
   await shoot(ta, 'ta-course-page');
   // What a crafted request from the TA's own browser would do: the form the
   // teacher's page has, posted with the TA's session and token.
@@ -355,6 +355,13 @@ try {
   // ---- next class: the linked phone checks in with one tap ----------------------
   step('next class: the teacher closes this window and opens the next one');
   await teacher.goto(`/windows/${windowId}`);
+  await teacher.getByRole('link', { name: 'Close attendance window' }).click();
+  // It asks first, saying who will be marked absent; Confirm closes it.
+  await teacher.waitForURL(`${server.url}/windows/${windowId}/close`);
+  assert.match(await teacher.locator('main ul').first().textContent(),
+               /\d+ people who have not checked in will be marked absent\./);
+  await checkAxe(teacher, 'the page that asks before closing a window');
+  await shoot(teacher, 'close-window-confirm');
   await teacher.getByRole('button', { name: 'Close attendance window' }).click();
   await teacher.waitForURL(`${server.url}/windows/${windowId}`);
   assert.match(await flashText(teacher), /is closed\./);

@@ -399,7 +399,8 @@ private slots:
                  404);
         // The roster offers it to the course team.
         const Headers ta = School::sessionFor(*server, school.taA);
-        QVERIFY(client->get("/courses/" + school.courseA.id, {ta[0]}).body.find("Phone link code for") != std::string::npos);
+        QVERIFY(client->get("/courses/" + school.courseA.id + "/roster", {ta[0]}).body.find("Phone link code for")
+                != std::string::npos);
     }
 
     void badgeQrIsShownOnceAndReplacesTheLastOne()

@@ -48,13 +48,15 @@ function run(binary, args) {
 }
 
 export class TestServer {
-  static async start(binary) {
+  // `serveArgs`: more options for `serve` (mail settings, say); `port`: one
+  // chosen beforehand, for a --public-url that names it (0: the kernel's).
+  static async start(binary, { serveArgs = [], port = 0 } = {}) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imhere-web-'));
     const db = path.join(dir, 'imhere.db');
     run(binary, ['init', '--db', db]);
     run(binary, ['demo-data', '--db', db]);
     const server = new TestServer(dir, db);
-    await server.#serve(binary);
+    await server.#serve(binary, serveArgs, port);
     return server;
   }
 
@@ -79,9 +81,9 @@ export class TestServer {
     return { id, secret };
   }
 
-  async #serve(binary) {
+  async #serve(binary, serveArgs, port) {
     // Loopback only; port 0 lets the kernel choose a free port.
-    this.child = spawn(binary, ['serve', '--db', this.db, '--listen', '127.0.0.1:0'],
+    this.child = spawn(binary, ['serve', '--db', this.db, '--listen', `127.0.0.1:${port}`, ...serveArgs],
                        { stdio: ['ignore', 'pipe', 'pipe'] });
     const stopOnExit = () => { try { this.child.kill('SIGKILL'); } catch { /* gone */ } };
     process.once('exit', stopOnExit);

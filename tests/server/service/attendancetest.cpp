@@ -49,12 +49,14 @@ private slots:
     void windowsCloseThemselvesAtTheirEndAndGrace();
     void aCoursesWindowLengthAndGraceAreChecked();
     void aTeacherExcusesAnAbsence();
+    void aCourseHasOneOpenWindowUnlessASecondIsMeant();
 };
 
 void AttendanceTest::aTaOpensAWindowNowAndAStudentMayNot()
 {
     fx->clock.advance(5 * ServiceFixture::k_minute);
-    const auto opened = openNewWindow(services(), fx->as(fx->ta), fx->courseA.id, "Pairing session", std::nullopt, true);
+    const auto opened = openNewWindow(services(), fx->as(fx->ta), fx->courseA.id, "Pairing session", std::nullopt, true,
+                                      std::nullopt, std::nullopt, /*alongside Week 2*/ true);
     QVERIFY2(opened, opened ? "" : opened.error().message.c_str());
     QCOMPARE(opened->course, fx->courseA.id);
     QCOMPARE(opened->openedAt, std::optional<std::int64_t>(fx->clock.nowMs()));
@@ -72,7 +74,8 @@ void AttendanceTest::aTaOpensAWindowNowAndAStudentMayNot()
     QVERIFY(!byTeacherB);
     QCOMPARE(byTeacherB.error().code, Errc::Forbidden);
     // An org admin may do what a teacher may.
-    QVERIFY(openNewWindow(services(), fx->as(fx->admin), fx->courseA.id, "Admin's", std::nullopt, true));
+    QVERIFY(openNewWindow(services(), fx->as(fx->admin), fx->courseA.id, "Admin's", std::nullopt, true, std::nullopt,
+                          std::nullopt, true));
 
     const auto noCourse = openNewWindow(services(), fx->as(fx->ta), newUuidV4(), "Lost", std::nullopt, true);
     QVERIFY(!noCourse);
@@ -90,7 +93,8 @@ void AttendanceTest::windowsNeedATitleAndAStartOrToBeOpenedNow()
                                          std::nullopt, true);
     QVERIFY(!longTitle);
     QCOMPARE(longTitle.error().code, Errc::InvalidRequest);
-    QVERIFY(openNewWindow(services(), fx->as(fx->teacher), fx->courseA.id, std::string(200, 'x'), std::nullopt, true));
+    QVERIFY(openNewWindow(services(), fx->as(fx->teacher), fx->courseA.id, std::string(200, 'x'), std::nullopt, true,
+                          std::nullopt, std::nullopt, true));
 
     const auto whenever = openNewWindow(services(), fx->as(fx->teacher), fx->courseA.id, "Later", std::nullopt, false);
     QVERIFY(!whenever);
@@ -331,7 +335,8 @@ void AttendanceTest::aTeacherAddsATaToTheClass()
     QVERIFY(*added); // new to the course
     QCOMPARE(fx->roleIn(fx->outsider, fx->courseA), std::optional<Role>(Role::Ta));
     // The new TA runs the class at once.
-    QVERIFY(openNewWindow(services(), fx->as(fx->outsider), fx->courseA.id, "Lab", std::nullopt, true));
+    QVERIFY(openNewWindow(services(), fx->as(fx->outsider), fx->courseA.id, "Lab", std::nullopt, true, std::nullopt,
+                          std::nullopt, true));
 
     const auto again = assignMember(services(), fx->as(fx->teacher), fx->courseA.id, fx->outsider.publicId, Role::Ta);
     QVERIFY(again);
@@ -485,7 +490,7 @@ void AttendanceTest::windowsCloseThemselvesAtTheirEndAndGrace()
     const auto start = *fx->openA.startMs();
     QCOMPARE(windowEnd(fx->openA, fx->courseA), std::optional(start + 120 * F::k_minute));
     const auto shortOne = openNewWindow(services(), fx->as(fx->ta), fx->courseA.id, "Drop-in", std::nullopt, true,
-                                        std::nullopt, 30);
+                                        std::nullopt, 30, /*alongside Week 2*/ true);
     QVERIFY(shortOne);
     QCOMPARE(shortOne->scheduledEnd, std::optional(fx->clock.nowMs() + 30 * F::k_minute));
     QVERIFY(closeDueWindows(services())->empty());
@@ -553,3 +558,26 @@ void AttendanceTest::aTeacherExcusesAnAbsence()
 
 QTEST_GUILESS_MAIN(AttendanceTest)
 #include "attendancetest.moc"
+
+void AttendanceTest::aCourseHasOneOpenWindowUnlessASecondIsMeant()
+{
+    // Week 2 is open in course A.
+    const auto second = openNewWindow(services(), fx->as(fx->teacher), fx->courseA.id, "Second", std::nullopt, true);
+    QVERIFY(!second);
+    QCOMPARE(int(second.error().code), int(Errc::Conflict));
+    QVERIFY2(second.error().message.find("\"Week 2\" is open") != std::string::npos, second.error().message.c_str());
+    QCOMPARE(openWindowsOf(services(), fx->courseA.id)->size(), std::size_t{1}); // nothing opened
+    // Scheduling one for later is no conflict; nor is opening one in another course.
+    QVERIFY(openNewWindow(services(), fx->as(fx->teacher), fx->courseA.id, "Later", fx->clock.nowMs() + ServiceFixture::k_day,
+                          false));
+    // On purpose, it opens alongside; once Week 2 is closed, one opens without asking.
+    const auto alongside = openNewWindow(services(), fx->as(fx->teacher), fx->courseA.id, "Second", std::nullopt, true,
+                                         std::nullopt, std::nullopt, true);
+    QVERIFY(alongside);
+    QCOMPARE(openWindowsOf(services(), fx->courseA.id)->size(), std::size_t{2});
+    QVERIFY(setWindowOpen(services(), fx->as(fx->teacher), fx->openA.id, false));
+    QVERIFY(setWindowOpen(services(), fx->as(fx->teacher), alongside->id, false));
+    fx->clock.advance(ServiceFixture::k_minute);
+    const auto third = openNewWindow(services(), fx->as(fx->teacher), fx->courseA.id, "Third", std::nullopt, true);
+    QVERIFY2(third, third ? "" : third.error().message.c_str());
+}

@@ -51,11 +51,14 @@ ServiceFixture::ServiceFixture()
     teacherB = addPerson("Teo Other Teacher");
     outsider = addPerson("Olu Outsider");
 
+    // Everyone joined their course a month before, so every window below is theirs.
+    clock.set(k_start - 30 * k_day);
     courseA = must(store->courses().createCourse({"WM5 · JS1", "Europe/London", 10, 60, {studentA.id, studentA2.id}}, teacher.id),
                    "add course A");
     courseB = must(store->courses().createCourse({"NW6 · React", "Europe/London", 10, 60, {studentB.id}}, teacherB.id),
                    "add course B");
     must(store->courses().setEnrollment(ta.id, courseA.id, sync::Role::Ta, teacher.id), "make the TA");
+    clock.set(k_start);
 
     const std::int64_t now = clock.nowMs();
     openA = must(store->attendance().createWindow({newUuidV4(), courseA.id, "Week 2", now - k_minute, now - 2 * k_minute, teacher.id}),

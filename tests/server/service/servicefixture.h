@@ -9,7 +9,8 @@
 // students; course B with its own teacher and one student; an outsider in
 // no course; a kiosk that serves course A only; and in course A a window
 // open now, one closed a week ago and one scheduled for later but not
-// opened (course B has one open window).
+// opened (course B has one open window). Everyone joined their course a
+// month before k_start.
 
 #include "tests/support/qtestsupport.h"
 #include "sync-server/service/services.h"

@@ -101,6 +101,9 @@ class TrackerTest : public QObject {
 
     void school()
     {
+        // Everyone joins the day before the first sprint's class.
+        const std::int64_t now = fx->clock.nowMs();
+        fx->clock.set(k_sprint1 - k_day);
         course = fx->addCourse("JS1 register", fx->teacher);
         amara = fx->addPerson("Amara Okafor", "Amara@Example.org");
         bilal = fx->addPerson("=HYPERLINK(\"x\")", "bilal@example.org");
@@ -109,6 +112,7 @@ class TrackerTest : public QObject {
         for (const auto& p : {amara, bilal, chen})
             fx->enrol(p, course, Role::Student);
         fx->enrol(tariq, course, Role::Ta);
+        fx->clock.set(now);
         weeks.clear();
         for (int i = 0; i < 4; ++i) {
             const auto start = k_sprint1 + i * 7 * k_day;
@@ -383,7 +387,8 @@ void TrackerTest::setSprintsOverrideTheWeek()
                                        "sprint-2", "West Midlands"}));
 
     // A window opened with its sprint keeps it; one out of range is not opened.
-    const auto extra = openNewWindow(services(), fx->as(tariq), course.id, "Catch-up", std::nullopt, true, 9);
+    const auto extra = openNewWindow(services(), fx->as(tariq), course.id, "Catch-up", std::nullopt, true, 9,
+                                     std::nullopt, /*alongside "Today"*/ true);
     QVERIFY(extra);
     QCOMPARE(trackerView(services(), course)->windowSprint.at(extra->id), 9);
     QCOMPARE(openNewWindow(services(), fx->as(tariq), course.id, "Too far", std::nullopt, true, 21).error().code,
@@ -435,9 +440,13 @@ void TrackerTest::anImportIsPlannedThenStoredOnce()
     amara = fx->addPerson("Amara Okafor", "amara@example.org");
     bilal = fx->addPerson("Bilal", "bilal@example.org");
     tariq = fx->addPerson("Tariq TA", "tariq@example.org");
+    // They joined before the sprints of the register (a sprint before someone joined is not theirs).
+    const std::int64_t now = fx->clock.nowMs();
+    fx->clock.set(k_sprint1 - k_day);
     fx->enrol(amara, course, Role::Student);
     fx->enrol(bilal, course, Role::Student);
     fx->enrol(tariq, course, Role::Ta);
+    fx->clock.set(now);
     const std::string sheet = lines({
         "Name,Email,Timestamp,Course,Module,Day,Location",
         "Amara,AMARA@example.org,2025-09-16T17:05:00Z,ITP,JS1,sprint-1,London", // 2: an email in capitals
