@@ -23,7 +23,7 @@ test_pkgs=(
   chromium nodejs npm fonts-dejavu-core
   systemd lintian cage
 )
-demo_pkgs=(xvfb xauth curl qt6-qpa-plugins fonts-dejavu-core)
+demo_pkgs=(xvfb xauth curl qt6-qpa-plugins fonts-dejavu-core python3)
 
 case "$profile" in
   build) want=("${build_pkgs[@]}") ;;

@@ -10,6 +10,7 @@
 
 #include "sync-server/auth/passwords.h"
 #include "sync-server/auth/tokens.h"
+#include "sync-server/service/slack.h"
 #include "core/result.h"
 
 #include "core/crypto.h"
@@ -62,7 +63,10 @@ struct DemoPerson {
 
 class DemoSchool {
 public:
-    DemoSchool(Store& store, std::int64_t nowMs) : m_store(store), m_now(nowMs), m_rng(k_seed) {}
+    DemoSchool(Store& store, std::int64_t nowMs, std::optional<std::string> slackWebhook)
+        : m_store(store), m_now(nowMs), m_rng(k_seed), m_slackWebhook(std::move(slackWebhook))
+    {
+    }
 
     Result<void> build(std::vector<DemoPerson>& people, std::vector<Course>& courses);
 
@@ -82,6 +86,9 @@ private:
     Bytes m_badgeKey;
     int m_nameIndex = 0;
     std::map<PersonId, Habit> m_habits;
+    // Every course's Slack webhook, set before its latest class closes, so
+    // that class's summary waits in the outbox for the first `serve`.
+    std::optional<std::string> m_slackWebhook;
 };
 
 Result<DemoPerson> DemoSchool::person(std::string name, std::string role, bool staff)
@@ -192,6 +199,8 @@ Result<void> DemoSchool::classes(const Course& course, int hour, const std::vect
         for (const PersonId p : participants)
             TRY(attend(w, p, teacher, progress, total - 1 - index));
         ++index;
+        if (index == total && m_slackWebhook)
+            TRY(m_store.outbox().setSlackWebhook(course.id, *m_slackWebhook, teacher));
         TRY(m_store.attendance().closeWindow(w.id, start + 3 * 60 * k_minuteMs, teacher));
     }
     (void)today;
@@ -257,7 +266,12 @@ int demoDataCommand(const CommandLine&, const Settings& settings)
 
     std::vector<DemoPerson> people;
     std::vector<Course> courses;
-    DemoSchool school(*store, clock.nowMs());
+    const auto slackWebhook = settings.get("slack-webhook");
+    if (slackWebhook) {
+        if (auto checked = checkSlackWebhook(*slackWebhook, true); !checked)
+            return failWith(checked.error().message);
+    }
+    DemoSchool school(*store, clock.nowMs(), slackWebhook);
     if (auto built = store->inTransaction([&] { return school.build(people, courses); }); !built)
         return failWith("demo data not written: " + built.error().message);
 

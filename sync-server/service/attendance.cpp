@@ -75,7 +75,12 @@ Result<Window> setWindowOpen(Services& services, const Caller& caller, std::stri
     if (open && window.closedAt)
         return fail(Errc::WindowClosed, "this window has been closed; open a new one");
     const auto now = services.clock.nowMs();
-    return open ? services.store.attendance().openWindow(id, now, caller.person.id) : services.store.attendance().closeWindow(id, now, caller.person.id);
+    if (open)
+        return services.store.attendance().openWindow(id, now, caller.person.id);
+    TRY_ASSIGN(closed, services.store.attendance().closeWindow(id, now, caller.person.id));
+    if (services.slackQueued)
+        services.slackQueued(); // the close may have queued a Slack post
+    return closed;
 }
 
 Result<Person> participantOf(Services& services, const Window& window, std::string_view personPublicId)

@@ -121,23 +121,28 @@ Result<CourseReport> courseReport(Services& services, const Caller& caller, std:
 Result<WindowReport> windowReport(Services& services, const Caller& caller, std::string_view window)
 {
     TRY_ASSIGN(in, windowAs(services, caller, window, Standing::RunsClass, "only teachers and TAs see window reports"));
-    TRY_ASSIGN(course, services.liveCourse(in.window.course));
+    return windowReportOf(services, in.window);
+}
+
+Result<WindowReport> windowReportOf(Services& services, const Window& window)
+{
+    TRY_ASSIGN(course, services.liveCourse(window.course));
     TRY_ASSIGN(windows, services.store.attendance().windowsOf(course.id));
     TRY_ASSIGN(records, recordsOfCourse(services, course.id));
     // The course as it stood when this window ended: its windows up to this one.
-    const auto start = in.window.startMs();
+    const auto start = window.startMs();
     std::vector<Window> upTo;
     for (const Window& w : windows)
-        if (w.id == in.window.id || (start && w.startMs() && *w.startMs() <= *start))
+        if (w.id == window.id || (start && w.startMs() && *w.startMs() <= *start))
             upTo.push_back(w);
     std::vector<AttendanceRecord> upToRecords;
     for (AttendanceRecord& r : records)
         if (std::ranges::any_of(upTo, [&](const Window& w) { return w.id == r.window; }))
             upToRecords.push_back(std::move(r));
     CourseFigures f = courseFigures(course, upTo, upToRecords, {}, rulesOf(course));
-    WindowReport out{course, WindowFigures{in.window, {}, {}}, {}};
+    WindowReport out{course, WindowFigures{window, {}, {}}, {}};
     for (WindowFigures& w : f.windows)
-        if (w.window.id == in.window.id)
+        if (w.window.id == window.id)
             out.figures = std::move(w);
     // Only alerts this window's absence is part of.
     for (Alert& a : f.alerts)

@@ -127,6 +127,8 @@ const std::vector<Cell>& cells()
          R"({"person":"{student}","kind":"absent_run","since":"2026-01-05","note":"called"})",
          {401, 403, 403, 200, 200, 200, 403, 403}},
         {"PATCH", "/api/v1/courses/{course}", R"({"alert_below_percent":75})", {401, 403, 403, 403, 200, 200, 403, 403}},
+        {"PATCH", "/api/v1/courses/{course}", R"({"slack_webhook_url":"https://hooks.slack.com/services/T0123/B0456/abc"})",
+         {401, 403, 403, 403, 200, 200, 403, 403}},
         {"GET", "/api/v1/windows/{window}/report", "", {401, 403, 403, 200, 200, 200, 403, 200}},
         // The window is open: its teacher and an admin hear that it is not closed.
         {"POST", "/api/v1/windows/{window}/reopen", "", {401, 403, 403, 403, 409, 409, 403, 403}},
