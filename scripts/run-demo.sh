@@ -63,6 +63,11 @@ if command -v python3 >/dev/null; then
   python3 "$(dirname "$0")/slack-sink.py" "$slack_port" "$slack_log" 2>> "$data/slack-sink.err" &
   pids+=($!)
   slack=1
+  # Listening before the server starts, so the first posts find it.
+  for _ in $(seq 50); do
+    if curl -s -o /dev/null "http://127.0.0.1:$slack_port/"; then break; fi
+    sleep 0.1
+  done
 fi
 
 "$server" serve --db "$db" --listen "127.0.0.1:$port" --slack-loopback yes > "$data/server.log" 2>&1 &
