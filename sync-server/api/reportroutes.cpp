@@ -146,10 +146,21 @@ Result<Response> getCourseReport(ApiContext& api, const Request& request)
     nlohmann::json alerts = nlohmann::json::array();
     for (const Alert& a : f.alerts)
         alerts.push_back(alertJson(a, report.followUpOf(a), f.course.timezone));
+    // Who of the volunteers (TAs and teachers) came, and how often.
+    nlohmann::json participation = nlohmann::json::array();
+    for (const PersonFigures& p : f.people)
+        if (p.member.role != Role::Student)
+            participation.push_back({{"person", p.member.publicId},
+                                     {"name", p.member.displayName},
+                                     {"role", sync::toString(p.member.role)},
+                                     {"came", p.tally.present},
+                                     {"classes", p.tally.counted()},
+                                     {"percent", rounded(p.tally.attendancePercent())}});
     TRY_ASSIGN(slack, slackStatus(api.services, caller, id));
     return jsonResponse(200, {{"report",
                                {{"course", courseJson(f.course, std::nullopt)},
                                 {"slack", slackJson(slack)},
+                                {"volunteer_participation", participation},
                                 {"range", rangeJson(f.range)},
                                 {"trainees", tallyJson(f.trainees)},
                                 {"volunteers", tallyJson(f.volunteers)},

@@ -87,7 +87,7 @@ Result<Person> participantOf(Services& services, const Window& window, std::stri
 {
     TRY_ASSIGN(person, services.personById(personPublicId));
     TRY_ASSIGN(role, services.store.courses().roleIn(person.id, window.course));
-    if (role != Role::Student && role != Role::Ta)
+    if (!CourseAccess::takesPart(role))
         return fail(Errc::NotFound, "this person does not take part in the course");
     return person;
 }
@@ -102,7 +102,7 @@ Result<PreparedCheckIn> prepareCheckIn(Services& services, const Caller& caller,
         TRY_ASSIGN(target, services.personById(*otherPublicId));
         person = std::move(target);
     } else {
-        TRY(allow(access.participates(), "only students and TAs check in"));
+        TRY(allow(access.participates(), "only the course's trainees and volunteers check in"));
     }
     // Open window, participation and "already checked in" are decided by the
     // writer, inside the transaction that stores the check-in.

@@ -307,8 +307,8 @@ Result<Overview> overview(Services& services, const Caller& caller, const DateRa
         CourseReport report{courseFigures(c.course, windows, records, range, rulesOf(c.course)), std::move(followUps)};
         OverviewRow row{c.course, report.figures.trainees, 0, std::nullopt, std::nullopt};
         for (const PersonFigures& p : report.figures.people) {
-            if (p.member.role != Role::Ta)
-                continue;
+            if (p.member.role == Role::Student)
+                continue; // volunteers only: TAs and teachers
             VolunteerRow& v = volunteers[p.member.publicId];
             v.member = p.member;
             v.courses.push_back(c.course.name);
@@ -333,7 +333,7 @@ Result<Overview> overview(Services& services, const Caller& caller, const DateRa
             inRange.insert(w.window.id);
         kept.push_back(std::move(records));
         for (const AttendanceRecord& r : kept.back())
-            if (r.role == Role::Ta && inRange.contains(r.window))
+            if (r.role != Role::Student && inRange.contains(r.window))
                 volunteerRecords[r.person].push_back(&r);
     }
     for (auto& [id, v] : volunteers) {
