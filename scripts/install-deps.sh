@@ -24,7 +24,7 @@ test_pkgs=(
   systemd lintian cage
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
 )
-demo_pkgs=(xvfb xauth curl qt6-qpa-plugins fonts-dejavu-core)
+demo_pkgs=(xvfb xauth curl qt6-qpa-plugins fonts-dejavu-core python3)
 
 case "$profile" in
   build) want=("${build_pkgs[@]}") ;;

@@ -8,6 +8,7 @@
 #
 #   IMHERE_DEMO_DIR   data directory (default ~/.local/share/imhere-demo)
 #   IMHERE_DEMO_PORT  server port on 127.0.0.1 (default 8080)
+#   IMHERE_DEMO_SLACK_PORT  the local Slack sink's port (default the server's + 1)
 set -euo pipefail
 build="${1:-build/release}"
 server="$build/sync-server/imhere-server"
@@ -19,6 +20,11 @@ url="http://127.0.0.1:$port"
 badges="$data/demo-badges.txt"
 token_file="$data/demo-kiosk-token.txt"
 kiosk_data="$data/kiosk"
+slack_port="${IMHERE_DEMO_SLACK_PORT:-$((port + 1))}"
+slack_log="$data/slack.log"
+# Each course's Slack webhook points at a local sink (scripts/slack-sink.py),
+# which writes every message it gets to slack.log.
+slack_url="http://127.0.0.1:$slack_port/services/TDEMO/BDEMO/demo"
 
 for program in "$server" "$kiosk"; do
   if [[ ! -x "$program" ]]; then
@@ -33,7 +39,7 @@ mkdir -p "$data"
 if [[ ! -f "$db" ]]; then
   echo "Creating the demo school in $data ..."
   rm -rf "$kiosk_data" # a kiosk belongs to one server's database
-  "$server" demo-data --db "$db"
+  "$server" demo-data --db "$db" --slack-webhook "$slack_url"
 fi
 if [[ ! -s "$token_file" ]]; then
   # A database from elsewhere: register a kiosk for every course in it.
@@ -52,12 +58,25 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$server" serve --db "$db" --listen "127.0.0.1:$port" > "$data/server.log" 2>&1 &
+slack=""
+if command -v python3 >/dev/null; then
+  python3 "$(dirname "$0")/slack-sink.py" "$slack_port" "$slack_log" 2>> "$data/slack-sink.err" &
+  pids+=($!)
+  slack=1
+  # Listening before the server starts, so the first posts find it.
+  for _ in $(seq 50); do
+    if curl -s -o /dev/null "http://127.0.0.1:$slack_port/"; then break; fi
+    sleep 0.1
+  done
+fi
+
+"$server" serve --db "$db" --listen "127.0.0.1:$port" --slack-loopback yes > "$data/server.log" 2>&1 &
 pids+=($!)
+server_pid=$!
 up=0
 for _ in $(seq 100); do
   if curl -fsS "$url/healthz" >/dev/null 2>&1; then up=1; break; fi
-  if ! kill -0 "${pids[0]}" 2>/dev/null; then break; fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
   sleep 0.1
 done
 if ((up == 0)); then
@@ -81,6 +100,26 @@ else
   screen="offscreen (no display): results are printed here"
 fi
 
+# The courses' latest classes wait in the Slack outbox of a new demo school;
+# the server posts them as it starts.
+slack_lines() {
+  if [[ -z "$slack" ]]; then
+    echo "  slack      no python3 for the local Slack sink: posts wait in the outbox"
+    return
+  fi
+  for _ in $(seq 50); do
+    [[ -s "$slack_log" ]] && break
+    sleep 0.1
+  done
+  echo "  slack      closed windows' summaries go to a local Slack sink on port $slack_port;"
+  echo "             every message lands in $slack_log. The latest:"
+  if [[ -s "$slack_log" ]]; then
+    tail -3 "$slack_log" | sed 's/^/               /'
+  else
+    echo "               none yet: close a window (a course page, or a kiosk) to post one"
+  fi
+}
+
 # A few people to be, from the badge file (UID, public id, role, PIN, name).
 samples() {
   awk -F'\t' -v role="$1" -v n="$2" '!/^#/ && $3 == role && c < n { c++; printf "  %-16s %s%s\n", $1, $5, ($4 != "-" ? "  (PIN " $4 ")" : "") }' "$badges"
@@ -97,6 +136,7 @@ imhere demo is running.
              them (a course's People page: "Invite everyone without a password"; an
              admin's person page: "Send an invitation"). Open one in a
              private window to choose that person's password.
+$(slack_lines)
   kiosk      $screen
   badges     $badges
 

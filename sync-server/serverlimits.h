@@ -128,6 +128,23 @@ inline constexpr std::int64_t k_mailLongestRetryMs = 3600'000;
 inline constexpr int k_mailMaxAttempts = 10;
 inline constexpr long k_smtpTimeoutSec = 30;
 
+// Slack posts (service/slack.h): how often `serve` looks for posts due (and
+// at once when a window closes), how many per round, the wait after the
+// first failure (doubling up to the longest; a 429's Retry-After instead,
+// within those bounds), the attempts before it gives up, how long a sender's
+// claim on a post lasts (longer than a post may take), and the timeout of
+// one post.
+inline constexpr std::chrono::seconds k_slackInterval{15};
+inline constexpr std::size_t k_slackPerRound = 50;
+inline constexpr std::int64_t k_slackFirstRetryMs = 30'000;
+inline constexpr std::int64_t k_slackLongestRetryMs = 3600'000;
+inline constexpr int k_slackMaxAttempts = 10;
+inline constexpr std::int64_t k_slackClaimMs = 5 * 60'000;
+inline constexpr long k_slackTimeoutSec = 20;
+// Slack's limits on a message (api.slack.com/reference/block-kit).
+inline constexpr std::size_t k_slackMaxTextChars = 3000;
+inline constexpr std::size_t k_slackMaxWebhookBytes = 500;
+
 // Roster import.
 inline constexpr std::size_t k_maxRosterRows = 5'000;
 inline constexpr std::size_t k_maxRosterBytes = 4 << 20;

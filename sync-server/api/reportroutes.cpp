@@ -7,6 +7,8 @@
 #include "routes.h"
 
 #include "sync-server/service/reportviews.h"
+#include "sync-server/service/slack.h"
+#include "sync-server/serverlimits.h"
 
 #include "core/jsonreader.h"
 #include "core/result.h"
@@ -106,6 +108,27 @@ Result<DateRange> rangeOf(const Request& request)
     return parseDateRange(param("from"), param("to"));
 }
 
+nlohmann::json slackJson(const SlackStatus& s)
+{
+    const SlackOutboxState& o = s.outbox;
+    nlohmann::json j = {{"webhook", s.maskedWebhook ? nlohmann::json(*s.maskedWebhook) : nlohmann::json(nullptr)},
+                        {"delivered", o.delivered},
+                        {"waiting", o.waiting},
+                        {"given_up", o.givenUp},
+                        {"last_delivered_at", o.lastDeliveredAt ? nlohmann::json(*o.lastDeliveredAt) : nlohmann::json(nullptr)},
+                        {"last_failure", nullptr}};
+    if (o.problem) {
+        const SlackPostProblem& p = *o.problem;
+        j["last_failure"] = {{"window", p.window},
+                             {"attempts", p.attempts},
+                             {"status", p.lastStatus ? nlohmann::json(*p.lastStatus) : nlohmann::json(nullptr)},
+                             {"error", p.lastError},
+                             {"at", p.at},
+                             {"next_attempt_at", p.nextAttemptAt ? nlohmann::json(*p.nextAttemptAt) : nlohmann::json(nullptr)}};
+    }
+    return j;
+}
+
 Result<Response> getCourseReport(ApiContext& api, const Request& request)
 {
     TRY_ASSIGN(caller, api.caller(request));
@@ -123,8 +146,21 @@ Result<Response> getCourseReport(ApiContext& api, const Request& request)
     nlohmann::json alerts = nlohmann::json::array();
     for (const Alert& a : f.alerts)
         alerts.push_back(alertJson(a, report.followUpOf(a), f.course.timezone));
+    // Who of the volunteers (TAs and teachers) came, and how often.
+    nlohmann::json participation = nlohmann::json::array();
+    for (const PersonFigures& p : f.people)
+        if (p.member.role != Role::Student)
+            participation.push_back({{"person", p.member.publicId},
+                                     {"name", p.member.displayName},
+                                     {"role", sync::toString(p.member.role)},
+                                     {"came", p.tally.present},
+                                     {"classes", p.tally.counted()},
+                                     {"percent", rounded(p.tally.attendancePercent())}});
+    TRY_ASSIGN(slack, slackStatus(api.services, caller, id));
     return jsonResponse(200, {{"report",
                                {{"course", courseJson(f.course, std::nullopt)},
+                                {"slack", slackJson(slack)},
+                                {"volunteer_participation", participation},
                                 {"range", rangeJson(f.range)},
                                 {"trainees", tallyJson(f.trainees)},
                                 {"volunteers", tallyJson(f.volunteers)},
@@ -267,7 +303,16 @@ Result<Response> patchCourse(ApiContext& api, const Request& request)
     TRY_ASSIGN(body, jsonBody(request));
     JsonReader r(body, "");
     r.allowOnly({"name", "late_after_min", "absent_after_min", "window_length_min", "close_grace_min",
-                 "alert_below_percent", "alert_absent_run"});
+                 "alert_below_percent", "alert_absent_run", "slack_webhook_url"});
+    // A webhook URL, or null to stop posting to Slack; checked before
+    // anything changes.
+    std::optional<std::optional<std::string>> webhook;
+    if (const auto it = body.find("slack_webhook_url"); it != body.end()) {
+        if (it->is_null())
+            webhook.emplace();
+        else
+            webhook.emplace(r.text("slack_webhook_url", limits::k_slackMaxWebhookBytes));
+    }
     CourseSettings s;
     s.name = r.optionalText("name", imhere::limits::k_maxNameBytes);
     auto integer = [&](const char* key, std::int64_t min, std::int64_t max) -> std::optional<int> {
@@ -282,9 +327,16 @@ Result<Response> patchCourse(ApiContext& api, const Request& request)
     s.alertAbsentRun = integer("alert_absent_run", 0, 50);
     if (!r.ok())
         return std::unexpected(invalid(r.error()));
+    if (webhook && *webhook)
+        TRY(checkSlackWebhook(**webhook, api.services.slackLoopback));
     TRY_ASSIGN(course, changeCourseSettings(api.services, caller, id, s));
+    if (webhook)
+        TRY(setSlackWebhook(api.services, caller, id, *webhook));
     TRY_ASSIGN(access, api.services.access(caller, id));
-    return jsonResponse(200, {{"course", courseJson(course, access.role)}});
+    TRY_ASSIGN(stored, api.services.store.outbox().slackWebhook(id));
+    nlohmann::json j = courseJson(course, access.role);
+    j["slack_webhook"] = stored ? nlohmann::json(maskSlackWebhook(*stored)) : nlohmann::json(nullptr);
+    return jsonResponse(200, {{"course", j}});
 }
 
 Result<Response> postReopen(ApiContext& api, const Request& request)

@@ -29,6 +29,7 @@ const auto k_commands = std::to_array<Command>({
                           [--trusted-proxies LIST] [--tls-cert FILE --tls-key FILE]
                           [--tls-proxy yes|no] [--phone-link-days N]
                           [--public-api open|key] [--public-rate-limit N]
+                          [--slack-loopback yes|no]
 
 Serves the JSON API, the public API, kiosk sync, the pages, /healthz and
 /metrics until SIGTERM or SIGINT, then finishes running requests and exits 0.
@@ -58,6 +59,9 @@ and STOPPING=1; logs go to the journal.
                             or key (an API key, a read-only one is enough)
   --public-rate-limit N     public API requests per client (key or address) a
                             minute, default 120
+  --slack-loopback yes|no   accept Slack webhooks on loopback
+                            (http://127.0.0.1:PORT/...) beside Slack's own,
+                            for tests and the demo; default no
 )",
      serveCommand},
     {"init", "create or migrate the database, optionally with an admin",
@@ -126,14 +130,16 @@ under the public id only. The erasure is logged in the database with
 )",
      personEraseCommand},
     {"demo-data", "fill the database with a synthetic school",
-     R"(usage: imhere-server demo-data --db PATH [--badges FILE]
+     R"(usage: imhere-server demo-data --db PATH [--badges FILE] [--slack-webhook URL]
 
 Writes 3 courses, 66 trainees, 6 TAs, 3 teachers and an admin, 8 weeks of
 classes with check-ins (some late, some remote), flags and corrections, an
 open class today in each course, and one kiosk serving all three. Writes the
 badge file (default: demo-badges.txt beside the database; tab-separated raw
 UID hex, public id, role, PIN, name) and demo-kiosk-token.txt. Prints the demo
-admin login.
+admin login. With --slack-webhook (Slack's, or http://127.0.0.1:PORT/... for
+a server started with --slack-loopback yes) every course posts to it, and
+each course's latest class waits in the outbox to be posted.
 )",
      demoDataCommand},
     {"backup", "copy the database while the server runs",

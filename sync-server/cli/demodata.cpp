@@ -11,6 +11,7 @@
 
 #include "sync-server/auth/passwords.h"
 #include "sync-server/auth/tokens.h"
+#include "sync-server/service/slack.h"
 #include "core/result.h"
 
 #include "core/crypto.h"
@@ -65,7 +66,10 @@ class DemoSchool {
 public:
     // `clock` is the store's: joins are stamped with the day each person
     // joined, before the classes they came to.
-    DemoSchool(Store& store, ManualClock& clock) : m_store(store), m_clock(clock), m_now(clock.nowMs()), m_rng(k_seed) {}
+    DemoSchool(Store& store, ManualClock& clock, std::optional<std::string> slackWebhook)
+        : m_store(store), m_clock(clock), m_now(clock.nowMs()), m_rng(k_seed), m_slackWebhook(std::move(slackWebhook))
+    {
+    }
 
     Result<void> build(std::vector<DemoPerson>& people, std::vector<Course>& courses);
 
@@ -87,6 +91,9 @@ private:
     Bytes m_badgeKey;
     int m_nameIndex = 0;
     std::map<PersonId, Habit> m_habits;
+    // Every course's Slack webhook, set before its latest class closes, so
+    // that class's summary waits in the outbox for the first `serve`.
+    std::optional<std::string> m_slackWebhook;
 };
 
 Result<DemoPerson> DemoSchool::person(std::string name, std::string role, bool staff)
@@ -200,6 +207,8 @@ Result<void> DemoSchool::classes(const Course& course, int hour, const std::vect
             TRY(attend(w, p, teacher, progress, total - 1 - index));
         }
         ++index;
+        if (index == total && m_slackWebhook)
+            TRY(m_store.outbox().setSlackWebhook(course.id, *m_slackWebhook, teacher));
         TRY(m_store.attendance().closeWindow(w.id, start + 3 * 60 * k_minuteMs, teacher));
     }
     (void)today;
@@ -275,7 +284,12 @@ int demoDataCommand(const CommandLine&, const Settings& settings)
 
     std::vector<DemoPerson> people;
     std::vector<Course> courses;
-    DemoSchool school(*store, clock);
+    const auto slackWebhook = settings.get("slack-webhook");
+    if (slackWebhook) {
+        if (auto checked = checkSlackWebhook(*slackWebhook, true); !checked)
+            return failWith(checked.error().message);
+    }
+    DemoSchool school(*store, clock, slackWebhook);
     if (auto built = store->inTransaction([&] { return school.build(people, courses); }); !built)
         return failWith("demo data not written: " + built.error().message);
 

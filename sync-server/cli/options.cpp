@@ -130,7 +130,7 @@ bool plainText(const std::string& v)
         && std::ranges::all_of(v, [](char c) { return c > ' ' && c < 0x7f && c != '<' && c != '>' && c != '"'; });
 }
 
-const std::array<SettingKey, 23> k_serverKeys{{
+const std::array<SettingKey, 24> k_serverKeys{{
     {"db", [](const std::string& v) { return v.empty() ? std::string("must name the database file") : std::string(); }},
     {"listen",
      [](const std::string& v) {
@@ -184,6 +184,8 @@ const std::array<SettingKey, 23> k_serverKeys{{
     // The public API (docs/PUBLIC-API.md): open to anyone, or only to API keys.
     {"public-api", [](const std::string& v) { return oneOf(v, {"open", "key"}); }},
     {"public-rate-limit", [](const std::string& v) { return wholeNumberProblem(v, 1, 1'000'000); }},
+    // Slack webhooks on loopback (http://127.0.0.1:PORT/…), for tests and the demo.
+    {"slack-loopback", [](const std::string& v) { return oneOf(v, {"yes", "no"}); }},
 }};
 
 std::string environmentName(const std::string& name)

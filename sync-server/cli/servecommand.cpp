@@ -14,6 +14,8 @@
 #include "sync-server/service/kiosks.h"
 #include "sync-server/service/mail.h"
 #include "sync-server/mail/smtpsender.h"
+#include "sync-server/service/slack.h"
+#include "sync-server/slack/webhooksender.h"
 #include "sync-server/store/sqlitebackup.h"
 #include "sync-server/store/sqlitestore.h"
 
@@ -78,6 +80,8 @@ public:
         m_working = true;
         for (const Window& w : *closed)
             log(LogLevel::Info, "closed window \"" + w.title + "\" at its end", {{"WINDOW", w.id}});
+        if (!closed->empty() && m_services.slackQueued)
+            m_services.slackQueued(); // the closes may have queued Slack posts
     }
 
 private:
@@ -113,6 +117,38 @@ public:
 private:
     Services& m_services;
     SmtpSender m_smtp;
+    bool m_working = true;
+};
+
+// Posts the Slack outbox's due posts (deliverDueSlackPosts) to their
+// webhooks, logging what went and a failure once until it recovers.
+class SlackSender {
+public:
+    explicit SlackSender(Services& services) : m_services(services), m_webhook(limits::k_slackTimeoutSec) {}
+    void operator()()
+    {
+        const PostToSlack post = [this](const std::string& url, const std::string& json) {
+            const WebhookOutcome outcome = m_webhook.post(url, json);
+            return SlackAnswer{outcome.status, outcome.body, outcome.retryAfter, outcome.error};
+        };
+        auto round = deliverDueSlackPosts(m_services, post);
+        if (!round) {
+            if (m_working)
+                log(LogLevel::Error, "could not read the Slack outbox", {{"REASON", round.error().message}});
+            m_working = false;
+            return;
+        }
+        m_working = true;
+        if (round->delivered + round->retrying + round->givenUp > 0)
+            log(round->givenUp + round->retrying > 0 ? LogLevel::Warning : LogLevel::Info,
+                "Slack posts sent from the outbox",
+                {{"DELIVERED", std::to_string(round->delivered)}, {"RETRYING", std::to_string(round->retrying)},
+                 {"GIVEN_UP", std::to_string(round->givenUp)}});
+    }
+
+private:
+    Services& m_services;
+    WebhookSender m_webhook;
     bool m_working = true;
 };
 
@@ -299,6 +335,16 @@ int serveCommand(const CommandLine&, const Settings& settings)
         mailSender.emplace(limits::k_mailInterval, MailSender(services, **smtp));
         services.mailQueued = [&mailSender] { mailSender->wake(); };
     }
+    // Slack posts go out on a thread of their own too, woken when a window
+    // closes. This server holds the database's lock, so a claim left in the
+    // outbox is a stopped server's: it ends now, and the first run posts
+    // what was left.
+    services.slackLoopback = settings.get("slack-loopback").value_or("no") == "yes";
+    if (auto released = store->outbox().releaseSlackClaims(); !released)
+        return failWith("cannot read the Slack outbox: " + released.error().message);
+    std::optional<Periodic> slackSender;
+    slackSender.emplace(limits::k_slackInterval, SlackSender(services));
+    services.slackQueued = [&slackSender] { slackSender->wake(); };
     if (auto loaded = loadKioskMetrics(services); !loaded)
         return failWith("cannot read the kiosks: " + loaded.error().message);
     ApiContext api(services);
@@ -352,6 +398,8 @@ int serveCommand(const CommandLine&, const Settings& settings)
         std::printf("imhere-server: stopping (signal %d)\n", received);
     std::fflush(stdout);
     server.stop();
+    services.slackQueued = nullptr;
+    slackSender.reset();
     mailSender.reset();
     return 0;
 }

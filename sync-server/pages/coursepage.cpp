@@ -6,6 +6,7 @@
 #include "sync-server/service/courseviews.h"
 #include "sync-server/service/records.h"
 #include "sync-server/service/reportviews.h"
+#include "sync-server/service/slack.h"
 #include "sync-server/service/tracker.h"
 #include "sync-server/service/windowrules.h"
 
@@ -242,6 +243,8 @@ Result<Response> coursePage(Services& services, const Request& request)
             m += "In the tracker as " + web::escape(tracker.identity->course) + ", module "
                 + web::escape(tracker.identity->module) + ". ";
         m += "<a href=\"/courses/" + id + "/tracker\">Tracker scores, names, register sheet and import</a></p>";
+        TRY_ASSIGN(slack, slackStatus(services, caller, id));
+        m += slackSection(slack, course, access.teaches(), csrf);
     } else {
         TRY_ASSIGN(records, recordsOfPerson(services, id, caller.person.id));
         m += "<h2 id=\"records\">Your attendance</h2><p><a href=\"/courses/" + id + "/people/" + caller.person.publicId

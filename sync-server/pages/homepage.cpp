@@ -28,7 +28,7 @@ Result<std::string> courseCard(Services& services, const Caller& caller, const C
     TRY_ASSIGN(windows, windowsOf(services, caller, course.id));
     const std::string csrf = caller.principal.csrfToken;
     const bool runs = caller.person.isAdmin || role == Role::Teacher || role == Role::Ta;
-    const bool takesPart = role == Role::Student || role == Role::Ta;
+    const bool takesPart = CourseAccess::takesPart(role);
 
     std::string html = "<li class=\"card\"><h3><a href=\"/courses/" + course.id + "\">" + web::escape(course.name)
         + "</a></h3><p class=\"muted\">" + web::escape(course.timezone) + "</p>";

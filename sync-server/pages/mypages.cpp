@@ -63,7 +63,7 @@ Result<Response> myAttendance(Services& services, const Request& request)
         + "</code>. Reports and the public API show this id, never your name.</p>";
     bool any = false;
     for (const auto& c : courses) {
-        if (c.role != Role::Student && c.role != Role::Ta)
+        if (!CourseAccess::takesPart(c.role))
             continue;
         any = true;
         TRY_ASSIGN(records, recordsOfPerson(services, c.course.id, caller.person.id));

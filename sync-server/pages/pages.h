@@ -28,6 +28,7 @@ void addReportPages(Router& router, Services& services);
 void addAccountPages(Router& router, Services& services); // accountpages.cpp
 void addApiKeyPages(Router& router, Services& services); // My account → API keys
 void addPrivacyPages(Router& router, Services& services); // the public API opt-out
+void addSlackPages(Router& router, Services& services);   // a course's Slack webhook
 
 inline void addWebPages(Router& router, Services& services)
 {
@@ -50,6 +51,7 @@ inline void addWebPages(Router& router, Services& services)
     addAccountPages(router, services);
     addApiKeyPages(router, services);
     addPrivacyPages(router, services);
+    addSlackPages(router, services);
     // Forms are read only from signed-in people, but for signing in, asking
     // for and using a password link, and remote check-in.
     router.admitUnder("/", admitSignedIn(services),
@@ -58,6 +60,10 @@ inline void addWebPages(Router& router, Services& services)
 }
 
 // ---- views shared by several pages ----
+// The course page's Slack section (slackpages.cpp): the form for teachers.
+struct SlackStatus;
+[[nodiscard]] std::string slackSection(const SlackStatus& slack, const Course& course, bool teaches,
+                                       const std::string& csrf);
 // My attendance's section on the public API (the opt-out) and API keys.
 [[nodiscard]] Result<std::string> publicApiSection(Services& services, const Caller& caller);
 [[nodiscard]] std::string roleLabel(Role role);

@@ -221,6 +221,28 @@ std::string peopleSection(const CourseFigures& f)
     return html + "</tbody></table></div>";
 }
 
+// Who of the course's volunteers (TAs and teachers) came, and how often.
+std::string volunteersSection(const CourseFigures& f)
+{
+    std::string rows;
+    for (const PersonFigures& p : f.people) {
+        if (p.member.role == Role::Student)
+            continue;
+        rows += "<tr><th scope=\"row\">" + personLink(f.course.id, p.member) + "</th><td data-label=\"Role\">"
+            + roleLabel(p.member.role) + "</td><td data-label=\"Came\">" + std::to_string(p.tally.present) + " of "
+            + std::to_string(p.tally.counted()) + " classes</td><td data-label=\"Attendance\">"
+            + pct(p.tally.attendancePercent()) + "</td></tr>";
+    }
+    std::string html = "<h2 id=\"volunteers\">Volunteers</h2>";
+    if (rows.empty())
+        return html + "<p>No volunteer (TA or teacher) has a record in this range.</p>";
+    return html + "<div class=\"table-wrap\"><table class=\"stack\"><caption>Who came and how often (TAs and "
+                  "teachers check in like trainees; never counted in the trainees' figures)</caption><thead><tr>"
+                  "<th scope=\"col\">Volunteer</th><th scope=\"col\">Role</th><th scope=\"col\">Came</th>"
+                  "<th scope=\"col\">Attendance</th></tr></thead><tbody>"
+        + rows + "</tbody></table></div>";
+}
+
 std::string windowsSection(const CourseFigures& f)
 {
     std::string html = "<h2 id=\"windows\">Classes</h2><div class=\"table-wrap\"><table class=\"stack\"><caption>"
@@ -281,6 +303,7 @@ Result<Response> courseReportPage(Services& services, const Request& request)
     m += "<h2 id=\"weeks\">Week by week</h2>" + weeksSection("weeks-chart", "Trainees' attendance and on time", f.weeks);
     m += "<h2 id=\"late\">Lateness</h2>" + lateSection(f, records);
     m += peopleSection(f);
+    m += volunteersSection(f);
     m += windowsSection(f);
     if (access.teaches())
         m += settingsForm(f.course, caller.principal.csrfToken);
@@ -451,7 +474,7 @@ Result<Response> overviewPage(Services& services, const Request& request)
         + rows + "</tbody></table></div>";
     m += "<h2 id=\"volunteers\">Volunteers</h2>";
     if (o.volunteers.empty()) {
-        m += "<p>No TAs in any course yet.</p>";
+        m += "<p>No volunteers (TAs or teachers) in any course yet.</p>";
     } else {
         m += "<div class=\"table-wrap\"><table class=\"stack\"><caption>Who came and how often</caption><thead><tr>"
              "<th scope=\"col\">Volunteer</th><th scope=\"col\">Courses</th><th scope=\"col\">Came</th></tr></thead>"

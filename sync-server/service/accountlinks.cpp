@@ -56,7 +56,7 @@ Result<bool> maySendLink(Services& services, const Caller& caller, const Person&
         if (c.role != Role::Teacher || c.course.removed)
             continue;
         TRY_ASSIGN(role, services.store.courses().roleIn(person.id, c.course.id));
-        if (CourseAccess::takesPart(role))
+        if (role == Role::Student || role == Role::Ta) // not a fellow teacher
             return true;
     }
     return false;
@@ -114,7 +114,8 @@ Result<std::vector<PasswordLink>> inviteCourse(Services& services, const Caller&
     TRY_ASSIGN(members, services.store.courses().roster(course));
     std::vector<PasswordLink> links;
     for (const Member& m : members) {
-        if (!CourseAccess::takesPart(m.role) || links.size() >= limits::k_maxInvitationsAtOnce)
+        // Its students and TAs; fellow teachers are not the teacher's to invite.
+        if ((m.role != Role::Student && m.role != Role::Ta) || links.size() >= limits::k_maxInvitationsAtOnce)
             continue;
         TRY_ASSIGN(person, services.personById(m.publicId));
         if (person.passwordHash || person.isAdmin)

@@ -89,14 +89,19 @@ Result<Window> setWindowOpen(Services& services, const Caller& caller, std::stri
     if (open && window.closedAt)
         return fail(Errc::WindowClosed, "this window has been closed; open a new one");
     const auto now = services.clock.nowMs();
-    return open ? services.store.attendance().openWindow(id, now, caller.person.id) : services.store.attendance().closeWindow(id, now, caller.person.id);
+    if (open)
+        return services.store.attendance().openWindow(id, now, caller.person.id);
+    TRY_ASSIGN(closed, services.store.attendance().closeWindow(id, now, caller.person.id));
+    if (services.slackQueued)
+        services.slackQueued(); // the close may have queued a Slack post
+    return closed;
 }
 
 Result<Person> participantOf(Services& services, const Window& window, std::string_view personPublicId)
 {
     TRY_ASSIGN(person, services.personById(personPublicId));
     TRY_ASSIGN(role, services.store.courses().roleIn(person.id, window.course));
-    if (role != Role::Student && role != Role::Ta)
+    if (!CourseAccess::takesPart(role))
         return fail(Errc::NotFound, "this person does not take part in the course");
     return person;
 }
@@ -111,7 +116,7 @@ Result<PreparedCheckIn> prepareCheckIn(Services& services, const Caller& caller,
         TRY_ASSIGN(target, services.personById(*otherPublicId));
         person = std::move(target);
     } else {
-        TRY(allow(access.participates(), "only students and TAs check in"));
+        TRY(allow(access.participates(), "only the course's trainees and volunteers check in"));
     }
     // Open window, participation and "already checked in" are decided by the
     // writer, inside the transaction that stores the check-in.

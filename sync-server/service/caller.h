@@ -30,10 +30,15 @@ struct CourseAccess {
     [[nodiscard]] bool runsClass() const { return admin || role == Role::Teacher || role == Role::Ta; }
     // Toggles presence, changes the roster, removes the course.
     [[nodiscard]] bool teaches() const { return admin || role == Role::Teacher; }
-    // Checks in and has an attendance record.
+    // Checks in and has an attendance record: the trainees (students) and
+    // the volunteers (TAs and teachers), whose records are counted apart
+    // (service/reports.h).
     [[nodiscard]] bool participates() const { return takesPart(role); }
 
-    [[nodiscard]] static bool takesPart(std::optional<Role> role) { return role == Role::Student || role == Role::Ta; }
+    [[nodiscard]] static bool takesPart(std::optional<Role> role)
+    {
+        return role == Role::Student || role == Role::Ta || role == Role::Teacher;
+    }
 };
 
 // forbidden unless `allowed`.

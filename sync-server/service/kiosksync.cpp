@@ -210,6 +210,12 @@ Result<SyncResponse> syncKiosk(Services& services, const Kiosk& kiosk, const Syn
             return {};
         }));
     }
+    const bool closedAWindow = std::ranges::any_of(request.events, [](const DecodedEvent& decoded) {
+        const auto* event = std::get_if<Event>(&decoded);
+        return event && std::holds_alternative<WindowClose>(event->body);
+    });
+    if (closedAWindow && services.slackQueued)
+        services.slackQueued(); // the close may have queued a Slack post
     countSync(services.metrics, kiosk, request, response.acks, nowMs);
     TRY(services.store.kiosks().pullChanges(kiosk, request.cursor, kioskHoldsPin, response));
     if (request.cursor == 0) {

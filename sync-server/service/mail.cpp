@@ -1,17 +1,13 @@
 #include "mail.h"
+#include "retry.h"
 
 #include "sync-server/serverlimits.h"
-
-#include <algorithm>
 
 namespace imhere::server {
 
 std::int64_t mailRetryDelayMs(int attemptsMade)
 {
-    std::int64_t delay = limits::k_mailFirstRetryMs;
-    for (int i = 1; i < attemptsMade && delay < limits::k_mailLongestRetryMs; ++i)
-        delay *= 2;
-    return std::min(delay, limits::k_mailLongestRetryMs);
+    return retryDelayMs({limits::k_mailFirstRetryMs, limits::k_mailLongestRetryMs}, attemptsMade);
 }
 
 Result<MailRound> deliverDueMail(Services& services, const SendMail& send)

@@ -155,7 +155,7 @@ Result<LinkCode> issueLinkCode(Services& services, const Caller& caller, std::op
         TRY(allow(access.runsClass(), "only the course's teachers and TAs give out phone link codes"));
         TRY_ASSIGN(target, services.personById(*personPublicId));
         TRY_ASSIGN(role, services.store.courses().roleIn(target.id, *course));
-        if (role != Role::Student && role != Role::Ta)
+        if (!CourseAccess::takesPart(role))
             return fail(Errc::NotFound, "this person does not take part in the course");
         person = std::move(target);
         scope = std::string(*course);

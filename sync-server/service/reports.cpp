@@ -139,9 +139,15 @@ CourseFigures courseFigures(const Course& course, const std::vector<Window>& win
     }
     std::stable_sort(inRange.begin(), inRange.end(),
                      [](const Window* a, const Window* b) { return *a->startMs() < *b->startMs(); });
+    // The Monday of each window's week, once per window (a time zone
+    // conversion), not once per record.
+    std::vector<std::optional<std::int64_t>> mondayOf;
+    mondayOf.reserve(inRange.size());
     for (const Window* w : inRange) {
         windowIndex.emplace(w->id, out.windows.size());
         out.windows.push_back(WindowFigures{*w, {}, {}});
+        const auto monday = weekOf(course.timezone, *w->startMs());
+        mondayOf.push_back(monday ? std::optional(daysFromCivil(monday->y, monday->m, monday->d)) : std::nullopt);
     }
 
     std::vector<std::vector<const AttendanceRecord*>> trainees(inRange.size()), volunteers(inRange.size());
@@ -158,10 +164,8 @@ CourseFigures courseFigures(const Course& course, const std::vector<Window>& win
         (trainee ? allTrainees : allVolunteers).push_back(&r);
         byPerson[r.person].push_back(&r);
         firstOf.emplace(r.person, &r);
-        if (trainee) {
-            if (const auto monday = weekOf(course.timezone, *out.windows[it->second].window.startMs()))
-                byWeek[daysFromCivil(monday->y, monday->m, monday->d)].push_back(&r);
-        }
+        if (trainee && mondayOf[it->second])
+            byWeek[*mondayOf[it->second]].push_back(&r);
     }
     for (std::size_t i = 0; i < out.windows.size(); ++i) {
         out.windows[i].trainees = tallyOf(trainees[i]);
@@ -185,8 +189,9 @@ CourseFigures courseFigures(const Course& course, const std::vector<Window>& win
             if (*status != AttendanceStatus::Absent)
                 break;
             ++p.absentRun;
-            p.absentRunDays.insert(p.absentRunDays.begin(), (*it)->windowStart.value_or(0));
+            p.absentRunDays.push_back((*it)->windowStart.value_or(0));
         }
+        std::ranges::reverse(p.absentRunDays); // oldest first
         if (isTrainee(first.role)) {
             const auto rate = p.tally.attendancePercent();
             if (rate && p.tally.counted() >= k_minWindowsForRate && *rate < rules.belowPercent) {

@@ -23,17 +23,39 @@ constexpr std::int64_t k_dayMs = 24LL * 3600 * 1000;
 // The records of a course's windows in `range` widened by `daysBefore` (a
 // day more on each side for time zones), read and folded without the rest
 // of a long history; every record when the range is open at both ends.
-Result<std::vector<AttendanceRecord>> recordsAround(Services& services, std::string_view course,
-                                                    const DateRange& range, int daysBefore = 0)
+// UTC bounds wide enough for every zone: a day before `range` (and
+// `daysBefore` more) to two days after.
+std::pair<std::int64_t, std::int64_t> boundsAround(const DateRange& range, int daysBefore)
 {
-    if (!range.from && !range.to)
-        return recordsOfCourse(services, course);
     const std::int64_t from = range.from
         ? (daysFromCivil(range.from->y, range.from->m, range.from->d) - daysBefore - 1) * k_dayMs
         : std::numeric_limits<std::int64_t>::min();
     const std::int64_t to = range.to ? (daysFromCivil(range.to->y, range.to->m, range.to->d) + 2) * k_dayMs
                                      : std::numeric_limits<std::int64_t>::max();
+    return {from, to};
+}
+
+Result<std::vector<AttendanceRecord>> recordsAround(Services& services, std::string_view course,
+                                                    const DateRange& range, int daysBefore = 0)
+{
+    if (!range.from && !range.to)
+        return recordsOfCourse(services, course);
+    const auto [from, to] = boundsAround(range, daysBefore);
     return recordsOfCourseBetween(services, course, from, to);
+}
+
+// The windows that may fall in `range` (those around it, as recordsAround
+// reads), so that the figures place only those in their course's zone.
+std::vector<Window> windowsAround(std::vector<Window> windows, const DateRange& range, int daysBefore = 0)
+{
+    if (!range.from && !range.to)
+        return windows;
+    const auto [from, to] = boundsAround(range, daysBefore);
+    std::erase_if(windows, [&](const Window& w) {
+        const auto start = w.startMs();
+        return !start || *start < from || *start > to;
+    });
+    return windows;
 }
 
 std::string plural(int n, std::string_view one, std::string_view many)
@@ -112,7 +134,8 @@ Result<CourseReport> courseReport(Services& services, const Caller& caller, std:
                                   const DateRange& range)
 {
     TRY_ASSIGN(in, courseAs(services, caller, course, Standing::RunsClass, "only teachers and TAs see course reports"));
-    TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
+    TRY_ASSIGN(allWindows, services.store.attendance().windowsOf(course));
+    const std::vector<Window> windows = windowsAround(std::move(allWindows), range);
     TRY_ASSIGN(records, recordsAround(services, course, range));
     TRY_ASSIGN(followUps, services.store.courses().alertFollowUps(course));
     return CourseReport{courseFigures(in.course, windows, records, range, rulesOf(in.course)), std::move(followUps)};
@@ -121,23 +144,28 @@ Result<CourseReport> courseReport(Services& services, const Caller& caller, std:
 Result<WindowReport> windowReport(Services& services, const Caller& caller, std::string_view window)
 {
     TRY_ASSIGN(in, windowAs(services, caller, window, Standing::RunsClass, "only teachers and TAs see window reports"));
-    TRY_ASSIGN(course, services.liveCourse(in.window.course));
+    return windowReportOf(services, in.window);
+}
+
+Result<WindowReport> windowReportOf(Services& services, const Window& window)
+{
+    TRY_ASSIGN(course, services.liveCourse(window.course));
     TRY_ASSIGN(windows, services.store.attendance().windowsOf(course.id));
     TRY_ASSIGN(records, recordsOfCourse(services, course.id));
     // The course as it stood when this window ended: its windows up to this one.
-    const auto start = in.window.startMs();
+    const auto start = window.startMs();
     std::vector<Window> upTo;
     for (const Window& w : windows)
-        if (w.id == in.window.id || (start && w.startMs() && *w.startMs() <= *start))
+        if (w.id == window.id || (start && w.startMs() && *w.startMs() <= *start))
             upTo.push_back(w);
     std::vector<AttendanceRecord> upToRecords;
     for (AttendanceRecord& r : records)
         if (std::ranges::any_of(upTo, [&](const Window& w) { return w.id == r.window; }))
             upToRecords.push_back(std::move(r));
     CourseFigures f = courseFigures(course, upTo, upToRecords, {}, rulesOf(course));
-    WindowReport out{course, WindowFigures{in.window, {}, {}}, {}};
+    WindowReport out{course, WindowFigures{window, {}, {}}, {}};
     for (WindowFigures& w : f.windows)
-        if (w.window.id == in.window.id)
+        if (w.window.id == window.id)
             out.figures = std::move(w);
     // Only alerts this window's absence is part of.
     for (Alert& a : f.alerts)
@@ -303,14 +331,15 @@ Result<Overview> overview(Services& services, const Caller& caller, const DateRa
     std::vector<std::vector<AttendanceRecord>> kept; // the records volunteerRecords points into
     kept.reserve(courses.size());
     for (const CourseWithRole& c : courses) {
-        TRY_ASSIGN(windows, services.store.attendance().windowsOf(c.course.id));
+        TRY_ASSIGN(allWindows, services.store.attendance().windowsOf(c.course.id));
+        const std::vector<Window> windows = windowsAround(std::move(allWindows), range, 28);
         TRY_ASSIGN(records, recordsAround(services, c.course.id, range, 28));
         TRY_ASSIGN(followUps, services.store.courses().alertFollowUps(c.course.id));
         CourseReport report{courseFigures(c.course, windows, records, range, rulesOf(c.course)), std::move(followUps)};
         OverviewRow row{c.course, report.figures.trainees, 0, std::nullopt, std::nullopt};
         for (const PersonFigures& p : report.figures.people) {
-            if (p.member.role != Role::Ta)
-                continue;
+            if (p.member.role == Role::Student)
+                continue; // volunteers only: TAs and teachers
             VolunteerRow& v = volunteers[p.member.publicId];
             v.member = p.member;
             v.courses.push_back(c.course.name);
@@ -335,7 +364,7 @@ Result<Overview> overview(Services& services, const Caller& caller, const DateRa
             inRange.insert(w.window.id);
         kept.push_back(std::move(records));
         for (const AttendanceRecord& r : kept.back())
-            if (r.role == Role::Ta && inRange.contains(r.window))
+            if (r.role != Role::Student && inRange.contains(r.window))
                 volunteerRecords[r.person].push_back(&r);
     }
     for (auto& [id, v] : volunteers) {
@@ -425,29 +454,33 @@ Result<std::string> recordsCsv(Services& services, const Caller& caller, std::st
                                const DateRange& range)
 {
     TRY_ASSIGN(in, courseAs(services, caller, course, Standing::RunsClass, "only teachers and TAs export records"));
-    TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
+    TRY_ASSIGN(allWindows, services.store.attendance().windowsOf(course));
+    const std::vector<Window> windows = windowsAround(std::move(allWindows), range);
     TRY_ASSIGN(records, recordsAround(services, course, range));
     const CourseFigures f = courseFigures(in.course, windows, records, range, rulesOf(in.course));
     std::map<std::string_view, std::size_t> order;
-    for (const WindowFigures& w : f.windows)
+    // Each window's date and start time in the course's zone, once per window.
+    std::vector<std::pair<std::string, std::string>> when;
+    when.reserve(f.windows.size());
+    for (const WindowFigures& w : f.windows) {
         order.emplace(w.window.id, order.size());
-    std::vector<const AttendanceRecord*> rows;
+        const auto start = w.window.startMs();
+        const auto day = start ? localDate(in.course.timezone, *start) : std::nullopt;
+        when.emplace_back(day ? isoDate(*day) : std::string(),
+                          start ? formatLocalTime(in.course.timezone, *start) : std::string());
+    }
+    std::vector<std::pair<std::size_t, const AttendanceRecord*>> rows;
     for (const AttendanceRecord& r : records)
-        if (order.contains(r.window))
-            rows.push_back(&r);
-    std::stable_sort(rows.begin(), rows.end(), [&](const AttendanceRecord* a, const AttendanceRecord* b) {
-        return order.at(a->window) < order.at(b->window);
-    });
+        if (const auto it = order.find(r.window); it != order.end())
+            rows.emplace_back(it->second, &r);
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::string out = csv::row({"date", "start_time", "window", "name", "public_id", "role", "status", "minutes_late",
                                 "remote", "flags"});
-    for (const AttendanceRecord* r : rows) {
-        const auto start = r->windowStart;
-        const auto day = start ? localDate(in.course.timezone, *start) : std::nullopt;
+    for (const auto& [index, r] : rows) {
         std::string flags;
         for (Flag fl : r->flags)
             flags += (flags.empty() ? "" : " ") + std::string(sync::toString(fl));
-        out += csv::row({day ? isoDate(*day) : std::string(), start ? formatLocalTime(in.course.timezone, *start) : "",
-                         r->windowTitle, r->displayName, r->person, std::string(sync::toString(r->role)),
+        out += csv::row({when[index].first, when[index].second, r->windowTitle, r->displayName, r->person, std::string(sync::toString(r->role)),
                          r->status ? std::string(toString(*r->status)) : std::string("undecided"),
                          std::to_string(r->minutesLate), r->present ? (r->remote ? "remote" : "in the room") : "",
                          flags});

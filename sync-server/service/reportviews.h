@@ -44,6 +44,8 @@ struct WindowReport {
     std::vector<Alert> alerts; // raised by this window's absences
 };
 [[nodiscard]] Result<WindowReport> windowReport(Services& services, const Caller& caller, std::string_view window);
+// The same read by the server itself (a Slack post), for no caller.
+[[nodiscard]] Result<WindowReport> windowReportOf(Services& services, const Window& window);
 // The written summary of a window, in plain sentences (e.g. "WM5 · JS1,
 // Tuesday 18:00: 24 of 28 trainees present, 3 late (average 6 min), …").
 [[nodiscard]] std::string windowSummary(const WindowReport& report);

@@ -48,6 +48,11 @@ public:
     // limits::k_phoneLinkLifetimeMs); set before serving.
     std::int64_t phoneLinkLifetimeMs;
     MailSettings mail;
+    // Slack webhooks on loopback (http://127.0.0.1:PORT/…) are accepted:
+    // the `slack-loopback` setting, for tests and the demo (service/slack.h).
+    bool slackLoopback = false;
+    // Wakes the Slack sender when a window closes; empty when nothing sends.
+    std::function<void()> slackQueued;
     // Wakes the mail sender when mail is queued; empty when nothing sends.
     std::function<void()> mailQueued;
 

@@ -220,6 +220,34 @@ struct OutboxCounts {
     std::int64_t givenUp = 0;
 };
 
+// A Slack post waiting in the outbox (migration 12): the summary of a window
+// that closed, for the course's webhook as it is when the post is claimed.
+struct QueuedSlackPost {
+    std::int64_t id = 0;
+    std::string course;
+    std::string window;
+    std::optional<std::string> webhook; // nullopt: the course has none now
+    int attempts = 0;                   // made before this one
+};
+
+// A course's Slack posts, for its staff: how many went out, how many wait,
+// and the latest one still waiting or given up, with why.
+struct SlackPostProblem {
+    std::string window;
+    int attempts = 0;
+    std::optional<int> lastStatus; // Slack's HTTP status, none when it never answered
+    std::string lastError;
+    std::optional<std::int64_t> nextAttemptAt; // nullopt: given up
+    std::int64_t at = 0;                       // when it last failed
+};
+struct SlackOutboxState {
+    std::int64_t delivered = 0;
+    std::int64_t waiting = 0;
+    std::int64_t givenUp = 0;
+    std::optional<std::int64_t> lastDeliveredAt;
+    std::optional<SlackPostProblem> problem;
+};
+
 struct ApiKey {
     std::int64_t id = 0;
     PersonId person = 0;

@@ -500,8 +500,37 @@ constexpr std::string_view k_v12 = R"sql(
 CREATE INDEX enrollment_history_course ON enrollment_history(course, person, seq);
 )sql";
 
-constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3},  {4, k_v4},   {5, k_v5},  {6, k_v6},
-                                      {7, k_v7}, {8, k_v8}, {9, k_v9}, {10, k_v10}, {11, k_v11}, {12, k_v12}};
+// Slack (docs/REPORTS.md, "Slack"): a course's incoming-webhook URL, and
+// the posts waiting for the sender of `serve`. Closing a window queues one
+// post in the same transaction as the close. A sender claims a row with a
+// lease (lease_until) before posting and marks it delivered in the
+// transaction that records Slack's answer, so a row recorded as delivered
+// is never posted again, and a claim left by a stopped server ends with
+// its lease.
+constexpr std::string_view k_v13 = R"sql(
+ALTER TABLE course ADD COLUMN slack_webhook TEXT;
+
+CREATE TABLE slack_outbox(
+  id INTEGER PRIMARY KEY,
+  course TEXT NOT NULL REFERENCES course(id),
+  window_id TEXT NOT NULL REFERENCES attendance_window(id),
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  lease_until INTEGER,
+  last_attempt_at INTEGER,
+  last_status INTEGER,
+  last_error TEXT,
+  delivered_at INTEGER,
+  given_up_at INTEGER
+) STRICT;
+CREATE INDEX slack_outbox_due ON slack_outbox(next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;
+CREATE INDEX slack_outbox_course ON slack_outbox(course, id);
+)sql";
+
+constexpr Migration k_migrations[] = {{1, k_v1},   {2, k_v2},   {3, k_v3},   {4, k_v4},  {5, k_v5},
+                                      {6, k_v6},   {7, k_v7},   {8, k_v8},   {9, k_v9},  {10, k_v10},
+                                      {11, k_v11}, {12, k_v12}, {13, k_v13}};
 
 } // namespace
 

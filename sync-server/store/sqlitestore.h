@@ -120,6 +120,17 @@ public:
     Result<void> markMailFailed(std::int64_t id, std::int64_t at, const std::string& error,
                                 std::optional<std::int64_t> nextAttemptAt) override;
     Result<OutboxCounts> outboxCounts() override;
+    // Slack posts: sqlitestoreslack.cpp.
+    Result<std::optional<std::string>> slackWebhook(std::string_view course) override;
+    Result<void> setSlackWebhook(std::string_view course, const std::optional<std::string>& url,
+                                 PersonId actor) override;
+    Result<std::vector<QueuedSlackPost>> claimSlackPosts(std::int64_t nowMs, std::int64_t leaseUntil,
+                                                         std::size_t limit) override;
+    Result<void> markSlackDelivered(std::int64_t id, std::int64_t at, int status) override;
+    Result<void> markSlackFailed(std::int64_t id, std::int64_t at, std::optional<int> status, const std::string& error,
+                                 std::optional<std::int64_t> nextAttemptAt) override;
+    Result<void> releaseSlackClaims() override;
+    Result<SlackOutboxState> slackOutboxOf(std::string_view course) override;
     // API keys: sqlitestorekeys.cpp.
     Result<std::int64_t> createApiKey(PersonId person, const std::string& prefix, const Bytes& hash, ApiScope scope,
                                       const ApiKeyTerms& terms = {}) override;
@@ -237,6 +248,9 @@ private:
                               std::string_view update, const std::function<void(Statement&)>& bindMore);
     // A mail_outbox row, inside a write.
     Result<std::int64_t> insertMail(const NewMail& mail);
+    // A slack_outbox row for a window that has just closed, inside the
+    // close's write; nothing when its course has no webhook.
+    Result<void> queueSlackPost(std::string_view window);
     Result<std::optional<Kiosk>> kioskWhere(std::string_view column, const std::function<void(Statement&)>& bind);
     // The course of a window, or nullopt when there is no such window.
     Result<std::optional<std::string>> courseOfWindow(std::string_view id);

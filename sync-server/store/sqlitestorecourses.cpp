@@ -316,6 +316,8 @@ Result<Window> SqliteStore::markWindow(std::string_view id, std::int64_t at, Per
                             " VALUES(?, ?, ?, ?, ?, ?)"));
         // Actor 0: the server itself (a window closed at its end).
         TRY(e->bindAll(newUuidV4(), id, kind, actor ? std::optional(actor) : std::nullopt, at, m_clock.nowMs()).run());
+        if (kind == "close")
+            TRY(queueSlackPost(id));
         TRY_ASSIGN(course, courseOfWindow(id));
         return logChange("window", id, course);
     }));

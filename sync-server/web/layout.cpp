@@ -44,7 +44,7 @@ h3{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .field label,.field legend{display:block;font-weight:700;margin-bottom:.25rem}
 .hint{display:block;color:#505a5f;margin-bottom:.25rem}
 .field-error{display:block;color:#b10e1e;font-weight:700;margin-bottom:.25rem}
-input[type=text],input[type=email],input[type=password],input[type=number],input[type=datetime-local],input[type=date],select,textarea{font:inherit;width:100%;max-width:30rem;padding:.45rem .5rem;border:2px solid #0b0c0c;border-radius:0;background:#fff;color:#0b0c0c;min-height:44px}
+input[type=text],input[type=email],input[type=url],input[type=password],input[type=number],input[type=datetime-local],input[type=date],select,textarea{font:inherit;width:100%;max-width:30rem;padding:.45rem .5rem;border:2px solid #0b0c0c;border-radius:0;background:#fff;color:#0b0c0c;min-height:44px}
 .invalid input,.invalid select,.invalid textarea{border-color:#b10e1e;border-width:3px}
 textarea{min-height:5rem}
 button,.button{display:inline-block;font:inherit;font-weight:700;color:#fff;background:#00703c;border:2px solid transparent;border-radius:0;box-shadow:0 2px 0 #002d18;padding:.5rem 1rem;min-height:44px;cursor:pointer;text-decoration:none;margin:0 .5rem .5rem 0}

@@ -101,7 +101,8 @@ const std::vector<Cell>& cells()
          {401, 403, 403, 201, 201, 201, 403, 403}},
         {"POST", "/api/v1/windows/{window}/open", "", {401, 403, 403, 200, 200, 200, 403, 403}},
         {"POST", "/api/v1/windows/{window}/close", "", {401, 403, 403, 200, 200, 200, 403, 403}},
-        {"POST", "/api/v1/windows/{window}/check-ins", "", {401, 201, 403, 201, 403, 403, 403, 403}},
+        // Teachers are volunteers: they check in like TAs.
+        {"POST", "/api/v1/windows/{window}/check-ins", "", {401, 201, 403, 201, 201, 403, 403, 403}},
         {"GET", "/api/v1/windows/{window}/records", "", {401, 403, 403, 200, 200, 200, 403, 200}},
         {"GET", "/api/v1/courses/{course}/records", "", {401, 403, 403, 200, 200, 200, 403, 200}},
         {"GET", "/api/v1/courses/{course}/people/{person}/records", "", {401, 200, 403, 200, 200, 200, 403, 200}},
@@ -127,6 +128,8 @@ const std::vector<Cell>& cells()
          R"({"person":"{student}","kind":"absent_run","since":"2026-01-05","note":"called"})",
          {401, 403, 403, 200, 200, 200, 403, 403}},
         {"PATCH", "/api/v1/courses/{course}", R"({"alert_below_percent":75})", {401, 403, 403, 403, 200, 200, 403, 403}},
+        {"PATCH", "/api/v1/courses/{course}", R"({"slack_webhook_url":"https://hooks.slack.com/services/T0123/B0456/abc"})",
+         {401, 403, 403, 403, 200, 200, 403, 403}},
         {"GET", "/api/v1/windows/{window}/report", "", {401, 403, 403, 200, 200, 200, 403, 200}},
         // The window is open: its teacher and an admin hear that it is not closed.
         {"POST", "/api/v1/windows/{window}/reopen", "", {401, 403, 403, 403, 409, 409, 403, 403}},

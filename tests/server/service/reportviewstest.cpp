@@ -47,6 +47,45 @@ private slots:
         QVERIFY(!cohortView(services(), fx->as(fx->outsider), fx->courseA.id));
     }
 
+    void teachersCheckInAsVolunteersNeverAsTrainees()
+    {
+        const auto before = courseReport(services(), fx->as(fx->teacher), fx->courseA.id, {});
+        QVERIFY(before);
+        // The teacher checks in on the web, like a TA.
+        const auto mine = checkIn(services(), fx->as(fx->teacher), fx->openA.id, std::nullopt);
+        QVERIFY2(mine, mine ? "" : mine.error().message.c_str());
+        QVERIFY(mine->present);
+        // An admin who is not in the course does not.
+        QVERIFY(!checkIn(services(), fx->as(fx->admin), fx->openA.id, std::nullopt));
+
+        const auto after = courseReport(services(), fx->as(fx->teacher), fx->courseA.id, {});
+        QVERIFY(after);
+        const Tally& t0 = before->figures.trainees;
+        const Tally& t1 = after->figures.trainees;
+        QCOMPARE(t1.present, t0.present);
+        QCOMPARE(t1.records, t0.records);
+        QCOMPARE(t1.undecided, t0.undecided);
+        QCOMPARE(after->figures.volunteers.present, before->figures.volunteers.present + 1);
+        const auto teacher = std::ranges::find_if(after->figures.people, [&](const PersonFigures& p) {
+            return p.member.publicId == fx->teacher.publicId;
+        });
+        QVERIFY(teacher != after->figures.people.end());
+        QCOMPARE(int(teacher->member.role), int(sync::Role::Teacher));
+        QCOMPARE(teacher->tally.present, 1);
+        // No alert is ever raised for a volunteer.
+        for (const Alert& a : after->figures.alerts)
+            QVERIFY(a.member.role == sync::Role::Student);
+
+        // The window's summary gives them their own sentence.
+        QVERIFY(setWindowOpen(services(), fx->as(fx->teacher), fx->openA.id, false));
+        const auto window = windowReport(services(), fx->as(fx->teacher), fx->openA.id);
+        QVERIFY(window);
+        QCOMPARE(window->figures.trainees.present, 0);
+        const std::string summary = windowSummary(*window);
+        QVERIFY2(summary.find("0 of 2 trainees present") != std::string::npos, summary.c_str());
+        QVERIFY2(summary.find("Volunteers: 1 of 2 came.") != std::string::npos, summary.c_str());
+    }
+
     void aRecordShowsEveryChangeWithTheValueBefore()
     {
         const Caller teacher = fx->as(fx->teacher);
@@ -159,12 +198,19 @@ private slots:
         const auto rows = overview(services(), fx->as(lead), {});
         QVERIFY(rows);
         QCOMPARE(rows->rows.size(), std::size_t(2)); // both courses, not only the lead's own
-        // The TA is the one volunteer, in course A, and missed its closed class.
-        QCOMPARE(rows->volunteers.size(), std::size_t(1));
-        QCOMPARE(rows->volunteers[0].member.publicId, fx->ta.publicId);
-        QCOMPARE(rows->volunteers[0].courses, std::vector<std::string>{fx->courseA.name});
-        QCOMPARE(rows->volunteers[0].tally.absent, 1);
-        QCOMPARE(rows->volunteers[0].tally.present, 0);
+        // The volunteers are the TA and the teachers; the TA, in course A,
+        // missed its closed class.
+        QCOMPARE(rows->volunteers.size(), std::size_t(3));
+        const auto ta = std::ranges::find_if(rows->volunteers, [&](const VolunteerRow& v) {
+            return v.member.publicId == fx->ta.publicId;
+        });
+        QVERIFY(ta != rows->volunteers.end());
+        QCOMPARE(ta->courses, std::vector<std::string>{fx->courseA.name});
+        QCOMPARE(ta->tally.absent, 1);
+        QCOMPARE(ta->tally.present, 0);
+        QVERIFY(std::ranges::any_of(rows->volunteers, [&](const VolunteerRow& v) {
+            return v.member.publicId == fx->teacherB.publicId && v.member.role == sync::Role::Teacher;
+        }));
         QVERIFY(setLead(services(), fx->as(fx->admin), fx->teacher.publicId, false));
         QVERIFY(!overview(services(), fx->as(*fx->person(fx->teacher.publicId)), {}));
     }
