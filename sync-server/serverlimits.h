@@ -126,6 +126,10 @@ inline constexpr std::size_t k_mailPerRound = 50;
 inline constexpr std::int64_t k_mailFirstRetryMs = 60'000;
 inline constexpr std::int64_t k_mailLongestRetryMs = 3600'000;
 inline constexpr int k_mailMaxAttempts = 10;
+// The milestone harvester (service/harvest.h): minutes between rounds and
+// seconds to wait for one reply, unless the settings say otherwise.
+inline constexpr unsigned k_defaultHarvestMinutes = 60;
+inline constexpr unsigned k_defaultHarvestTimeoutSec = 10;
 inline constexpr long k_smtpTimeoutSec = 30;
 
 // Roster import.

@@ -29,6 +29,9 @@ const auto k_commands = std::to_array<Command>({
                           [--trusted-proxies LIST] [--tls-cert FILE --tls-key FILE]
                           [--tls-proxy yes|no] [--phone-link-days N]
                           [--public-api open|key] [--public-rate-limit N]
+                          [--harvest-interval MINUTES] [--harvest-timeout SECONDS]
+                          [--github-api-url URL] [--codewars-api-url URL]
+                          [--github-token TOKEN]
 
 Serves the JSON API, the public API, kiosk sync, the pages, /healthz and
 /metrics until SIGTERM or SIGINT, then finishes running requests and exits 0.
@@ -58,6 +61,13 @@ and STOPPING=1; logs go to the journal.
                             or key (an API key, a read-only one is enough)
   --public-rate-limit N     public API requests per client (key or address) a
                             minute, default 120
+  --harvest-interval M      ask GitHub and Codewars for milestone progress every
+                            M minutes (default 60; 0: never)
+  --harvest-timeout S       give up on one of their replies after S seconds
+                            (default 10)
+  --github-api-url URL      default https://api.github.com
+  --codewars-api-url URL    default https://www.codewars.com
+  --github-token TOKEN      sent to GitHub for its higher rate limit
 )",
      serveCommand},
     {"init", "create or migrate the database, optionally with an admin",
