@@ -26,6 +26,7 @@ void addReportPages(Router& router, Services& services);
 void addAccountPages(Router& router, Services& services); // accountpages.cpp
 void addApiKeyPages(Router& router, Services& services); // My account → API keys
 void addPrivacyPages(Router& router, Services& services); // the public API opt-out
+void addMilestonePages(Router& router, Services& services); // milestonepages.cpp
 
 inline void addWebPages(Router& router, Services& services)
 {
@@ -46,6 +47,7 @@ inline void addWebPages(Router& router, Services& services)
     addAccountPages(router, services);
     addApiKeyPages(router, services);
     addPrivacyPages(router, services);
+    addMilestonePages(router, services);
     // Forms are read only from signed-in people, but for signing in, asking
     // for and using a password link, and remote check-in.
     router.admitUnder("/", admitSignedIn(services),
