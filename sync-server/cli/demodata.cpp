@@ -6,6 +6,7 @@
 // two classes, one TA comes only now and then, and a few absences are excused.
 
 #include "commands.h"
+#include "demomilestones.h"
 #include "demonames.h"
 
 #include "sync-server/auth/passwords.h"
@@ -30,6 +31,8 @@ namespace {
 constexpr std::string_view k_adminEmail = "admin@imhere.demo";
 constexpr std::string_view k_adminPassword = "imhere-demo-admin";
 constexpr std::string_view k_staffPassword = "imhere-demo-staff";
+// The first trainee of the first course signs in too (My milestones).
+constexpr std::string_view k_traineePassword = "imhere-demo-trainee";
 constexpr int k_weeks = 8;
 constexpr int k_traineesPerCourse = 22;
 constexpr std::int64_t k_minuteMs = 60'000;
@@ -65,6 +68,7 @@ public:
     DemoSchool(Store& store, std::int64_t nowMs) : m_store(store), m_now(nowMs), m_rng(k_seed) {}
 
     Result<void> build(std::vector<DemoPerson>& people, std::vector<Course>& courses);
+    std::optional<std::string> traineeLogin; // the email of the trainee who signs in
 
 private:
     Result<DemoPerson> person(std::string name, std::string role, bool staff);
@@ -232,6 +236,11 @@ Result<void> DemoSchool::build(std::vector<DemoPerson>& people, std::vector<Cour
             else if (s == k_traineesPerCourse - 3)
                 m_habits[trainee.person.id] = Habit::LatelyAway;
             TRY(m_store.tracker().setRegion(trainee.person.id, std::string(spec.region)));
+            if (courses.empty() && s == 0) {
+                TRY_ASSIGN(hash, hashSecret(k_traineePassword, k_passwordCost));
+                TRY(m_store.people().setPasswordHash(trainee.person.id, hash));
+                traineeLogin = trainee.person.email;
+            }
             participants.push_back(trainee.person.id);
             people.push_back(trainee);
         }
@@ -258,7 +267,13 @@ int demoDataCommand(const CommandLine&, const Settings& settings)
     std::vector<DemoPerson> people;
     std::vector<Course> courses;
     DemoSchool school(*store, clock.nowMs());
-    if (auto built = store->inTransaction([&] { return school.build(people, courses); }); !built)
+    const std::filesystem::path dbPath(*settings.get("db"));
+    const std::string coderFile = (dbPath.parent_path() / "demo-code-sites.tsv").string();
+    if (auto built = store->inTransaction([&]() -> Result<void> {
+            TRY(school.build(people, courses));
+            return addDemoMilestones(*store, clock.nowMs(), courses, coderFile);
+        });
+        !built)
         return failWith("demo data not written: " + built.error().message);
 
     const IssuedToken token = issueToken(k_kioskTokenPrefix);
@@ -286,6 +301,9 @@ int demoDataCommand(const CommandLine&, const Settings& settings)
     std::printf("badges and PINs: %s\nkiosk token: %s\n", badges.c_str(), kioskFile.c_str());
     std::printf("admin login: %s / %s\nteachers and TAs: their email in %s / %s\n", k_adminEmail.data(),
                 k_adminPassword.data(), "GET /api/v1/people", k_staffPassword.data());
+    if (school.traineeLogin)
+        std::printf("a trainee: %s / %s\n", school.traineeLogin->c_str(), k_traineePassword.data());
+    std::printf("GitHub and Codewars coders for imhere-demo-code-sites: %s\n", coderFile.c_str());
     return 0;
 }
 

@@ -289,7 +289,7 @@ std::string_view labelOf(MilestoneMetric metric)
     case MilestoneMetric::GithubPrsMerged: return "GitHub pull requests merged";
     case MilestoneMetric::AttendancePercent: return "Attendance %";
     case MilestoneMetric::OnTimePercent: return "On time %";
-    case MilestoneMetric::Manual: return "Confirmed by a mentor";
+    case MilestoneMetric::Manual: return "A mentor confirms it";
     }
     return "";
 }
