@@ -467,7 +467,7 @@ Result<Response> coursePage(Services& services, const Request& request, const Ca
     const std::string base = "/courses/" + overview.course.id + "/milestones";
     auto frame = frameFor(caller, "Milestones · " + overview.course.name, "");
     std::string& m = frame.main;
-    m += web::errorSummary(problems) + "<p><a href=\"/courses/" + overview.course.id + "\">"
+    m += web::errorSummary(problems) + "<p class=\"subnav\"><a href=\"/courses/" + overview.course.id + "\">← "
         + web::escape(overview.course.name) + "</a></p><h1>Milestones</h1>";
     if (overview.milestones.empty())
         m += "<p>The course has not set any milestones yet.</p>";

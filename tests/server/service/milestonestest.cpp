@@ -166,7 +166,7 @@ void MilestonesTest::onlyTeachersSetCourseMilestones()
     }
     const auto outsider = addCourseMilestone(services(), fx->as(fx->teacherB), fx->courseA.id, honor());
     QVERIFY(!outsider);
-    QCOMPARE(outsider.error().code, Errc::NotFound);
+    QCOMPARE(outsider.error().code, Errc::Forbidden);
     for (const Person* who : {&fx->teacher, &fx->admin})
         QVERIFY(addCourseMilestone(services(), fx->as(*who), fx->courseA.id, honor()));
     const auto mine = must(myMilestones(services(), fx->as(fx->studentA)), "course milestones of a trainee");
