@@ -533,4 +533,64 @@ Result<CourseMilestoneOverview> courseMilestoneOverview(Services& services, cons
     return out;
 }
 
+Result<TraineeMilestones> publicTraineeMilestones(Services& services, std::string_view publicId)
+{
+    TRY_ASSIGN(person, services.store.people().personByPublicId(publicId));
+    if (!person)
+        return fail(Errc::NotFound, "no such trainee");
+    TRY_ASSIGN(optOut, services.store.people().publicOptOut(person->id));
+    if (optOut)
+        return fail(Errc::NotFound, "no such trainee");
+    TRY_ASSIGN(out, milestonesOf(services, *person, false));
+    if (out.courses.empty())
+        return fail(Errc::NotFound, "no such trainee");
+    out.person.github.reset();
+    out.person.codewars.reset();
+    out.person.email.reset();
+    out.history.clear();
+    out.errors.clear();
+    for (auto* list : {&out.personal, &out.course})
+        for (MilestoneProgress& p : *list)
+            if (p.confirmation)
+                p.confirmation->note.clear();
+    return out;
+}
+
+Result<PublicCourseMilestones> publicCourseMilestones(Services& services, std::string_view course)
+{
+    TRY_ASSIGN(c, services.liveCourse(course));
+    TRY_ASSIGN(overview, courseMilestonesOf(services, c));
+    TRY_ASSIGN(optOuts, services.store.people().publicOptOuts());
+    const bool shown = static_cast<int>(overview.rows.size()) >= limits::k_publicMinGroup;
+    PublicCourseMilestones out;
+    out.course = c;
+    for (std::size_t i = 0; i < overview.milestones.size(); ++i) {
+        PublicMilestoneCounts counts;
+        for (const MilestoneRow& row : overview.rows) {
+            const MilestoneProgress& p = row.progress[i];
+            ++counts.trainees;
+            counts.onTrack += p.state == MilestoneState::OnTrack;
+            counts.behind += p.state == MilestoneState::Behind;
+            counts.atRisk += p.state == MilestoneState::AtRisk;
+            counts.reached += p.reached;
+        }
+        out.milestones.push_back({overview.milestones[i], shown ? std::optional(counts) : std::nullopt});
+    }
+    PublicPersonalCounts personal;
+    for (const MilestoneRow& row : overview.rows) {
+        personal.trainees += row.personalCount > 0;
+        personal.milestones += row.personalCount;
+        personal.onTrack += row.personalOnTrack;
+    }
+    if (personal.trainees >= limits::k_publicMinGroup)
+        out.personal = personal;
+    for (const MilestoneRow& row : overview.rows) {
+        if (std::ranges::find(optOuts, row.member.publicId) != optOuts.end())
+            continue;
+        out.trainees.push_back({row.member.publicId, row.progress});
+    }
+    std::ranges::sort(out.trainees, {}, &PublicTraineeProgress::publicId);
+    return out;
+}
+
 } // namespace imhere::server

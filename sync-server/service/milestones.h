@@ -137,4 +137,42 @@ struct CourseMilestoneOverview {
 // the public API, which decide who reads it themselves.
 [[nodiscard]] Result<CourseMilestoneOverview> courseMilestonesOf(Services& services, const Course& course);
 
+// ---- the public API (docs/PUBLIC-API.md) ----
+// A trainee's milestones by public id, as the public API shows them: no
+// usernames, no history, no harvest errors, no confirmation notes.
+// not_found as for the trainee object (publicTrainee).
+[[nodiscard]] Result<TraineeMilestones> publicTraineeMilestones(Services& services, std::string_view publicId);
+
+// A course's milestones with how its trainees stand on each, counts
+// suppressed under limits::k_publicMinGroup trainees, and each trainee's
+// progress by public id (opted-out trainees left out, still counted).
+struct PublicMilestoneCounts {
+    int trainees = 0;
+    int onTrack = 0;
+    int behind = 0;
+    int atRisk = 0;
+    int reached = 0;
+};
+struct PublicCourseMilestone {
+    Milestone milestone;
+    std::optional<PublicMilestoneCounts> counts; // nullopt: suppressed
+};
+struct PublicTraineeProgress {
+    std::string publicId;
+    std::vector<MilestoneProgress> progress; // one per course milestone, in order
+};
+// Trainees' own milestones, counted over those who set some.
+struct PublicPersonalCounts {
+    int trainees = 0;   // who set at least one
+    int milestones = 0;
+    int onTrack = 0;
+};
+struct PublicCourseMilestones {
+    Course course;
+    std::vector<PublicCourseMilestone> milestones;
+    std::optional<PublicPersonalCounts> personal; // nullopt: suppressed
+    std::vector<PublicTraineeProgress> trainees;   // in public id order
+};
+[[nodiscard]] Result<PublicCourseMilestones> publicCourseMilestones(Services& services, std::string_view course);
+
 } // namespace imhere::server

@@ -550,6 +550,14 @@ CREATE TABLE harvest_reply(
   body TEXT NOT NULL,
   at INTEGER NOT NULL
 ) STRICT;
+
+-- Counts every change to milestones, confirmations and snapshots: part of
+-- the public API's ETag (publicDataMark), read in one step.
+CREATE TABLE milestone_mark(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL
+) STRICT;
+INSERT INTO milestone_mark(id, seq) VALUES(1, 0);
 )sql";
 
 constexpr Migration k_migrations[] = {{1, k_v1}, {2, k_v2}, {3, k_v3},  {4, k_v4},   {5, k_v5},  {6, k_v6},

@@ -257,6 +257,8 @@ private:
     // window; `bindMore` the rest) and logs it as a `kind` window event.
     Result<Window> markWindow(std::string_view id, std::int64_t at, PersonId actor, std::string_view kind,
                               std::string_view update, const std::function<void(Statement&)>& bindMore);
+    // Counts a change to milestones for the public API's ETag, inside a write.
+    Result<void> bumpMilestoneMark();
     // A mail_outbox row, inside a write.
     Result<std::int64_t> insertMail(const NewMail& mail);
     Result<std::optional<Kiosk>> kioskWhere(std::string_view column, const std::function<void(Statement&)>& bind);

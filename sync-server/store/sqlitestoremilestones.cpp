@@ -41,6 +41,12 @@ Milestone milestoneFrom(Statement& s)
 
 } // namespace
 
+Result<void> SqliteStore::bumpMilestoneMark()
+{
+    TRY_ASSIGN(s, query("UPDATE milestone_mark SET seq = seq + 1 WHERE id = 1"));
+    return s->run();
+}
+
 std::string_view tokenOf(MilestoneMetric metric)
 {
     for (const auto& [m, token] : k_metricTokens)
@@ -68,7 +74,7 @@ Result<Milestone> SqliteStore::createMilestone(const Milestone& milestone)
                        f.dueAt, milestone.startsAt, milestone.createdBy)
                 .run());
         created.id = m_db.lastInsertRowId();
-        return {};
+        return bumpMilestoneMark();
     }));
     return created;
 }
@@ -92,7 +98,7 @@ Result<void> SqliteStore::updateMilestone(std::int64_t id, const MilestoneFields
         TRY(s->bindAll(f.title, f.description, tokenOf(f.metric), f.scope, f.target, f.dueAt, id).run());
         if (m_db.changes() == 0)
             return fail(Errc::NotFound, "no such milestone");
-        return {};
+        return bumpMilestoneMark();
     });
 }
 
@@ -103,7 +109,7 @@ Result<void> SqliteStore::removeMilestone(std::int64_t id, std::int64_t at)
         TRY(s->bindAll(at, id).run());
         if (m_db.changes() == 0)
             return fail(Errc::NotFound, "no such milestone");
-        return {};
+        return bumpMilestoneMark();
     });
 }
 
@@ -144,7 +150,8 @@ Result<void> SqliteStore::confirmMilestone(const MilestoneConfirmation& c)
         TRY_ASSIGN(s, query("INSERT INTO milestone_confirmation(milestone, person, note, actor, at) VALUES(?, ?, ?, ?, ?)"
                             " ON CONFLICT(milestone, person) DO UPDATE SET note = excluded.note,"
                             " actor = excluded.actor, at = excluded.at"));
-        return s->bindAll(c.milestone, c.person, c.note, c.actor, c.at).run();
+        TRY(s->bindAll(c.milestone, c.person, c.note, c.actor, c.at).run());
+        return bumpMilestoneMark();
     });
 }
 
@@ -190,7 +197,7 @@ Result<bool> SqliteStore::addSnapshot(PersonId person, const MetricSnapshot& sna
         TRY_ASSIGN(s, query("INSERT INTO metric_snapshot(person, metric, value, at) VALUES(?, ?, ?, ?)"));
         TRY(s->bindAll(person, snapshot.metric, snapshot.value, snapshot.at).run());
         stored = true;
-        return {};
+        return bumpMilestoneMark();
     }));
     return stored;
 }
