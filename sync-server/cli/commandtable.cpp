@@ -62,7 +62,7 @@ and STOPPING=1; logs go to the journal.
   --public-rate-limit N     public API requests per client (key or address) a
                             minute, default 120
   --harvest-interval M      ask GitHub and Codewars for milestone progress every
-                            M minutes (default 60; 0: never)
+                            M minutes (default 0: never; the packaged config: 60)
   --harvest-timeout S       give up on one of their replies after S seconds
                             (default 10)
   --github-api-url URL      default https://api.github.com

@@ -528,6 +528,30 @@ Result<Response> postCourse(Services& services, const Request& request)
 
 } // namespace
 
+Result<std::string> programmeMilestonesSection(Services& services, const Caller& caller)
+{
+    TRY_ASSIGN(rows, programmeMilestones(services, caller));
+    std::string html = "<h2 id=\"milestones\">Milestones</h2><p>How trainees stand on their course's milestones and "
+                       "on the ones they set themselves.</p>";
+    if (rows.empty())
+        return html + "<p>No courses yet.</p>";
+    auto counts = [](const StateCounts& c) {
+        if (c.total() == 0)
+            return std::string("—");
+        return std::to_string(c.onTrack) + " on track, " + std::to_string(c.behind) + " behind, "
+            + std::to_string(c.atRisk) + " at risk";
+    };
+    html += "<div class=\"table-wrap\"><table class=\"stack\"><caption>Milestones by course</caption><thead><tr>"
+            "<th scope=\"col\">Course</th><th scope=\"col\">Course milestones</th><th scope=\"col\">Trainees' own"
+            "</th></tr></thead><tbody>";
+    for (const ProgrammeMilestoneRow& r : rows)
+        html += "<tr><th scope=\"row\"><a href=\"/courses/" + r.course.id + "/milestones\">" + web::escape(r.course.name)
+            + "</a></th><td data-label=\"Course milestones\">" + std::to_string(r.courseMilestones) + " set: "
+            + counts(r.ofCourse) + "</td><td data-label=\"Trainees' own\">" + std::to_string(r.traineesWithOwn)
+            + " of " + std::to_string(r.trainees) + " trainees set some: " + counts(r.own) + "</td></tr>";
+    return html + "</tbody></table></div>";
+}
+
 void addMilestonePages(Router& router, Services& services)
 {
     router.add("GET", "/me/milestones", page(services, [&services](const Request& r) { return getMine(services, r); }));

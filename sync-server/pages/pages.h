@@ -56,6 +56,8 @@ inline void addWebPages(Router& router, Services& services)
 }
 
 // ---- views shared by several pages ----
+// The overview's milestones by course (admins and leads), milestonepages.cpp.
+[[nodiscard]] Result<std::string> programmeMilestonesSection(Services& services, const Caller& caller);
 // My attendance's section on the public API (the opt-out) and API keys.
 [[nodiscard]] Result<std::string> publicApiSection(Services& services, const Caller& caller);
 [[nodiscard]] std::string roleLabel(Role role);

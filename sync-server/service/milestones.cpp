@@ -2,6 +2,7 @@
 
 #include "records.h"
 #include "reports.h"
+#include "reportviews.h"
 #include "sheetcells.h"
 
 #include "sync-server/serverlimits.h"
@@ -501,7 +502,7 @@ Result<CourseMilestoneOverview> courseMilestonesOf(Services& services, const Cou
         TRY_ASSIGN(latest, services.store.milestones().latestSnapshots(person.id));
         TRY_ASSIGN(confirmations, services.store.milestones().confirmationsOf(person.id));
         TRY_ASSIGN(personal, services.store.milestones().personalMilestones(person.id));
-        MilestoneRow row{member, {}, 0, 0, 0, 0};
+        MilestoneRow row{member, {}, 0, 0, 0, 0, 0, 0};
         TRY_ASSIGN(progress, measures.progressOf(person, milestones, latest, confirmations));
         TRY_ASSIGN(own, measures.progressOf(person, personal, latest, confirmations));
         row.progress = std::move(progress);
@@ -510,8 +511,11 @@ Result<CourseMilestoneOverview> courseMilestonesOf(Services& services, const Cou
             for (const MilestoneProgress& p : *list) {
                 row.atRisk += p.state == MilestoneState::AtRisk;
                 row.behind += p.state == MilestoneState::Behind;
-                if (list == &own)
+                if (list == &own) {
                     row.personalOnTrack += p.state == MilestoneState::OnTrack;
+                    row.personalBehind += p.state == MilestoneState::Behind;
+                    row.personalAtRisk += p.state == MilestoneState::AtRisk;
+                }
             }
         out.rows.push_back(std::move(row));
     }
@@ -530,6 +534,36 @@ Result<CourseMilestoneOverview> courseMilestoneOverview(Services& services, cons
         std::ranges::stable_sort(out.rows, [](const MilestoneRow& a, const MilestoneRow& b) {
             return std::pair(a.atRisk, a.behind) > std::pair(b.atRisk, b.behind);
         });
+    return out;
+}
+
+Result<std::vector<ProgrammeMilestoneRow>> programmeMilestones(Services& services, const Caller& caller)
+{
+    TRY_ASSIGN(allowed, mayReadOverview(services, caller));
+    TRY(allow(allowed, "only org admins and leads read the overview across courses"));
+    TRY_ASSIGN(courses, services.store.courses().listCourses(std::nullopt));
+    std::vector<ProgrammeMilestoneRow> out;
+    for (const CourseWithRole& c : courses) {
+        if (c.course.removed)
+            continue;
+        TRY_ASSIGN(overview, courseMilestonesOf(services, c.course));
+        ProgrammeMilestoneRow row;
+        row.course = c.course;
+        row.trainees = static_cast<int>(overview.rows.size());
+        row.courseMilestones = static_cast<int>(overview.milestones.size());
+        for (const MilestoneRow& r : overview.rows) {
+            for (const MilestoneProgress& p : r.progress) {
+                row.ofCourse.onTrack += p.state == MilestoneState::OnTrack;
+                row.ofCourse.behind += p.state == MilestoneState::Behind;
+                row.ofCourse.atRisk += p.state == MilestoneState::AtRisk;
+            }
+            row.traineesWithOwn += r.personalCount > 0;
+            row.own.onTrack += r.personalOnTrack;
+            row.own.behind += r.personalBehind;
+            row.own.atRisk += r.personalAtRisk;
+        }
+        out.push_back(std::move(row));
+    }
     return out;
 }
 

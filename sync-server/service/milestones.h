@@ -121,7 +121,9 @@ struct MilestoneRow {
     Member member;
     std::vector<MilestoneProgress> progress; // one per course milestone, in order
     int personalCount = 0;                   // their own milestones...
-    int personalOnTrack = 0;                 // ...and how many are on track
+    int personalOnTrack = 0;                 // ...and how many are on track,
+    int personalBehind = 0;                  // behind
+    int personalAtRisk = 0;                  // and at risk
     int atRisk = 0;                          // over both kinds
     int behind = 0;
 };
@@ -136,6 +138,25 @@ struct CourseMilestoneOverview {
 // The overview without the caller check, for the programme overview and
 // the public API, which decide who reads it themselves.
 [[nodiscard]] Result<CourseMilestoneOverview> courseMilestonesOf(Services& services, const Course& course);
+
+// The programme overview's milestone columns (admins and leads, as the
+// overview across courses): per live course, how its trainees stand on the
+// course's milestones and on their own.
+struct StateCounts {
+    int onTrack = 0;
+    int behind = 0;
+    int atRisk = 0;
+    [[nodiscard]] int total() const { return onTrack + behind + atRisk; }
+};
+struct ProgrammeMilestoneRow {
+    Course course;
+    int trainees = 0;
+    int courseMilestones = 0;
+    StateCounts ofCourse; // over trainees × course milestones
+    int traineesWithOwn = 0;
+    StateCounts own;      // over trainees' own milestones
+};
+[[nodiscard]] Result<std::vector<ProgrammeMilestoneRow>> programmeMilestones(Services& services, const Caller& caller);
 
 // ---- the public API (docs/PUBLIC-API.md) ----
 // A trainee's milestones by public id, as the public API shows them: no

@@ -59,6 +59,8 @@ private slots:
     void theOverviewPutsWhoNeedsHelpFirst();
     void usernamesAreSetByTheirOwner();
     void snapshotsAreStoredWhenChangedAndOnceADay();
+    void thePublicViewSuppressesSmallGroupsAndNamesNobody();
+    void onlyAdminsAndLeadsReadTheProgrammeColumns();
 };
 
 void MilestonesTest::progressIsAShareOfTheTarget()
@@ -279,6 +281,41 @@ void MilestonesTest::snapshotsAreStoredWhenChangedAndOnceADay()
     QVERIFY(must(repo.addSnapshot(fx->studentA.id, {"codewars_honor", 12, t1}, t1 - t1 % ServiceFixture::k_day),
                  "a new day"));
     QCOMPARE(must(repo.snapshots(fx->studentA.id, "codewars_honor"), "read").size(), std::size_t{3});
+}
+
+void MilestonesTest::thePublicViewSuppressesSmallGroupsAndNamesNobody()
+{
+    must(fx->store->milestones().setUsernames(fx->studentA.id, std::string("octo-cat"), std::nullopt), "names");
+    must(addCourseMilestone(services(), fx->as(fx->teacher), fx->courseA.id, honor()), "course");
+    must(addPersonalMilestone(services(), fx->as(fx->studentA), {"My secret plan", "", "manual", "", "", "2025-11-01"}),
+         "own");
+    // Course A has two trainees: fewer than five, so no counts.
+    const auto view = must(publicCourseMilestones(services(), fx->courseA.id), "public course");
+    QCOMPARE(view.milestones.size(), std::size_t{1});
+    QVERIFY(!view.milestones.front().counts);
+    QVERIFY(!view.personal);
+    QCOMPARE(view.trainees.size(), std::size_t{2}); // each by public id
+    const auto mine = must(publicTraineeMilestones(services(), fx->studentA.publicId), "public trainee");
+    QVERIFY(!mine.person.github);
+    QVERIFY(mine.history.empty());
+    QCOMPARE(mine.personal.size(), std::size_t{1});
+    const auto teacher = publicTraineeMilestones(services(), fx->teacher.publicId);
+    QVERIFY(!teacher);
+    QCOMPARE(teacher.error().code, Errc::NotFound);
+}
+
+void MilestonesTest::onlyAdminsAndLeadsReadTheProgrammeColumns()
+{
+    must(addCourseMilestone(services(), fx->as(fx->teacher), fx->courseA.id, honor()), "course");
+    const auto denied = programmeMilestones(services(), fx->as(fx->teacher));
+    QVERIFY(!denied);
+    QCOMPARE(denied.error().code, Errc::Forbidden);
+    const auto rows = must(programmeMilestones(services(), fx->as(fx->admin)), "admin");
+    const auto a = std::ranges::find(rows, fx->courseA.id, [](const ProgrammeMilestoneRow& r) { return r.course.id; });
+    QVERIFY(a != rows.end());
+    QCOMPARE(a->courseMilestones, 1);
+    QCOMPARE(a->trainees, 2);
+    QCOMPARE(a->ofCourse.total(), 2);
 }
 
 QTEST_GUILESS_MAIN(MilestonesTest)
