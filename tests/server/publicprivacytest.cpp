@@ -187,11 +187,11 @@ void PublicPrivacyTest::noPersonalValueInAnyPublicAnswer()
         const auto summary = client.get(base + "/summary");
         QCOMPARE(summary.status, 200L);
         hold(summary, base + "/summary");
-        const auto milestones = client.get(base + "/milestones");
-        QCOMPARE(milestones.status, 200L);
-        hold(milestones, base + "/milestones");
-        QVERIFY(!milestones.json()["milestones"].empty());
-        for (const auto& t : milestones.json()["trainees"])
+        const auto ofCourse = client.get(base + "/milestones");
+        QCOMPARE(ofCourse.status, 200L);
+        hold(ofCourse, base + "/milestones");
+        QVERIFY(!ofCourse.json()["milestones"].empty());
+        for (const auto& t : ofCourse.json()["trainees"])
             QVERIFY2(m_trainees.contains(t["trainee"].get<std::string>()), "a milestone row of someone not a trainee");
         for (const std::string route : {"/windows", "/attendance", "/summary", "/milestones"})
             hold(client.request("OPTIONS", base + route), base + route + " (OPTIONS)");
