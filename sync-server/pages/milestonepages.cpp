@@ -467,8 +467,8 @@ Result<Response> coursePage(Services& services, const Request& request, const Ca
     const std::string base = "/courses/" + overview.course.id + "/milestones";
     auto frame = frameFor(caller, "Milestones · " + overview.course.name, "");
     std::string& m = frame.main;
-    m += web::errorSummary(problems) + "<p class=\"subnav\"><a href=\"/courses/" + overview.course.id + "\">← "
-        + web::escape(overview.course.name) + "</a></p><h1>Milestones</h1>";
+    m += web::errorSummary(problems) + "<h1>Milestones</h1><p class=\"lead\">Milestones of <a href=\"/courses/"
+        + overview.course.id + "\">" + web::escape(overview.course.name) + "</a> and how each trainee stands.</p>";
     if (overview.milestones.empty())
         m += "<p>The course has not set any milestones yet.</p>";
     else {
