@@ -7,20 +7,24 @@
 # terminal: a badge UID in hex, then Enter. Ctrl-C stops everything.
 #
 #   IMHERE_DEMO_DIR   data directory (default ~/.local/share/imhere-demo)
-#   IMHERE_DEMO_PORT  server port on 127.0.0.1 (default 8080)
-#   IMHERE_DEMO_SLACK_PORT  the local Slack sink's port (default the server's + 1)
+#   IMHERE_DEMO_PORT  server port on 127.0.0.1 (default 8080); the demo's
+#                     stand-in for GitHub and Codewars listens on the next one
+#   IMHERE_DEMO_SLACK_PORT  the local Slack sink's port (default the server's + 2)
 set -euo pipefail
 build="${1:-build/release}"
 server="$build/sync-server/imhere-server"
 kiosk="$build/kiosk/imhere-kiosk"
+code_sites="$build/sync-server/imhere-demo-code-sites"
 data="${IMHERE_DEMO_DIR:-$HOME/.local/share/imhere-demo}"
 port="${IMHERE_DEMO_PORT:-8080}"
 db="$data/imhere.db"
 url="http://127.0.0.1:$port"
 badges="$data/demo-badges.txt"
 token_file="$data/demo-kiosk-token.txt"
+coders="$data/demo-code-sites.tsv"
+code_port=$((port + 1))
 kiosk_data="$data/kiosk"
-slack_port="${IMHERE_DEMO_SLACK_PORT:-$((port + 1))}"
+slack_port="${IMHERE_DEMO_SLACK_PORT:-$((port + 2))}"
 slack_log="$data/slack.log"
 # Each course's Slack webhook points at a local sink (scripts/slack-sink.py),
 # which writes every message it gets to slack.log.
@@ -70,7 +74,17 @@ if command -v python3 >/dev/null; then
   done
 fi
 
-"$server" serve --db "$db" --listen "127.0.0.1:$port" --slack-loopback yes > "$data/server.log" 2>&1 &
+# Milestones: the demo has no internet, so a stand-in for GitHub's and
+# Codewars' APIs answers for the demo's trainees on loopback, and the server
+# harvests from it every minute (docs/MILESTONES.md).
+harvest=(--harvest-interval 0)
+if [[ -x "$code_sites" && -f "$coders" ]]; then
+  "$code_sites" --coders "$coders" --port "$code_port" > "$data/code-sites.log" 2>&1 &
+  pids+=($!)
+  harvest=(--harvest-interval 1 --github-api-url "http://127.0.0.1:$code_port"
+           --codewars-api-url "http://127.0.0.1:$code_port")
+fi
+"$server" serve --db "$db" --listen "127.0.0.1:$port" --slack-loopback yes "${harvest[@]}" > "$data/server.log" 2>&1 &
 pids+=($!)
 server_pid=$!
 up=0
@@ -131,6 +145,10 @@ imhere demo is running.
   dashboard  $url/   (admin@imhere.demo / imhere-demo-admin)
   API        $url/api/v1/...   health: $url/healthz
   server log $data/server.log
+  milestones a trainee: $(sqlite3 -readonly "$db" "SELECT email FROM person WHERE password_hash IS NOT NULL AND is_admin = 0 AND id IN (SELECT person FROM enrollment WHERE role = 'student') LIMIT 1" 2>/dev/null || echo "see demo-data's output") / imhere-demo-trainee
+             $url/me/milestones; a teacher sees a course's at /courses/ID/milestones.
+             GitHub and Codewars are a stand-in on 127.0.0.1:$code_port; the
+             server asks it every minute (its log line "milestone progress harvested").
   mail       none: this demo has no mail server, so invitation and password
              links are shown on the page to the admin or teacher who makes
              them (a course's People page: "Invite everyone without a password"; an

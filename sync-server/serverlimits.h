@@ -126,6 +126,11 @@ inline constexpr std::size_t k_mailPerRound = 50;
 inline constexpr std::int64_t k_mailFirstRetryMs = 60'000;
 inline constexpr std::int64_t k_mailLongestRetryMs = 3600'000;
 inline constexpr int k_mailMaxAttempts = 10;
+// The milestone harvester (service/harvest.h): minutes between rounds (0:
+// off until the `harvest-interval` setting turns it on, so that no server
+// asks GitHub or Codewars unless told to) and seconds to wait for one reply.
+inline constexpr unsigned k_defaultHarvestMinutes = 0;
+inline constexpr unsigned k_defaultHarvestTimeoutSec = 10;
 inline constexpr long k_smtpTimeoutSec = 30;
 
 // Slack posts (service/slack.h): how often `serve` looks for posts due (and

@@ -15,6 +15,7 @@ void addRecordRoutes(Router& router, ApiContext& api);
 void addSyncRoutes(Router& router, ApiContext& api);
 void addTrackerRoutes(Router& router, ApiContext& api);
 void addReportRoutes(Router& router, ApiContext& api);
+void addMilestoneRoutes(Router& router, ApiContext& api);
 // GET /metrics, admitted as api.metricsAccess says.
 void addMetricsRoute(Router& router, ApiContext& api);
 
@@ -30,6 +31,7 @@ inline void addApiRoutes(Router& router, ApiContext& api)
     addSyncRoutes(router, api);
     addTrackerRoutes(router, api);
     addReportRoutes(router, api);
+    addMilestoneRoutes(router, api);
     addMetricsRoute(router, api);
     // A body is read only from a caller the route would accept.
     router.admitUnder("/api/v1/", admitCallers(api), {"/api/v1/login", "/api/v1/password-resets"});

@@ -30,6 +30,9 @@ const auto k_commands = std::to_array<Command>({
                           [--tls-proxy yes|no] [--phone-link-days N]
                           [--public-api open|key] [--public-rate-limit N]
                           [--slack-loopback yes|no]
+                          [--harvest-interval MINUTES] [--harvest-timeout SECONDS]
+                          [--github-api-url URL] [--codewars-api-url URL]
+                          [--github-token TOKEN]
 
 Serves the JSON API, the public API, kiosk sync, the pages, /healthz and
 /metrics until SIGTERM or SIGINT, then finishes running requests and exits 0.
@@ -62,6 +65,13 @@ and STOPPING=1; logs go to the journal.
   --slack-loopback yes|no   accept Slack webhooks on loopback
                             (http://127.0.0.1:PORT/...) beside Slack's own,
                             for tests and the demo; default no
+  --harvest-interval M      ask GitHub and Codewars for milestone progress every
+                            M minutes (default 0: never; the packaged config: 60)
+  --harvest-timeout S       give up on one of their replies after S seconds
+                            (default 10)
+  --github-api-url URL      default https://api.github.com
+  --codewars-api-url URL    default https://www.codewars.com
+  --github-token TOKEN      sent to GitHub for its higher rate limit
 )",
      serveCommand},
     {"init", "create or migrate the database, optionally with an admin",

@@ -7,6 +7,7 @@
 // (not enrolled before), and a few absences are excused.
 
 #include "commands.h"
+#include "demomilestones.h"
 #include "demonames.h"
 
 #include "sync-server/auth/passwords.h"
@@ -32,6 +33,8 @@ namespace {
 constexpr std::string_view k_adminEmail = "admin@imhere.demo";
 constexpr std::string_view k_adminPassword = "imhere-demo-admin";
 constexpr std::string_view k_staffPassword = "imhere-demo-staff";
+// The first trainee of the first course signs in too (My milestones).
+constexpr std::string_view k_traineePassword = "imhere-demo-trainee";
 constexpr int k_weeks = 8;
 constexpr int k_traineesPerCourse = 22;
 constexpr std::int64_t k_minuteMs = 60'000;
@@ -72,6 +75,7 @@ public:
     }
 
     Result<void> build(std::vector<DemoPerson>& people, std::vector<Course>& courses);
+    std::optional<std::string> traineeLogin; // the email of the trainee who signs in
 
 private:
     Result<DemoPerson> person(std::string name, std::string role, bool staff);
@@ -258,6 +262,11 @@ Result<void> DemoSchool::build(std::vector<DemoPerson>& people, std::vector<Cour
             else if (s == k_traineesPerCourse - 3)
                 m_habits[trainee.person.id] = Habit::LatelyAway;
             TRY(m_store.tracker().setRegion(trainee.person.id, std::string(spec.region)));
+            if (courses.empty() && s == 0) {
+                TRY_ASSIGN(hash, hashSecret(k_traineePassword, k_passwordCost));
+                TRY(m_store.people().setPasswordHash(trainee.person.id, hash));
+                traineeLogin = trainee.person.email;
+            }
             participants.push_back(trainee.person.id);
             people.push_back(trainee);
         }
@@ -290,7 +299,13 @@ int demoDataCommand(const CommandLine&, const Settings& settings)
             return failWith(checked.error().message);
     }
     DemoSchool school(*store, clock, slackWebhook);
-    if (auto built = store->inTransaction([&] { return school.build(people, courses); }); !built)
+    const std::filesystem::path dbPath(*settings.get("db"));
+    const std::string coderFile = (dbPath.parent_path() / "demo-code-sites.tsv").string();
+    if (auto built = store->inTransaction([&]() -> Result<void> {
+            TRY(school.build(people, courses));
+            return addDemoMilestones(*store, clock.nowMs(), courses, coderFile);
+        });
+        !built)
         return failWith("demo data not written: " + built.error().message);
 
     const IssuedToken token = issueToken(k_kioskTokenPrefix);
@@ -318,6 +333,9 @@ int demoDataCommand(const CommandLine&, const Settings& settings)
     std::printf("badges and PINs: %s\nkiosk token: %s\n", badges.c_str(), kioskFile.c_str());
     std::printf("admin login: %s / %s\nteachers and TAs: their email in %s / %s\n", k_adminEmail.data(),
                 k_adminPassword.data(), "GET /api/v1/people", k_staffPassword.data());
+    if (school.traineeLogin)
+        std::printf("a trainee: %s / %s\n", school.traineeLogin->c_str(), k_traineePassword.data());
+    std::printf("GitHub and Codewars coders for imhere-demo-code-sites: %s\n", coderFile.c_str());
     return 0;
 }
 

@@ -130,7 +130,7 @@ bool plainText(const std::string& v)
         && std::ranges::all_of(v, [](char c) { return c > ' ' && c < 0x7f && c != '<' && c != '>' && c != '"'; });
 }
 
-const std::array<SettingKey, 24> k_serverKeys{{
+const std::array<SettingKey, 29> k_serverKeys{{
     {"db", [](const std::string& v) { return v.empty() ? std::string("must name the database file") : std::string(); }},
     {"listen",
      [](const std::string& v) {
@@ -186,6 +186,21 @@ const std::array<SettingKey, 24> k_serverKeys{{
     {"public-rate-limit", [](const std::string& v) { return wholeNumberProblem(v, 1, 1'000'000); }},
     // Slack webhooks on loopback (http://127.0.0.1:PORT/…), for tests and the demo.
     {"slack-loopback", [](const std::string& v) { return oneOf(v, {"yes", "no"}); }},
+    // The milestone harvester (docs/MILESTONES.md): minutes between rounds
+    // (0: off), where GitHub's and Codewars' APIs are, and a GitHub token.
+    {"harvest-interval", [](const std::string& v) { return wholeNumberProblem(v, 0, 10'080); }},
+    {"harvest-timeout", [](const std::string& v) { return wholeNumberProblem(v, 1, 300); }},
+    {"github-api-url", [](const std::string& v) {
+         return (v.starts_with("https://") || v.starts_with("http://")) && plainText(v)
+             ? std::string() : std::string("must be an http:// or https:// address");
+     }},
+    {"codewars-api-url", [](const std::string& v) {
+         return (v.starts_with("https://") || v.starts_with("http://")) && plainText(v)
+             ? std::string() : std::string("must be an http:// or https:// address");
+     }},
+    {"github-token", [](const std::string& v) {
+         return plainText(v) ? std::string() : std::string("must be a token without spaces");
+     }},
 }};
 
 std::string environmentName(const std::string& name)

@@ -12,7 +12,9 @@
 #include "sync-server/serverlimits.h"
 #include "sync-server/service/attendance.h"
 #include "sync-server/service/kiosks.h"
+#include "sync-server/service/harvest.h"
 #include "sync-server/service/mail.h"
+#include "sync-server/fetch/curlfetch.h"
 #include "sync-server/mail/smtpsender.h"
 #include "sync-server/service/slack.h"
 #include "sync-server/slack/webhooksender.h"
@@ -21,6 +23,7 @@
 
 #include <curl/curl.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -149,6 +152,36 @@ public:
 private:
     Services& m_services;
     WebhookSender m_webhook;
+    bool m_working = true;
+};
+
+// One harvest round (Harvester::runOnce), logged, and a failure once
+// until it recovers.
+class HarvestJob {
+public:
+    HarvestJob(Services& services, HarvestSettings settings, long timeoutMs)
+        : m_harvester(services, std::move(settings), CurlFetch(timeoutMs))
+    {
+    }
+    void operator()()
+    {
+        auto round = m_harvester.runOnce();
+        if (!round) {
+            if (m_working)
+                log(LogLevel::Error, "could not harvest milestone progress", {{"REASON", round.error().message}});
+            m_working = false;
+            return;
+        }
+        m_working = true;
+        if (round->people > 0)
+            log(round->failed > 0 ? LogLevel::Warning : LogLevel::Info, "milestone progress harvested",
+                {{"PEOPLE", std::to_string(round->people)}, {"REQUESTS", std::to_string(round->requests)},
+                 {"NOT_MODIFIED", std::to_string(round->notModified)}, {"STORED", std::to_string(round->stored)},
+                 {"FAILED", std::to_string(round->failed)}, {"WAITING", std::to_string(round->waiting)}});
+    }
+
+private:
+    Harvester m_harvester;
     bool m_working = true;
 };
 
@@ -386,12 +419,29 @@ int serveCommand(const CommandLine&, const Settings& settings)
     std::optional<Periodic> windowCloser;
     windowCloser.emplace(limits::k_windowCloseInterval, WindowCloser(services));
 
+    // Milestone progress from GitHub and Codewars, on a thread of its own so
+    // no request waits for it; the first round runs at once.
+    std::optional<Periodic> harvester;
+    std::atomic<bool> stopHarvest{false};
+    if (const unsigned minutes = unsignedSetting(settings, "harvest-interval", limits::k_defaultHarvestMinutes);
+        minutes > 0) {
+        HarvestSettings harvest;
+        harvest.githubApiUrl = settings.get("github-api-url").value_or(harvest.githubApiUrl);
+        harvest.codewarsApiUrl = settings.get("codewars-api-url").value_or(harvest.codewarsApiUrl);
+        harvest.githubToken = settings.get("github-token").value_or("");
+        harvest.stop = &stopHarvest;
+        const long timeoutMs = 1000L * unsignedSetting(settings, "harvest-timeout", limits::k_defaultHarvestTimeoutSec);
+        harvester.emplace(std::chrono::minutes(minutes), HarvestJob(services, std::move(harvest), timeoutMs));
+    }
+
     int received = 0;
     while (sigwait(&stopSignals, &received) == 0 && received == SIGHUP)
         reportReload(server.reloadTls());
     observe::notifyServiceManager("STOPPING=1");
     healthLoop.reset();
     windowCloser.reset();
+    stopHarvest = true;
+    harvester.reset();
     if (observe::logsToJournal())
         log(LogLevel::Info, "stopping", {{"SIGNAL", std::to_string(received)}});
     else

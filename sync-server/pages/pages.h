@@ -29,6 +29,7 @@ void addAccountPages(Router& router, Services& services); // accountpages.cpp
 void addApiKeyPages(Router& router, Services& services); // My account → API keys
 void addPrivacyPages(Router& router, Services& services); // the public API opt-out
 void addSlackPages(Router& router, Services& services);   // a course's Slack webhook
+void addMilestonePages(Router& router, Services& services); // milestonepages.cpp
 
 inline void addWebPages(Router& router, Services& services)
 {
@@ -52,6 +53,7 @@ inline void addWebPages(Router& router, Services& services)
     addApiKeyPages(router, services);
     addPrivacyPages(router, services);
     addSlackPages(router, services);
+    addMilestonePages(router, services);
     // Forms are read only from signed-in people, but for signing in, asking
     // for and using a password link, and remote check-in.
     router.admitUnder("/", admitSignedIn(services),
@@ -64,6 +66,8 @@ inline void addWebPages(Router& router, Services& services)
 struct SlackStatus;
 [[nodiscard]] std::string slackSection(const SlackStatus& slack, const Course& course, bool teaches,
                                        const std::string& csrf);
+// The overview's milestones by course (admins and leads), milestonepages.cpp.
+[[nodiscard]] Result<std::string> programmeMilestonesSection(Services& services, const Caller& caller);
 // My attendance's section on the public API (the opt-out) and API keys.
 [[nodiscard]] Result<std::string> publicApiSection(Services& services, const Caller& caller);
 [[nodiscard]] std::string roleLabel(Role role);

@@ -489,6 +489,8 @@ Result<Response> overviewPage(Services& services, const Request& request)
         }
         m += "</tbody></table></div>";
     }
+    TRY_ASSIGN(milestones, programmeMilestonesSection(services, caller));
+    m += milestones;
     return pageResponse(request, std::move(frame));
 }
 

@@ -214,6 +214,7 @@ web::PageFrame frameFor(const Caller& caller, std::string title, const std::stri
     f.csrfToken = caller.principal.csrfToken;
     f.nav = {{"/", "Courses", current == "/"},
              {"/me", "My attendance", current == "/me"},
+             {"/me/milestones", "My milestones", current == "/me/milestones"},
              {"/account", "My account", current == "/account"}};
     if (caller.person.isAdmin || caller.person.isLead)
         f.nav.push_back({"/reports", "Reports", current == "/reports"});

@@ -1,10 +1,12 @@
 // GET /api/public/v1/...: courses, a course's windows with their counts, its
-// attendance entry by entry, its weekly summary, and the trainee object.
+// attendance entry by entry, its weekly summary, its milestones, and the
+// trainee object with their milestones.
 // People appear only by public id; suppressed figures are null beside
 // "suppressed": true (service/publicview.h).
 
 #include "publichttp.h"
 
+#include "sync-server/service/milestones.h"
 #include "sync-server/service/publicview.h"
 
 #include "core/timezone.h"
@@ -169,6 +171,76 @@ Result<Response> summary(PublicApi& api, const Request& request)
     return jsonResponse(200, {{"course", course}, {"weeks", items}});
 }
 
+std::string dayOf(std::int64_t ms)
+{
+    return isoDate(civilFromDays(floorDiv(ms, 24LL * 3'600'000)));
+}
+
+// A milestone as the public API shows it: a trainee's own without its title.
+nlohmann::json publicMilestoneJson(const Milestone& m)
+{
+    nlohmann::json j = {{"milestone", m.id},
+                        {"kind", m.course ? "course" : "personal"},
+                        {"title", m.course ? nlohmann::json(m.fields.title) : nlohmann::json(nullptr)},
+                        {"metric", tokenOf(m.fields.metric)},
+                        {"scope", m.fields.scope},
+                        {"target", m.fields.target},
+                        {"due", dayOf(m.fields.dueAt)}};
+    if (m.course)
+        j["course"] = *m.course;
+    return j;
+}
+
+nlohmann::json publicProgressJson(const MilestoneProgress& p)
+{
+    nlohmann::json j = publicMilestoneJson(p.milestone);
+    j["percent"] = std::round(p.percent * 10) / 10;
+    j["reached"] = p.reached;
+    j["state"] = tokenOf(p.state);
+    return j;
+}
+
+Result<Response> milestones(PublicApi& api, const Request& request)
+{
+    TRY_ASSIGN(course, uuidParam(request, "course"));
+    if (!request.query.empty())
+        return std::unexpected(invalid(request.query.begin()->first.substr(0, 40)
+                                       + ": the milestones are one answer and take no parameters"));
+    TRY_ASSIGN(view, publicCourseMilestones(api.services, course));
+    nlohmann::json list = nlohmann::json::array();
+    for (const PublicCourseMilestone& m : view.milestones) {
+        nlohmann::json j = publicMilestoneJson(m.milestone);
+        const auto count = [&](int PublicMilestoneCounts::*field) {
+            return m.counts ? nlohmann::json((*m.counts).*field) : nlohmann::json(nullptr);
+        };
+        j["trainees"] = count(&PublicMilestoneCounts::trainees);
+        j["on_track"] = count(&PublicMilestoneCounts::onTrack);
+        j["behind"] = count(&PublicMilestoneCounts::behind);
+        j["at_risk"] = count(&PublicMilestoneCounts::atRisk);
+        j["reached"] = count(&PublicMilestoneCounts::reached);
+        j["suppressed"] = !m.counts;
+        list.push_back(std::move(j));
+    }
+    nlohmann::json personal = {{"trainees", view.personal ? nlohmann::json(view.personal->trainees) : nlohmann::json(nullptr)},
+                               {"milestones", view.personal ? nlohmann::json(view.personal->milestones) : nlohmann::json(nullptr)},
+                               {"on_track", view.personal ? nlohmann::json(view.personal->onTrack) : nlohmann::json(nullptr)},
+                               {"suppressed", !view.personal}};
+    nlohmann::json trainees = nlohmann::json::array();
+    for (const PublicTraineeProgress& t : view.trainees) {
+        nlohmann::json progress = nlohmann::json::array();
+        for (const MilestoneProgress& p : t.progress)
+            progress.push_back({{"milestone", p.milestone.id},
+                                {"percent", std::round(p.percent * 10) / 10},
+                                {"reached", p.reached},
+                                {"state", tokenOf(p.state)}});
+        trainees.push_back({{"trainee", t.publicId}, {"milestones", std::move(progress)}});
+    }
+    return jsonResponse(200, {{"course", course},
+                              {"milestones", std::move(list)},
+                              {"personal", std::move(personal)},
+                              {"trainees", std::move(trainees)}});
+}
+
 Result<Response> trainee(PublicApi& api, const Request& request)
 {
     TRY_ASSIGN(id, publicIdParam(request, "public_id"));
@@ -192,7 +264,14 @@ Result<Response> trainee(PublicApi& api, const Request& request)
                               {"on_time_pct", pct(c.tally.onTimePercent())},
                               {"windows", std::move(windowList)}});
     }
-    return jsonResponse(200, {{"public_id", t.publicId}, {"courses", std::move(courseList)}});
+    TRY_ASSIGN(own, publicTraineeMilestones(api.services, id));
+    nlohmann::json milestoneList = nlohmann::json::array();
+    for (const auto* list : {&own.course, &own.personal})
+        for (const MilestoneProgress& p : *list)
+            milestoneList.push_back(publicProgressJson(p));
+    return jsonResponse(200, {{"public_id", t.publicId},
+                              {"courses", std::move(courseList)},
+                              {"milestones", std::move(milestoneList)}});
 }
 
 } // namespace
@@ -208,6 +287,7 @@ void addPublicRoutes(Router& router, PublicApi& api)
     get("/api/public/v1/courses/{course}/windows", windows);
     get("/api/public/v1/courses/{course}/attendance", attendance);
     get("/api/public/v1/courses/{course}/summary", summary);
+    get("/api/public/v1/courses/{course}/milestones", milestones);
     get("/api/public/v1/trainees/{public_id}", trainee);
 }
 

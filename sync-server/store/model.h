@@ -220,7 +220,7 @@ struct OutboxCounts {
     std::int64_t givenUp = 0;
 };
 
-// A Slack post waiting in the outbox (migration 12): the summary of a window
+// A Slack post waiting in the outbox (migration 13): the summary of a window
 // that closed, for the course's webhook as it is when the post is claimed.
 struct QueuedSlackPost {
     std::int64_t id = 0;

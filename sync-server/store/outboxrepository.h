@@ -1,5 +1,5 @@
 #pragma once
-// Mail waiting to be sent (migration 10), and Slack posts (migration 12): written with what caused it (an
+// Mail waiting to be sent (migration 10), and Slack posts (migration 13): written with what caused it (an
 // invitation, a reset link), read and marked by the periodic sender of
 // `serve`. Persistence only: when to try again is the domain's
 // (service/mail.h).
@@ -31,7 +31,7 @@ public:
                                                      std::optional<std::int64_t> nextAttemptAt) = 0;
     [[nodiscard]] virtual Result<OutboxCounts> outboxCounts() = 0;
 
-    // Slack (migration 12). Closing a window queues a post for its course
+    // Slack (migration 13). Closing a window queues a post for its course
     // when the course has a webhook, in the transaction of the close
     // (AttendanceRepository::closeWindow, a kiosk's close included).
     [[nodiscard]] virtual Result<std::optional<std::string>> slackWebhook(std::string_view course) = 0;

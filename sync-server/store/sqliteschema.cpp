@@ -528,9 +528,75 @@ CREATE INDEX slack_outbox_due ON slack_outbox(next_attempt_at) WHERE delivered_a
 CREATE INDEX slack_outbox_course ON slack_outbox(course, id);
 )sql";
 
-constexpr Migration k_migrations[] = {{1, k_v1},   {2, k_v2},   {3, k_v3},   {4, k_v4},  {5, k_v5},
-                                      {6, k_v6},   {7, k_v7},   {8, k_v8},   {9, k_v9},  {10, k_v10},
-                                      {11, k_v11}, {12, k_v12}, {13, k_v13}};
+// Milestones (docs/MILESTONES.md): a course's (course set) or a person's own
+// (owner set), kept when deleted; the confirmations of manual ones; the
+// values the harvester saw (stored when changed, and once a day); its last
+// failure per person and source; and replies kept with their ETag for
+// conditional requests.
+constexpr std::string_view k_v14 = R"sql(
+CREATE TABLE milestone(
+  id INTEGER PRIMARY KEY,
+  course TEXT REFERENCES course(id),
+  owner INTEGER REFERENCES person(id),
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  metric TEXT NOT NULL CHECK (metric IN ('codewars_honor', 'codewars_rank', 'codewars_katas', 'github_prs_merged',
+                                         'attendance_percent', 'on_time_percent', 'manual')),
+  scope TEXT NOT NULL DEFAULT '',
+  target REAL NOT NULL,
+  starts_at INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  created_by INTEGER NOT NULL REFERENCES person(id),
+  removed_at INTEGER,
+  CHECK ((course IS NULL) <> (owner IS NULL))
+) STRICT;
+CREATE INDEX milestone_course ON milestone(course) WHERE removed_at IS NULL;
+CREATE INDEX milestone_owner ON milestone(owner) WHERE removed_at IS NULL;
+
+CREATE TABLE milestone_confirmation(
+  milestone INTEGER NOT NULL REFERENCES milestone(id),
+  person INTEGER NOT NULL REFERENCES person(id),
+  note TEXT NOT NULL,
+  actor INTEGER NOT NULL REFERENCES person(id),
+  at INTEGER NOT NULL,
+  PRIMARY KEY (milestone, person)
+) STRICT;
+
+CREATE TABLE metric_snapshot(
+  person INTEGER NOT NULL REFERENCES person(id),
+  metric TEXT NOT NULL,
+  value REAL NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (person, metric, at)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE harvest_error(
+  person INTEGER NOT NULL REFERENCES person(id),
+  source TEXT NOT NULL CHECK (source IN ('github', 'codewars')),
+  message TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (person, source)
+) STRICT;
+
+CREATE TABLE harvest_reply(
+  url TEXT PRIMARY KEY,
+  etag TEXT NOT NULL,
+  body TEXT NOT NULL,
+  at INTEGER NOT NULL
+) STRICT;
+
+-- Counts every change to milestones, confirmations and snapshots: part of
+-- the public API's ETag (publicDataMark), read in one step.
+CREATE TABLE milestone_mark(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL
+) STRICT;
+INSERT INTO milestone_mark(id, seq) VALUES(1, 0);
+)sql";
+
+constexpr Migration k_migrations[] = {{1, k_v1},   {2, k_v2},   {3, k_v3},   {4, k_v4},   {5, k_v5},
+                                      {6, k_v6},   {7, k_v7},   {8, k_v8},   {9, k_v9},   {10, k_v10},
+                                      {11, k_v11}, {12, k_v12}, {13, k_v13}, {14, k_v14}};
 
 } // namespace
 

@@ -38,7 +38,8 @@ class SqliteStore final : public Store,
                           public CredentialRepository,
                           public KioskRepository,
                           public TrackerRepository,
-                          public OutboxRepository {
+                          public OutboxRepository,
+                          public MilestoneRepository {
 public:
     // Opens or creates the file, migrates it, and makes the org badge key on
     // first use.
@@ -52,6 +53,7 @@ public:
     KioskRepository& kiosks() override { return *this; }
     TrackerRepository& tracker() override { return *this; }
     OutboxRepository& outbox() override { return *this; }
+    MilestoneRepository& milestones() override { return *this; }
 
     Result<void> inTransaction(const std::function<Result<void>()>& work) override;
     Result<Bytes> badgeKey() override;
@@ -185,6 +187,26 @@ public:
     Result<std::int64_t> recordRegisterImport(const RegisterImportRecord& record) override;
     Result<std::vector<std::string>> importedCheckIns(std::string_view course) override;
 
+    // Milestones: sqlitestoremilestones.cpp.
+    Result<Milestone> createMilestone(const Milestone& milestone) override;
+    Result<Milestone> milestone(std::int64_t id) override;
+    Result<void> updateMilestone(std::int64_t id, const MilestoneFields& fields) override;
+    Result<void> removeMilestone(std::int64_t id, std::int64_t at) override;
+    Result<std::vector<Milestone>> courseMilestones(std::string_view course) override;
+    Result<std::vector<Milestone>> personalMilestones(PersonId owner) override;
+    Result<void> confirmMilestone(const MilestoneConfirmation& confirmation) override;
+    Result<std::vector<MilestoneConfirmation>> confirmationsOf(PersonId person) override;
+    Result<void> setUsernames(PersonId person, const std::optional<std::string>& github,
+                              const std::optional<std::string>& codewars) override;
+    Result<bool> addSnapshot(PersonId person, const MetricSnapshot& snapshot, std::int64_t sameDayFrom) override;
+    Result<std::vector<MetricSnapshot>> snapshots(PersonId person, std::string_view metric) override;
+    Result<std::vector<MetricSnapshot>> latestSnapshots(PersonId person) override;
+    Result<void> setHarvestError(PersonId person, std::string_view source, const std::optional<std::string>& message,
+                                 std::int64_t at) override;
+    Result<std::vector<HarvestError>> harvestErrors(std::optional<PersonId> person) override;
+    Result<std::optional<CachedReply>> cachedReply(std::string_view url) override;
+    Result<void> storeReply(std::string_view url, const CachedReply& reply, std::int64_t at) override;
+
 private:
     Result<RecordInputs> readRecordInputs(std::string_view course, std::optional<std::string_view> window,
                                           std::optional<PersonId> person,
@@ -246,6 +268,8 @@ private:
     // window; `bindMore` the rest) and logs it as a `kind` window event.
     Result<Window> markWindow(std::string_view id, std::int64_t at, PersonId actor, std::string_view kind,
                               std::string_view update, const std::function<void(Statement&)>& bindMore);
+    // Counts a change to milestones for the public API's ETag, inside a write.
+    Result<void> bumpMilestoneMark();
     // A mail_outbox row, inside a write.
     Result<std::int64_t> insertMail(const NewMail& mail);
     // A slack_outbox row for a window that has just closed, inside the

@@ -39,6 +39,11 @@ Result<std::vector<std::string>> SqliteStore::publicOptOuts()
 Result<void> SqliteStore::erasePerson(PersonId person, const std::string& placeholderName, std::string_view actor)
 {
     return write([&]() -> Result<void> {
+        // The harvester's kept replies name the person's GitHub and Codewars names.
+        TRY_ASSIGN(names, query("DELETE FROM harvest_reply WHERE url IN (SELECT r.url FROM harvest_reply r, person p"
+                                " WHERE p.id = ? AND ((p.github IS NOT NULL AND instr(r.url, 'author%3A' || p.github) > 0)"
+                                " OR (p.codewars IS NOT NULL AND instr(r.url, '/users/' || p.codewars) > 0)))"));
+        TRY(names->bindAll(person).run());
         TRY_ASSIGN(p, query("UPDATE person SET display_name = ?, email = NULL, github = NULL, codewars = NULL,"
                             " pin_hash = NULL, password_hash = NULL WHERE id = ?"));
         TRY(p->bindAll(placeholderName, person).run());
@@ -51,7 +56,11 @@ Result<void> SqliteStore::erasePerson(PersonId person, const std::string& placeh
                                      "DELETE FROM link_code WHERE person = ?",
                                      "DELETE FROM person_region WHERE person = ?",
                                      // The phone's token no longer matches anything.
-                                     "UPDATE remote_device SET token_hash = randomblob(32) WHERE person = ?"}) {
+                                     "UPDATE remote_device SET token_hash = randomblob(32) WHERE person = ?",
+                                     // Milestones: their own words, and what names their usernames.
+                                     "UPDATE milestone SET title = 'Erased', description = '' WHERE owner = ?",
+                                     "UPDATE milestone_confirmation SET note = '' WHERE person = ?",
+                                     "DELETE FROM harvest_error WHERE person = ?"}) {
             TRY_ASSIGN(s, query(sql));
             TRY(s->bindAll(person).run());
         }
@@ -69,12 +78,13 @@ Result<std::string> SqliteStore::publicDataMark()
                         " (SELECT coalesce(max(rowid), 0) FROM flag_event), (SELECT coalesce(max(rowid), 0) FROM window_event),"
                         " (SELECT coalesce(max(rowid), 0) FROM remote_confirm), (SELECT coalesce(max(seq), 0) FROM change_log),"
                         " (SELECT coalesce(max(seq), 0) FROM privacy_log), (SELECT coalesce(max(seq), 0) FROM enrollment_history),"
-                        " (SELECT count(*) FROM attendance_window)"));
+                        " (SELECT count(*) FROM attendance_window), (SELECT seq FROM milestone_mark WHERE id = 1)"));
     TRY_ASSIGN(row, s->step());
     std::string mark;
-    for (int i = 0; row && i < 9; ++i)
+    for (int i = 0; row && i < 10; ++i)
         mark += (i ? "." : "") + std::to_string(s->int64At(i));
-    return mark;
+    // A milestone's state moves with the time gone, without any write.
+    return mark + "." + std::to_string(m_clock.nowMs() / (24LL * 3'600'000));
 }
 
 } // namespace imhere::server

@@ -1,5 +1,5 @@
 // SqliteStore: a course's Slack webhook and the posts waiting for it
-// (migration 12).
+// (migration 13).
 
 #include "sqlitestore.h"
 

@@ -16,6 +16,7 @@
 #include "courserepository.h"
 #include "credentialrepository.h"
 #include "kioskrepository.h"
+#include "milestonerepository.h"
 #include "outboxrepository.h"
 #include "peoplerepository.h"
 #include "remoterepository.h"
@@ -41,6 +42,7 @@ public:
     [[nodiscard]] virtual KioskRepository& kiosks() = 0;
     [[nodiscard]] virtual TrackerRepository& tracker() = 0;
     [[nodiscard]] virtual OutboxRepository& outbox() = 0;
+    [[nodiscard]] virtual MilestoneRepository& milestones() = 0;
 
     // Runs `work` as one atomic unit; repository calls made inside it join
     // that unit, whichever repository they are on.

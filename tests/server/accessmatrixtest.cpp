@@ -27,6 +27,7 @@ struct Target {
     std::string course;
     std::string openWindow;
     std::string scheduledWindow;
+    std::string milestone; // a manual milestone of the course
 };
 
 struct Cell {
@@ -48,6 +49,7 @@ std::string fill(std::string pattern, const Target& t, const School& s)
     put("{course}", t.course);
     put("{key}", "ak_AAAAAAAA");
     put("{public_id}", s.studentA.publicId);
+    put("{id}", t.milestone);
     const bool opening = pattern.ends_with("/open");
     put("{window}", opening ? t.scheduledWindow : t.openWindow);
     return pattern;
@@ -71,11 +73,13 @@ const std::vector<Cell>& cells()
         {"GET", "/api/public/v1/courses/{course}/windows", "", {200, 200, 200, 200, 200, 200, 401, 200}},
         {"GET", "/api/public/v1/courses/{course}/attendance", "", {200, 200, 200, 200, 200, 200, 401, 200}},
         {"GET", "/api/public/v1/courses/{course}/summary", "", {200, 200, 200, 200, 200, 200, 401, 200}},
+        {"GET", "/api/public/v1/courses/{course}/milestones", "", {200, 200, 200, 200, 200, 200, 401, 200}},
         {"GET", "/api/public/v1/trainees/{public_id}", "", {200, 200, 200, 200, 200, 200, 401, 200}},
         {"OPTIONS", "/api/public/v1/courses", "", {204, 204, 204, 204, 204, 204, 204, 204}},
         {"OPTIONS", "/api/public/v1/courses/{course}/windows", "", {204, 204, 204, 204, 204, 204, 204, 204}},
         {"OPTIONS", "/api/public/v1/courses/{course}/attendance", "", {204, 204, 204, 204, 204, 204, 204, 204}},
         {"OPTIONS", "/api/public/v1/courses/{course}/summary", "", {204, 204, 204, 204, 204, 204, 204, 204}},
+        {"OPTIONS", "/api/public/v1/courses/{course}/milestones", "", {204, 204, 204, 204, 204, 204, 204, 204}},
         {"OPTIONS", "/api/public/v1/trainees/{public_id}", "", {204, 204, 204, 204, 204, 204, 204, 204}},
         {"GET", "/api/v1/people", "", {401, 403, 403, 403, 403, 200, 403, 403}},
         {"POST", "/api/v1/people", R"({"display_name":"New Person"})", {401, 403, 403, 403, 403, 201, 403, 403}},
@@ -137,6 +141,22 @@ const std::vector<Cell>& cells()
         {"GET", "/api/v1/reports/overview.csv", "", {401, 403, 403, 403, 403, 200, 403, 403}},
         {"PUT", "/api/v1/people/{person}/lead", "", {401, 403, 403, 403, 403, 200, 403, 403}},
         {"DELETE", "/api/v1/people/{person}/lead", "", {401, 403, 403, 403, 403, 200, 403, 403}},
+        // Milestones (docs/MILESTONES.md): one's own; a trainee's for their
+        // course's team; the course's, set by its teachers.
+        {"GET", "/api/v1/me/milestones", "", {401, 200, 200, 200, 200, 200, 403, 200}},
+        {"POST", "/api/v1/me/milestones", R"({"title":"Mine","metric":"codewars_honor","target":100,"due":"2030-01-01"})",
+         {401, 201, 201, 201, 201, 201, 403, 403}},
+        {"PUT", "/api/v1/me/usernames", R"({"github":"octocat"})", {401, 200, 200, 200, 200, 200, 403, 403}},
+        {"PUT", "/api/v1/milestones/{id}", R"({"title":"Changed","metric":"manual","due":"2030-01-01"})",
+         {401, 403, 404, 403, 200, 200, 403, 403}},
+        {"DELETE", "/api/v1/milestones/{id}", "", {401, 403, 404, 403, 200, 200, 403, 403}},
+        {"POST", "/api/v1/milestones/{id}/confirmations", R"({"person":"{student}","note":"seen it"})",
+         {401, 403, 403, 200, 200, 200, 403, 403}},
+        {"GET", "/api/v1/people/{person}/milestones", "", {401, 200, 403, 200, 200, 200, 403, 200}},
+        {"GET", "/api/v1/courses/{course}/milestones", "", {401, 403, 403, 200, 200, 200, 403, 200}},
+        {"POST", "/api/v1/courses/{course}/milestones",
+         R"({"title":"Course","metric":"codewars_honor","target":100,"due":"2030-01-01"})",
+         {401, 403, 403, 403, 201, 201, 403, 403}},
     };
     return table;
 }
@@ -171,6 +191,15 @@ class AccessMatrixTest : public QObject {
                                              std::nullopt});
                 !r)
                 return std::unexpected(r.error());
+            Milestone m;
+            m.course = t.course;
+            m.fields = {"Mock interview", "", MilestoneMetric::Manual, "", 1, now + 30LL * 86'400'000};
+            m.startsAt = now;
+            m.createdBy = s.teacherA.id;
+            auto milestone = store.milestones().createMilestone(m);
+            if (!milestone)
+                return std::unexpected(milestone.error());
+            t.milestone = std::to_string(milestone->id);
             return {};
         });
         if (!made)

@@ -5,7 +5,8 @@
 // GitHub and Codewars names, badge hashes, PIN and password hashes, the
 // demo's raw badge UIDs) may appear anywhere in any answer, headers
 // included; no internal numeric id either: every id in an answer is a UUID
-// or a trainee's public id. Then `person erase` on one trainee: their
+// or a trainee's public id. Trainees' own milestone titles, descriptions and
+// mentors' notes are personal too. Then `person erase` on one trainee: their
 // personal data is gone and logged, their pseudonymous records stay.
 
 #include "testserver.h"
@@ -90,7 +91,10 @@ void PublicPrivacyTest::initTestCase()
     QVERIFY(db);
     for (const char* sql : {"SELECT display_name FROM person", "SELECT email FROM person", "SELECT github FROM person",
                             "SELECT codewars FROM person", "SELECT pin_hash FROM person",
-                            "SELECT password_hash FROM person", "SELECT uid_hash FROM badge"}) {
+                            "SELECT password_hash FROM person", "SELECT uid_hash FROM badge",
+                            "SELECT title FROM milestone WHERE owner IS NOT NULL",
+                            "SELECT description FROM milestone WHERE owner IS NOT NULL",
+                            "SELECT note FROM milestone_confirmation"}) {
         for (auto& v : column(*db, sql))
             m_personal.push_back(v);
     }
@@ -172,6 +176,7 @@ void PublicPrivacyTest::noPersonalValueInAnyPublicAnswer()
     QCOMPARE(courses.size(), std::size_t(3));
     std::set<std::string> trainees;
     std::size_t entries = 0;
+    std::size_t milestones = 0;
     for (const auto& c : courses) {
         const std::string base = "/api/public/v1/courses/" + c;
         walkList(client, base + "/windows?limit=7", "windows", [](const nlohmann::json&) {});
@@ -182,7 +187,13 @@ void PublicPrivacyTest::noPersonalValueInAnyPublicAnswer()
         const auto summary = client.get(base + "/summary");
         QCOMPARE(summary.status, 200L);
         hold(summary, base + "/summary");
-        for (const std::string route : {"/windows", "/attendance", "/summary"})
+        const auto ofCourse = client.get(base + "/milestones");
+        QCOMPARE(ofCourse.status, 200L);
+        hold(ofCourse, base + "/milestones");
+        QVERIFY(!ofCourse.json()["milestones"].empty());
+        for (const auto& t : ofCourse.json()["trainees"])
+            QVERIFY2(m_trainees.contains(t["trainee"].get<std::string>()), "a milestone row of someone not a trainee");
+        for (const std::string route : {"/windows", "/attendance", "/summary", "/milestones"})
             hold(client.request("OPTIONS", base + route), base + route + " (OPTIONS)");
     }
     QVERIFY(entries > 500); // the walk followed next links past the first page
@@ -191,7 +202,9 @@ void PublicPrivacyTest::noPersonalValueInAnyPublicAnswer()
         const auto r = client.get("/api/public/v1/trainees/" + t);
         QCOMPARE(r.status, 200L);
         hold(r, "/api/public/v1/trainees/" + t);
+        milestones += r.json()["milestones"].size();
     }
+    QVERIFY(milestones > 3 * trainees.size()); // the course's and their own
     // Refusals say nothing personal either.
     for (const std::string path : {"/api/public/v1/trainees/aaaaaaaaaa", "/api/public/v1/courses?limit=999",
                                    "/api/public/v1/courses/00000000-0000-4000-8000-000000000000/windows"})
@@ -226,6 +239,10 @@ void PublicPrivacyTest::eraseRemovesPersonalDataAndKeepsTheRecords()
     QCOMPARE(after.countInFile("SELECT count(*) FROM badge" + of + " AND revoked = 0"), 0);
     QCOMPARE(after.countInFile("SELECT count(*) FROM session" + of), 0);
     QCOMPARE(after.countInFile("SELECT count(*) FROM api_key" + of), 0);
+    QCOMPARE(after.countInFile("SELECT count(*) FROM harvest_error" + of), 0);
+    QCOMPARE(after.countInFile("SELECT count(*) FROM milestone WHERE owner = (SELECT id FROM person WHERE public_id = '"
+                               + who + "') AND title <> 'Erased'"),
+             0);
     QCOMPARE(after.countInFile("SELECT count(*) FROM privacy_log" + of + " AND kind = 'erase' AND actor LIKE '%ticket 42'"),
              1);
     QVERIFY(after.countInFile("SELECT count(*) FROM check_in" + of) > 0);

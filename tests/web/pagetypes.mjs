@@ -86,6 +86,11 @@ export async function pageTypes(server, codeTool) {
     { name: 'reports: overview (admin)', url: u('/reports'), cookie: cast.admin.cookie },
     // A TA has eight weeks of their own records in the demo school.
     { name: 'my attendance', url: u('/me'), cookie: ta.cookie },
+    // Milestones (docs/MILESTONES.md): the demo school's, with weeks of history.
+    { name: 'my milestones', url: u('/me/milestones'), cookie: trainee.cookie },
+    { name: 'a trainee\'s milestones (teacher)', url: u(`/people/${cast.students[0].public_id}/milestones`),
+      cookie: teacher.cookie },
+    { name: 'course milestones (teacher)', url: u(`/courses/${cast.course.id}/milestones`), cookie: teacher.cookie },
     { name: 'add a course', url: u('/courses/new'), cookie: teacher.cookie },
     { name: 'my API keys', url: u('/account/api-keys'), cookie: teacher.cookie },
     { name: 'API keys (admin)', url: u('/account/api-keys'), cookie: cast.admin.cookie },
