@@ -82,7 +82,7 @@ Result<Response> confirmClose(Services& services, const Request& request)
         waiting == 0 ? std::string("Everyone has checked in: nobody will be marked absent.")
                      : people(waiting, "person who has not checked in will be marked absent.",
                               "people who have not checked in will be marked absent.")
-                + (v.undecided > 0 ? " (" + people(v.undecided, "TA", "TAs") + " among them.)" : std::string()));
+                + (v.undecided > 0 ? " (" + people(v.undecided, "teacher or TA", "teachers and TAs") + " among them.)" : std::string()));
     c.consequences.push_back(people(t.present + v.present, "person has", "people have") + " checked in.");
     c.consequences.push_back("Nobody can check in to it after this, at a kiosk or with a phone. Its teachers can "
                              "reopen it if it was closed by mistake.");

@@ -70,8 +70,8 @@ private slots:
 
         const auto ask = client->get(close + "?back=/", session(Teacher));
         QCOMPARE(ask.status, 200);
-        // Two trainees and the TA have not checked in.
-        QVERIFY2(has(ask.body, "3 people who have not checked in will be marked absent. (1 TA among them.)"),
+        // Two trainees, the TA and the teacher (who volunteers too) have not checked in.
+        QVERIFY2(has(ask.body, "4 people who have not checked in will be marked absent. (2 teachers and TAs among them.)"),
                  ask.body.c_str());
         QVERIFY(has(ask.body, "<form method=\"post\" action=\"" + close + "\">"));
         QCOMPARE(formField(ask.body, "back"), "/");

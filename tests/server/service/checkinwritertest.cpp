@@ -74,7 +74,7 @@ void CheckInWriterTest::eachSubmittedCheckInGetsItsOwnOutcome()
     };
     const std::vector<CheckInOutcome> expected{
         CheckInOutcome::Stored,         CheckInOutcome::Stored,         CheckInOutcome::AlreadyCheckedIn,
-        CheckInOutcome::NotParticipant, CheckInOutcome::WindowNotOpen,  CheckInOutcome::NotParticipant,
+        CheckInOutcome::Stored,         CheckInOutcome::WindowNotOpen,  CheckInOutcome::NotParticipant, // a teacher volunteers
         CheckInOutcome::UnknownWindow,  CheckInOutcome::Stored,         CheckInOutcome::WindowNotOpen,
     };
     Answers answers;
@@ -97,7 +97,7 @@ void CheckInWriterTest::aRefusedCheckInStoresNothingAndSparesTheOthers()
     fx->clock.advance(60'000);
     Answers answers;
     writer().submit(checkIn(fx->studentA, fx->openA.id), answers.slot(0));  // again
-    writer().submit(checkIn(fx->teacher, fx->openA.id), answers.slot(1));   // teaches
+    writer().submit(checkIn(fx->outsider, fx->openA.id), answers.slot(1));  // in no course
     writer().submit(checkIn(fx->studentB, fx->openA.id), answers.slot(2));  // other course
     writer().submit(checkIn(fx->studentA2, fx->closedA.id), answers.slot(3)); // closed
     writer().submit(checkIn(fx->studentA2, fx->openA.id), answers.slot(4));  // fine
@@ -108,7 +108,7 @@ void CheckInWriterTest::aRefusedCheckInStoresNothingAndSparesTheOthers()
 
     // The first check-in still counts; nothing of the refused ones is kept.
     QCOMPARE(fx->record(fx->openA, fx->studentA).firstCheckIn, std::optional<std::int64_t>(first.at));
-    QVERIFY(!fx->hasCheckIn(fx->teacher, fx->openA));
+    QVERIFY(!fx->hasCheckIn(fx->outsider, fx->openA));
     QVERIFY(!fx->hasCheckIn(fx->studentB, fx->openA));
     QVERIFY(!fx->hasCheckIn(fx->studentA2, fx->closedA));
     QVERIFY(!fx->record(fx->closedA, fx->studentA2).present);

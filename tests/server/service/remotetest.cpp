@@ -448,7 +448,7 @@ void RemoteTest::aPhoneOfSomeoneOutsideTheCourseChecksNobodyIn()
 {
     const auto scanned = readScannedCode(services(), codeFor(fx->openA, fx->clock.nowMs()));
     QVERIFY(scanned);
-    for (const Person* who : {&fx->studentB, &fx->teacher, &fx->outsider}) {
+    for (const Person* who : {&fx->studentB, &fx->teacherB, &fx->outsider}) {
         const auto device = phoneOf(*who).first;
         QCOMPARE(device.person, who->id);
         const auto r = remoteCheckIn(services(), *scanned, device, fx->clock.nowMs(), k_ip);
