@@ -50,7 +50,9 @@ Result<ApiKey> revokeApiKey(Services& services, const Caller& caller, std::strin
     if (!key->revokedAt) {
         TRY(services.store.credentials().revokeApiKey(key->id, caller.person.id));
         TRY_ASSIGN(revoked, services.store.credentials().anyApiKey(prefix));
-        return std::move(*revoked);
+        if (!revoked)
+            return fail(Errc::NotFound, "no such API key");
+        return ApiKey(std::move(*revoked));
     }
     return std::move(*key);
 }
