@@ -10,6 +10,7 @@
 #   IMHERE_DEMO_PORT  server port on 127.0.0.1 (default 8080); the demo's
 #                     stand-in for GitHub and Codewars listens on the next one
 #   IMHERE_DEMO_SLACK_PORT  the local Slack sink's port (default the server's + 2)
+#   IMHERE_DEMO_MAIL_PORT   the local mail sink's port (default the server's + 3)
 set -euo pipefail
 build="${1:-build/release}"
 server="$build/sync-server/imhere-server"
@@ -25,6 +26,8 @@ coders="$data/demo-code-sites.tsv"
 code_port=$((port + 1))
 kiosk_data="$data/kiosk"
 slack_port="${IMHERE_DEMO_SLACK_PORT:-$((port + 2))}"
+mail_port="${IMHERE_DEMO_MAIL_PORT:-$((port + 3))}"
+mail_log="$data/mail/mail.log"
 slack_log="$data/slack.log"
 # Each course's Slack webhook points at a local sink (scripts/slack-sink.py),
 # which writes every message it gets to slack.log.
@@ -74,6 +77,17 @@ if command -v python3 >/dev/null; then
   done
 fi
 
+# Mail: invitations and password links go by SMTP to a local sink
+# (scripts/mail-sink.py), which writes one line per message, with its link,
+# to mail/mail.log and keeps each message beside it.
+mail=(--public-url "$url")
+if [[ -n "$slack" ]]; then
+  mkdir -p "$data/mail"
+  python3 "$(dirname "$0")/mail-sink.py" "$mail_port" "$mail_log" 2>> "$data/mail/mail-sink.err" &
+  pids+=($!)
+  mail+=(--smtp-host 127.0.0.1 --smtp-port "$mail_port" --smtp-starttls no --mail-from imhere@imhere.demo)
+fi
+
 # Milestones: the demo has no internet, so a stand-in for GitHub's and
 # Codewars' APIs answers for the demo's trainees on loopback, and the server
 # harvests from it every minute (docs/MILESTONES.md).
@@ -84,7 +98,8 @@ if [[ -x "$code_sites" && -f "$coders" ]]; then
   harvest=(--harvest-interval 1 --github-api-url "http://127.0.0.1:$code_port"
            --codewars-api-url "http://127.0.0.1:$code_port")
 fi
-"$server" serve --db "$db" --listen "127.0.0.1:$port" --slack-loopback yes "${harvest[@]}" > "$data/server.log" 2>&1 &
+"$server" serve --db "$db" --listen "127.0.0.1:$port" --slack-loopback yes "${harvest[@]}" "${mail[@]}" \
+  > "$data/server.log" 2>&1 &
 pids+=($!)
 server_pid=$!
 up=0
@@ -113,6 +128,18 @@ else
   kiosk_args+=(--print-taps)
   screen="offscreen (no display): results are printed here"
 fi
+
+mail_lines() {
+  if [[ -z "$slack" ]]; then
+    echo "  mail       no python3 for the local mail sink: invitation and password links"
+    echo "             are shown on the page to the admin or teacher who makes them"
+    return
+  fi
+  echo "  mail       goes to a local mail sink on port $mail_port: one line per message,"
+  echo "             with its link, in $mail_log. Invite a class on a course's"
+  echo "             People page (\"Invite everyone without a password\"), then open"
+  echo "             each link there in a private window to choose that trainee's password."
+}
 
 # The courses' latest classes wait in the Slack outbox of a new demo school;
 # the server posts them as it starts.
@@ -149,11 +176,7 @@ imhere demo is running.
              $url/me/milestones; a teacher sees a course's at /courses/ID/milestones.
              GitHub and Codewars are a stand-in on 127.0.0.1:$code_port; the
              server asks it every minute (its log line "milestone progress harvested").
-  mail       none: this demo has no mail server, so invitation and password
-             links are shown on the page to the admin or teacher who makes
-             them (a course's People page: "Invite everyone without a password"; an
-             admin's person page: "Send an invitation"). Open one in a
-             private window to choose that person's password.
+$(mail_lines)
 $(slack_lines)
   kiosk      $screen
   badges     $badges
