@@ -28,24 +28,24 @@ Result<Window> openNewWindow(Services& services, const Caller& caller, std::stri
         return std::unexpected(invalid("sprint: a sprint from 1 to 20"));
     if (lengthMin && (*lengthMin < 1 || *lengthMin > 24 * 60))
         return std::unexpected(invalid("length_min: a length from 1 to 1440 minutes"));
-    if (openNow && !alongside) {
-        TRY_ASSIGN(open, openWindowsOf(services, course));
-        if (!open.empty())
-            return fail(Errc::Conflict, "\"" + open.front().title + "\" is open: close it first, or open this one "
-                                        "alongside it on purpose");
-    }
     NewWindow w{newUuidV4(), std::string(course), std::move(title), scheduledStart, std::nullopt, caller.person.id};
     if (openNow)
         w.openAt = services.clock.nowMs();
     const auto start = scheduledStart ? scheduledStart : w.openAt;
     w.scheduledEnd = *start + std::int64_t{lengthMin.value_or(live.windowLengthMin)} * 60'000;
-    if (!sprint)
-        return services.store.attendance().createWindow(w);
+    // One transaction: two teachers opening at once cannot both pass the
+    // one-open-window check.
     Window created;
     TRY(services.store.inTransaction([&]() -> Result<void> {
+        if (openNow && !alongside) {
+            TRY_ASSIGN(open, openWindowsOf(services, course));
+            if (!open.empty())
+                return fail(Errc::Conflict, "\"" + open.front().title + "\" is open: close it first, or open this one "
+                                            "alongside it on purpose");
+        }
         TRY_ASSIGN(made, services.store.attendance().createWindow(w));
         created = std::move(made);
-        return services.store.tracker().setWindowSprint(created.id, *sprint);
+        return sprint ? services.store.tracker().setWindowSprint(created.id, *sprint) : Result<void>();
     }));
     return created;
 }

@@ -13,6 +13,9 @@
 #include "tests/support/qtestsupport.h"
 
 #include <algorithm>
+#include <atomic>
+#include <latch>
+#include <thread>
 
 using namespace imhere;
 using namespace imhere::server;
@@ -50,6 +53,7 @@ private slots:
     void aCoursesWindowLengthAndGraceAreChecked();
     void aTeacherExcusesAnAbsence();
     void aCourseHasOneOpenWindowUnlessASecondIsMeant();
+    void teachersOpeningAtOnceOpenOneWindow();
 };
 
 void AttendanceTest::aTaOpensAWindowNowAndAStudentMayNot()
@@ -562,6 +566,32 @@ void AttendanceTest::aTeacherExcusesAnAbsence()
 }
 
 QTEST_GUILESS_MAIN(AttendanceTest)
+void AttendanceTest::teachersOpeningAtOnceOpenOneWindow()
+{
+    const auto course = createCourse(services(), fx->as(fx->teacher), NewCourse{"JS9", "Europe/London", 10, 60, {}});
+    QVERIFY2(course, course ? "" : course.error().message.c_str());
+    const Caller teacher = fx->as(fx->teacher);
+    std::atomic<int> opened = 0;
+    std::atomic<int> conflicts = 0;
+    constexpr int k_openers = 16;
+    std::latch ready(k_openers); // all start together
+    std::vector<std::thread> openers;
+    for (int i = 0; i < k_openers; ++i)
+        openers.emplace_back([&, i] {
+            ready.arrive_and_wait();
+            const auto w = openNewWindow(services(), teacher, course->id, "Class " + std::to_string(i), std::nullopt, true);
+            if (w)
+                ++opened;
+            else if (w.error().code == Errc::Conflict)
+                ++conflicts;
+        });
+    for (auto& t : openers)
+        t.join();
+    QCOMPARE(opened.load(), 1);
+    QCOMPARE(conflicts.load(), k_openers - 1);
+    QCOMPARE(openWindowsOf(services(), course->id)->size(), std::size_t{1});
+}
+
 #include "attendancetest.moc"
 
 void AttendanceTest::aCourseHasOneOpenWindowUnlessASecondIsMeant()
