@@ -90,7 +90,7 @@ std::string progressCard(const MilestoneProgress& p, const std::map<std::string,
         html += web::escape(valueText(m.fields.metric, *p.value)) + " · " + number(std::round(p.percent)) + " %";
     else
         html += "not measured yet";
-    html += "</p><span class=\"bar\" aria-hidden=\"true\"><span style=\"width:" + number(std::round(p.percent))
+    html += "</p><span class=\"meter\" aria-hidden=\"true\"><span style=\"width:" + number(std::round(p.percent))
         + "%\"></span></span>";
     if (p.confirmation)
         html += "<p>Confirmed by " + web::escape(p.confirmation->actorName) + " on " + dayText(p.confirmation->at)

@@ -71,6 +71,8 @@ Result<Response> myAttendance(Services& services, const Request& request)
     }
     if (!any)
         m += "<p>You do not take part in any course as a student or TA.</p>";
+    m += "<h2>Milestones</h2><p><a href=\"/me/milestones\">My milestones</a>: set your own goals, see your "
+         "course's, and follow your progress on GitHub and Codewars.</p>";
     m += "<h2>Check in from your phone</h2><p>Joining a class by video call? Link your phone once with a personal "
          "code, then scan the code on the classroom screen to check in.</p>"
         + web::renderButtonForm({.action = "/me/link-code", .label = "Get a phone link code",

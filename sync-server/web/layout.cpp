@@ -79,7 +79,7 @@ thead th{border-bottom:2px solid #0b0c0c}
 .tag.review{color:#0b0c0c;background:#ffdd00}
 .tag.not_enrolled{color:#505a5f;border-style:dashed}
 .tag.on_track{color:#005a30;background:#cce2d8}.tag.behind{color:#6e3619;background:#fcd6c3}.tag.at_risk{color:#2a0b06;background:#f4cdc6}
-.bar{display:block;height:.6rem;background:#dfe1e3;max-width:20rem;margin:.25rem 0 .75rem}.bar>span{display:block;height:100%;background:#1d70b8}
+.meter{display:block;height:.6rem;background:#dfe1e3;max-width:20rem;margin:.25rem 0 .75rem}.meter>span{display:block;height:100%;background:#1d70b8}
 .qr{display:block;width:min(100%,18rem);height:auto;margin:1rem 0}
 .badge-card{border:2px dashed #0b0c0c;padding:1rem;max-width:22rem;margin:1rem 0}
 .code-big{font-size:2rem;font-weight:700;letter-spacing:.1em;margin:1rem 0}
