@@ -217,8 +217,9 @@ Result<Response> saveTracker(Services& services, const Request& request)
             sprint = n;
         }
         const auto was = view.explicitSprint.find(w.id);
-        const std::optional<int> before = was == view.explicitSprint.end() ? std::nullopt : std::optional(was->second);
-        if (sprint != before)
+        const bool hadSprint = was != view.explicitSprint.end();
+        const bool same = hadSprint ? (sprint && *sprint == was->second) : !sprint;
+        if (!same)
             change.sprints[w.id] = sprint;
     }
     auto done = changeTracker(services, post.caller, id, change);
