@@ -46,16 +46,13 @@ Result<std::vector<AttendanceRecord>> recordsAround(Services& services, std::str
 
 // The windows that may fall in `range` (those around it, as recordsAround
 // reads), so that the figures place only those in their course's zone.
-std::vector<Window> windowsAround(std::vector<Window> windows, const DateRange& range, int daysBefore = 0)
+Result<std::vector<Window>> windowsAround(Services& services, std::string_view course, const DateRange& range,
+                                          int daysBefore = 0)
 {
     if (!range.from && !range.to)
-        return windows;
+        return services.store.attendance().windowsOf(course);
     const auto [from, to] = boundsAround(range, daysBefore);
-    std::erase_if(windows, [&](const Window& w) {
-        const auto start = w.startMs();
-        return !start || *start < from || *start > to;
-    });
-    return windows;
+    return services.store.attendance().windowsBetween(course, from, to);
 }
 
 std::string plural(int n, std::string_view one, std::string_view many)
@@ -134,8 +131,7 @@ Result<CourseReport> courseReport(Services& services, const Caller& caller, std:
                                   const DateRange& range)
 {
     TRY_ASSIGN(in, courseAs(services, caller, course, Standing::RunsClass, "only teachers and TAs see course reports"));
-    TRY_ASSIGN(allWindows, services.store.attendance().windowsOf(course));
-    const std::vector<Window> windows = windowsAround(std::move(allWindows), range);
+    TRY_ASSIGN(windows, windowsAround(services, course, range));
     TRY_ASSIGN(records, recordsAround(services, course, range));
     TRY_ASSIGN(followUps, services.store.courses().alertFollowUps(course));
     return CourseReport{courseFigures(in.course, windows, records, range, rulesOf(in.course)), std::move(followUps)};
@@ -331,8 +327,7 @@ Result<Overview> overview(Services& services, const Caller& caller, const DateRa
     std::vector<std::vector<AttendanceRecord>> kept; // the records volunteerRecords points into
     kept.reserve(courses.size());
     for (const CourseWithRole& c : courses) {
-        TRY_ASSIGN(allWindows, services.store.attendance().windowsOf(c.course.id));
-        const std::vector<Window> windows = windowsAround(std::move(allWindows), range, 28);
+        TRY_ASSIGN(windows, windowsAround(services, c.course.id, range, 28));
         TRY_ASSIGN(records, recordsAround(services, c.course.id, range, 28));
         TRY_ASSIGN(followUps, services.store.courses().alertFollowUps(c.course.id));
         CourseReport report{courseFigures(c.course, windows, records, range, rulesOf(c.course)), std::move(followUps)};
@@ -454,8 +449,7 @@ Result<std::string> recordsCsv(Services& services, const Caller& caller, std::st
                                const DateRange& range)
 {
     TRY_ASSIGN(in, courseAs(services, caller, course, Standing::RunsClass, "only teachers and TAs export records"));
-    TRY_ASSIGN(allWindows, services.store.attendance().windowsOf(course));
-    const std::vector<Window> windows = windowsAround(std::move(allWindows), range);
+    TRY_ASSIGN(windows, windowsAround(services, course, range));
     TRY_ASSIGN(records, recordsAround(services, course, range));
     const CourseFigures f = courseFigures(in.course, windows, records, range, rulesOf(in.course));
     std::map<std::string_view, std::size_t> order;

@@ -23,6 +23,12 @@ public:
     [[nodiscard]] virtual Result<Window> createWindow(const NewWindow& window) = 0;
     [[nodiscard]] virtual Result<std::optional<Window>> window(std::string_view id) = 0;
     [[nodiscard]] virtual Result<std::vector<Window>> windowsOf(std::string_view course) = 0;
+    // The course's windows that start between two instants (both included;
+    // a window starts when scheduled, or when opened if never scheduled), in
+    // the order of windowsOf: a report over a date range reads no more of a
+    // long history than the range.
+    [[nodiscard]] virtual Result<std::vector<Window>> windowsBetween(std::string_view course, std::int64_t fromMs,
+                                                                     std::int64_t toMs) = 0;
     // Every window opened and not closed, in any course.
     [[nodiscard]] virtual Result<std::vector<Window>> openWindows() = 0;
     // Opening an open window or closing a closed one changes nothing. Actor

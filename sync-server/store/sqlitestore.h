@@ -85,6 +85,7 @@ public:
     Result<Window> createWindow(const NewWindow& window) override;
     Result<std::optional<Window>> window(std::string_view id) override;
     Result<std::vector<Window>> windowsOf(std::string_view course) override;
+    Result<std::vector<Window>> windowsBetween(std::string_view course, std::int64_t fromMs, std::int64_t toMs) override;
     Result<std::vector<Window>> openWindows() override;
     Result<Window> openWindow(std::string_view id, std::int64_t at, PersonId actor) override;
     Result<Window> closeWindow(std::string_view id, std::int64_t at, PersonId actor) override;

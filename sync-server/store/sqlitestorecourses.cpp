@@ -251,6 +251,18 @@ Result<std::vector<Window>> SqliteStore::windowsOf(std::string_view course)
     return windowsFrom(*s);
 }
 
+Result<std::vector<Window>> SqliteStore::windowsBetween(std::string_view course, std::int64_t fromMs, std::int64_t toMs)
+{
+    std::lock_guard lock(m_mutex);
+    // Both arms of the OR are ranges of the (course, scheduled_start) index.
+    TRY_ASSIGN(s, query(std::string(k_windowColumns)
+                        + "WHERE w.course = ?1 AND (w.scheduled_start BETWEEN ?2 AND ?3"
+                          " OR (w.scheduled_start IS NULL AND w.opened_at BETWEEN ?2 AND ?3))"
+                          " ORDER BY coalesce(w.scheduled_start, w.opened_at), w.id"));
+    s->bind(1, course).bind(2, fromMs).bind(3, toMs);
+    return windowsFrom(*s);
+}
+
 Result<std::vector<Window>> SqliteStore::openWindows()
 {
     std::lock_guard lock(m_mutex);

@@ -147,13 +147,8 @@ Result<RecordInputs> SqliteStore::readRecordInputs(std::string_view courseId, st
             return fail(Errc::NotFound, "no such window");
         windows.push_back(*w);
     } else {
-        TRY_ASSIGN(all, windowsOf(courseId));
+        TRY_ASSIGN(all, between ? windowsBetween(courseId, between->first, between->second) : windowsOf(courseId));
         windows = std::move(all);
-        if (between)
-            std::erase_if(windows, [&](const Window& w) {
-                const auto start = w.startMs();
-                return !start || *start < between->first || *start > between->second;
-            });
     }
     auto bindAllScope = [&](Statement& st) {
         bindScope(st, courseId, windowId, personId);

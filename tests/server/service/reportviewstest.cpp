@@ -11,6 +11,8 @@
 
 #include "tests/support/qtestsupport.h"
 
+#include <limits>
+
 using namespace imhere;
 using namespace imhere::server;
 using namespace imhere::test;
@@ -185,6 +187,38 @@ private slots:
         fx->clock.advance((fx->courseA.windowLengthMin + fx->courseA.closeGraceMin + 1) * ServiceFixture::k_minute);
         QVERIFY(closeDueWindows(services()));
         QVERIFY(fx->window(fx->closedA.id).closedAt);
+    }
+
+    void aRangeReadsTheWindowsThatStartInItBothEndsIncluded()
+    {
+        // A window starts when scheduled, or when opened if never scheduled:
+        // closedA was opened a week ago unscheduled, openA was opened 2
+        // minutes ago for a start scheduled 1 minute ago, scheduledA starts
+        // in an hour.
+        const std::int64_t now = ServiceFixture::k_start, minute = ServiceFixture::k_minute;
+        auto ids = [&](std::int64_t from, std::int64_t to) {
+            std::vector<std::string> out;
+            const auto windows = fx->store->attendance().windowsBetween(fx->courseA.id, from, to);
+            for (const Window& w : windows.value())
+                out.push_back(w.id);
+            return out;
+        };
+        using Ids = std::vector<std::string>;
+        QCOMPARE(ids(now - 7 * ServiceFixture::k_day, now - minute), (Ids{fx->closedA.id, fx->openA.id}));
+        QCOMPARE(ids(now - 7 * ServiceFixture::k_day + 1, now - 2 * minute), Ids{}); // openA opened, not started
+        QCOMPARE(ids(now, now + 60 * minute), Ids{fx->scheduledA.id});
+        QCOMPARE(ids(std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()),
+                 (Ids{fx->closedA.id, fx->openA.id, fx->scheduledA.id}));
+        // The same windows as reading them all and keeping those in range.
+        const auto all = fx->store->attendance().windowsOf(fx->courseA.id).value();
+        for (std::int64_t from = now - 8 * ServiceFixture::k_day; from < now + 2 * 60 * minute; from += 37 * minute) {
+            const std::int64_t to = from + 3 * ServiceFixture::k_day;
+            Ids kept;
+            for (const Window& w : all)
+                if (w.startMs() && *w.startMs() >= from && *w.startMs() <= to)
+                    kept.push_back(w.id);
+            QCOMPARE(ids(from, to), kept);
+        }
     }
 
     void onlyAdminsAndLeadsReadTheOverview()
