@@ -19,5 +19,7 @@ pkg_check_modules(INIH IMPORTED_TARGET inih)
 # the certificate callback that reloads certificates speaks its types.
 pkg_check_modules(GNUTLS IMPORTED_TARGET gnutls)
 pkg_check_modules(SYSTEMD IMPORTED_TARGET libsystemd)
+# The PostgreSQL store (sync-server/store/pg*.cpp) speaks to the server through libpq.
+pkg_check_modules(LIBPQ IMPORTED_TARGET libpq)
 # Server tests and benchmarks talk HTTP through libcurl.
 pkg_check_modules(LIBCURL IMPORTED_TARGET libcurl)

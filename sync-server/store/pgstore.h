@@ -1,0 +1,156 @@
+#pragma once
+// The repositories over one PostgreSQL database, for several imhere-server
+// instances sharing it (issue 18). PostgreSQL implements storage only: the
+// rules stay in sync-server/service/, and every method means what its
+// SqliteStore counterpart means (the store-contract suite runs the same
+// cases against both).
+//
+// Done so far: PeopleRepository, CourseRepository, AttendanceRepository
+// (pgstore<repository>.cpp). PgStore becomes a Store once the remote,
+// credential, kiosk, tracker, outbox and milestone repositories are here
+// too; until then it is not offered by `--db`.
+//
+// Transactions (pgpool.h). Every write runs SERIALIZABLE: PostgreSQL then
+// gives the outcome of some one-at-a-time order, which is what SQLite's
+// single writer (BEGIN IMMEDIATE) gave the domain's read-check-write steps
+// (one open window per course, a badge on one person), and a transaction
+// that loses is run again. Single-statement reads run in autocommit; reads
+// of several statements that must agree (recordInputs) in one REPEATABLE
+// READ snapshot.
+//
+// Thread rules: any thread; a call holds one pooled connection for its
+// duration, so as many calls run at once as the pool has connections.
+
+#include "attendancerepository.h"
+#include "courserepository.h"
+#include "peoplerepository.h"
+#include "pgpool.h"
+
+#include "core/clock.h"
+#include "core/result.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace imhere::server {
+
+class PgStore final : public PeopleRepository, public CourseRepository, public AttendanceRepository {
+public:
+    struct Options {
+        // Connections in the pool: the HTTP worker threads, the check-in
+        // writer and the background loops.
+        std::size_t connections = 8;
+    };
+    // Connects, migrates (refusing a database newer than this build) and
+    // makes the org keys on first use.
+    [[nodiscard]] static Result<std::unique_ptr<PgStore>> open(const std::string& url, const Clock& clock,
+                                                               const Options& options);
+
+    PeopleRepository& people() { return *this; }
+    CourseRepository& courses() { return *this; }
+    AttendanceRepository& attendance() { return *this; }
+
+    // As Store::inTransaction: repository calls made inside `work` on this
+    // thread join its transaction. `work` may run more than once (pgpool.h).
+    [[nodiscard]] Result<void> inTransaction(const std::function<Result<void>()>& work);
+    // A real query on a pooled connection.
+    [[nodiscard]] Result<void> checkHealth();
+    [[nodiscard]] PgPool& pool() { return *m_pool; }
+
+    // ---- people (pgstorepeople.cpp, pgstoreprivacy.cpp) ----
+    Result<Bytes> badgeKey() override;
+    Result<Bytes> masterKey() override;
+    Result<Person> createPerson(const NewPerson& person) override;
+    Result<std::optional<Person>> personById(PersonId id) override;
+    Result<std::optional<Person>> personByPublicId(std::string_view publicId) override;
+    Result<std::optional<Person>> personByEmail(std::string_view email) override;
+    Result<std::vector<Person>> listPeople() override;
+    Result<void> setPasswordHash(PersonId id, const std::string& hash) override;
+    Result<void> setPinHash(PersonId id, const std::string& hash) override;
+    Result<void> addBadge(PersonId id, const std::string& uidHash) override;
+    Result<std::size_t> badgeCount(PersonId id) override;
+    Result<void> replaceQrBadge(PersonId person, const std::string& uidHash) override;
+    Result<void> revokeQrBadges(PersonId person) override;
+    Result<void> setAdmin(PersonId person, bool admin, PersonId actor) override;
+    Result<void> setLead(PersonId person, bool lead, PersonId actor) override;
+    Result<void> setPublicOptOut(PersonId person, bool optOut, std::string_view actor) override;
+    Result<bool> publicOptOut(PersonId person) override;
+    Result<std::vector<std::string>> publicOptOuts() override;
+    Result<void> erasePerson(PersonId person, const std::string& placeholderName, std::string_view actor) override;
+    Result<std::string> publicDataMark() override;
+
+    // ---- courses (pgstorecourses.cpp) ----
+    Result<Course> createCourse(const NewCourse& course, PersonId creator) override;
+    Result<std::optional<Course>> course(std::string_view id) override;
+    Result<std::vector<CourseWithRole>> listCourses(std::optional<PersonId> person) override;
+    Result<void> removeCourse(std::string_view id, PersonId actor) override;
+    Result<void> updateCourse(const Course& course, PersonId actor) override;
+    Result<void> followUpAlert(std::string_view course, PersonId person, std::string_view kind, std::string_view since,
+                               std::string_view note, PersonId actor) override;
+    Result<std::vector<AlertFollowUp>> alertFollowUps(std::string_view course) override;
+    Result<std::optional<Role>> roleIn(PersonId person, std::string_view course) override;
+    Result<void> setEnrollment(PersonId person, std::string_view course, Role role, PersonId actor) override;
+    Result<bool> removeEnrollment(PersonId person, std::string_view course, PersonId actor) override;
+    Result<std::vector<Member>> roster(std::string_view course) override;
+    Result<std::vector<Enrollment>> listEnrollments() override;
+
+    // ---- attendance (pgstorewindows.cpp, pgstorerecords.cpp) ----
+    Result<Window> createWindow(const NewWindow& window) override;
+    Result<std::optional<Window>> window(std::string_view id) override;
+    Result<std::vector<Window>> windowsOf(std::string_view course) override;
+    Result<std::vector<Window>> windowsBetween(std::string_view course, std::int64_t fromMs, std::int64_t toMs) override;
+    Result<std::vector<Window>> openWindows() override;
+    Result<Window> openWindow(std::string_view id, std::int64_t at, PersonId actor) override;
+    Result<Window> closeWindow(std::string_view id, std::int64_t at, PersonId actor) override;
+    Result<Window> reopenWindow(std::string_view id, std::int64_t at, std::int64_t until, PersonId actor) override;
+    Result<bool> addCheckIn(const CheckInEvent& event) override;
+    Result<bool> addCorrection(const CorrectionEvent& event) override;
+    Result<bool> addFlag(const FlagEvent& event) override;
+    Result<bool> hasCheckIn(PersonId person, std::string_view window) override;
+    Result<std::vector<CheckInOutcome>> commitCheckIns(std::span<const CheckInEvent> group,
+                                                       const CheckInRule& decide) override;
+    Result<std::vector<HistoryEvent>> recordHistory(std::string_view course, PersonId person) override;
+    Result<RecordInputs> recordInputs(std::string_view course, std::optional<std::string_view> window,
+                                      std::optional<PersonId> person) override;
+    Result<RecordInputs> recordInputsBetween(std::string_view course, std::int64_t fromMs, std::int64_t toMs) override;
+
+private:
+    PgStore(std::unique_ptr<PgPool> pool, const Clock& clock) : m_pool(std::move(pool)), m_clock(clock) {}
+
+    using Work = PgPool::Work;
+    // A write: SERIALIZABLE, joined when the thread is already in one.
+    Result<void> write(const Work& work) { return m_pool->transact(PgIsolation::Serializable, work); }
+    // A read of one statement, or several that need not agree.
+    Result<void> read(const Work& work) { return m_pool->read(work); }
+    // Reads of several statements in one snapshot.
+    Result<void> snapshot(const Work& work) { return m_pool->transact(PgIsolation::RepeatableRead, work); }
+
+    // A change_log row for kiosks' pulls, inside a write; `origin` is the
+    // kiosk a change came from.
+    static Result<void> logChange(PgConnection& db, std::string_view kind, std::string_view ref,
+                                  std::optional<std::string_view> course,
+                                  std::optional<std::uint32_t> origin = std::nullopt);
+    Result<std::optional<Person>> personWhere(std::string_view where, const std::function<void(PgStatement&)>& bind);
+    Result<void> enrol(PgConnection& db, PersonId person, std::string_view course, Role role, PersonId actor);
+    static Result<std::optional<Window>> windowOn(PgConnection& db, std::string_view id);
+    static Result<std::vector<Window>> windowsBetweenOn(PgConnection& db, std::string_view course,
+                                                        std::int64_t fromMs, std::int64_t toMs);
+    static Result<std::vector<Window>> windowsOfOn(PgConnection& db, std::string_view course);
+    static Result<std::optional<Course>> courseOn(PgConnection& db, std::string_view id);
+    // Opens, closes or reopens a window once (`update` takes $1 the window,
+    // `bindMore` the rest) and logs it as a `kind` event at `at`.
+    Result<Window> markWindow(std::string_view id, std::int64_t at, PersonId actor, std::string_view kind,
+                              std::string_view update, const std::function<void(PgStatement&)>& bindMore);
+    Result<RecordInputs> readRecordInputs(std::string_view course, std::optional<std::string_view> window,
+                                          std::optional<PersonId> person,
+                                          std::optional<std::pair<std::int64_t, std::int64_t>> between);
+    Result<CheckInOutcome> commitOne(PgConnection& db, const CheckInEvent& event, const CheckInRule& decide);
+
+    std::unique_ptr<PgPool> m_pool;
+    const Clock& m_clock;
+};
+
+} // namespace imhere::server

@@ -1,0 +1,311 @@
+// PgStore: append-only attendance events, groups of single check-ins, and
+// what records are folded from (the fold itself is the domain's:
+// service/attendancefold.h).
+//
+// Every event insert is `ON CONFLICT DO NOTHING` on the event's id (made
+// where it happened), so an event sent twice, or to two instances, is
+// stored once and the second answer says it was not new.
+
+#include "pgstore.h"
+
+namespace imhere::server {
+
+namespace {
+
+std::optional<std::int64_t> kioskOf(std::optional<std::uint32_t> kiosk)
+{
+    return kiosk ? std::optional<std::int64_t>(*kiosk) : std::nullopt;
+}
+
+// The events of a course, narrowed to a window and/or a person, in the order
+// stored; the narrowing is in the SQL (not `$2 IS NULL OR ...`) so that the
+// (window_id, person) indexes serve it.
+std::string scoped(std::string_view select, std::optional<std::string_view> window, std::optional<PersonId> person,
+                   bool between)
+{
+    std::string sql(select);
+    sql += " JOIN attendance_window w ON w.id = e.window_id JOIN person p ON p.id = e.person WHERE w.course = $1";
+    int next = 2;
+    if (window)
+        sql += " AND e.window_id = $" + std::to_string(next++);
+    if (person)
+        sql += " AND e.person = $" + std::to_string(next++);
+    if (between) {
+        sql += " AND coalesce(w.scheduled_start, w.opened_at) BETWEEN $" + std::to_string(next) + " AND $"
+               + std::to_string(next + 1);
+    }
+    return sql + " ORDER BY e.seq";
+}
+
+} // namespace
+
+Result<bool> PgStore::addCheckIn(const CheckInEvent& e)
+{
+    bool inserted = false;
+    TRY(write([&](PgConnection& db) -> Result<void> {
+        TRY_ASSIGN(s, db.query("INSERT INTO check_in(id, person, window_id, at, source, kiosk, actor, received_at)"
+                               " VALUES($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING"
+                               " RETURNING (SELECT course FROM attendance_window WHERE id = $3)"));
+        s->bindAll(e.id, e.person, e.window, e.at, sync::toString(e.source), kioskOf(e.kiosk), e.actor,
+                   m_clock.nowMs());
+        TRY_ASSIGN(row, s->step());
+        inserted = row;
+        if (!inserted)
+            return {};
+        return logChange(db, "check_in", e.id, s->optionalTextAt(0), e.kiosk);
+    }));
+    return inserted;
+}
+
+Result<bool> PgStore::addCorrection(const CorrectionEvent& e)
+{
+    bool inserted = false;
+    TRY(write([&](PgConnection& db) -> Result<void> {
+        TRY_ASSIGN(s, db.query("INSERT INTO correction(id, person, window_id, present, reason, base, actor, at, kiosk,"
+                               " received_at, excused) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                               " ON CONFLICT DO NOTHING"));
+        TRY(s->bindAll(e.id, e.person, e.window, e.present ? 1 : 0, e.reason, e.base, e.actor, e.at, kioskOf(e.kiosk),
+                       m_clock.nowMs(), e.excused ? 1 : 0)
+                .run());
+        inserted = s->affected() > 0;
+        return {};
+    }));
+    return inserted;
+}
+
+Result<bool> PgStore::addFlag(const FlagEvent& e)
+{
+    bool inserted = false;
+    TRY(write([&](PgConnection& db) -> Result<void> {
+        TRY_ASSIGN(s, db.query("INSERT INTO flag_event(id, person, window_id, flag, is_set, note, actor, at, kiosk,"
+                               " received_at) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING"));
+        TRY(s->bindAll(e.id, e.person, e.window, sync::toString(e.flag), e.set ? 1 : 0, e.note, e.actor, e.at,
+                       kioskOf(e.kiosk), m_clock.nowMs())
+                .run());
+        inserted = s->affected() > 0;
+        return {};
+    }));
+    return inserted;
+}
+
+Result<bool> PgStore::hasCheckIn(PersonId person, std::string_view window)
+{
+    bool found = false;
+    TRY(read([&](PgConnection& db) -> Result<void> {
+        TRY_ASSIGN(s, db.query("SELECT 1 FROM check_in WHERE person = $1 AND window_id = $2 LIMIT 1"));
+        TRY_ASSIGN(row, s->bindAll(person, window).step());
+        found = row;
+        return {};
+    }));
+    return found;
+}
+
+Result<std::vector<CheckInOutcome>> PgStore::commitCheckIns(std::span<const CheckInEvent> group,
+                                                             const CheckInRule& decide)
+{
+    // One transaction for the group: one commit (one WAL flush) for all of
+    // them. A serialization failure runs the whole group again, deciding
+    // afresh; any other error stores none of it.
+    std::vector<CheckInOutcome> outcomes;
+    TRY(write([&](PgConnection& db) -> Result<void> {
+        outcomes.clear();
+        outcomes.reserve(group.size());
+        for (const CheckInEvent& event : group) {
+            TRY_ASSIGN(outcome, commitOne(db, event, decide));
+            outcomes.push_back(outcome);
+        }
+        return {};
+    }));
+    return outcomes;
+}
+
+// Reads what the rule needs and stores one check-in inside the group's
+// transaction, which sees the check-ins stored earlier in the group.
+Result<CheckInOutcome> PgStore::commitOne(PgConnection& db, const CheckInEvent& e, const CheckInRule& decide)
+{
+    TRY_ASSIGN(s, db.query("SELECT w.course, w.opened_at, w.closed_at, en.role,"
+                           " EXISTS (SELECT 1 FROM check_in c WHERE c.window_id = w.id AND c.person = $2)"
+                           " FROM attendance_window w LEFT JOIN enrollment en"
+                           " ON en.person = $2 AND en.course = w.course WHERE w.id = $1"));
+    TRY_ASSIGN(found, s->bindAll(e.window, e.person).step());
+    if (!found)
+        return CheckInOutcome::UnknownWindow;
+    Window window;
+    window.id = e.window;
+    window.course = s->textAt(0);
+    window.openedAt = s->optionalInt64At(1);
+    window.closedAt = s->optionalInt64At(2);
+    const auto role = s->isNullAt(3) ? std::nullopt : sync::roleFromString(s->textAt(3));
+    if (const auto outcome = decide(e, window, role, s->boolAt(4)); outcome != CheckInOutcome::Stored)
+        return outcome;
+    TRY_ASSIGN(insert, db.query("INSERT INTO check_in(id, person, window_id, at, source, kiosk, actor, received_at)"
+                                " VALUES($1, $2, $3, $4, $5, $6, $7, $8)"));
+    TRY(insert->bindAll(e.id, e.person, e.window, e.at, sync::toString(e.source), kioskOf(e.kiosk), e.actor,
+                        m_clock.nowMs())
+            .run());
+    TRY(logChange(db, "check_in", e.id, window.course, e.kiosk));
+    return CheckInOutcome::Stored;
+}
+
+Result<RecordInputs> PgStore::recordInputs(std::string_view course, std::optional<std::string_view> window,
+                                           std::optional<PersonId> person)
+{
+    return readRecordInputs(course, window, person, std::nullopt);
+}
+
+Result<RecordInputs> PgStore::recordInputsBetween(std::string_view course, std::int64_t fromMs, std::int64_t toMs)
+{
+    return readRecordInputs(course, std::nullopt, std::nullopt, std::pair{fromMs, toMs});
+}
+
+Result<RecordInputs> PgStore::readRecordInputs(std::string_view courseId, std::optional<std::string_view> windowId,
+                                               std::optional<PersonId> personId,
+                                               std::optional<std::pair<std::int64_t, std::int64_t>> between)
+{
+    RecordInputs in;
+    // One snapshot: the windows, members and events agree with each other.
+    TRY(snapshot([&](PgConnection& db) -> Result<void> {
+        in = RecordInputs{};
+        TRY_ASSIGN(courseRow, courseOn(db, courseId));
+        if (!courseRow)
+            return fail(Errc::NotFound, "no such course");
+        in.course = std::move(*courseRow);
+        if (windowId) {
+            TRY_ASSIGN(w, windowOn(db, *windowId));
+            if (!w)
+                return fail(Errc::NotFound, "no such window");
+            in.windows.push_back(*w);
+        } else {
+            TRY_ASSIGN(all, between ? windowsBetweenOn(db, courseId, between->first, between->second)
+                                    : windowsOfOn(db, courseId));
+            in.windows = std::move(all);
+        }
+        auto bindScope = [&](PgStatement& st) {
+            int next = 1;
+            st.bind(next++, courseId);
+            if (windowId)
+                st.bind(next++, *windowId);
+            if (personId)
+                st.bind(next++, *personId);
+            if (between)
+                st.bind(next, between->first).bind(next + 1, between->second);
+        };
+        {
+            TRY_ASSIGN(s, db.query(std::string("SELECT p.public_id, p.display_name, e.role FROM enrollment e"
+                                               " JOIN person p ON p.id = e.person WHERE e.course = $1")
+                                   + (personId ? " AND e.person = $2" : "")
+                                   + " ORDER BY p.display_name COLLATE \"C\", p.id"));
+            s->bind(1, courseId);
+            if (personId)
+                s->bind(2, *personId);
+            TRY_ASSIGN(members, s->collect([](PgStatement& row) {
+                return Member{row.textAt(0), row.textAt(1),
+                              sync::roleFromString(row.textAt(2)).value_or(Role::Student)};
+            }));
+            in.members = std::move(members);
+        }
+        {
+            // Joins and removals in order; a change of role keeps the span going.
+            TRY_ASSIGN(s, db.query(std::string("SELECT p.public_id, h.role IS NOT NULL, h.at FROM enrollment_history h"
+                                               " JOIN person p ON p.id = h.person WHERE h.course = $1")
+                                   + (personId ? " AND h.person = $2" : "") + " ORDER BY h.seq"));
+            s->bind(1, courseId);
+            if (personId)
+                s->bind(2, *personId);
+            for (;;) {
+                TRY_ASSIGN(row, s->step());
+                if (!row)
+                    break;
+                auto& spans = in.enrolment[s->textAt(0)];
+                const bool joins = s->boolAt(1);
+                const std::int64_t at = s->int64At(2);
+                const bool inCourse = !spans.empty() && !spans.back().left;
+                if (joins && !inCourse)
+                    spans.push_back({at, std::nullopt});
+                else if (!joins && inCourse)
+                    spans.back().left = at;
+            }
+        }
+        auto& events = in.events;
+        {
+            TRY_ASSIGN(s, db.query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.source FROM check_in e",
+                                          windowId, personId, between.has_value())));
+            bindScope(*s);
+            for (;;) {
+                TRY_ASSIGN(row, s->step());
+                if (!row)
+                    break;
+                events[{s->textAt(1), s->textAt(2)}].checkIns.push_back(
+                    {s->textAt(0), s->int64At(3),
+                     sync::checkInSourceFromString(s->textAt(4)).value_or(CheckInSource::Manual)});
+            }
+        }
+        {
+            TRY_ASSIGN(s, db.query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.present, e.base, e.excused"
+                                          " FROM correction e",
+                                          windowId, personId, between.has_value())));
+            bindScope(*s);
+            for (;;) {
+                TRY_ASSIGN(row, s->step());
+                if (!row)
+                    break;
+                events[{s->textAt(1), s->textAt(2)}].corrections.push_back(
+                    {s->textAt(0), s->int64At(3), s->boolAt(4), s->optionalTextAt(5), s->boolAt(6)});
+            }
+        }
+        {
+            TRY_ASSIGN(s, db.query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.flag, e.is_set FROM flag_event e",
+                                          windowId, personId, between.has_value())));
+            bindScope(*s);
+            for (;;) {
+                TRY_ASSIGN(row, s->step());
+                if (!row)
+                    break;
+                events[{s->textAt(1), s->textAt(2)}].flags.push_back(
+                    {s->textAt(0), s->int64At(3), sync::flagFromString(s->textAt(4)).value_or(Flag::LeftEarly),
+                     s->boolAt(5)});
+            }
+        }
+        return {};
+    }));
+    return in;
+}
+
+Result<std::vector<HistoryEvent>> PgStore::recordHistory(std::string_view course, PersonId person)
+{
+    std::vector<HistoryEvent> out;
+    TRY(read([&](PgConnection& db) -> Result<void> {
+        TRY_ASSIGN(s, db.query("SELECT 0, c.id, c.window_id, c.at, a.display_name, c.reason, c.present, c.excused,"
+                               " NULL, 1, c.kiosk IS NOT NULL, c.seq FROM correction c"
+                               " JOIN attendance_window w ON w.id = c.window_id JOIN person a ON a.id = c.actor"
+                               " WHERE w.course = $1 AND c.person = $2"
+                               " UNION ALL"
+                               " SELECT 1, f.id, f.window_id, f.at, a.display_name, f.note, 0, 0, f.flag, f.is_set,"
+                               " f.kiosk IS NOT NULL, f.seq FROM flag_event f"
+                               " JOIN attendance_window w ON w.id = f.window_id JOIN person a ON a.id = f.actor"
+                               " WHERE w.course = $1 AND f.person = $2"
+                               " ORDER BY 4, 1, 12"));
+        s->bindAll(course, person);
+        TRY_ASSIGN(all, s->collect([](PgStatement& row) {
+            HistoryEvent e;
+            e.kind = row.intAt(0) == 0 ? HistoryEvent::Kind::Correction : HistoryEvent::Kind::Flag;
+            e.id = row.textAt(1);
+            e.window = row.textAt(2);
+            e.at = row.int64At(3);
+            e.actorName = row.textAt(4);
+            e.text = row.textAt(5);
+            e.present = row.boolAt(6);
+            e.excused = row.boolAt(7);
+            if (!row.isNullAt(8))
+                e.flag = sync::flagFromString(row.textAt(8)).value_or(Flag::LeftEarly);
+            e.set = row.boolAt(9);
+            e.fromKiosk = row.boolAt(10);
+            return e;
+        }));
+        out = std::move(all);
+        return {};
+    }));
+    return out;
+}
+
+} // namespace imhere::server
