@@ -5,10 +5,10 @@
 // SqliteStore counterpart means (the store-contract suite runs the same
 // cases against both).
 //
-// Done so far: PeopleRepository, CourseRepository, AttendanceRepository
-// (pgstore<repository>.cpp). PgStore becomes a Store once the remote,
-// credential, kiosk, tracker, outbox and milestone repositories are here
-// too; until then it is not offered by `--db`.
+// Done so far: the people, course, attendance, credential and outbox
+// repositories (pgstore<part>.cpp). PgStore becomes a Store once the remote,
+// kiosk (sync), tracker and milestone repositories are here too; until then
+// it is not offered by `--db`.
 //
 // Transactions (pgpool.h). Every write runs SERIALIZABLE: PostgreSQL then
 // gives the outcome of some one-at-a-time order, which is what SQLite's
@@ -23,6 +23,8 @@
 
 #include "attendancerepository.h"
 #include "courserepository.h"
+#include "credentialrepository.h"
+#include "outboxrepository.h"
 #include "peoplerepository.h"
 #include "pgpool.h"
 
@@ -37,7 +39,11 @@
 
 namespace imhere::server {
 
-class PgStore final : public PeopleRepository, public CourseRepository, public AttendanceRepository {
+class PgStore final : public PeopleRepository,
+                      public CourseRepository,
+                      public AttendanceRepository,
+                      public CredentialRepository,
+                      public OutboxRepository {
 public:
     struct Options {
         // Connections in the pool: the HTTP worker threads, the check-in
@@ -52,6 +58,8 @@ public:
     PeopleRepository& people() { return *this; }
     CourseRepository& courses() { return *this; }
     AttendanceRepository& attendance() { return *this; }
+    CredentialRepository& credentials() { return *this; }
+    OutboxRepository& outbox() { return *this; }
 
     // As Store::inTransaction: repository calls made inside `work` on this
     // thread join its transaction. `work` may run more than once (pgpool.h).
@@ -117,6 +125,46 @@ public:
                                       std::optional<PersonId> person) override;
     Result<RecordInputs> recordInputsBetween(std::string_view course, std::int64_t fromMs, std::int64_t toMs) override;
 
+    // ---- credentials (pgstoreaccounts.cpp, pgstorekeys.cpp) ----
+    Result<void> createSession(const Bytes& tokenHash, const Session& session) override;
+    Result<std::optional<Session>> session(const Bytes& tokenHash, std::int64_t nowMs) override;
+    Result<void> deleteSession(const Bytes& tokenHash) override;
+    Result<std::int64_t> deleteSessionsOf(PersonId person, const std::optional<Bytes>& keep) override;
+    Result<void> touchSession(const Bytes& tokenHash, std::int64_t at) override;
+    Result<void> createAccountLink(const Bytes& tokenHash, PersonId person, AccountLinkPurpose purpose,
+                                   std::optional<PersonId> issuedBy, std::int64_t expiresAt,
+                                   const std::optional<NewMail>& mail) override;
+    Result<void> createResetLinkByEmail(std::string_view email, const Bytes& tokenHash, std::int64_t expiresAt,
+                                        const NewMail& mail) override;
+    Result<std::optional<AccountLink>> accountLink(const Bytes& tokenHash, std::int64_t nowMs) override;
+    Result<std::optional<PersonId>> useAccountLink(const Bytes& tokenHash, std::int64_t nowMs,
+                                                   const std::string& passwordHash) override;
+    Result<std::int64_t> createApiKey(PersonId person, const std::string& prefix, const Bytes& hash, ApiScope scope,
+                                      const ApiKeyTerms& terms = {}) override;
+    Result<std::optional<ApiKey>> apiKeyByPrefix(std::string_view prefix) override;
+    Result<std::optional<ApiKey>> anyApiKey(std::string_view prefix) override;
+    Result<std::vector<ApiKey>> apiKeys(std::optional<PersonId> owner) override;
+    Result<void> revokeApiKey(std::int64_t id, PersonId actor) override;
+    Result<void> noteApiKeyUse(std::int64_t id, std::int64_t atMs, std::int64_t resolutionMs) override;
+
+    // ---- outbox (pgstoreaccounts.cpp, pgstoreslack.cpp) ----
+    Result<std::int64_t> queueMail(const NewMail& mail) override;
+    Result<std::vector<QueuedMail>> dueMail(std::int64_t nowMs, std::size_t limit) override;
+    Result<void> markMailSent(std::int64_t id, std::int64_t at) override;
+    Result<void> markMailFailed(std::int64_t id, std::int64_t at, const std::string& error,
+                                std::optional<std::int64_t> nextAttemptAt) override;
+    Result<OutboxCounts> outboxCounts() override;
+    Result<std::optional<std::string>> slackWebhook(std::string_view course) override;
+    Result<void> setSlackWebhook(std::string_view course, const std::optional<std::string>& url,
+                                 PersonId actor) override;
+    Result<std::vector<QueuedSlackPost>> claimSlackPosts(std::int64_t nowMs, std::int64_t leaseUntil,
+                                                         std::size_t limit) override;
+    Result<void> markSlackDelivered(std::int64_t id, std::int64_t at, int status) override;
+    Result<void> markSlackFailed(std::int64_t id, std::int64_t at, std::optional<int> status, const std::string& error,
+                                 std::optional<std::int64_t> nextAttemptAt) override;
+    Result<void> releaseSlackClaims() override;
+    Result<SlackOutboxState> slackOutboxOf(std::string_view course) override;
+
 private:
     PgStore(std::unique_ptr<PgPool> pool, const Clock& clock) : m_pool(std::move(pool)), m_clock(clock) {}
 
@@ -147,6 +195,9 @@ private:
     Result<RecordInputs> readRecordInputs(std::string_view course, std::optional<std::string_view> window,
                                           std::optional<PersonId> person,
                                           std::optional<std::pair<std::int64_t, std::int64_t>> between);
+    // A mail_outbox row, inside a write.
+    Result<std::int64_t> insertMail(PgConnection& db, const NewMail& mail);
+    Result<std::optional<ApiKey>> apiKeyWhere(std::string_view where, std::string_view prefix);
     Result<CheckInOutcome> commitOne(PgConnection& db, const CheckInEvent& event, const CheckInRule& decide);
 
     std::unique_ptr<PgPool> m_pool;

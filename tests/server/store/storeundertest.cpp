@@ -16,6 +16,8 @@ public:
     server::PeopleRepository& people() override { return m_store->people(); }
     server::CourseRepository& courses() override { return m_store->courses(); }
     server::AttendanceRepository& attendance() override { return m_store->attendance(); }
+    server::CredentialRepository& credentials() override { return m_store->credentials(); }
+    server::OutboxRepository& outbox() override { return m_store->outbox(); }
     Result<void> inTransaction(const std::function<Result<void>()>& work) override
     {
         return m_store->inTransaction(work);
@@ -31,6 +33,8 @@ public:
     server::PeopleRepository& people() override { return m_store->people(); }
     server::CourseRepository& courses() override { return m_store->courses(); }
     server::AttendanceRepository& attendance() override { return m_store->attendance(); }
+    server::CredentialRepository& credentials() override { return m_store->credentials(); }
+    server::OutboxRepository& outbox() override { return m_store->outbox(); }
     Result<void> inTransaction(const std::function<Result<void>()>& work) override
     {
         return m_store->inTransaction(work);

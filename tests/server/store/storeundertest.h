@@ -10,6 +10,8 @@
 
 #include "sync-server/store/attendancerepository.h"
 #include "sync-server/store/courserepository.h"
+#include "sync-server/store/credentialrepository.h"
+#include "sync-server/store/outboxrepository.h"
 #include "sync-server/store/peoplerepository.h"
 
 #include "core/clock.h"
@@ -32,6 +34,8 @@ public:
     virtual server::PeopleRepository& people() = 0;
     virtual server::CourseRepository& courses() = 0;
     virtual server::AttendanceRepository& attendance() = 0;
+    virtual server::CredentialRepository& credentials() = 0;
+    virtual server::OutboxRepository& outbox() = 0;
     virtual Result<void> inTransaction(const std::function<Result<void>()>& work) = 0;
 };
 
