@@ -5,10 +5,10 @@
 // SqliteStore counterpart means (the store-contract suite runs the same
 // cases against both).
 //
-// Done so far: the people, course, attendance, credential and outbox
-// repositories (pgstore<part>.cpp). PgStore becomes a Store once the remote,
-// kiosk (sync), tracker and milestone repositories are here too; until then
-// it is not offered by `--db`.
+// Done so far: the people, course, attendance, credential, outbox, remote
+// and tracker repositories (pgstore<part>.cpp). PgStore becomes a Store once
+// the kiosk (sync) and milestone repositories are here too; until then it
+// is not offered by `--db`.
 //
 // Transactions (pgpool.h). Every write runs SERIALIZABLE: PostgreSQL then
 // gives the outcome of some one-at-a-time order, which is what SQLite's
@@ -27,6 +27,8 @@
 #include "outboxrepository.h"
 #include "peoplerepository.h"
 #include "pgpool.h"
+#include "remoterepository.h"
+#include "trackerrepository.h"
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -43,7 +45,9 @@ class PgStore final : public PeopleRepository,
                       public CourseRepository,
                       public AttendanceRepository,
                       public CredentialRepository,
-                      public OutboxRepository {
+                      public OutboxRepository,
+                      public RemoteRepository,
+                      public TrackerRepository {
 public:
     struct Options {
         // Connections in the pool: the HTTP worker threads, the check-in
@@ -60,6 +64,8 @@ public:
     AttendanceRepository& attendance() { return *this; }
     CredentialRepository& credentials() { return *this; }
     OutboxRepository& outbox() { return *this; }
+    RemoteRepository& remote() { return *this; }
+    TrackerRepository& tracker() { return *this; }
 
     // As Store::inTransaction: repository calls made inside `work` on this
     // thread join its transaction. `work` may run more than once (pgpool.h).
@@ -165,6 +171,28 @@ public:
     Result<void> releaseSlackClaims() override;
     Result<SlackOutboxState> slackOutboxOf(std::string_view course) override;
 
+    // ---- remote check-in (pgstoreremote.cpp) ----
+    Result<void> createLinkCode(const Bytes& codeHash, PersonId person, PersonId issuedBy, std::int64_t expiresAt,
+                                const std::optional<std::string>& course) override;
+    Result<std::optional<RemoteDevice>> linkDevice(const Bytes& codeHash, const Bytes& deviceTokenHash,
+                                                   std::int64_t nowMs) override;
+    Result<std::optional<RemoteDevice>> deviceByToken(const Bytes& deviceTokenHash, std::int64_t linkedAfter) override;
+    Result<std::vector<LinkedPhone>> phonesOf(PersonId person, std::int64_t linkedAfter) override;
+    Result<bool> unlinkPhone(PersonId person, std::int64_t device, std::int64_t nowMs) override;
+    Result<bool> addRemoteCheckIn(const RemoteCheckIn& checkIn) override;
+    Result<std::vector<RemoteReview>> remoteReviews(std::string_view window) override;
+    Result<std::map<std::string, std::size_t>> remoteReviewCounts(std::string_view course) override;
+
+    // ---- the trainee tracker (pgstoretracker.cpp) ----
+    Result<std::optional<TrackerIdentity>> trackerIdentity(std::string_view course) override;
+    Result<void> setTrackerIdentity(std::string_view course, const std::optional<TrackerIdentity>& identity) override;
+    Result<std::vector<TrackerPerson>> trackerPeople(std::string_view course) override;
+    Result<void> setRegion(PersonId person, const std::optional<std::string>& region) override;
+    Result<std::map<std::string, int>> windowSprints(std::string_view course) override;
+    Result<void> setWindowSprint(std::string_view window, std::optional<int> sprint) override;
+    Result<std::int64_t> recordRegisterImport(const RegisterImportRecord& record) override;
+    Result<std::vector<std::string>> importedCheckIns(std::string_view course) override;
+
 private:
     PgStore(std::unique_ptr<PgPool> pool, const Clock& clock) : m_pool(std::move(pool)), m_clock(clock) {}
 
@@ -195,6 +223,9 @@ private:
     Result<RecordInputs> readRecordInputs(std::string_view course, std::optional<std::string_view> window,
                                           std::optional<PersonId> person,
                                           std::optional<std::pair<std::int64_t, std::int64_t>> between);
+    // A check-in and its change_log row, inside a write: false when its id
+    // is already stored.
+    Result<bool> insertCheckIn(PgConnection& db, const CheckInEvent& event);
     // A mail_outbox row, inside a write.
     Result<std::int64_t> insertMail(PgConnection& db, const NewMail& mail);
     Result<std::optional<ApiKey>> apiKeyWhere(std::string_view where, std::string_view prefix);

@@ -43,18 +43,24 @@ Result<bool> PgStore::addCheckIn(const CheckInEvent& e)
 {
     bool inserted = false;
     TRY(write([&](PgConnection& db) -> Result<void> {
-        TRY_ASSIGN(s, db.query("INSERT INTO check_in(id, person, window_id, at, source, kiosk, actor, received_at)"
-                               " VALUES($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING"
-                               " RETURNING (SELECT course FROM attendance_window WHERE id = $3)"));
-        s->bindAll(e.id, e.person, e.window, e.at, sync::toString(e.source), kioskOf(e.kiosk), e.actor,
-                   m_clock.nowMs());
-        TRY_ASSIGN(row, s->step());
-        inserted = row;
-        if (!inserted)
-            return {};
-        return logChange(db, "check_in", e.id, s->optionalTextAt(0), e.kiosk);
+        TRY_ASSIGN(added, insertCheckIn(db, e));
+        inserted = added;
+        return {};
     }));
     return inserted;
+}
+
+Result<bool> PgStore::insertCheckIn(PgConnection& db, const CheckInEvent& e)
+{
+    TRY_ASSIGN(s, db.query("INSERT INTO check_in(id, person, window_id, at, source, kiosk, actor, received_at)"
+                           " VALUES($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING"
+                           " RETURNING (SELECT course FROM attendance_window WHERE id = $3)"));
+    s->bindAll(e.id, e.person, e.window, e.at, sync::toString(e.source), kioskOf(e.kiosk), e.actor, m_clock.nowMs());
+    TRY_ASSIGN(row, s->step());
+    if (!row)
+        return false;
+    TRY(logChange(db, "check_in", e.id, s->optionalTextAt(0), e.kiosk));
+    return true;
 }
 
 Result<bool> PgStore::addCorrection(const CorrectionEvent& e)

@@ -18,6 +18,8 @@ public:
     server::AttendanceRepository& attendance() override { return m_store->attendance(); }
     server::CredentialRepository& credentials() override { return m_store->credentials(); }
     server::OutboxRepository& outbox() override { return m_store->outbox(); }
+    server::RemoteRepository& remote() override { return m_store->remote(); }
+    server::TrackerRepository& tracker() override { return m_store->tracker(); }
     Result<void> inTransaction(const std::function<Result<void>()>& work) override
     {
         return m_store->inTransaction(work);
@@ -35,6 +37,8 @@ public:
     server::AttendanceRepository& attendance() override { return m_store->attendance(); }
     server::CredentialRepository& credentials() override { return m_store->credentials(); }
     server::OutboxRepository& outbox() override { return m_store->outbox(); }
+    server::RemoteRepository& remote() override { return m_store->remote(); }
+    server::TrackerRepository& tracker() override { return m_store->tracker(); }
     Result<void> inTransaction(const std::function<Result<void>()>& work) override
     {
         return m_store->inTransaction(work);

@@ -13,6 +13,8 @@
 #include "sync-server/store/credentialrepository.h"
 #include "sync-server/store/outboxrepository.h"
 #include "sync-server/store/peoplerepository.h"
+#include "sync-server/store/remoterepository.h"
+#include "sync-server/store/trackerrepository.h"
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -36,6 +38,8 @@ public:
     virtual server::AttendanceRepository& attendance() = 0;
     virtual server::CredentialRepository& credentials() = 0;
     virtual server::OutboxRepository& outbox() = 0;
+    virtual server::RemoteRepository& remote() = 0;
+    virtual server::TrackerRepository& tracker() = 0;
     virtual Result<void> inTransaction(const std::function<Result<void>()>& work) = 0;
 };
 
