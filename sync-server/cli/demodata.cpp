@@ -302,6 +302,8 @@ int demoDataCommand(const CommandLine&, const Settings& settings)
     const std::filesystem::path dbPath(*settings.get("db"));
     const std::string coderFile = (dbPath.parent_path() / "demo-code-sites.tsv").string();
     if (auto built = store->inTransaction([&]() -> Result<void> {
+            people.clear(); // the store may run this again (store.h)
+            courses.clear();
             TRY(school.build(people, courses));
             return addDemoMilestones(*store, clock.nowMs(), courses, coderFile);
         });

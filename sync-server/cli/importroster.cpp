@@ -43,6 +43,7 @@ int importRosterCommand(const CommandLine& line, const Settings& settings)
         return failWith("no course " + *courseId);
     int created = 0;
     auto imported = store->inTransaction([&]() -> Result<void> {
+        created = 0; // the store may run this again (store.h)
         for (const RosterRow& row : roster.rows) {
             TRY_ASSIGN(existing, store->people().personByEmail(row.email));
             PersonId id = existing ? existing->id : 0;

@@ -185,6 +185,7 @@ Result<SyncResponse> syncKiosk(Services& services, const Kiosk& kiosk, const Syn
     response.serverTimeMs = nowMs;
     if (!request.events.empty()) {
         TRY(services.store.kiosks().ingestSync(kiosk, request, [&](SyncBatch& batch) -> Result<void> {
+            response.acks.clear(); // the store may run a batch again (store.h)
             TRY_ASSIGN(outcomes, batch.priorOutcomes());
             for (const DecodedEvent& decoded : request.events) {
                 if (const auto* bad = std::get_if<EventRejection>(&decoded)) {

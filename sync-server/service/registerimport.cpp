@@ -248,7 +248,11 @@ Result<RegisterImportReport> importRegister(Services& services, const Course& co
         return report;
 
     RegisterImportRecord record{course.id, actor, now, report.rows, sha256Hex(text), {}};
+    const RegisterImportReport counted = report;
     TRY(services.store.inTransaction([&]() -> Result<void> {
+        // The store may run this again (store.h): count from the start.
+        report = counted;
+        record.checkIns.clear();
         for (const auto& w : windows) {
             TRY(services.store.attendance().createWindow(w.window));
             TRY(services.store.tracker().setWindowSprint(w.window.id, w.sprint));

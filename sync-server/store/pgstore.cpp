@@ -52,6 +52,7 @@ Result<void> PgStore::checkHealth()
 Result<void> PgStore::logChange(PgConnection& db, std::string_view kind, std::string_view ref,
                                 std::optional<std::string_view> course, std::optional<std::uint32_t> origin)
 {
+    TRY(lockChangeLog(db)); // the pull's cursor (pgstorepull.cpp)
     TRY_ASSIGN(s, db.query("INSERT INTO change_log(kind, ref, course, kiosk) VALUES($1, $2, $3, $4)"));
     s->bind(1, kind).bind(2, ref);
     course ? s->bind(3, *course) : s->bind(3, nullptr);

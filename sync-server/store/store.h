@@ -45,7 +45,11 @@ public:
     [[nodiscard]] virtual MilestoneRepository& milestones() = 0;
 
     // Runs `work` as one atomic unit; repository calls made inside it join
-    // that unit, whichever repository they are on.
+    // that unit, whichever repository they are on. A backend may run `work`
+    // again when its transaction lost a race with another (PostgreSQL's
+    // serialization failures): `work` resets whatever it accumulates outside
+    // the store at its start. The same holds for the work given to
+    // KioskRepository::ingestSync and AttendanceRepository::commitCheckIns.
     [[nodiscard]] virtual Result<void> inTransaction(const std::function<Result<void>()>& work) = 0;
     // Whether the database still answers: a real query, and (for a file)
     // the file at its path is still the one opened. For the health loop

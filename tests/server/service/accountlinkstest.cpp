@@ -236,10 +236,7 @@ void AccountLinksTest::nothingQueuedIsLostAcrossARestart()
     QVERIFY(requestPasswordReset(services(), "tomas@example.org", "203.0.113.9"));
 
     // The server stops and starts again on the same file.
-    fx->services.reset();
-    fx->store.reset();
-    fx->store = SqliteStore::open(fx->dir.file("imhere.db"), fx->clock).value();
-    fx->services = std::make_unique<Services>(*fx->store, fx->clock);
+    fx->restart();
     enableMail();
     QCOMPARE(counts().waiting, std::int64_t(2));
     // The reset goes at once; the refused invitation when its wait is over.

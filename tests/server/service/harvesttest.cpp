@@ -301,10 +301,7 @@ void HarvestTest::snapshotsAccumulateAcrossRoundsAndARestart()
     QCOMPARE(count(fx->studentA, "codewars_honor"), std::size_t{2});
 
     // The server stops and starts again on the same file.
-    fx->services.reset();
-    fx->store.reset();
-    fx->store = must(SqliteStore::open(fx->dir.file("imhere.db"), fx->clock), "reopen");
-    fx->services = std::make_unique<Services>(*fx->store, fx->clock);
+    fx->restart();
     fx->clock.advance(ServiceFixture::k_day);
     auto h = harvester();
     const auto round = must(h.runOnce(), "the next day");

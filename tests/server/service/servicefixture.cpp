@@ -5,6 +5,8 @@
 #include "sync-server/service/kiosksync.h"
 #include "sync-server/service/records.h"
 
+#include "tests/server/store/storeundertest.h"
+
 #include "core/random.h"
 
 #include <algorithm>
@@ -37,7 +39,7 @@ void must(Result<void> r, const char* what)
 
 ServiceFixture::ServiceFixture()
 {
-    store = must(SqliteStore::open(dir.file("imhere.db"), clock), "open the store");
+    store = must(programBackends().open(clock), "open the store");
     services = std::make_unique<Services>(*store, clock);
 
     admin = must(store->people().createPerson({"Ada Admin", "ada@example.org", std::nullopt, std::nullopt, std::nullopt,
@@ -80,6 +82,14 @@ ServiceFixture::~ServiceFixture()
 {
     services.reset(); // the check-in writer stops before the store closes
     store.reset();
+}
+
+void ServiceFixture::restart()
+{
+    services.reset();
+    store.reset();
+    store = must(programBackends().reopen(clock), "open the store again");
+    services = std::make_unique<Services>(*store, clock);
 }
 
 Caller ServiceFixture::as(const Person& person)

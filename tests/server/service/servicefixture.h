@@ -1,7 +1,8 @@
 #pragma once
-// A school for the domain rules (sync-server/service), on a real SQLite
-// store in a fresh temporary directory, with a clock the test moves and no
-// HTTP. Every store call the service tests make for set-up or to look at
+// A school for the domain rules (sync-server/service), on a real store
+// (a fresh SQLite file, or a fresh PostgreSQL database when
+// IMHERE_TEST_STORE=postgresql: tests/server/store/storeundertest.h), with a
+// clock the test moves and no HTTP. Every store call the service tests make for set-up or to look at
 // what was stored goes through here, so a change to the Store's interface
 // is adapted in this one file.
 //
@@ -14,7 +15,7 @@
 
 #include "tests/support/qtestsupport.h"
 #include "sync-server/service/services.h"
-#include "sync-server/store/sqlitestore.h"
+#include "sync-server/store/store.h"
 
 #include "core/clock.h"
 #include "core/syncprotocol.h"
@@ -42,8 +43,11 @@ public:
 
     ManualClock clock{k_start};
     TempDir dir{"imhere-service-test"};
-    std::unique_ptr<server::SqliteStore> store;
+    std::unique_ptr<server::Store> store;
     std::unique_ptr<server::Services> services; // after the store: destroyed first
+
+    // The server stops and starts again on the same database.
+    void restart();
 
     server::Person admin, teacher, ta, studentA, studentA2, studentB, teacherB, outsider;
     server::Course courseA, courseB;

@@ -246,10 +246,7 @@ void SlackTest::nothingIsLostOrPostedTwiceAcrossARestart()
     const auto now = fx->clock.nowMs();
     QVERIFY(fx->store->outbox().claimSlackPosts(now, now + server::limits::k_slackClaimMs, 10));
 
-    fx->services.reset();
-    fx->store.reset();
-    fx->store = SqliteStore::open(fx->dir.file("imhere.db"), fx->clock).value();
-    fx->services = std::make_unique<Services>(*fx->store, fx->clock);
+    fx->restart();
     services().slackLoopback = true;
     // The server starting ends the claims left behind (serve does this).
     QVERIFY(fx->store->outbox().releaseSlackClaims());

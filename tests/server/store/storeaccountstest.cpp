@@ -52,7 +52,7 @@ class StoreAccountsTest : public QObject {
 
     std::unique_ptr<Backends> backends;
     ManualClock clock{k_start};
-    std::unique_ptr<StoreUnderTest> store;
+    std::unique_ptr<Store> store;
     Person ada;
 
     CredentialRepository& credentials() { return store->credentials(); }

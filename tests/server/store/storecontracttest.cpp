@@ -52,7 +52,7 @@ class StoreContractTest : public QObject {
 
     std::unique_ptr<Backends> backends;
     ManualClock clock{k_start};
-    std::unique_ptr<StoreUnderTest> store;
+    std::unique_ptr<Store> store;
 
     PeopleRepository& people() { return store->people(); }
     CourseRepository& courses() { return store->courses(); }

@@ -49,7 +49,7 @@ class StoreRemoteTest : public QObject {
 
     std::unique_ptr<Backends> backends;
     ManualClock clock{k_start};
-    std::unique_ptr<StoreUnderTest> store;
+    std::unique_ptr<Store> store;
     Person teacher, sam, zoe;
     Course course;
     Window window;

@@ -3,6 +3,8 @@
 #include "sync-server/store/pgstore.h"
 #include "sync-server/store/sqlitestore.h"
 
+#include <QCoreApplication>
+
 #include <cstdlib>
 #include <string_view>
 
@@ -10,43 +12,7 @@ namespace imhere::test {
 
 namespace {
 
-class SqliteUnderTest final : public StoreUnderTest {
-public:
-    explicit SqliteUnderTest(std::unique_ptr<server::SqliteStore> store) : m_store(std::move(store)) {}
-    server::PeopleRepository& people() override { return m_store->people(); }
-    server::CourseRepository& courses() override { return m_store->courses(); }
-    server::AttendanceRepository& attendance() override { return m_store->attendance(); }
-    server::CredentialRepository& credentials() override { return m_store->credentials(); }
-    server::OutboxRepository& outbox() override { return m_store->outbox(); }
-    server::RemoteRepository& remote() override { return m_store->remote(); }
-    server::TrackerRepository& tracker() override { return m_store->tracker(); }
-    Result<void> inTransaction(const std::function<Result<void>()>& work) override
-    {
-        return m_store->inTransaction(work);
-    }
-
-private:
-    std::unique_ptr<server::SqliteStore> m_store;
-};
-
-class PgUnderTest final : public StoreUnderTest {
-public:
-    explicit PgUnderTest(std::unique_ptr<server::PgStore> store) : m_store(std::move(store)) {}
-    server::PeopleRepository& people() override { return m_store->people(); }
-    server::CourseRepository& courses() override { return m_store->courses(); }
-    server::AttendanceRepository& attendance() override { return m_store->attendance(); }
-    server::CredentialRepository& credentials() override { return m_store->credentials(); }
-    server::OutboxRepository& outbox() override { return m_store->outbox(); }
-    server::RemoteRepository& remote() override { return m_store->remote(); }
-    server::TrackerRepository& tracker() override { return m_store->tracker(); }
-    Result<void> inTransaction(const std::function<Result<void>()>& work) override
-    {
-        return m_store->inTransaction(work);
-    }
-
-private:
-    std::unique_ptr<server::PgStore> m_store;
-};
+Backends* g_programBackends = nullptr;
 
 } // namespace
 
@@ -67,20 +33,44 @@ std::string Backends::problem() const
     return {};
 }
 
-Result<std::unique_ptr<StoreUnderTest>> Backends::open(const Clock& clock, std::size_t connections)
+Result<std::unique_ptr<server::Store>> Backends::open(const Clock& clock, std::size_t connections)
 {
     const std::string name = "store" + std::to_string(++m_opened);
+    m_lastConnections = connections;
     if (!m_postgres) {
-        TRY_ASSIGN(store, server::SqliteStore::open(m_dir.file(name + ".db"), clock));
-        return std::unique_ptr<StoreUnderTest>(new SqliteUnderTest(std::move(store)));
+        m_last = m_dir.file(name + ".db");
+        return reopen(clock);
     }
     if (!m_cluster->ok())
         return fail(Errc::Unavailable, problem());
     if (!m_cluster->createDatabase(name))
         return fail(Errc::Unavailable, "createdb " + name + ": " + m_cluster->error());
-    m_lastUrl = m_cluster->url(name);
-    TRY_ASSIGN(store, server::PgStore::open(m_lastUrl, clock, {.connections = connections}));
-    return std::unique_ptr<StoreUnderTest>(new PgUnderTest(std::move(store)));
+    m_last = m_cluster->url(name);
+    return reopen(clock);
+}
+
+Result<std::unique_ptr<server::Store>> Backends::reopen(const Clock& clock)
+{
+    if (!m_postgres) {
+        TRY_ASSIGN(store, server::SqliteStore::open(m_last, clock));
+        return std::unique_ptr<server::Store>(std::move(store));
+    }
+    TRY_ASSIGN(store, server::PgStore::open(m_last, clock, {.connections = m_lastConnections}));
+    return std::unique_ptr<server::Store>(std::move(store));
+}
+
+Backends& programBackends()
+{
+    if (!g_programBackends) {
+        g_programBackends = new Backends();
+        // Stopped while Qt is still there to run pg_ctl (a static would be
+        // destroyed after it).
+        qAddPostRoutine([] {
+            delete g_programBackends;
+            g_programBackends = nullptr;
+        });
+    }
+    return *g_programBackends;
 }
 
 } // namespace imhere::test
