@@ -83,6 +83,7 @@ PgCluster::PgCluster(std::string database) : m_database(std::move(database))
             return;
         }
     }
+    watchOver();
     if (!run("initdb", {"-D", m_data.string(), "-U", k_superuser, "--auth=trust", "--no-sync", "-E", "UTF8",
                         "--locale=C.UTF-8"},
              120))
@@ -95,7 +96,6 @@ PgCluster::PgCluster(std::string database) : m_database(std::move(database))
     conf.close();
     if (!start())
         return;
-    watchOver();
     if (!createDatabase(m_database))
         return;
 }
