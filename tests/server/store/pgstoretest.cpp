@@ -7,6 +7,8 @@
 #include "sync-server/store/pgstore.h"
 
 #include "core/clock.h"
+#include "core/random.h"
+#include "core/syncprotocol.h"
 
 #include "tests/support/pgcluster.h"
 #include "tests/support/qtestsupport.h"
@@ -14,7 +16,10 @@
 #include <QTest>
 
 #include <algorithm>
+#include <atomic>
 #include <latch>
+#include <map>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -184,6 +189,118 @@ private slots:
         QCOMPARE(names.size(), std::size_t{k_writers});
         for (int i = 0; i < k_writers; ++i)
             QVERIFY(names.contains("P" + std::to_string(i)));
+    }
+
+    // Two instances over one database: writers on both append changes while
+    // transactions commit out of the order their sequence numbers were
+    // taken in (each sleeps a little before committing), and a kiosk
+    // pulling from one of them gets every change once: the cursor neither
+    // skips a change committed late nor repeats one.
+    void aKioskPullingFromOneInstanceGetsEveryChangeOnce()
+    {
+        const std::string url = freshDatabase();
+        auto a = PgStore::open(url, clock, {.connections = 4});
+        auto b = PgStore::open(url, clock, {.connections = 4});
+        QVERIFY(a && b);
+        PgStore& one = **a;
+        PgStore& other = **b;
+        const Person teacher = one.createPerson(newPerson("Teacher")).value();
+        const Course course = one.createCourse({"C", "UTC", 10, 60, {}}, teacher.id).value();
+        const Kiosk kiosk = one.createKiosk({"Door", "ihk_door", Bytes(32, 1), Bytes(32, 2), {course.id}, teacher.id})
+                                .value();
+        sync::SyncResponse first;
+        QVERIFY(other.pullChanges(kiosk, 0, [](const std::vector<Role>&) { return false; }, first));
+        std::int64_t cursor = first.cursor;
+
+        constexpr int k_writers = 4;
+        constexpr int k_windowsEach = 15;
+        std::atomic<int> writersLeft = k_writers;
+        std::atomic<int> failures = 0;
+        std::latch start(k_writers + 1);
+        std::vector<std::thread> writers;
+        for (int w = 0; w < k_writers; ++w) {
+            writers.emplace_back([&, w] {
+                PgStore& store = w % 2 == 0 ? one : other;
+                std::minstd_rand random(static_cast<unsigned>(w));
+                start.arrive_and_wait();
+                for (int i = 0; i < k_windowsEach; ++i) {
+                    const auto done = store.inTransaction([&]() -> Result<void> {
+                        TRY(store.createWindow({newUuidV4(), course.id, "W" + std::to_string(w), std::nullopt,
+                                                clock.nowMs(), teacher.id}));
+                        std::this_thread::sleep_for(std::chrono::microseconds(random() % 3000));
+                        return {};
+                    });
+                    if (!done)
+                        ++failures;
+                }
+                --writersLeft;
+            });
+        }
+        std::map<std::string, int> received;
+        auto pull = [&]() -> bool {
+            sync::SyncResponse response;
+            if (!other.pullChanges(kiosk, cursor, [](const std::vector<Role>&) { return false; }, response))
+                return false;
+            if (response.cursor < cursor)
+                return false; // the cursor never goes back
+            cursor = response.cursor;
+            for (const auto& window : response.changes.windows)
+                ++received[window.id];
+            return true;
+        };
+        start.arrive_and_wait();
+        while (writersLeft > 0) {
+            if (!pull())
+                ++failures;
+        }
+        for (auto& t : writers)
+            t.join();
+        QVERIFY(pull()); // what committed after the last pull above
+        QCOMPARE(failures.load(), 0);
+        const auto windows = one.windowsOf(course.id).value();
+        QCOMPARE(windows.size(), std::size_t{k_writers * k_windowsEach});
+        QCOMPARE(received.size(), windows.size());
+        for (const auto& window : windows)
+            QCOMPARE(received[window.id], 1);
+    }
+
+    // The same event sent to both instances at once is stored once, and a
+    // window closed through one is closed for the other.
+    void twoInstancesShareOneState()
+    {
+        const std::string url = freshDatabase();
+        auto a = PgStore::open(url, clock, {.connections = 2});
+        auto b = PgStore::open(url, clock, {.connections = 2});
+        QVERIFY(a && b);
+        PgStore& one = **a;
+        PgStore& other = **b;
+        const Person teacher = one.createPerson(newPerson("Teacher")).value();
+        const Person sam = other.createPerson(newPerson("Sam")).value();
+        const Course course = one.createCourse({"C", "UTC", 10, 60, {sam.id}}, teacher.id).value();
+        const Window w = other.createWindow({newUuidV4(), course.id, "W", std::nullopt, clock.nowMs(), teacher.id})
+                             .value();
+        const CheckInEvent tap{newUuidV4(), sam.id, w.id, clock.nowMs(), CheckInSource::Nfc, sam.id, 1};
+        std::latch start(2);
+        std::atomic<int> stored = 0;
+        std::atomic<int> failed = 0;
+        std::vector<std::thread> senders;
+        for (PgStore* store : {&one, &other}) {
+            senders.emplace_back([&, store] {
+                start.arrive_and_wait();
+                const auto added = store->addCheckIn(tap);
+                if (!added)
+                    ++failed;
+                else if (*added)
+                    ++stored;
+            });
+        }
+        for (auto& t : senders)
+            t.join();
+        QCOMPARE(failed.load(), 0);
+        QCOMPARE(stored.load(), 1);
+        QVERIFY(one.closeWindow(w.id, clock.nowMs(), teacher.id));
+        QVERIFY(other.window(w.id).value()->closedAt);
+        QVERIFY(other.openWindows().value().empty());
     }
 };
 
