@@ -17,6 +17,8 @@ struct PgMigration {
 };
 
 [[nodiscard]] std::span<const PgMigration> pgMigrations();
+// Migration 1: the tables as SQLite's migrations 1 to 14 leave them (pgschemav1.cpp).
+[[nodiscard]] std::string_view pgSchemaV1();
 
 // Applies the migrations above the database's version, each in its own
 // transaction with its schema_version row, under an advisory lock so that

@@ -6,8 +6,10 @@
 // cases against both).
 //
 // Every repository is here (pgstore<part>.cpp), and the service suites run
-// on it as on SQLite; `--db` does not offer it yet (see the report of
-// issue 18 for what is left: serve, timers on one instance, migration).
+// on it as on SQLite. `serve` does not offer it yet: its timers (window
+// auto-close, mail, Slack, the harvester) must first run on one instance at
+// a time, and the state kept in one process (rotating codes, rate limits)
+// be shared or safe per instance.
 //
 // Transactions (pgpool.h). Every write runs SERIALIZABLE: PostgreSQL then
 // gives the outcome of some one-at-a-time order, which is what SQLite's
