@@ -4,10 +4,31 @@
 // own report as before and, beside it, a line per figure starting "TABLE|"
 // that run.sh collects into one table.
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace imhere::bench {
+
+struct Quantiles {
+    double p50 = 0;
+    double p99 = 0;
+};
+
+// The nearest-rank 50th and 99th percentiles of `v` (zeros when empty).
+inline Quantiles quantilesOf(std::vector<double> v)
+{
+    if (v.empty())
+        return {};
+    std::ranges::sort(v);
+    auto at = [&v](double q) {
+        const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
+        return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
+    };
+    return {at(0.50), at(0.99)};
+}
 
 // 12345 -> "12345", 52.19 -> "52.2", 0.2601 -> "0.260", 0.001082 -> "0.00108".
 inline std::string figureText(double v)

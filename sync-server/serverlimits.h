@@ -110,6 +110,8 @@ inline constexpr std::int64_t k_syncCheckInHorizonMs = 24LL * 3600 * 1000;
 // A kiosk's last sync is recorded to within this, so a kiosk that syncs
 // every few seconds costs one extra write a minute.
 inline constexpr std::int64_t k_kioskSyncResolutionMs = 60'000;
+// A kiosk's clock skew is recorded again when it moves by this much.
+inline constexpr std::int64_t k_kioskSkewResolutionMs = 1'000;
 
 // Group commit of single check-ins (service/checkinwriter.h): how many may
 // wait for the writer before more are refused with 503, and the most one

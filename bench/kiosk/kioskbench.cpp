@@ -64,22 +64,8 @@ double nowMicros()
     return static_cast<double>(duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count()) / 1000.0;
 }
 
-struct Quantiles {
-    double p50 = 0;
-    double p99 = 0;
-};
-
-Quantiles quantilesOf(Micros v)
-{
-    if (v.empty())
-        return {};
-    std::ranges::sort(v);
-    auto at = [&v](double q) {
-        const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
-        return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
-    };
-    return {at(0.50), at(0.99)};
-}
+using bench::Quantiles;
+using bench::quantilesOf;
 
 QByteArray uidFor(int n)
 {

@@ -34,7 +34,7 @@ Result<Response> syncRoute(ApiContext& api, const Request& request)
     TRY_ASSIGN(response, syncKiosk(api.services, *principal.kiosk, *decoded));
     // Bookkeeping for the admin page; the sync itself is committed, so a
     // failure here must not make the kiosk send its batch again.
-    if (auto noted = noteKioskSync(api.services, *principal.kiosk); !noted)
+    if (auto noted = noteKioskSync(api.services, *principal.kiosk, decoded->kioskTimeMs); !noted)
         std::fprintf(stderr, "imhere-server: kiosk %u last sync not recorded: %s\n", principal.kiosk->id,
                      noted.error().message.c_str());
     return Response{200, "application/json", sync::encode(response), {}};

@@ -3,8 +3,9 @@
 // remote), flags and corrections — plus the file of badge UIDs and PINs the
 // demo uses to tap in at the kiosk. It tells a story the reports show: in
 // each course two trainees drift away week by week, one has missed the last
-// two classes, one TA comes only now and then, one joined after three weeks
-// (not enrolled before), and a few absences are excused.
+// two classes, one TA comes only now and then, the teachers come as
+// volunteers, one trainee joined after three weeks (not enrolled before), and
+// a few absences are excused.
 
 #include "commands.h"
 #include "demomilestones.h"
@@ -231,13 +232,14 @@ Result<void> DemoSchool::build(std::vector<DemoPerson>& people, std::vector<Cour
                                             adminHash, std::nullopt, true}));
     (void)admin;
     for (const DemoCourse& spec : k_courses) {
+        // Everyone joins the day before the first class (the teacher as the
+        // course is made) but one trainee, three weeks in.
+        m_clock.set(m_now - (k_weeks * 7 + 1) * k_dayMs);
         TRY_ASSIGN(teacher, person("", "teacher", true));
         TRY_ASSIGN(course, m_store.courses().createCourse({std::string(spec.name), std::string(spec.timezone), 10, 60, {}},
                                                 teacher.person.id));
         people.push_back(teacher);
         std::vector<PersonId> participants;
-        // Everyone joins the day before the first class but one trainee, three weeks in.
-        m_clock.set(m_now - (k_weeks * 7 + 1) * k_dayMs);
         for (int t = 0; t < 2; ++t) {
             TRY_ASSIGN(ta, person("", "ta", true));
             TRY(m_store.courses().setEnrollment(ta.person.id, course.id, Role::Ta, teacher.person.id));
@@ -270,6 +272,7 @@ Result<void> DemoSchool::build(std::vector<DemoPerson>& people, std::vector<Cour
             participants.push_back(trainee.person.id);
             people.push_back(trainee);
         }
+        participants.push_back(teacher.person.id); // teachers check in too, as volunteers
         TRY(m_store.tracker().setTrackerIdentity(
             course.id, TrackerIdentity{std::string(spec.trackerCourse), std::string(spec.module), std::nullopt}));
         m_clock.set(m_now);

@@ -12,6 +12,7 @@
 #include "sync-server/web/html.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <charconv>
 #include <map>
 #include <set>
@@ -76,6 +77,27 @@ Result<CourseNames> courseNames(Services& services, const Caller& caller, const 
     return names;
 }
 
+// How far the kiosk's clock was from the server's at its last sync, in
+// words; a minute or more is marked for the admin to set it right.
+std::string clockText(std::optional<std::int64_t> skewMs)
+{
+    if (!skewMs)
+        return "Not known yet";
+    const std::int64_t s = (std::abs(*skewMs) + 500) / 1000;
+    if (s < 2)
+        return "Right";
+    const std::int64_t h = s / 3600, min = s / 60 % 60, sec = s % 60;
+    std::string amount;
+    if (h > 0)
+        amount = std::to_string(h) + " h " + std::to_string(min) + " min";
+    else if (min > 0)
+        amount = std::to_string(min) + " min " + std::to_string(sec) + " s";
+    else
+        amount = std::to_string(sec) + " s";
+    const std::string text = amount + (*skewMs > 0 ? " fast" : " slow");
+    return s >= 60 ? "<span class=\"tag late\">" + text + "</span>" : text;
+}
+
 // Times are in the zone of the kiosk's first course, named after each time
 // when the kiosks are not all in one zone.
 std::string kioskRow(const KioskInfo& k, const CourseNames& names, bool nameZones)
@@ -92,7 +114,7 @@ std::string kioskRow(const KioskInfo& k, const CourseNames& names, bool nameZone
     html += "</ul></td><td data-label=\"Provisioned\">" + web::escape(web::dateTimeText(zone, k.createdAt)) + suffix
         + "</td><td data-label=\"Last sync\">"
         + (k.lastSyncAt ? web::escape(web::dateTimeText(zone, *k.lastSyncAt)) + suffix : std::string("Never"))
-        + "</td><td>";
+        + "</td><td data-label=\"Clock\">" + clockText(k.clockSkewMs) + "</td><td>";
     if (k.revoked)
         html += "<span class=\"tag absent\">Revoked</span>"
             + (k.revokedAt ? " " + web::escape(web::dateTimeText(zone, *k.revokedAt)) + suffix : std::string());
@@ -145,7 +167,8 @@ Result<Response> kiosksPage(Services& services, const Request& request, const Ca
     } else {
         m += "<div class=\"table-wrap\"><table class=\"stack\"><caption>Every kiosk (" + std::to_string(kiosks.size())
             + ")</caption><thead><tr><th scope=\"col\">Kiosk</th><th scope=\"col\">Serves</th>"
-              "<th scope=\"col\">Provisioned</th><th scope=\"col\">Last sync</th><th scope=\"col\">Status</th></tr>"
+              "<th scope=\"col\">Provisioned</th><th scope=\"col\">Last sync</th><th scope=\"col\">Clock</th>"
+              "<th scope=\"col\">Status</th></tr>"
               "</thead><tbody>";
         std::set<std::string> zones;
         for (const auto& k : kiosks)
@@ -155,7 +178,10 @@ Result<Response> kiosksPage(Services& services, const Request& request, const Ca
         m += "</tbody></table></div><p class=\"muted\">"
             + (zones.size() > 1 ? std::string("Times are in the time zone of each kiosk's first course")
                                 : "Times are " + web::escape(*zones.begin()) + " time")
-            + "; the last sync to within a minute.</p>";
+            + "; the last sync to within a minute. Clock: how far the kiosk's clock was from this server's at "
+              "that sync. Each kiosk measures the difference at every sync and times check-ins on this server's "
+              "clock, so a clock that is off makes nobody late; one a minute or more out is worth setting right on "
+              "the classroom machine.</p>";
     }
     m += provisionForm(caller, courses, form, errors);
     return pageResponse(request, std::move(frame), status);

@@ -57,9 +57,11 @@ Result<bool> revokeKiosk(Services& services, const Caller& caller, std::uint32_t
     return services.store.kiosks().revokeKiosk(kiosk, caller.person.id);
 }
 
-Result<void> noteKioskSync(Services& services, const Kiosk& kiosk)
+Result<void> noteKioskSync(Services& services, const Kiosk& kiosk, std::int64_t kioskTimeMs)
 {
-    return services.store.kiosks().noteKioskSync(kiosk.id, services.clock.nowMs(), limits::k_kioskSyncResolutionMs);
+    const std::int64_t now = services.clock.nowMs();
+    return services.store.kiosks().noteKioskSync(kiosk.id, now, kioskTimeMs - now, limits::k_kioskSyncResolutionMs,
+                                                 limits::k_kioskSkewResolutionMs);
 }
 
 std::string kioskStartCommand(const std::string& serverUrl, const std::string& token)

@@ -36,7 +36,7 @@ struct ProvisionedKiosk {
 
 // Called after each successful sync so the admin page can say when a kiosk
 // last synced; writes at most once per k_kioskSyncResolutionMs per kiosk.
-[[nodiscard]] Result<void> noteKioskSync(Services& services, const Kiosk& kiosk);
+[[nodiscard]] Result<void> noteKioskSync(Services& services, const Kiosk& kiosk, std::int64_t kioskTimeMs);
 // Puts each kiosk's stored last sync on /metrics, so a kiosk that has been
 // silent since before a restart shows as such; at start-up.
 [[nodiscard]] Result<void> loadKioskMetrics(Services& services);

@@ -63,9 +63,12 @@ public:
     // Its token stops working at once. false when it was already revoked;
     // not_found for no such kiosk.
     [[nodiscard]] virtual Result<bool> revokeKiosk(std::uint32_t id, PersonId actor) = 0;
-    // Records a successful sync at `at` unless one within `resolutionMs` is
-    // already recorded (then nothing is written).
-    [[nodiscard]] virtual Result<void> noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t resolutionMs) = 0;
+    // Records a successful sync at `at`, and how far the kiosk's clock was
+    // from the server's, unless one within `resolutionMs` is already
+    // recorded with a skew within `skewResolutionMs` of this one (then
+    // nothing is written).
+    [[nodiscard]] virtual Result<void> noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t skewMs,
+                                                     std::int64_t resolutionMs, std::int64_t skewResolutionMs) = 0;
     // Runs `apply` over one kiosk batch inside one write transaction: the
     // sync rules (service/kiosksync.h) read and store through the batch, and
     // the check-ins it stored are logged for other kiosks' pulls at the end.

@@ -296,6 +296,8 @@ struct KioskInfo {
     bool revoked = false;
     std::optional<std::int64_t> revokedAt;
     std::optional<std::int64_t> lastSyncAt; // to within a minute (service/kiosks.h)
+    // The kiosk's clock minus the server's at that sync, to within a second.
+    std::optional<std::int64_t> clockSkewMs;
 };
 
 // One row of the enrollment table, for org-wide views.

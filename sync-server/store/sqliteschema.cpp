@@ -594,9 +594,15 @@ CREATE TABLE milestone_mark(
 INSERT INTO milestone_mark(id, seq) VALUES(1, 0);
 )sql";
 
+// How far each kiosk's clock was from the server's at its last sync, for
+// the admins' kiosk page.
+constexpr std::string_view k_v15 = R"sql(
+ALTER TABLE kiosk ADD COLUMN clock_skew_ms INTEGER;
+)sql";
+
 constexpr Migration k_migrations[] = {{1, k_v1},   {2, k_v2},   {3, k_v3},   {4, k_v4},   {5, k_v5},
                                       {6, k_v6},   {7, k_v7},   {8, k_v8},   {9, k_v9},   {10, k_v10},
-                                      {11, k_v11}, {12, k_v12}, {13, k_v13}, {14, k_v14}};
+                                      {11, k_v11}, {12, k_v12}, {13, k_v13}, {14, k_v14}, {15, k_v15}};
 
 } // namespace
 

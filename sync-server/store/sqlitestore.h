@@ -161,7 +161,8 @@ public:
 
     Result<std::vector<KioskInfo>> listKiosks() override;
     Result<bool> revokeKiosk(std::uint32_t id, PersonId actor) override;
-    Result<void> noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t resolutionMs) override;
+    Result<void> noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t skewMs, std::int64_t resolutionMs,
+                               std::int64_t skewResolutionMs) override;
     Result<void> setAdmin(PersonId person, bool admin, PersonId actor) override;
     Result<void> setLead(PersonId person, bool lead, PersonId actor) override;
     // The public API's privacy: sqlitestoreprivacy.cpp.

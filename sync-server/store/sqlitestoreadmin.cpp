@@ -6,6 +6,7 @@
 
 #include "core/result.h"
 
+#include <cstdlib>
 #include <map>
 
 namespace imhere::server {
@@ -16,7 +17,8 @@ Result<std::vector<KioskInfo>> SqliteStore::listKiosks()
     std::vector<KioskInfo> out;
     std::map<std::uint32_t, std::size_t> at;
     {
-        TRY_ASSIGN(s, query("SELECT id, name, created_at, revoked, revoked_at, last_sync_at FROM kiosk ORDER BY id"));
+        TRY_ASSIGN(s, query("SELECT id, name, created_at, revoked, revoked_at, last_sync_at, clock_skew_ms FROM kiosk"
+                            " ORDER BY id"));
         for (;;) {
             TRY_ASSIGN(row, s->step());
             if (!row)
@@ -24,7 +26,7 @@ Result<std::vector<KioskInfo>> SqliteStore::listKiosks()
             const auto id = static_cast<std::uint32_t>(s->int64At(0));
             at[id] = out.size();
             out.push_back({id, s->textAt(1), {}, s->int64At(2), s->intAt(3) != 0, s->optionalInt64At(4),
-                           s->optionalInt64At(5)});
+                           s->optionalInt64At(5), s->optionalInt64At(6)});
         }
     }
     TRY_ASSIGN(links, query("SELECT kc.kiosk, kc.course FROM kiosk_course kc JOIN course c ON c.id = kc.course"
@@ -56,23 +58,28 @@ Result<bool> SqliteStore::revokeKiosk(std::uint32_t id, PersonId actor)
     return revoked;
 }
 
-Result<void> SqliteStore::noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t resolutionMs)
+Result<void> SqliteStore::noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t skewMs,
+                                        std::int64_t resolutionMs, std::int64_t skewResolutionMs)
 {
     // Read first: most syncs fall within the resolution and write nothing.
     {
         std::lock_guard lock(m_mutex);
-        TRY_ASSIGN(s, query("SELECT last_sync_at FROM kiosk WHERE id = ?"));
+        TRY_ASSIGN(s, query("SELECT last_sync_at, clock_skew_ms FROM kiosk WHERE id = ?"));
         s->bind(1, std::int64_t{id});
         TRY_ASSIGN(row, s->step());
         if (!row)
             return {};
-        if (const auto last = s->optionalInt64At(0); last && *last <= at && at - *last < resolutionMs)
+        const auto last = s->optionalInt64At(0);
+        const auto skew = s->optionalInt64At(1);
+        const bool recent = last && *last <= at && at - *last < resolutionMs;
+        const bool sameSkew = skew && std::abs(*skew - skewMs) < skewResolutionMs;
+        if (recent && sameSkew)
             return {};
     }
     return write([&]() -> Result<void> {
-        TRY_ASSIGN(s, query("UPDATE kiosk SET last_sync_at = ?1 WHERE id = ?2"
-                            " AND (last_sync_at IS NULL OR last_sync_at < ?1)"));
-        return s->bind(1, at).bind(2, std::int64_t{id}).run();
+        TRY_ASSIGN(s, query("UPDATE kiosk SET last_sync_at = ?1, clock_skew_ms = ?3 WHERE id = ?2"
+                            " AND (last_sync_at IS NULL OR last_sync_at <= ?1)"));
+        return s->bind(1, at).bind(2, std::int64_t{id}).bind(3, skewMs).run();
     });
 }
 

@@ -4,7 +4,8 @@
 // so a tap is stored at the server's time (and its lateness reckoned from
 // it), the rotating code on its screen verifies at the server while a code
 // made on the kiosk's own clock would not, and the server reports the skew
-// to admins as imhere_kiosk_clock_skew_seconds on /metrics.
+// to admins as imhere_kiosk_clock_skew_seconds on /metrics and stores it for
+// the admins' kiosk page.
 #include "processes.h"
 #include "schoolseed.h"
 
@@ -139,6 +140,10 @@ private Q_SLOTS:
         const double skewSeconds = match.captured(1).toDouble();
         QVERIFY2(std::abs(skewSeconds * 1000 - static_cast<double>(skewMs)) < k_toleranceMs,
                  qPrintable(QStringLiteral("reported skew %1 s").arg(skewSeconds)));
+        // And it is stored for the admins' kiosk page (its "Clock" column).
+        const auto stored = queryInt(db, "SELECT clock_skew_ms FROM kiosk WHERE id = ?", std::to_string(school.kioskId));
+        QVERIFY(stored.has_value());
+        QVERIFY2(std::abs(*stored - skewMs) < k_toleranceMs, qPrintable(QStringLiteral("stored skew %1 ms").arg(*stored)));
     }
 };
 

@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace imhere::e2e {
@@ -154,6 +155,26 @@ bool KioskProcess::stop()
     }
     m_output += QString::fromLocal8Bit(m_process->readAll());
     return clean && m_process->exitStatus() == QProcess::NormalExit && m_process->exitCode() == 0;
+}
+
+void KioskProcess::kill()
+{
+    if (!m_process || m_process->state() == QProcess::NotRunning)
+        return;
+    m_process->kill();
+    m_process->waitForFinished(k_processStartMs);
+    m_output += QString::fromLocal8Bit(m_process->readAll());
+}
+
+bool KioskProcess::waitForOutput(const std::function<bool(const QString&)>& condition, int deadlineMs)
+{
+    QDeadlineTimer deadline(deadlineMs);
+    while (!condition(m_output)) {
+        if (deadline.hasExpired() || !m_process || m_process->state() != QProcess::Running)
+            return false;
+        m_process->waitForReadyRead(static_cast<int>(std::max<qint64>(1, deadline.remainingTime())));
+    }
+    return true;
 }
 
 std::optional<std::int64_t> queryInt(const std::string& dbPath, const std::string& sql, const std::string& arg)

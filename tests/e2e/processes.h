@@ -67,6 +67,12 @@ public:
     [[nodiscard]] bool tap(const QByteArray& uid);
     // SIGTERM, as systemd stops it; true when it then exited by itself with 0.
     bool stop();
+    // SIGKILL: the kiosk vanishes mid-whatever, as in a power cut. What it
+    // printed before stays in output().
+    void kill();
+    // Reads the kiosk's output as it comes until `condition` holds on all of
+    // it so far; false when the deadline passes or the kiosk exits first.
+    [[nodiscard]] bool waitForOutput(const std::function<bool(const QString&)>& condition, int deadlineMs);
     [[nodiscard]] QString storePath() const { return m_dataDir + QStringLiteral("/kiosk.db"); }
     [[nodiscard]] QString output() const { return m_output; }
 

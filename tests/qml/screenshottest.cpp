@@ -133,8 +133,8 @@ class ScreenshotTest : public QObject {
         QList<RosterRow> roster{
             {QStringLiteral("a"), QStringLiteral("Ada Lovelace"), QStringLiteral("student"), QStringLiteral("on time"), QStringLiteral("18:02"), QStringLiteral("nfc"), {}, QStringLiteral("e1")},
             {QStringLiteral("b"), QStringLiteral("Alan Turing"), QStringLiteral("student"), QStringLiteral("late 12 min"), QStringLiteral("18:12"), QStringLiteral("wedge"), {QStringLiteral("CAMERA_OFF")}, QStringLiteral("e2")},
-            {QStringLiteral("c"), QStringLiteral("Katherine Johnson"), QStringLiteral("student"), QStringLiteral("not in yet"), {}, {}, {}, {}},
-            {QStringLiteral("d"), QStringLiteral("Grace Hopper"), QStringLiteral("teacher"), QStringLiteral("absent"), {}, {}, {}, QStringLiteral("e3")}};
+            {QStringLiteral("c"), QStringLiteral("Katherine Johnson"), QStringLiteral("student"), QStringLiteral("absent"), {}, {}, {}, QStringLiteral("e3")},
+            {QStringLiteral("d"), QStringLiteral("Grace Hopper"), QStringLiteral("teacher"), QStringLiteral("not in yet"), {}, {}, {}, {}}};
         m_admin->onView({{w, QStringLiteral("course"), QStringLiteral("WM5 · JS1"), QStringLiteral("Week 3 · Asynchronous JavaScript and Promises"), QStringLiteral("18:00")}},
                         {{{}, QStringLiteral("course"), QStringLiteral("WM5 · JS1"), {}, {}}}, w, roster, 2);
     }

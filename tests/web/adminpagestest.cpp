@@ -41,10 +41,11 @@ std::string fieldErrorProblems(const HttpResult& r, const std::string& field, co
 class AdminPagesTest : public QObject, public WebFixture {
     Q_OBJECT
 
-    HttpResult sync(const std::string& token)
+    // A sync from a kiosk whose clock is `skewMs` off the server's.
+    HttpResult sync(const std::string& token, std::int64_t skewMs = 0)
     {
         return client->json("POST", "/api/v1/kiosk/sync",
-                            R"({"protocol":1,"kiosk_time":)" + std::to_string(server->clock.nowMs())
+                            R"({"protocol":1,"kiosk_time":)" + std::to_string(server->clock.nowMs() + skewMs)
                                 + R"(,"cursor":0,"events":[]})",
                             bearer(token));
     }
@@ -163,6 +164,17 @@ private slots:
         QCOMPARE(server->store->kiosks().listKiosks().value().back().lastSyncAt, server->clock.nowMs());
         list = client->get("/admin/kiosks", session(Admin));
         QVERIFY(list.body.find(web::dateTimeText("Europe/London", server->clock.nowMs())) != std::string::npos);
+        QVERIFY2(list.body.find("<td data-label=\"Clock\">Right</td>") != std::string::npos, list.body.c_str());
+
+        // A kiosk's clock 5 minutes fast, then 7 s slow, shows to the admin.
+        QCOMPARE(sync(token, 5 * 60'000 + 200).status, 200);
+        list = client->get("/admin/kiosks", session(Admin));
+        QVERIFY2(list.body.find("<span class=\"tag late\">5 min 0 s fast</span>") != std::string::npos,
+                 list.body.c_str());
+        QCOMPARE(sync(token, -7'000).status, 200);
+        list = client->get("/admin/kiosks", session(Admin));
+        QVERIFY(list.body.find("<td data-label=\"Clock\">7 s slow</td>") != std::string::npos);
+        QCOMPARE(sync(token).status, 200);
 
         // A minute's syncs are one recorded time; a later one moves it on.
         server->clock.advance(30'000);

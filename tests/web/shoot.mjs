@@ -1,5 +1,6 @@
 // Signs in and saves screenshots of the given paths, for people to look at.
 //   node shoot.mjs BASE_URL EMAIL PASSWORD OUT_DIR PATH...
+// Whole pages; SHOT_CLIP=Y,HEIGHT keeps only that band of each page.
 import { chromium } from 'playwright-core';
 
 const [base, email, password, outDir, ...paths] = process.argv.slice(2);
@@ -19,7 +20,11 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
   for (const p of paths) {
     await page.goto(base + p);
     const name = (p.replace(/[^a-z0-9]+/gi, '_') || 'root') + `-${label}.png`;
-    await page.screenshot({ path: `${outDir}/${name}`, fullPage: true });
+    const clip = process.env.SHOT_CLIP?.split(',').map(Number);
+    await page.screenshot({
+      path: `${outDir}/${name}`, fullPage: true,
+      ...(clip ? { clip: { x: 0, y: clip[0], width: viewport.width, height: clip[1] } } : {}),
+    });
     console.log(`${outDir}/${name}`);
   }
   await page.close();

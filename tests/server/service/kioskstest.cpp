@@ -34,6 +34,7 @@ private slots:
     void theCommandLineRegistersWithoutAPerson();
     void revokingIsOnceAndStopsTheKiosk();
     void syncsAreNotedToWithinAMinute();
+    void aKiosksClockSkewIsNotedWhenItMovesByASecond();
     void theStartCommandCarriesServerAndToken();
 };
 
@@ -141,16 +142,37 @@ void KiosksTest::syncsAreNotedToWithinAMinute()
 {
     QCOMPARE(fx->lastSyncOf(fx->kiosk.id), std::optional<std::int64_t>());
     const auto first = fx->clock.nowMs();
-    QVERIFY(noteKioskSync(services(), fx->kiosk));
+    QVERIFY(noteKioskSync(services(), fx->kiosk, fx->clock.nowMs()));
     QCOMPARE(fx->lastSyncOf(fx->kiosk.id), std::optional<std::int64_t>(first));
 
     fx->clock.advance(server::limits::k_kioskSyncResolutionMs - 1);
-    QVERIFY(noteKioskSync(services(), fx->kiosk));
+    QVERIFY(noteKioskSync(services(), fx->kiosk, fx->clock.nowMs()));
     QCOMPARE(fx->lastSyncOf(fx->kiosk.id), std::optional<std::int64_t>(first));
 
     fx->clock.advance(2);
-    QVERIFY(noteKioskSync(services(), fx->kiosk));
+    QVERIFY(noteKioskSync(services(), fx->kiosk, fx->clock.nowMs()));
     QCOMPARE(fx->lastSyncOf(fx->kiosk.id), std::optional<std::int64_t>(fx->clock.nowMs()));
+}
+
+void KiosksTest::aKiosksClockSkewIsNotedWhenItMovesByASecond()
+{
+    using std::optional;
+    constexpr std::int64_t fiveMinutes = 5 * 60'000;
+    QCOMPARE(fx->kioskInfo(fx->kiosk.id).clockSkewMs, optional<std::int64_t>());
+    const auto first = fx->clock.nowMs();
+    QVERIFY(noteKioskSync(services(), fx->kiosk, first + fiveMinutes));
+    QCOMPARE(fx->kioskInfo(fx->kiosk.id).clockSkewMs, optional<std::int64_t>(fiveMinutes));
+
+    // Within the minute, a second's jitter (the request's way over the
+    // network) writes nothing; a clock set right is noted at once.
+    fx->clock.advance(1'000);
+    QVERIFY(noteKioskSync(services(), fx->kiosk, fx->clock.nowMs() + fiveMinutes + 900));
+    QCOMPARE(fx->kioskInfo(fx->kiosk.id).clockSkewMs, optional<std::int64_t>(fiveMinutes));
+    QCOMPARE(fx->lastSyncOf(fx->kiosk.id), optional<std::int64_t>(first));
+    fx->clock.advance(1'000);
+    QVERIFY(noteKioskSync(services(), fx->kiosk, fx->clock.nowMs() - fiveMinutes));
+    QCOMPARE(fx->kioskInfo(fx->kiosk.id).clockSkewMs, optional<std::int64_t>(-fiveMinutes));
+    QCOMPARE(fx->lastSyncOf(fx->kiosk.id), optional<std::int64_t>(fx->clock.nowMs()));
 }
 
 void KiosksTest::theStartCommandCarriesServerAndToken()

@@ -193,13 +193,18 @@ std::optional<Kiosk> ServiceFixture::kioskById(std::uint32_t id)
     return must(store->kiosks().kioskById(id), "read a kiosk");
 }
 
-std::optional<std::int64_t> ServiceFixture::lastSyncOf(std::uint32_t id)
+KioskInfo ServiceFixture::kioskInfo(std::uint32_t id)
 {
     const auto kiosks = must(store->kiosks().listKiosks(), "list kiosks");
     const auto found = std::ranges::find(kiosks, id, &KioskInfo::id);
     if (found == kiosks.end())
         throw std::runtime_error("no kiosk " + std::to_string(id));
-    return found->lastSyncAt;
+    return *found;
+}
+
+std::optional<std::int64_t> ServiceFixture::lastSyncOf(std::uint32_t id)
+{
+    return kioskInfo(id).lastSyncAt;
 }
 
 Bytes ServiceFixture::badgeKey()

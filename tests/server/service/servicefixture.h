@@ -83,6 +83,7 @@ public:
     [[nodiscard]] bool hasCheckIn(const server::Person& person, const server::Window& window);
     [[nodiscard]] bool hasSession(const std::string& sessionToken);
     [[nodiscard]] std::optional<server::Kiosk> kioskById(std::uint32_t id);
+    [[nodiscard]] server::KioskInfo kioskInfo(std::uint32_t kiosk);
     [[nodiscard]] std::optional<std::int64_t> lastSyncOf(std::uint32_t kiosk);
     [[nodiscard]] Bytes badgeKey();
 
