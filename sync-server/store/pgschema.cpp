@@ -22,7 +22,11 @@ std::span<const PgMigration> pgMigrations()
 {
     // A change to the schema is a new numbered step here, with the same
     // meaning as the SQLite migration that makes it (sqliteschema.cpp).
-    static const PgMigration migrations[] = {{1, pgSchemaV1()}};
+    static const PgMigration migrations[] = {
+        {1, pgSchemaV1()},
+        // SQLite's 15: how far each kiosk's clock was from the server's at its last sync.
+        {2, "ALTER TABLE kiosk ADD COLUMN clock_skew_ms bigint;"},
+    };
     return migrations;
 }
 

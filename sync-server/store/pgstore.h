@@ -228,7 +228,8 @@ public:
     Result<std::optional<Kiosk>> kioskById(std::uint32_t id) override;
     Result<std::vector<KioskInfo>> listKiosks() override;
     Result<bool> revokeKiosk(std::uint32_t id, PersonId actor) override;
-    Result<void> noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t resolutionMs) override;
+    Result<void> noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t skewMs, std::int64_t resolutionMs,
+                               std::int64_t skewResolutionMs) override;
     Result<void> ingestSync(const Kiosk& kiosk, const sync::SyncRequest& request,
                             const std::function<Result<void>(SyncBatch&)>& apply) override;
     Result<void> pullChanges(const Kiosk& kiosk, std::int64_t cursor, const PinRule& holdsPin,

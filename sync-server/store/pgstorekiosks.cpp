@@ -3,6 +3,7 @@
 
 #include "pgstore.h"
 
+#include <cstdlib>
 #include <map>
 
 namespace imhere::server {
@@ -66,7 +67,8 @@ Result<std::vector<KioskInfo>> PgStore::listKiosks()
     TRY(snapshot([&](PgConnection& db) -> Result<void> {
         out.clear();
         std::map<std::uint32_t, std::size_t> at;
-        TRY_ASSIGN(s, db.query("SELECT id, name, created_at, revoked, revoked_at, last_sync_at FROM kiosk ORDER BY id"));
+        TRY_ASSIGN(s, db.query("SELECT id, name, created_at, revoked, revoked_at, last_sync_at, clock_skew_ms FROM kiosk"
+                               " ORDER BY id"));
         for (;;) {
             TRY_ASSIGN(row, s->step());
             if (!row)
@@ -74,7 +76,7 @@ Result<std::vector<KioskInfo>> PgStore::listKiosks()
             const auto id = static_cast<std::uint32_t>(s->int64At(0));
             at[id] = out.size();
             out.push_back({id, s->textAt(1), {}, s->int64At(2), s->boolAt(3), s->optionalInt64At(4),
-                           s->optionalInt64At(5)});
+                           s->optionalInt64At(5), s->optionalInt64At(6)});
         }
         TRY_ASSIGN(links, db.query("SELECT kc.kiosk, kc.course FROM kiosk_course kc JOIN course c ON c.id = kc.course"
                                    " ORDER BY kc.kiosk, c.name COLLATE \"C\", c.id COLLATE \"C\""));
@@ -107,23 +109,29 @@ Result<bool> PgStore::revokeKiosk(std::uint32_t id, PersonId actor)
     return revoked;
 }
 
-Result<void> PgStore::noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t resolutionMs)
+Result<void> PgStore::noteKioskSync(std::uint32_t id, std::int64_t at, std::int64_t skewMs,
+                                    std::int64_t resolutionMs, std::int64_t skewResolutionMs)
 {
     // Read first: most syncs fall within the resolution and write nothing.
     bool due = false;
     TRY(read([&](PgConnection& db) -> Result<void> {
-        TRY_ASSIGN(s, db.query("SELECT last_sync_at FROM kiosk WHERE id = $1"));
+        TRY_ASSIGN(s, db.query("SELECT last_sync_at, clock_skew_ms FROM kiosk WHERE id = $1"));
         TRY_ASSIGN(row, s->bind(1, std::int64_t{id}).step());
-        const auto last = row ? s->optionalInt64At(0) : std::nullopt;
-        due = row && !(last && *last <= at && at - *last < resolutionMs);
+        if (!row)
+            return {};
+        const auto last = s->optionalInt64At(0);
+        const auto skew = s->optionalInt64At(1);
+        const bool recent = last && *last <= at && at - *last < resolutionMs;
+        const bool sameSkew = skew && std::abs(*skew - skewMs) < skewResolutionMs;
+        due = !(recent && sameSkew);
         return {};
     }));
     if (!due)
         return {};
     return write([&](PgConnection& db) -> Result<void> {
-        TRY_ASSIGN(s, db.query("UPDATE kiosk SET last_sync_at = $1 WHERE id = $2"
-                               " AND (last_sync_at IS NULL OR last_sync_at < $1)"));
-        return s->bind(1, at).bind(2, std::int64_t{id}).run();
+        TRY_ASSIGN(s, db.query("UPDATE kiosk SET last_sync_at = $1, clock_skew_ms = $3 WHERE id = $2"
+                               " AND (last_sync_at IS NULL OR last_sync_at <= $1)"));
+        return s->bindAll(at, std::int64_t{id}, skewMs).run();
     });
 }
 
