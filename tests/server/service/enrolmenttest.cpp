@@ -196,6 +196,61 @@ private slots:
         QVERIFY(record.status == AttendanceStatus::OnTime);
     }
 
+    void everyPublicPageIsTheSameSliceOfTheWholeFold()
+    {
+        const Caller teacher = fx->as(fx->teacher);
+        // studentA2 away for a class; a late joiner with a check-in from
+        // before they joined and one without; an opted-out trainee.
+        fx->clock.set(ServiceFixture::k_start - 3 * k_day);
+        QVERIFY(removeMember(services(), teacher, fx->courseA.id, fx->studentA2.publicId));
+        const Window away = fx->addWindow(fx->courseA, "While away", ServiceFixture::k_start - 2 * k_day,
+                                          ServiceFixture::k_start - 2 * k_day + 120 * k_minute);
+        fx->clock.set(ServiceFixture::k_start - k_day);
+        QVERIFY(assignMember(services(), teacher, fx->courseA.id, fx->studentA2.publicId, Role::Student));
+        fx->clock.set(ServiceFixture::k_start);
+        const Person imported = fx->addPerson("Ira Imported", "ira@example.org");
+        fx->enrol(imported, fx->courseA, Role::Student);
+        fx->addCheckIn(imported, fx->closedA, *fx->closedA.startMs() + 2 * k_minute);
+        fx->enrol(fx->addPerson("Lin Late", "lin@example.org"), fx->courseA, Role::Student);
+        const Person hidden = fx->addPerson("Oona Out", "oona@example.org");
+        fx->enrol(hidden, fx->courseA, Role::Student);
+        QVERIFY(fx->store->people().setPublicOptOut(hidden.id, true, "test"));
+
+        // The reference: every record, trainees only and not the opted-out,
+        // in order of window and public id.
+        auto all = recordsOfCourse(services(), fx->courseA.id);
+        QVERIFY(all);
+        const auto windows = fx->store->attendance().windowsOf(fx->courseA.id).value();
+        auto order = [&](const AttendanceRecord& r) {
+            return std::ranges::find(windows, r.window, &Window::id) - windows.begin();
+        };
+        std::erase_if(*all, [&](const AttendanceRecord& r) {
+            return r.role != Role::Student || r.person == hidden.publicId;
+        });
+        std::ranges::stable_sort(*all, [&](const AttendanceRecord& a, const AttendanceRecord& b) {
+            return std::pair(order(a), a.person) < std::pair(order(b), b.person);
+        });
+        QVERIFY(hasRecord(*all, imported.publicId, fx->closedA.id));
+        QVERIFY(!hasRecord(*all, fx->studentA2.publicId, away.id));
+
+        for (const std::size_t limit : {1u, 2u, 3u, 5u, 100u}) {
+            std::vector<std::pair<std::string, std::string>> paged;
+            for (std::size_t offset = 0; offset < all->size() + limit; offset += limit) {
+                const auto page = publicAttendance(services(), fx->courseA.id, std::nullopt, std::nullopt,
+                                                   PageSpan{offset, limit});
+                QVERIFY(page);
+                QCOMPARE(page->total, all->size());
+                QVERIFY(page->items.size() <= limit);
+                for (const AttendanceRecord& r : page->items)
+                    paged.emplace_back(r.window, r.person);
+            }
+            std::vector<std::pair<std::string, std::string>> expected;
+            for (const AttendanceRecord& r : *all)
+                expected.emplace_back(r.window, r.person);
+            QCOMPARE(paged, expected);
+        }
+    }
+
     void theTrackerCountsNoSprintBeforeTheyJoined()
     {
         const Person late = fx->addPerson("Lin Late", "lin@example.org");
