@@ -87,33 +87,44 @@ Result<PublicPage<AttendanceRecord>> publicAttendance(Services& services, std::s
             return !start || (fromMs && *start < *fromMs) || (toMs && *start >= *toMs);
         });
     }
-    static const std::vector<EnrolmentSpan> k_always;
-    struct Trainee {
-        std::string id;
-        const std::vector<EnrolmentSpan>* spans;
-    };
-    std::vector<Trainee> trainees;
-    std::vector<std::string> sometimesOut;
+    // has[t][w]: trainee t has a record in window w, from their spans alone;
+    // for those out of the course at some window, from their events too.
+    std::vector<std::vector<char>> has;
+    std::map<std::string_view, std::size_t> outAtTimes; // public id → its row in `has`
     for (const Member& m : roster.members) {
         if (m.role != Role::Student || out.contains(m.publicId))
             continue;
         const auto found = roster.enrolment.find(m.publicId);
-        const auto* spans = found == roster.enrolment.end() ? &k_always : &found->second;
-        trainees.push_back({m.publicId, spans});
-        if (std::ranges::any_of(windows, [&](const Window& w) { return !enrolledIn(w, *spans, false); }))
-            sometimesOut.push_back(m.publicId);
+        std::vector<char>& row = has.emplace_back(windows.size(), 1);
+        if (found == roster.enrolment.end())
+            continue; // no history kept: always enrolled
+        bool outOnce = false;
+        for (std::size_t w = 0; w < windows.size(); ++w)
+            if (!enrolledIn(windows[w], found->second, false)) {
+                row[w] = 0;
+                outOnce = true;
+            }
+        if (outOnce)
+            outAtTimes.emplace(m.publicId, has.size() - 1);
     }
-    TRY_ASSIGN(attended, services.store.attendance().attendedWindows(course, sometimesOut));
-    std::vector<std::size_t> counts;
-    counts.reserve(windows.size());
+    if (!outAtTimes.empty()) {
+        std::vector<std::string> ids(outAtTimes.size());
+        std::ranges::transform(outAtTimes, ids.begin(), [](const auto& e) { return std::string(e.first); });
+        TRY_ASSIGN(attended, services.store.attendance().attendedWindows(course, ids));
+        std::map<std::string_view, std::size_t> windowAt;
+        for (std::size_t w = 0; w < windows.size(); ++w)
+            windowAt.emplace(windows[w].id, w);
+        for (const auto& [person, window] : attended)
+            if (const auto w = windowAt.find(window); w != windowAt.end())
+                has[outAtTimes.at(person)][w->second] = 1;
+    }
+    std::vector<std::size_t> counts(windows.size(), 0);
     std::size_t total = 0;
-    for (const Window& w : windows) {
-        const auto n = static_cast<std::size_t>(std::ranges::count_if(trainees, [&](const Trainee& t) {
-            return enrolledIn(w, *t.spans, attended.contains({t.id, w.id}));
-        }));
-        counts.push_back(n);
+    for (const std::vector<char>& row : has)
+        for (std::size_t w = 0; w < windows.size(); ++w)
+            counts[w] += static_cast<std::size_t>(row[w]);
+    for (const std::size_t n : counts)
         total += n;
-    }
 
     // Records in order of window, then of trainee's public id; the page's
     // windows alone are folded.
