@@ -16,6 +16,7 @@
 #include "tests/support/qtestsupport.h"
 
 #include <algorithm>
+#include <optional>
 
 using namespace imhere;
 using namespace imhere::server;
@@ -46,6 +47,23 @@ class EnrolmentTest : public QObject {
 
     std::unique_ptr<ServiceFixture> fx;
     Services& services() { return *fx->services; }
+
+    // studentA2 leaves three days ago and comes back yesterday, with a class
+    // in between (returned); nullopt if the roster refused a change.
+    std::optional<Window> studentA2AwayForAClass()
+    {
+        const Caller teacher = fx->as(fx->teacher);
+        fx->clock.set(ServiceFixture::k_start - 3 * k_day);
+        if (!removeMember(services(), teacher, fx->courseA.id, fx->studentA2.publicId))
+            return std::nullopt;
+        const Window away = fx->addWindow(fx->courseA, "While away", ServiceFixture::k_start - 2 * k_day,
+                                          ServiceFixture::k_start - 2 * k_day + 120 * k_minute);
+        fx->clock.set(ServiceFixture::k_start - k_day);
+        if (!assignMember(services(), teacher, fx->courseA.id, fx->studentA2.publicId, Role::Student))
+            return std::nullopt;
+        fx->clock.set(ServiceFixture::k_start);
+        return away;
+    }
 
 private slots:
     void init() { fx = std::make_unique<ServiceFixture>(); }
@@ -149,13 +167,9 @@ private slots:
     {
         const Caller teacher = fx->as(fx->teacher);
         // studentA2 leaves three days ago and comes back yesterday; a class in between.
-        fx->clock.set(ServiceFixture::k_start - 3 * k_day);
-        QVERIFY(removeMember(services(), teacher, fx->courseA.id, fx->studentA2.publicId));
-        const Window away = fx->addWindow(fx->courseA, "While away", ServiceFixture::k_start - 2 * k_day,
-                                          ServiceFixture::k_start - 2 * k_day + 120 * k_minute);
-        fx->clock.set(ServiceFixture::k_start - k_day);
-        QVERIFY(assignMember(services(), teacher, fx->courseA.id, fx->studentA2.publicId, Role::Student));
-        fx->clock.set(ServiceFixture::k_start);
+        const auto awayClass = studentA2AwayForAClass();
+        QVERIFY(awayClass);
+        const Window& away = *awayClass;
 
         const auto records = recordsOfPerson(services(), fx->courseA.id, fx->studentA2.id);
         QVERIFY(records);
@@ -201,13 +215,9 @@ private slots:
         const Caller teacher = fx->as(fx->teacher);
         // studentA2 away for a class; a late joiner with a check-in from
         // before they joined and one without; an opted-out trainee.
-        fx->clock.set(ServiceFixture::k_start - 3 * k_day);
-        QVERIFY(removeMember(services(), teacher, fx->courseA.id, fx->studentA2.publicId));
-        const Window away = fx->addWindow(fx->courseA, "While away", ServiceFixture::k_start - 2 * k_day,
-                                          ServiceFixture::k_start - 2 * k_day + 120 * k_minute);
-        fx->clock.set(ServiceFixture::k_start - k_day);
-        QVERIFY(assignMember(services(), teacher, fx->courseA.id, fx->studentA2.publicId, Role::Student));
-        fx->clock.set(ServiceFixture::k_start);
+        const auto awayClass = studentA2AwayForAClass();
+        QVERIFY(awayClass);
+        const Window& away = *awayClass;
         const Person imported = fx->addPerson("Ira Imported", "ira@example.org");
         fx->enrol(imported, fx->courseA, Role::Student);
         fx->addCheckIn(imported, fx->closedA, *fx->closedA.startMs() + 2 * k_minute);
