@@ -88,7 +88,7 @@ echo "|---|---:|---|---:|---:|"
 for entry in "${benches[@]}"; do
   name="${entry%%|*}"
   [[ -f "$log/$name.txt" ]] || continue
-  grep '^TABLE|' "$log/$name.txt" | cut -d'|' -f2- | awk -F'|' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, ($5 == "" ? "" : "×" $5) }'
+  { grep '^TABLE|' "$log/$name.txt" || true; } | cut -d'|' -f2- | awk -F'|' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, ($5 == "" ? "" : "×" $5) }'
 done
 if ((${#failed[@]})); then
   echo

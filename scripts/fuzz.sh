@@ -96,9 +96,14 @@ rows=""
 while read -r t cpu execs cov ft corp found rc; do
   printf '%-13s %8s %12s %6s %7s %12s %8s\n' "$t" "$cpu" "$execs" "$cov" "$ft" "$corp" "$found"
   verdict="none"
-  if ((rc != 0 || found > 0)); then
+  if ((found > 0)); then
     failed=1
     verdict="**finding**: build/fuzz/findings/$t-*, log build/fuzz/logs/$t.log"
+  elif ((rc != 0)); then
+    # No input saved: the fuzzer did not get going (a dictionary it cannot
+    # read, a bad option), which is not a finding but not a run either.
+    failed=1
+    verdict="**stopped without a finding**: see build/fuzz/logs/$t.log"
   fi
   rows+="| $today | $t | $minutes | $cpu | $execs | $cov | $ft | $corp | $verdict |"$'\n'
 done <"$results"
@@ -112,6 +117,6 @@ if ((record)); then
   echo "fuzz.sh: recorded in $doc ($host)" >&2
 fi
 if ((failed)); then
-  echo "fuzz.sh: findings; see build/fuzz/findings/ and build/fuzz/logs/" >&2
+  echo "fuzz.sh: findings or a target that did not run; see build/fuzz/findings/ and build/fuzz/logs/" >&2
   exit 1
 fi

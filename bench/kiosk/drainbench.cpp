@@ -97,6 +97,29 @@ void pullRoster(KioskStore& store, SyncClient& client)
     }
 }
 
+// A school of `taps` trainees, each with a badge, on a running imhere-server,
+// and a directory for the kiosk's store.
+struct School {
+    QTemporaryDir dir;
+    std::string db = dir.filePath(QStringLiteral("imhere.db")).toStdString();
+    e2e::SeededSchool school;
+    e2e::ServerProcess server{db};
+    kiosk::test::TempStore kioskStore;
+
+    explicit School(int taps) : school(e2e::seedSchool(db, taps))
+    {
+        if (!server.start())
+            throw std::runtime_error("imhere-server did not start");
+    }
+    // A connection to the kiosk's store, which knows the server.
+    KioskStore openKiosk()
+    {
+        KioskStore store = kioskStore.open();
+        must(store.saveCredentials({server.url(), school.kioskToken, ""}), "credentials");
+        return store;
+    }
+};
+
 double msSince(Steady::time_point start)
 {
     return std::chrono::duration<double, std::milli>(Steady::now() - start).count();
@@ -104,17 +127,11 @@ double msSince(Steady::time_point start)
 
 void tapsAcrossAnOutage(int taps)
 {
-    QTemporaryDir dir;
-    const std::string db = dir.filePath(QStringLiteral("imhere.db")).toStdString();
-    const e2e::SeededSchool school = e2e::seedSchool(db, taps);
-    e2e::ServerProcess server(db);
-    if (!server.start())
-        throw std::runtime_error("imhere-server did not start");
-
-    kiosk::test::TempStore temp;
-    KioskStore tapStore = temp.open();
-    KioskStore syncStore = temp.open();
-    must(tapStore.saveCredentials({server.url(), school.kioskToken, ""}), "credentials");
+    School s(taps);
+    const e2e::SeededSchool& school = s.school;
+    e2e::ServerProcess& server = s.server;
+    KioskStore tapStore = s.openKiosk();
+    KioskStore syncStore = s.kioskStore.open();
     CurlGlobal curl;
     CurlTransport transport(CurlTransport::Options{});
     SystemClock system;
@@ -130,7 +147,7 @@ void tapsAcrossAnOutage(int taps)
     syncThread.start();
     QMetaObject::invokeMethod(&client, &SyncClient::start, Qt::BlockingQueuedConnection);
 
-    Database bare = must(Database::open(dir.filePath(QStringLiteral("bare.db")).toStdString()), "open the floor's file");
+    Database bare = must(Database::open(s.dir.filePath(QStringLiteral("bare.db")).toStdString()), "open the floor's file");
     must(bare.exec("CREATE TABLE t (id TEXT NOT NULL, at INTEGER NOT NULL) STRICT"), "create");
     Steady::time_point fedBack;
     int answered = 0;
@@ -170,7 +187,7 @@ void tapsAcrossAnOutage(int taps)
     QMetaObject::invokeMethod(&client, &SyncClient::stop, Qt::BlockingQueuedConnection);
     syncThread.quit();
     syncThread.wait();
-    requireExactlyOnce(db, school.kioskId, taps);
+    requireExactlyOnce(s.db, school.kioskId, taps);
     server.kill();
 
     const bench::Quantiles floor = bench::quantilesOf(commitMs);
@@ -193,16 +210,10 @@ void tapsAcrossAnOutage(int taps)
 
 void drainAfterAnOutage(int taps)
 {
-    QTemporaryDir dir;
-    const std::string db = dir.filePath(QStringLiteral("imhere.db")).toStdString();
-    const e2e::SeededSchool school = e2e::seedSchool(db, taps);
-    e2e::ServerProcess server(db);
-    if (!server.start())
-        throw std::runtime_error("imhere-server did not start");
-
-    kiosk::test::TempStore temp;
-    KioskStore store = temp.open();
-    must(store.saveCredentials({server.url(), school.kioskToken, ""}), "credentials");
+    School s(taps);
+    const e2e::SeededSchool& school = s.school;
+    e2e::ServerProcess& server = s.server;
+    KioskStore store = s.openKiosk();
     CurlGlobal curl;
     CurlTransport transport(CurlTransport::Options{});
     SystemClock system;
@@ -235,10 +246,10 @@ void drainAfterAnOutage(int taps)
         ++rounds;
     }
     const double drainSeconds = secondsSince(draining);
-    requireExactlyOnce(db, school.kioskId, taps);
+    requireExactlyOnce(s.db, school.kioskId, taps);
     server.kill();
 
-    const double floorSeconds = bareInsertSeconds(dir.filePath(QStringLiteral("floor.db")).toStdString(), taps,
+    const double floorSeconds = bareInsertSeconds(s.dir.filePath(QStringLiteral("floor.db")).toStdString(), taps,
                                                   static_cast<int>(kiosk::limits::k_syncBatchEvents));
     std::printf("%d taps answered offline in %.2f s (%.2f ms a tap); then the queue of %lld drained in %d rounds\n", taps,
                 tapSeconds, tapSeconds * 1000 / taps, static_cast<long long>(queued), rounds);

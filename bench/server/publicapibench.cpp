@@ -108,6 +108,10 @@ std::vector<std::string> writeHistory(const std::string& path, const bench::Benc
         }
         (void)txn->commit();
     }
+    // The roster came before the classes: everyone joined a day before the first.
+    auto joined = db->prepare("UPDATE enrollment_history SET at = ?");
+    if (!joined || !joined->bindAll(nowMs - static_cast<std::int64_t>(k_windows + 1) * k_dayMs).run())
+        throw std::runtime_error("cannot date the roster");
     return windows;
 }
 
@@ -234,18 +238,43 @@ int main(int argc, char** argv)
         if (status != 304)
             return 1;
     }
+    // The same pages when every trainee joined after the whole history (a
+    // register imported afterwards): each window's records then come from
+    // its check-ins, all 2 000 000 of them read to place a page.
+    std::vector<double> late;
+    {
+        auto db = Database::open(path);
+        auto after = db ? db->prepare("UPDATE enrollment_history SET at = ?") : std::unexpected(db.error());
+        if (!after || !after->bindAll(now).run())
+            return 1;
+    }
+    for (int i = 0; i < std::max(5, requests / 10); ++i) {
+        const auto w = static_cast<std::size_t>(random() % k_windows);
+        const std::string next = "o" + std::to_string(w * k_trainees);
+        const std::string cursor =
+            base64UrlEncode(std::span(reinterpret_cast<const std::uint8_t*>(next.data()), next.size()));
+        long status = 0;
+        late.push_back(timedMs([&] { status = get(attendance + cursor, nullptr); }));
+        if (status != 200 || body.find(school.students[0]) == std::string::npos)
+            return 1;
+    }
     curl_easy_cleanup(curl);
 
     const Stats p = stats(page), pb = stats(pageBare), t = stats(trainee), tb = stats(traineeBare), h = stats(hit);
     std::printf("%d requests each, one client on loopback\n", requests);
     bench::tableRow("public API, attendance page of 500, p50", p.p50, "bare indexed SELECT, p50", pb.p50, "ms");
     bench::tableRow("public API, attendance page of 500, p99", p.p99, "bare indexed SELECT, p99", pb.p99, "ms");
+    const Stats l = stats(late);
+    bench::tableRow("public API, attendance page, every trainee joined after the history, p50", l.p50,
+                    "bare indexed SELECT, p50", pb.p50, "ms");
     bench::tableRow("public API, trainee object, p50", t.p50, "bare indexed SELECT, p50", tb.p50, "ms");
     bench::tableRow("public API, If-None-Match hit (304), p50", h.p50, "page's bare SELECT, p50", pb.p50, "ms");
     std::printf("attendance page of 500:  p50 %7.2f ms  p99 %7.2f ms | bare SELECT p50 %6.2f ms p99 %6.2f ms | x%.0f at p50\n",
                 p.p50, p.p99, pb.p50, pb.p99, p.p50 / pb.p50);
     std::printf("trainee object (%d):   p50 %7.2f ms  p99 %7.2f ms | bare SELECT p50 %6.2f ms p99 %6.2f ms | x%.0f at p50\n",
                 k_windows, t.p50, t.p99, tb.p50, tb.p99, t.p50 / tb.p50);
+    std::printf("the page, every trainee joined after the history: p50 %7.2f ms  p99 %7.2f ms (%zu requests)\n",
+                l.p50, l.p99, late.size());
     std::printf("If-None-Match hit (304): p50 %7.2f ms  p99 %7.2f ms | x%.2f of the page's bare SELECT at p50\n", h.p50,
                 h.p99, h.p50 / pb.p50);
     return 0;

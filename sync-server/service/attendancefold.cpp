@@ -32,7 +32,12 @@ bool hasSharedBase(const std::vector<CorrectionFact>& corrections)
 
 bool enrolledIn(const Window& window, const std::vector<EnrolmentSpan>& spans, const RecordEvents& events)
 {
-    if (spans.empty() || !events.checkIns.empty() || !events.corrections.empty())
+    return enrolledIn(window, spans, !events.checkIns.empty() || !events.corrections.empty());
+}
+
+bool enrolledIn(const Window& window, const std::vector<EnrolmentSpan>& spans, bool attended)
+{
+    if (spans.empty() || attended)
         return true;
     const auto start = window.startMs();
     if (!start)

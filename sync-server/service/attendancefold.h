@@ -26,6 +26,9 @@ namespace imhere::server {
 // so it counts in no figure. `spans` empty (no history kept): always enrolled.
 [[nodiscard]] bool enrolledIn(const Window& window, const std::vector<EnrolmentSpan>& spans,
                               const RecordEvents& events);
+// The same with `attended`: whether a check-in or correction of theirs is
+// stored for the window.
+[[nodiscard]] bool enrolledIn(const Window& window, const std::vector<EnrolmentSpan>& spans, bool attended);
 
 [[nodiscard]] AttendanceRecord foldRecord(const Course& course, const Window& window, const Member& member,
                                           RecordEvents events);

@@ -1,5 +1,6 @@
 #include "publicview.h"
 
+#include "attendancefold.h"
 #include "records.h"
 #include "windowrules.h"
 
@@ -72,30 +73,76 @@ Result<PublicPage<AttendanceRecord>> publicAttendance(Services& services, std::s
                                                       std::optional<std::int64_t> toMs, PageSpan span)
 {
     TRY(services.liveCourse(course));
-    TRY_ASSIGN(windows, services.store.attendance().windowsOf(course));
+    TRY_ASSIGN(out, optedOut(services));
+    // Which trainee has a record in which window (records.h: a window they
+    // were enrolled for, or one they checked in to or were corrected in
+    // anyway), from the roster and when each joined and left, and the events
+    // only of those not enrolled all along: a page is then found without
+    // reading the events of the windows before it.
+    TRY_ASSIGN(roster, services.store.attendance().rosterInputs(course));
+    std::vector<Window>& windows = roster.windows;
     if (fromMs || toMs) {
         std::erase_if(windows, [&](const Window& w) {
             const auto start = w.startMs();
             return !start || (fromMs && *start < *fromMs) || (toMs && *start >= *toMs);
         });
     }
-    TRY_ASSIGN(out, optedOut(services));
-    // Only the windows each trainee was enrolled in have a record (records.h),
-    // so the page counts the records themselves, window by window.
-    std::map<std::string_view, std::size_t> order;
-    for (const Window& w : windows)
-        order.emplace(w.id, order.size());
-    TRY_ASSIGN(records, recordsOfCourse(services, course));
-    std::erase_if(records, [&](const AttendanceRecord& r) {
-        return !isTrainee(r) || out.contains(r.person) || !order.contains(r.window);
-    });
-    std::stable_sort(records.begin(), records.end(), [&](const AttendanceRecord& a, const AttendanceRecord& b) {
-        return std::pair(order.at(a.window), std::string_view(a.person))
-            < std::pair(order.at(b.window), std::string_view(b.person));
-    });
-    PublicPage<AttendanceRecord> page{{}, records.size()};
-    for (std::size_t i = span.offset; i < records.size() && page.items.size() < span.limit; ++i)
-        page.items.push_back(std::move(records[i]));
+    // has[t][w]: trainee t has a record in window w, from their spans alone;
+    // for those out of the course at some window, from their events too.
+    std::vector<std::vector<char>> has;
+    std::map<std::string_view, std::size_t> outAtTimes; // public id → its row in `has`
+    for (const Member& m : roster.members) {
+        if (m.role != Role::Student || out.contains(m.publicId))
+            continue;
+        const auto found = roster.enrolment.find(m.publicId);
+        std::vector<char>& row = has.emplace_back(windows.size(), 1);
+        if (found == roster.enrolment.end())
+            continue; // no history kept: always enrolled
+        bool outOnce = false;
+        for (std::size_t w = 0; w < windows.size(); ++w)
+            if (!enrolledIn(windows[w], found->second, false)) {
+                row[w] = 0;
+                outOnce = true;
+            }
+        if (outOnce)
+            outAtTimes.emplace(m.publicId, has.size() - 1);
+    }
+    if (!outAtTimes.empty()) {
+        std::vector<std::string> ids(outAtTimes.size());
+        std::ranges::transform(outAtTimes, ids.begin(), [](const auto& e) { return std::string(e.first); });
+        TRY_ASSIGN(attended, services.store.attendance().attendedWindows(course, ids));
+        std::map<std::string_view, std::size_t> windowAt;
+        for (std::size_t w = 0; w < windows.size(); ++w)
+            windowAt.emplace(windows[w].id, w);
+        for (const auto& [person, window] : attended)
+            if (const auto w = windowAt.find(window); w != windowAt.end())
+                has[outAtTimes.at(person)][w->second] = 1;
+    }
+    std::vector<std::size_t> counts(windows.size(), 0);
+    std::size_t total = 0;
+    for (const std::vector<char>& row : has)
+        for (std::size_t w = 0; w < windows.size(); ++w)
+            counts[w] += static_cast<std::size_t>(row[w]);
+    for (const std::size_t n : counts)
+        total += n;
+
+    // Records in order of window, then of trainee's public id; the page's
+    // windows alone are folded.
+    PublicPage<AttendanceRecord> page{{}, total};
+    std::size_t before = 0;
+    for (std::size_t i = 0; i < windows.size() && page.items.size() < span.limit; ++i) {
+        if (before + counts[i] <= span.offset) {
+            before += counts[i];
+            continue;
+        }
+        TRY_ASSIGN(records, recordsOfWindow(services, windows[i].id));
+        std::erase_if(records, [&](const AttendanceRecord& r) { return !isTrainee(r) || out.contains(r.person); });
+        std::ranges::sort(records, {}, &AttendanceRecord::person);
+        const std::size_t skip = span.offset > before ? span.offset - before : 0;
+        for (std::size_t k = skip; k < records.size() && page.items.size() < span.limit; ++k)
+            page.items.push_back(std::move(records[k]));
+        before += counts[i];
+    }
     return page;
 }
 

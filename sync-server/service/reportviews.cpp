@@ -328,8 +328,17 @@ Result<Overview> overview(Services& services, const Caller& caller, const DateRa
     kept.reserve(courses.size());
     for (const CourseWithRole& c : courses) {
         TRY_ASSIGN(windows, windowsAround(services, c.course.id, range, 28));
-        TRY_ASSIGN(records, recordsAround(services, c.course.id, range, 28));
-        TRY_ASSIGN(followUps, services.store.courses().alertFollowUps(c.course.id));
+        // A course with no class in the range or the four weeks before (one
+        // of years ago) has no records there and so no alerts: nothing more
+        // to read.
+        std::vector<AttendanceRecord> records;
+        std::vector<AlertFollowUp> followUps;
+        if (!windows.empty()) {
+            TRY_ASSIGN(inRange, recordsAround(services, c.course.id, range, 28));
+            TRY_ASSIGN(followed, services.store.courses().alertFollowUps(c.course.id));
+            records = std::move(inRange);
+            followUps = std::move(followed);
+        }
         CourseReport report{courseFigures(c.course, windows, records, range, rulesOf(c.course)), std::move(followUps)};
         OverviewRow row{c.course, report.figures.trainees, 0, std::nullopt, std::nullopt};
         for (const PersonFigures& p : report.figures.people) {

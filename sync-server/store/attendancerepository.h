@@ -10,6 +10,9 @@
 
 #include <functional>
 #include <optional>
+#include <set>
+#include <string>
+#include <utility>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -65,6 +68,14 @@ public:
     // more of a long history than the range.
     [[nodiscard]] virtual Result<RecordInputs> recordInputsBetween(std::string_view course, std::int64_t fromMs,
                                                                    std::int64_t toMs) = 0;
+    // The course's windows and everyone enrolled, with when they joined and
+    // left, and no events: who has a record where, without reading a long
+    // history's events.
+    [[nodiscard]] virtual Result<RecordInputs> rosterInputs(std::string_view course) = 0;
+    // (public id, window id) of every check-in or correction in the course's
+    // windows of the people named by public id.
+    [[nodiscard]] virtual Result<std::set<std::pair<std::string, std::string>>>
+    attendedWindows(std::string_view course, const std::vector<std::string>& publicIds) = 0;
 };
 
 } // namespace imhere::server

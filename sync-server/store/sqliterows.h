@@ -6,9 +6,38 @@
 
 #include "core/database.h"
 
+#include <cstdio>
+#include <string>
 #include <string_view>
 
 namespace imhere::server::rows {
+
+// Builds the JSON array of strings that `json_each(?)` reads. The ids come
+// from kiosks, so they are escaped, not trusted.
+class JsonStrings {
+public:
+    void add(std::string_view text)
+    {
+        m_json += m_json.empty() ? "[\"" : ",\"";
+        for (const char c : text) {
+            if (c == '"' || c == '\\') {
+                m_json += '\\';
+                m_json += c;
+            } else if (static_cast<unsigned char>(c) < 0x20) {
+                char escaped[8];
+                std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
+                m_json += escaped;
+            } else {
+                m_json += c;
+            }
+        }
+        m_json += '"';
+    }
+    [[nodiscard]] std::string done() const { return m_json.empty() ? "[]" : m_json + "]"; }
+
+private:
+    std::string m_json;
+};
 
 inline constexpr std::string_view k_personColumns =
     "SELECT id, public_id, display_name, email, github, codewars, pin_hash, password_hash, is_admin, is_lead FROM person ";

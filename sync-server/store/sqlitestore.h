@@ -102,6 +102,9 @@ public:
     Result<RecordInputs> recordInputs(std::string_view course, std::optional<std::string_view> window,
                                       std::optional<PersonId> person) override;
     Result<RecordInputs> recordInputsBetween(std::string_view course, std::int64_t fromMs, std::int64_t toMs) override;
+    Result<RecordInputs> rosterInputs(std::string_view course) override;
+    Result<std::set<std::pair<std::string, std::string>>> attendedWindows(
+        std::string_view course, const std::vector<std::string>& publicIds) override;
 
     Result<void> createSession(const Bytes& tokenHash, const Session& session) override;
     Result<std::optional<Session>> session(const Bytes& tokenHash, std::int64_t nowMs) override;
@@ -212,7 +215,8 @@ public:
 private:
     Result<RecordInputs> readRecordInputs(std::string_view course, std::optional<std::string_view> window,
                                           std::optional<PersonId> person,
-                                          std::optional<std::pair<std::int64_t, std::int64_t>> between);
+                                          std::optional<std::pair<std::int64_t, std::int64_t>> between,
+                                          bool withEvents = true);
     // A cached prepared statement, reset (and its read snapshot released)
     // when the lease ends.
     class Lease {

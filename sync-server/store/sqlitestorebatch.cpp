@@ -17,33 +17,6 @@ namespace {
 
 using namespace imhere::sync;
 
-// Builds the JSON array of strings that `json_each(?)` reads. The ids come
-// from kiosks, so they are escaped, not trusted.
-class JsonStrings {
-public:
-    void add(std::string_view text)
-    {
-        m_json += m_json.empty() ? "[\"" : ",\"";
-        for (const char c : text) {
-            if (c == '"' || c == '\\') {
-                m_json += '\\';
-                m_json += c;
-            } else if (static_cast<unsigned char>(c) < 0x20) {
-                char escaped[8];
-                std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-                m_json += escaped;
-            } else {
-                m_json += c;
-            }
-        }
-        m_json += '"';
-    }
-    [[nodiscard]] std::string done() const { return m_json.empty() ? "[]" : m_json + "]"; }
-
-private:
-    std::string m_json;
-};
-
 // Each distinct value once, in any order.
 void sortUnique(std::vector<std::string_view>& values)
 {
@@ -86,13 +59,13 @@ Result<void> SqliteStore::loadBatch(const SyncRequest& request)
     sortUnique(people);
     sortUnique(windows);
 
-    JsonStrings peopleJson;
+    rows::JsonStrings peopleJson;
     for (const auto id : people) {
         m_batchPeople.emplace(id, std::nullopt); // unknown unless the query finds them
         peopleJson.add(id);
     }
     TRY(loadPeople(peopleJson.done()));
-    JsonStrings windowsJson;
+    rows::JsonStrings windowsJson;
     for (const auto id : windows) {
         m_batchWindows.emplace(id, std::nullopt);
         windowsJson.add(id);
@@ -141,7 +114,7 @@ Result<const SqliteStore::BatchPerson*> SqliteStore::batchPerson(std::string_vie
     auto it = m_batchPeople.find(publicId);
     if (it == m_batchPeople.end()) {
         it = m_batchPeople.emplace(publicId, std::nullopt).first;
-        JsonStrings one;
+        rows::JsonStrings one;
         one.add(publicId);
         TRY(loadPeople(one.done()));
     }
@@ -153,7 +126,7 @@ Result<const Window*> SqliteStore::batchWindow(std::string_view id)
     auto it = m_batchWindows.find(id);
     if (it == m_batchWindows.end()) {
         it = m_batchWindows.emplace(id, std::nullopt).first;
-        JsonStrings one;
+        rows::JsonStrings one;
         one.add(id);
         TRY(loadWindows(one.done()));
     }
@@ -162,7 +135,7 @@ Result<const Window*> SqliteStore::batchWindow(std::string_view id)
 
 Result<std::unordered_map<std::string, Ack>> SqliteStore::priorOutcomes(const SyncRequest& request)
 {
-    JsonStrings ids;
+    rows::JsonStrings ids;
     for (const DecodedEvent& decoded : request.events) {
         if (const auto* event = std::get_if<Event>(&decoded))
             ids.add(event->id);

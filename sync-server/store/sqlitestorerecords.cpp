@@ -2,6 +2,7 @@
 // from (the fold itself is the domain's: service/attendancefold.h).
 
 #include "sqlitestore.h"
+#include "sqliterows.h"
 
 #include "core/result.h"
 
@@ -130,9 +131,43 @@ Result<RecordInputs> SqliteStore::recordInputsBetween(std::string_view courseId,
     return readRecordInputs(courseId, std::nullopt, std::nullopt, std::pair{fromMs, toMs});
 }
 
+Result<RecordInputs> SqliteStore::rosterInputs(std::string_view courseId)
+{
+    return readRecordInputs(courseId, std::nullopt, std::nullopt, std::nullopt, false);
+}
+
+Result<std::set<std::pair<std::string, std::string>>> SqliteStore::attendedWindows(
+    std::string_view courseId, const std::vector<std::string>& publicIds)
+{
+    std::lock_guard lock(m_mutex);
+    std::set<std::pair<std::string, std::string>> out;
+    if (publicIds.empty())
+        return out;
+    // For each of the course's windows, each person's events through the
+    // (window_id, person) indexes.
+    TRY_ASSIGN(s, query("WITH who(id, public_id) AS (SELECT p.id, p.public_id FROM person p"
+                        " WHERE p.public_id IN (SELECT value FROM json_each(?2)))"
+                        " SELECT who.public_id, w.id FROM attendance_window w CROSS JOIN who"
+                        " WHERE w.course = ?1 AND (EXISTS (SELECT 1 FROM check_in e WHERE e.window_id = w.id"
+                        " AND e.person = who.id) OR EXISTS (SELECT 1 FROM correction e WHERE e.window_id = w.id"
+                        " AND e.person = who.id))"));
+    rows::JsonStrings ids;
+    for (const std::string& id : publicIds)
+        ids.add(id);
+    s->bind(1, courseId).bind(2, ids.done());
+    for (;;) {
+        TRY_ASSIGN(row, s->step());
+        if (!row)
+            break;
+        out.emplace(s->textAt(0), s->textAt(1));
+    }
+    return out;
+}
+
 Result<RecordInputs> SqliteStore::readRecordInputs(std::string_view courseId, std::optional<std::string_view> windowId,
                                                    std::optional<PersonId> personId,
-                                                   std::optional<std::pair<std::int64_t, std::int64_t>> between)
+                                                   std::optional<std::pair<std::int64_t, std::int64_t>> between,
+                                                   bool withEvents)
 {
     std::lock_guard lock(m_mutex);
     TRY_ASSIGN(courseRow, course(courseId));
@@ -195,6 +230,8 @@ Result<RecordInputs> SqliteStore::readRecordInputs(std::string_view courseId, st
         }
     }
 
+    if (!withEvents)
+        return in;
     auto& events = in.events;
     {
         TRY_ASSIGN(s, query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.source FROM check_in e", windowId,

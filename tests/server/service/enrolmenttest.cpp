@@ -16,6 +16,7 @@
 #include "tests/support/qtestsupport.h"
 
 #include <algorithm>
+#include <optional>
 
 using namespace imhere;
 using namespace imhere::server;
@@ -46,6 +47,23 @@ class EnrolmentTest : public QObject {
 
     std::unique_ptr<ServiceFixture> fx;
     Services& services() { return *fx->services; }
+
+    // studentA2 leaves three days ago and comes back yesterday, with a class
+    // in between (returned); nullopt if the roster refused a change.
+    std::optional<Window> studentA2AwayForAClass()
+    {
+        const Caller teacher = fx->as(fx->teacher);
+        fx->clock.set(ServiceFixture::k_start - 3 * k_day);
+        if (!removeMember(services(), teacher, fx->courseA.id, fx->studentA2.publicId))
+            return std::nullopt;
+        const Window away = fx->addWindow(fx->courseA, "While away", ServiceFixture::k_start - 2 * k_day,
+                                          ServiceFixture::k_start - 2 * k_day + 120 * k_minute);
+        fx->clock.set(ServiceFixture::k_start - k_day);
+        if (!assignMember(services(), teacher, fx->courseA.id, fx->studentA2.publicId, Role::Student))
+            return std::nullopt;
+        fx->clock.set(ServiceFixture::k_start);
+        return away;
+    }
 
 private slots:
     void init() { fx = std::make_unique<ServiceFixture>(); }
@@ -149,13 +167,9 @@ private slots:
     {
         const Caller teacher = fx->as(fx->teacher);
         // studentA2 leaves three days ago and comes back yesterday; a class in between.
-        fx->clock.set(ServiceFixture::k_start - 3 * k_day);
-        QVERIFY(removeMember(services(), teacher, fx->courseA.id, fx->studentA2.publicId));
-        const Window away = fx->addWindow(fx->courseA, "While away", ServiceFixture::k_start - 2 * k_day,
-                                          ServiceFixture::k_start - 2 * k_day + 120 * k_minute);
-        fx->clock.set(ServiceFixture::k_start - k_day);
-        QVERIFY(assignMember(services(), teacher, fx->courseA.id, fx->studentA2.publicId, Role::Student));
-        fx->clock.set(ServiceFixture::k_start);
+        const auto awayClass = studentA2AwayForAClass();
+        QVERIFY(awayClass);
+        const Window& away = *awayClass;
 
         const auto records = recordsOfPerson(services(), fx->courseA.id, fx->studentA2.id);
         QVERIFY(records);
@@ -194,6 +208,57 @@ private slots:
         fx->addCheckIn(imported, fx->closedA, *fx->closedA.startMs() + 2 * k_minute);
         const auto record = fx->record(fx->closedA, imported);
         QVERIFY(record.status == AttendanceStatus::OnTime);
+    }
+
+    void everyPublicPageIsTheSameSliceOfTheWholeFold()
+    {
+        const Caller teacher = fx->as(fx->teacher);
+        // studentA2 away for a class; a late joiner with a check-in from
+        // before they joined and one without; an opted-out trainee.
+        const auto awayClass = studentA2AwayForAClass();
+        QVERIFY(awayClass);
+        const Window& away = *awayClass;
+        const Person imported = fx->addPerson("Ira Imported", "ira@example.org");
+        fx->enrol(imported, fx->courseA, Role::Student);
+        fx->addCheckIn(imported, fx->closedA, *fx->closedA.startMs() + 2 * k_minute);
+        fx->enrol(fx->addPerson("Lin Late", "lin@example.org"), fx->courseA, Role::Student);
+        const Person hidden = fx->addPerson("Oona Out", "oona@example.org");
+        fx->enrol(hidden, fx->courseA, Role::Student);
+        QVERIFY(fx->store->people().setPublicOptOut(hidden.id, true, "test"));
+
+        // The reference: every record, trainees only and not the opted-out,
+        // in order of window and public id.
+        auto all = recordsOfCourse(services(), fx->courseA.id);
+        QVERIFY(all);
+        const auto windows = fx->store->attendance().windowsOf(fx->courseA.id).value();
+        auto order = [&](const AttendanceRecord& r) {
+            return std::ranges::find(windows, r.window, &Window::id) - windows.begin();
+        };
+        std::erase_if(*all, [&](const AttendanceRecord& r) {
+            return r.role != Role::Student || r.person == hidden.publicId;
+        });
+        std::ranges::stable_sort(*all, [&](const AttendanceRecord& a, const AttendanceRecord& b) {
+            return std::pair(order(a), a.person) < std::pair(order(b), b.person);
+        });
+        QVERIFY(hasRecord(*all, imported.publicId, fx->closedA.id));
+        QVERIFY(!hasRecord(*all, fx->studentA2.publicId, away.id));
+
+        for (const std::size_t limit : {1u, 2u, 3u, 5u, 100u}) {
+            std::vector<std::pair<std::string, std::string>> paged;
+            for (std::size_t offset = 0; offset < all->size() + limit; offset += limit) {
+                const auto page = publicAttendance(services(), fx->courseA.id, std::nullopt, std::nullopt,
+                                                   PageSpan{offset, limit});
+                QVERIFY(page);
+                QCOMPARE(page->total, all->size());
+                QVERIFY(page->items.size() <= limit);
+                for (const AttendanceRecord& r : page->items)
+                    paged.emplace_back(r.window, r.person);
+            }
+            std::vector<std::pair<std::string, std::string>> expected;
+            for (const AttendanceRecord& r : *all)
+                expected.emplace_back(r.window, r.person);
+            QCOMPARE(paged, expected);
+        }
     }
 
     void theTrackerCountsNoSprintBeforeTheyJoined()
