@@ -1,6 +1,7 @@
 #include "pgconnection.h"
 
 #include <libpq-fe.h>
+#include <nlohmann/json.hpp>
 
 #include <charconv>
 #include <cstdlib>
@@ -322,6 +323,29 @@ Result<PgStatement*> PgConnection::query(std::string_view sql)
     PgStatement* raw = statement.get();
     m_statements.emplace(text, std::move(statement));
     return raw;
+}
+
+namespace {
+
+template <typename Text>
+std::string jsonArrayOf(const std::vector<Text>& values)
+{
+    nlohmann::json array = nlohmann::json::array();
+    for (const auto& value : values)
+        array.push_back(std::string_view(value));
+    return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace
+
+std::string jsonStringArray(const std::vector<std::string_view>& values)
+{
+    return jsonArrayOf(values);
+}
+
+std::string jsonStringArray(const std::vector<std::string>& values)
+{
+    return jsonArrayOf(values);
 }
 
 } // namespace imhere::server

@@ -152,4 +152,9 @@ private:
 // The error of a failed libpq call: `result` may be null (no answer at all).
 [[nodiscard]] Error pgError(pg_conn* conn, const pg_result* result, std::string_view context);
 
+// A JSON array of strings, for `jsonb_array_elements_text($n::jsonb)`: a
+// list travels as one value, never in the SQL.
+std::string jsonStringArray(const std::vector<std::string_view>& values);
+std::string jsonStringArray(const std::vector<std::string>& values);
+
 } // namespace imhere::server

@@ -139,6 +139,9 @@ public:
     Result<RecordInputs> recordInputs(std::string_view course, std::optional<std::string_view> window,
                                       std::optional<PersonId> person) override;
     Result<RecordInputs> recordInputsBetween(std::string_view course, std::int64_t fromMs, std::int64_t toMs) override;
+    Result<RecordInputs> rosterInputs(std::string_view course) override;
+    Result<std::set<std::pair<std::string, std::string>>>
+    attendedWindows(std::string_view course, const std::vector<std::string>& publicIds) override;
 
     // ---- credentials (pgstoreaccounts.cpp, pgstorekeys.cpp) ----
     Result<void> createSession(const Bytes& tokenHash, const Session& session) override;
@@ -270,7 +273,8 @@ private:
                               std::string_view update, const std::function<void(PgStatement&)>& bindMore);
     Result<RecordInputs> readRecordInputs(std::string_view course, std::optional<std::string_view> window,
                                           std::optional<PersonId> person,
-                                          std::optional<std::pair<std::int64_t, std::int64_t>> between);
+                                          std::optional<std::pair<std::int64_t, std::int64_t>> between,
+                                          bool withEvents = true);
     // A check-in and its change_log row, inside a write: false when its id
     // is already stored.
     Result<bool> insertCheckIn(PgConnection& db, const CheckInEvent& event);

@@ -164,9 +164,42 @@ Result<RecordInputs> PgStore::recordInputsBetween(std::string_view course, std::
     return readRecordInputs(course, std::nullopt, std::nullopt, std::pair{fromMs, toMs});
 }
 
+Result<RecordInputs> PgStore::rosterInputs(std::string_view course)
+{
+    return readRecordInputs(course, std::nullopt, std::nullopt, std::nullopt, false);
+}
+
+Result<std::set<std::pair<std::string, std::string>>> PgStore::attendedWindows(std::string_view course,
+                                                                               const std::vector<std::string>& publicIds)
+{
+    std::set<std::pair<std::string, std::string>> out;
+    if (publicIds.empty())
+        return out;
+    TRY(read([&](PgConnection& db) -> Result<void> {
+        // For each of the course's windows, each person's events through the
+        // (window_id, person) indexes.
+        TRY_ASSIGN(s, db.query("SELECT who.public_id, w.id FROM attendance_window w"
+                               " CROSS JOIN (SELECT p.id, p.public_id FROM person p"
+                               " JOIN jsonb_array_elements_text($2::jsonb) j(value) ON j.value = p.public_id) who"
+                               " WHERE w.course = $1 AND (EXISTS (SELECT 1 FROM check_in e WHERE e.window_id = w.id"
+                               " AND e.person = who.id) OR EXISTS (SELECT 1 FROM correction e"
+                               " WHERE e.window_id = w.id AND e.person = who.id))"));
+        s->bindAll(course, jsonStringArray(publicIds));
+        for (;;) {
+            TRY_ASSIGN(row, s->step());
+            if (!row)
+                break;
+            out.emplace(s->textAt(0), s->textAt(1));
+        }
+        return {};
+    }));
+    return out;
+}
+
 Result<RecordInputs> PgStore::readRecordInputs(std::string_view courseId, std::optional<std::string_view> windowId,
                                                std::optional<PersonId> personId,
-                                               std::optional<std::pair<std::int64_t, std::int64_t>> between)
+                                               std::optional<std::pair<std::int64_t, std::int64_t>> between,
+                                               bool withEvents)
 {
     RecordInputs in;
     // One snapshot: the windows, members and events agree with each other.
@@ -232,6 +265,8 @@ Result<RecordInputs> PgStore::readRecordInputs(std::string_view courseId, std::o
                     spans.back().left = at;
             }
         }
+        if (!withEvents)
+            return {};
         auto& events = in.events;
         {
             TRY_ASSIGN(s, db.query(scoped("SELECT e.id, p.public_id, e.window_id, e.at, e.source FROM check_in e",

@@ -20,16 +20,6 @@ using namespace imhere::sync;
 
 namespace {
 
-// A JSON array of strings for jsonb_array_elements_text($1::jsonb): the ids
-// come from kiosks, so they travel as a value, never in the SQL.
-std::string jsonArray(const std::vector<std::string_view>& values)
-{
-    nlohmann::json array = nlohmann::json::array();
-    for (const auto value : values)
-        array.push_back(value);
-    return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 constexpr std::string_view k_windowColumns =
     "SELECT w.id, w.course, w.title, w.scheduled_start, w.opened_at, w.closed_at, p.public_id, w.scheduled_end"
     " FROM attendance_window w LEFT JOIN person p ON p.id = w.opened_by ";
@@ -133,8 +123,8 @@ Result<void> PgStore::Batch::load()
         m_people.emplace(std::string(id), std::nullopt); // unknown unless the query finds them
     for (const auto id : windows)
         m_windows.emplace(std::string(id), std::nullopt);
-    TRY(loadPeople(jsonArray(people)));
-    return loadWindows(jsonArray(windows));
+    TRY(loadPeople(jsonStringArray(people)));
+    return loadWindows(jsonStringArray(windows));
 }
 
 Result<void> PgStore::Batch::loadPeople(const std::string& publicIdsJson)
@@ -180,7 +170,7 @@ Result<const SyncBatch::PersonRoles*> PgStore::Batch::person(std::string_view pu
     auto it = m_people.find(std::string(publicId));
     if (it == m_people.end()) {
         it = m_people.emplace(std::string(publicId), std::nullopt).first;
-        TRY(loadPeople(jsonArray({publicId})));
+        TRY(loadPeople(jsonStringArray({publicId})));
     }
     return it->second ? &*it->second : nullptr;
 }
@@ -190,7 +180,7 @@ Result<const Window*> PgStore::Batch::window(std::string_view id)
     auto it = m_windows.find(std::string(id));
     if (it == m_windows.end()) {
         it = m_windows.emplace(std::string(id), std::nullopt).first;
-        TRY(loadWindows(jsonArray({id})));
+        TRY(loadWindows(jsonStringArray({id})));
     }
     return it->second ? &*it->second : nullptr;
 }
@@ -207,7 +197,7 @@ Result<std::unordered_map<std::string, Ack>> PgStore::Batch::priorOutcomes()
     TRY_ASSIGN(s, m_db.query("SELECT i.value, r.status, r.reason FROM jsonb_array_elements_text($1::jsonb) i(value)"
                              " LEFT JOIN sync_receipt r ON r.event_id = i.value"
                              " WHERE r.event_id IS NOT NULL OR EXISTS (SELECT 1 FROM check_in c WHERE c.id = i.value)"));
-    s->bind(1, jsonArray(ids));
+    s->bind(1, jsonStringArray(ids));
     std::unordered_map<std::string, Ack> outcomes;
     for (;;) {
         TRY_ASSIGN(row, s->step());
