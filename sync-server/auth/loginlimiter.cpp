@@ -8,12 +8,16 @@ namespace imhere::server {
 
 std::int64_t LoginLimiter::retryAfterMs(const std::string& key, std::int64_t nowMs)
 {
+    if (m_shared)
+        return m_shared->attemptWait(sharedKey(key), nowMs, m_windowMs, m_maxFailures).value_or(k_unreadableWaitMs);
     std::lock_guard lock(m_mutex);
     return waitLocked(key, nowMs);
 }
 
 std::int64_t LoginLimiter::admit(const std::string& key, std::int64_t nowMs)
 {
+    if (m_shared)
+        return m_shared->admitAttempt(sharedKey(key), nowMs, m_windowMs, m_maxFailures).value_or(k_unreadableWaitMs);
     std::lock_guard lock(m_mutex);
     if (const auto wait = waitLocked(key, nowMs); wait > 0)
         return wait;
@@ -25,6 +29,10 @@ std::int64_t LoginLimiter::admit(const std::string& key, std::int64_t nowMs)
 
 void LoginLimiter::release(const std::string& key, std::int64_t atMs)
 {
+    if (m_shared) {
+        (void)m_shared->forgetAttempt(sharedKey(key), atMs); // not forgotten: it ages out
+        return;
+    }
     std::lock_guard lock(m_mutex);
     const auto it = m_failures.find(key);
     if (it == m_failures.end())
@@ -50,6 +58,10 @@ std::int64_t LoginLimiter::waitLocked(const std::string& key, std::int64_t nowMs
 
 void LoginLimiter::recordFailure(const std::string& key, std::int64_t nowMs)
 {
+    if (m_shared) {
+        (void)m_shared->recordAttempt(sharedKey(key), nowMs, m_windowMs, m_maxFailures);
+        return;
+    }
     std::lock_guard lock(m_mutex);
     if (m_failures.size() >= limits::k_maxTrackedLoginKeys)
         prune(nowMs);
@@ -62,6 +74,10 @@ void LoginLimiter::recordFailure(const std::string& key, std::int64_t nowMs)
 
 void LoginLimiter::reset(const std::string& key)
 {
+    if (m_shared) {
+        (void)m_shared->forgetAttempts(sharedKey(key));
+        return;
+    }
     std::lock_guard lock(m_mutex);
     m_failures.erase(key);
 }

@@ -6,12 +6,17 @@ namespace imhere::server {
 
 Services::Services(Store& s, const Clock& c)
     : store(s), clock(c), auth(s, c),
-      accountLimiter(limits::k_loginFailuresPerAccount, limits::k_loginFailureWindowMs),
-      addressLimiter(limits::k_loginFailuresPerIp, limits::k_loginFailureWindowMs),
-      remoteLimiter(limits::k_remoteRequestsPerIp, limits::k_remoteRequestWindowMs),
-      linkCodeLimiter(limits::k_linkCodeFailuresPerIp, limits::k_linkCodeFailureWindowMs),
-      resetAccountLimiter(limits::k_resetRequestsPerAccount, limits::k_resetRequestWindowMs),
-      resetAddressLimiter(limits::k_resetRequestsPerIp, limits::k_resetRequestWindowMs), checkIns(s, &metrics),
+      // Counted in the database when several servers share it (store.h).
+      accountLimiter(limits::k_loginFailuresPerAccount, limits::k_loginFailureWindowMs, s.sharedAttempts(),
+                     "sign-in"),
+      addressLimiter(limits::k_loginFailuresPerIp, limits::k_loginFailureWindowMs, s.sharedAttempts(), "sign-in"),
+      remoteLimiter(limits::k_remoteRequestsPerIp, limits::k_remoteRequestWindowMs, s.sharedAttempts(), "remote"),
+      linkCodeLimiter(limits::k_linkCodeFailuresPerIp, limits::k_linkCodeFailureWindowMs, s.sharedAttempts(),
+                      "link-code"),
+      resetAccountLimiter(limits::k_resetRequestsPerAccount, limits::k_resetRequestWindowMs, s.sharedAttempts(),
+                          "reset"),
+      resetAddressLimiter(limits::k_resetRequestsPerIp, limits::k_resetRequestWindowMs, s.sharedAttempts(), "reset"),
+      checkIns(s, &metrics),
       phoneLinkLifetimeMs(limits::k_phoneLinkLifetimeMs)
 {
 }

@@ -26,6 +26,10 @@ std::span<const PgMigration> pgMigrations()
         {1, pgSchemaV1()},
         // SQLite's 15: how far each kiosk's clock was from the server's at its last sync.
         {2, "ALTER TABLE kiosk ADD COLUMN clock_skew_ms bigint;"},
+        // PostgreSQL only: rate-limited attempts, counted once for every
+        // instance over the database (attemptlog.h).
+        {3, "CREATE TABLE attempt(key text NOT NULL, at bigint NOT NULL);"
+            "CREATE INDEX attempt_by_key ON attempt(key, at);"},
     };
     return migrations;
 }

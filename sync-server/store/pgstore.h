@@ -47,6 +47,7 @@
 namespace imhere::server {
 
 class PgStore final : public Store,
+                      public AttemptLog,
                       public PeopleRepository,
                       public CourseRepository,
                       public AttendanceRepository,
@@ -83,6 +84,16 @@ public:
     // A real query on a pooled connection.
     [[nodiscard]] Result<void> checkHealth() override;
     [[nodiscard]] Result<JobLease> holdLease(std::string_view job) override;
+    [[nodiscard]] AttemptLog* sharedAttempts() override { return this; }
+
+    // ---- rate-limited attempts (pgstoreattempts.cpp) ----
+    Result<std::int64_t> attemptWait(std::string_view key, std::int64_t nowMs, std::int64_t windowMs,
+                                     int max) override;
+    Result<std::int64_t> admitAttempt(std::string_view key, std::int64_t nowMs, std::int64_t windowMs,
+                                      int max) override;
+    Result<void> recordAttempt(std::string_view key, std::int64_t nowMs, std::int64_t windowMs, int max) override;
+    Result<void> forgetAttempt(std::string_view key, std::int64_t atMs) override;
+    Result<void> forgetAttempts(std::string_view key) override;
     [[nodiscard]] PgPool& pool() { return *m_pool; }
 
     // ---- people (pgstorepeople.cpp, pgstoreprivacy.cpp) ----
@@ -276,6 +287,10 @@ private:
     // `bindMore` the rest) and logs it as a `kind` event at `at`.
     Result<Window> markWindow(std::string_view id, std::int64_t at, PersonId actor, std::string_view kind,
                               std::string_view update, const std::function<void(PgStatement&)>& bindMore);
+    // The wait for `key`, in a transaction that holds its lock, after
+    // dropping its attempts older than the window.
+    Result<std::int64_t> attemptWaitOn(PgConnection& db, std::string_view key, std::int64_t nowMs,
+                                       std::int64_t windowMs, int max);
     Result<RecordInputs> readRecordInputs(std::string_view course, std::optional<std::string_view> window,
                                           std::optional<PersonId> person,
                                           std::optional<std::pair<std::int64_t, std::int64_t>> between,

@@ -12,6 +12,7 @@
 // Thread rules: every method may be called from any thread; implementations
 // serialise what must be serialised.
 
+#include "attemptlog.h"
 #include "attendancerepository.h"
 #include "courserepository.h"
 #include "credentialrepository.h"
@@ -70,6 +71,10 @@ public:
     // itself are errors. A SQLite file has one server (the database lock,
     // cli/databaselock.h), which holds every lease.
     [[nodiscard]] virtual Result<JobLease> holdLease(std::string_view job) = 0;
+    // Where rate limits count attempts when several servers share the
+    // database (attemptlog.h); nullptr when one server has it, which counts
+    // them in memory.
+    [[nodiscard]] virtual AttemptLog* sharedAttempts() { return nullptr; }
 };
 
 } // namespace imhere::server

@@ -3,6 +3,7 @@
 // make the account, or the address, wait; signing out ends the session.
 
 #include "servicefixture.h"
+#include "tests/server/store/storeundertest.h"
 
 #include "sync-server/auth/tokens.h"
 #include "sync-server/service/accounts.h"
@@ -54,6 +55,7 @@ private slots:
     void onlyASessionSignsOut();
     void theCookieIsHttpOnlyAndStrict();
     void parallelAttemptsCannotPassTheLimit();
+    void failuresThroughOneInstanceCountOnAnother();
     void changingThePasswordNeedsTheCurrentOne();
     void signingOutEverywhereElseKeepsThisSession();
     void anIdleSessionEnds();
@@ -193,6 +195,34 @@ void AccountsTest::parallelAttemptsCannotPassTheLimit()
     QCOMPARE(tried, std::ptrdiff_t(server::limits::k_loginFailuresPerAccount));
     QCOMPARE(refused, std::ptrdiff_t(k_attempts - server::limits::k_loginFailuresPerAccount));
     QCOMPARE(failure("pat@example.org", k_password, "192.0.2.1"), Errc::RateLimited);
+}
+
+void AccountsTest::failuresThroughOneInstanceCountOnAnother()
+{
+    if (!programBackends().postgres())
+        QSKIP("a SQLite file has one server, which counts attempts in memory");
+    // A second server over the same database, as behind a load balancer:
+    // guesses spread over both count once, against one limit.
+    auto second = programBackends().reopen(fx->clock);
+    QVERIFY(second);
+    Services other(**second, fx->clock);
+    for (int i = 0; i < server::limits::k_loginFailuresPerAccount; ++i) {
+        Services& through = i % 2 == 0 ? services() : other;
+        const auto r = signIn(through, "pat@example.org", "guess " + std::to_string(i), k_ip);
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, Errc::BadCredentials);
+    }
+    QVERIFY(signInRetryAfterMs(services(), "pat@example.org", "198.51.100.7") > 0);
+    QVERIFY(signInRetryAfterMs(other, "pat@example.org", "198.51.100.7") > 0);
+    const auto refused = signIn(other, "pat@example.org", k_password, k_ip);
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code, Errc::RateLimited);
+    // A success through one forgives the account on both.
+    fx->clock.advance(server::limits::k_loginFailureWindowMs);
+    QVERIFY(signIn(other, "pat@example.org", k_password, k_ip));
+    for (int i = 0; i < server::limits::k_loginFailuresPerAccount - 1; ++i)
+        QCOMPARE(failure("pat@example.org", "typo"), Errc::BadCredentials);
+    QCOMPARE(signInRetryAfterMs(other, "pat@example.org", k_ip), std::int64_t(0));
 }
 
 void AccountsTest::changingThePasswordNeedsTheCurrentOne()
