@@ -49,6 +49,7 @@ benches=(
   "core|$out/bench/core/bench_core $core"
   "sync|$out/bench/server/bench_server_sync $sync"
   "wrk|bench/server/run-wrk.sh $out $wrk"
+  "pg|$out/bench/server/bench_with_pg bench/server/run-pg.sh $out $wrk $sync"
   "reports|$out/bench/server/bench_server_reports $reports"
   "public|$out/bench/server/bench_server_public $public"
   "pin|$out/bench/server/bench_server_pin_guess $pin"

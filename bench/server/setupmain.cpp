@@ -1,8 +1,10 @@
-// bench_server_setup DB OUT: makes the wrk benchmark's school in DB and
-// writes what checkin.lua needs to OUT (key, then windows, then students).
+// bench_server_setup DB OUT: makes the wrk benchmark's school in DB (a
+// SQLite file or a postgresql:// URL) and writes what checkin.lua needs to
+// OUT (key, then windows, then students).
 
 #include "benchschool.h"
 
+#include "sync-server/store/pgstore.h"
 #include "sync-server/store/sqlitestore.h"
 
 #include <cstdio>
@@ -15,7 +17,12 @@ int main(int argc, char** argv)
         return 2;
     }
     imhere::SystemClock clock;
-    auto store = imhere::server::SqliteStore::open(argv[1], clock);
+    const std::string db = argv[1];
+    imhere::Result<std::unique_ptr<imhere::server::Store>> store;
+    if (db.starts_with("postgresql://"))
+        store = imhere::server::PgStore::open(db, clock, {});
+    else
+        store = imhere::server::SqliteStore::open(db, clock);
     if (!store) {
         std::fprintf(stderr, "bench_server_setup: %s\n", store.error().message.c_str());
         return 1;

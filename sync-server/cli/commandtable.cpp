@@ -24,7 +24,7 @@ status 2, naming the setting, its value and what is wrong with it.
 // Sized by its entries, so adding a command cannot leave a count behind.
 const auto k_commands = std::to_array<Command>({
     {"serve", "run the HTTP server in the foreground",
-     R"(usage: imhere-server serve --db PATH [--listen HOST:PORT] [--config FILE]
+     R"(usage: imhere-server serve --db PATH|URL [--listen HOST:PORT] [--config FILE]
                           [--threads N] [--connection-timeout SECONDS]
                           [--trusted-proxies LIST] [--tls-cert FILE --tls-key FILE]
                           [--tls-proxy yes|no] [--phone-link-days N]
@@ -43,6 +43,11 @@ database. Migrates an older database at start, after copying it to
 PATH.before-vN. Under systemd (Type=notify) it reports READY=1 once the
 port answers, WATCHDOG=1 while the store and /healthz pass a health check,
 and STOPPING=1; logs go to the journal.
+  --db PATH|URL             a SQLite file, or a PostgreSQL database as a
+                            postgresql:// URL shared by several instances: no
+                            lock file and no copy before migrating (back it up
+                            with pg_dump); the background jobs run on one
+                            instance at a time
   --listen HOST:PORT        default 127.0.0.1:8080 (IMHERE_LISTEN)
   --threads N               HTTP worker threads, 1 to 64, default 4
   --connection-timeout S    drop idle or slow clients after S seconds, default 15

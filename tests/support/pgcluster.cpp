@@ -62,7 +62,7 @@ std::filesystem::path PgCluster::binDir()
     return newest.empty() ? newest : newest / "bin";
 }
 
-PgCluster::PgCluster(std::string database) : m_database(std::move(database))
+PgCluster::PgCluster(std::string database, Durability durability) : m_database(std::move(database))
 {
     if (binDir().empty()) {
         m_error = "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb; scripts/install-deps.sh test)";
@@ -88,9 +88,10 @@ PgCluster::PgCluster(std::string database) : m_database(std::move(database))
                         "--locale=C.UTF-8"},
              120))
         return;
-    // A cluster for tests: nothing in it must survive a crash of the machine.
     std::ofstream conf(m_data / "postgresql.conf", std::ios::app);
-    conf << "\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 60\n"
+    if (durability == Durability::None) // a cluster for tests: nothing in it must survive a crash of the machine
+        conf << "\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
+    conf << "\nmax_connections = 60\n"
             "listen_addresses = '127.0.0.1'\nunix_socket_directories = '"
          << m_dir.string() << "'\n";
     conf.close();

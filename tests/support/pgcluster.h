@@ -22,9 +22,12 @@ namespace imhere::test {
 
 class PgCluster {
 public:
+    // Tests need nothing to survive a crash of the machine; benches measure
+    // what production pays (fsync and synchronous commit on).
+    enum class Durability { None, Production };
     // Starts a cluster with database `database`; ok() says whether it runs,
     // and error() why not.
-    explicit PgCluster(std::string database = "imhere");
+    explicit PgCluster(std::string database = "imhere", Durability durability = Durability::None);
     ~PgCluster();
     PgCluster(const PgCluster&) = delete;
     PgCluster& operator=(const PgCluster&) = delete;
