@@ -303,7 +303,6 @@ private:
     Result<std::vector<Milestone>> milestonesWhere(std::string_view where,
                                                    const std::function<void(PgStatement&)>& bind);
     Result<std::optional<ApiKey>> apiKeyWhere(std::string_view where, std::string_view prefix);
-    Result<CheckInOutcome> commitOne(PgConnection& db, const CheckInEvent& event, const CheckInRule& decide);
 
     std::unique_ptr<PgPool> m_pool;
     PgLeases m_leases;

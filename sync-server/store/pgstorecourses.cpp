@@ -161,6 +161,7 @@ Result<std::optional<Role>> PgStore::roleIn(PersonId person, std::string_view co
 Result<void> PgStore::enrol(PgConnection& db, PersonId person, std::string_view course, Role role, PersonId actor)
 {
     const auto roleName = sync::toString(role);
+    TRY(lockChangeLog(db)); // first: see commitCheckIns (pgstorerecords.cpp)
     TRY_ASSIGN(s, db.query("INSERT INTO enrollment(person, course, role) VALUES($1, $2, $3)"
                            " ON CONFLICT(person, course) DO UPDATE SET role = excluded.role"
                            " WHERE enrollment.role <> excluded.role"));
@@ -182,6 +183,7 @@ Result<bool> PgStore::removeEnrollment(PersonId person, std::string_view course,
 {
     bool removed = false;
     TRY(write([&](PgConnection& db) -> Result<void> {
+        TRY(lockChangeLog(db)); // first: see commitCheckIns (pgstorerecords.cpp)
         TRY_ASSIGN(s, db.query("DELETE FROM enrollment WHERE person = $1 AND course = $2"));
         TRY(s->bindAll(person, course).run());
         removed = s->affected() > 0;

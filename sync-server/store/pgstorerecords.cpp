@@ -8,6 +8,10 @@
 
 #include "pgstore.h"
 
+#include <nlohmann/json.hpp>
+
+#include <set>
+
 namespace imhere::server {
 
 namespace {
@@ -52,6 +56,7 @@ Result<bool> PgStore::addCheckIn(const CheckInEvent& e)
 
 Result<bool> PgStore::insertCheckIn(PgConnection& db, const CheckInEvent& e)
 {
+    TRY(lockChangeLog(db)); // first: see commitCheckIns
     TRY_ASSIGN(s, db.query("INSERT INTO check_in(id, person, window_id, at, source, kiosk, actor, received_at)"
                            " VALUES($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING"
                            " RETURNING (SELECT course FROM attendance_window WHERE id = $3)"));
@@ -110,47 +115,83 @@ Result<std::vector<CheckInOutcome>> PgStore::commitCheckIns(std::span<const Chec
                                                              const CheckInRule& decide)
 {
     // One transaction for the group: one commit (one WAL flush) for all of
-    // them. A serialization failure runs the whole group again, deciding
-    // afresh; any other error stores none of it.
+    // them, and a few statements whatever its size: one read of what the
+    // rule needs for every check-in, one insert of those stored and one of
+    // their change-log rows. Any error stores none of it.
+    //
+    // The change-log lock comes first, and the rest runs READ COMMITTED:
+    // everything the rule reads (windows opened and closed, enrolments,
+    // check-ins) is written only by transactions that take the same lock
+    // before they write (createWindow, markWindow, enrol, removeEnrollment,
+    // insertCheckIn, ingestSync), and each statement after taking it sees
+    // all they committed. That is the one-at-a-time outcome SERIALIZABLE would give,
+    // without the false conflicts its predicate locks raise between groups
+    // of different instances writing near each other in check_in's index.
     std::vector<CheckInOutcome> outcomes;
-    TRY(write([&](PgConnection& db) -> Result<void> {
-        outcomes.clear();
-        outcomes.reserve(group.size());
-        for (const CheckInEvent& event : group) {
-            TRY_ASSIGN(outcome, commitOne(db, event, decide));
-            outcomes.push_back(outcome);
+    TRY(m_pool->transact(PgIsolation::ReadCommitted, [&](PgConnection& db) -> Result<void> {
+        outcomes.assign(group.size(), CheckInOutcome::UnknownWindow);
+        TRY(lockChangeLog(db));
+        nlohmann::json asked = nlohmann::json::array();
+        for (std::size_t i = 0; i < group.size(); ++i)
+            asked.push_back({{"i", i}, {"w", group[i].window}, {"p", group[i].person}});
+        TRY_ASSIGN(s, db.query("SELECT a.i, w.course, w.opened_at, w.closed_at, en.role,"
+                               " EXISTS (SELECT 1 FROM check_in c WHERE c.window_id = w.id AND c.person = a.p)"
+                               " FROM jsonb_to_recordset($1::jsonb) a(i int, w text, p bigint)"
+                               " JOIN attendance_window w ON w.id = a.w"
+                               " LEFT JOIN enrollment en ON en.person = a.p AND en.course = w.course"));
+        s->bind(1, asked.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        struct Found {
+            Window window;
+            std::optional<Role> role;
+            bool checkedIn = false;
+        };
+        std::vector<std::optional<Found>> found(group.size());
+        for (;;) {
+            TRY_ASSIGN(row, s->step());
+            if (!row)
+                break;
+            const auto i = static_cast<std::size_t>(s->intAt(0));
+            Found f;
+            f.window.id = group[i].window;
+            f.window.course = s->textAt(1);
+            f.window.openedAt = s->optionalInt64At(2);
+            f.window.closedAt = s->optionalInt64At(3);
+            f.role = s->isNullAt(4) ? std::nullopt : sync::roleFromString(s->textAt(4));
+            f.checkedIn = s->boolAt(5);
+            found[i] = std::move(f);
         }
-        return {};
+        // In the group's order, each seeing the ones stored before it.
+        std::set<std::pair<std::string_view, PersonId>> storedHere;
+        nlohmann::json rows = nlohmann::json::array();
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            const CheckInEvent& e = group[i];
+            if (!found[i])
+                continue; // UnknownWindow
+            const bool checkedIn = found[i]->checkedIn || storedHere.contains({e.window, e.person});
+            outcomes[i] = decide(e, found[i]->window, found[i]->role, checkedIn);
+            if (outcomes[i] != CheckInOutcome::Stored)
+                continue;
+            storedHere.emplace(e.window, e.person);
+            rows.push_back({{"n", rows.size()}, {"id", e.id}, {"person", e.person}, {"window_id", e.window},
+                            {"at", e.at}, {"source", sync::toString(e.source)},
+                            {"kiosk", e.kiosk ? nlohmann::json(*e.kiosk) : nlohmann::json()}, {"actor", e.actor},
+                            {"course", found[i]->window.course}});
+        }
+        if (rows.empty())
+            return {};
+        const std::string rowsJson = rows.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        TRY_ASSIGN(insert, db.query("INSERT INTO check_in(id, person, window_id, at, source, kiosk, actor, received_at)"
+                                    " SELECT r.id, r.person, r.window_id, r.at, r.source, r.kiosk, r.actor, $2"
+                                    " FROM jsonb_to_recordset($1::jsonb) r(n int, id text, person bigint,"
+                                    " window_id text, at bigint, source text, kiosk bigint, actor bigint) ORDER BY r.n"));
+        TRY(insert->bindAll(rowsJson, m_clock.nowMs()).run());
+        TRY_ASSIGN(log, db.query("INSERT INTO change_log(kind, ref, course, kiosk)"
+                                 " SELECT 'check_in', r.id, r.course, r.kiosk"
+                                 " FROM jsonb_to_recordset($1::jsonb) r(n int, id text, course text, kiosk bigint)"
+                                 " ORDER BY r.n"));
+        return log->bind(1, rowsJson).run();
     }));
     return outcomes;
-}
-
-// Reads what the rule needs and stores one check-in inside the group's
-// transaction, which sees the check-ins stored earlier in the group.
-Result<CheckInOutcome> PgStore::commitOne(PgConnection& db, const CheckInEvent& e, const CheckInRule& decide)
-{
-    TRY_ASSIGN(s, db.query("SELECT w.course, w.opened_at, w.closed_at, en.role,"
-                           " EXISTS (SELECT 1 FROM check_in c WHERE c.window_id = w.id AND c.person = $2)"
-                           " FROM attendance_window w LEFT JOIN enrollment en"
-                           " ON en.person = $2 AND en.course = w.course WHERE w.id = $1"));
-    TRY_ASSIGN(found, s->bindAll(e.window, e.person).step());
-    if (!found)
-        return CheckInOutcome::UnknownWindow;
-    Window window;
-    window.id = e.window;
-    window.course = s->textAt(0);
-    window.openedAt = s->optionalInt64At(1);
-    window.closedAt = s->optionalInt64At(2);
-    const auto role = s->isNullAt(3) ? std::nullopt : sync::roleFromString(s->textAt(3));
-    if (const auto outcome = decide(e, window, role, s->boolAt(4)); outcome != CheckInOutcome::Stored)
-        return outcome;
-    TRY_ASSIGN(insert, db.query("INSERT INTO check_in(id, person, window_id, at, source, kiosk, actor, received_at)"
-                                " VALUES($1, $2, $3, $4, $5, $6, $7, $8)"));
-    TRY(insert->bindAll(e.id, e.person, e.window, e.at, sync::toString(e.source), kioskOf(e.kiosk), e.actor,
-                        m_clock.nowMs())
-            .run());
-    TRY(logChange(db, "check_in", e.id, window.course, e.kiosk));
-    return CheckInOutcome::Stored;
 }
 
 Result<RecordInputs> PgStore::recordInputs(std::string_view course, std::optional<std::string_view> window,

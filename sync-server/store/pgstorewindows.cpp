@@ -120,6 +120,7 @@ Result<Window> PgStore::createWindow(const NewWindow& w)
 {
     std::optional<Window> created;
     TRY(write([&](PgConnection& db) -> Result<void> {
+        TRY(lockChangeLog(db)); // first: see commitCheckIns (pgstorerecords.cpp)
         TRY_ASSIGN(s, db.query("INSERT INTO attendance_window(id, course, title, scheduled_start, opened_at, opened_by,"
                                " scheduled_end) VALUES($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING"));
         TRY(s->bindAll(w.id, w.course, w.title, w.scheduledStart, w.openAt, w.actor, w.scheduledEnd).run());
@@ -173,6 +174,7 @@ Result<Window> PgStore::markWindow(std::string_view id, std::int64_t at, PersonI
 {
     std::optional<Window> marked;
     TRY(write([&](PgConnection& db) -> Result<void> {
+        TRY(lockChangeLog(db)); // first: see commitCheckIns (pgstorerecords.cpp)
         TRY_ASSIGN(s, db.query(update));
         s->bind(1, id);
         bindMore(*s);
