@@ -121,6 +121,8 @@ int backupCommand(const CommandLine&, const Settings& settings)
     const auto db = settings.require("db");
     if (!db)
         return failWith(db.error().message);
+    if (isPostgresUrl(*db))
+        return failWith("backup copies a SQLite file; back up a PostgreSQL database with pg_dump (docs/OPERATIONS.md)");
     std::string target;
     std::optional<std::filesystem::path> dir;
     if (const auto to = settings.get("to")) {
@@ -161,6 +163,8 @@ int restoreCommand(const CommandLine&, const Settings& settings)
         return failWith(db.error().message);
     if (!from)
         return failWith("--from FILE is required: the backup to restore");
+    if (isPostgresUrl(*db))
+        return failWith("restore writes a SQLite file; restore a PostgreSQL database with pg_restore (docs/OPERATIONS.md)");
     auto lock = DatabaseLock::acquire(*db);
     if (!lock)
         return failWith("not restoring: " + lock.error().message + "; stop imhere-server first");

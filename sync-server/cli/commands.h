@@ -39,8 +39,15 @@ int demoDataCommand(const CommandLine& line, const Settings& settings);
 int personEraseCommand(const CommandLine& line, const Settings& settings);
 int migrateCommand(const CommandLine& line, const Settings& settings);
 
-// Opens the store named by --db (or IMHERE_DB / config), printing why not.
-[[nodiscard]] std::unique_ptr<Store> openStore(const Settings& settings, const Clock& clock);
+// Opens the store named by --db (or IMHERE_DB / config), printing why not:
+// a SQLite file, or a PostgreSQL database named by a postgresql:// URL with
+// `connections` pooled connections.
+[[nodiscard]] std::unique_ptr<Store> openStore(const Settings& settings, const Clock& clock,
+                                               std::size_t connections = 2);
+// Whether a `db` setting names a PostgreSQL database rather than a file.
+[[nodiscard]] bool isPostgresUrl(std::string_view db);
+// `db` fit for a log line: a URL's password is left out.
+[[nodiscard]] std::string describeDb(std::string_view db);
 // imhere-YYYYMMDDTHHMMSSZ.db, for a backup taken at `at`.
 [[nodiscard]] std::string backupFileName(std::chrono::system_clock::time_point at);
 // The backups in `dir` (named as above) beyond the newest `keep`, oldest first.

@@ -302,8 +302,14 @@ int demoDataCommand(const CommandLine&, const Settings& settings)
             return failWith(checked.error().message);
     }
     DemoSchool school(*store, clock, slackWebhook);
-    const std::filesystem::path dbPath(*settings.get("db"));
-    const std::string coderFile = (dbPath.parent_path() / "demo-code-sites.tsv").string();
+    // The files go beside a database file, or where --badges says.
+    const std::string db = *settings.get("db");
+    const auto badgesSetting = settings.get("badges");
+    if (isPostgresUrl(db) && !badgesSetting)
+        return failWith("with a postgresql:// database, --badges FILE says where the demo's files go");
+    const std::filesystem::path badges =
+        badgesSetting.value_or((std::filesystem::path(db).parent_path() / "demo-badges.txt").string());
+    const std::string coderFile = (badges.parent_path() / "demo-code-sites.tsv").string();
     if (auto built = store->inTransaction([&]() -> Result<void> {
             people.clear(); // the store may run this again (store.h)
             courses.clear();
@@ -322,8 +328,6 @@ int demoDataCommand(const CommandLine&, const Settings& settings)
     if (!kiosk)
         return failWith(kiosk.error().message);
 
-    const std::filesystem::path db(*settings.get("db"));
-    const std::filesystem::path badges = settings.get("badges").value_or((db.parent_path() / "demo-badges.txt").string());
     std::ofstream out(badges);
     out << "# imhere demo badges: raw NFC UID (hex), public id, role, PIN (- for none), name\n";
     for (const auto& p : people)

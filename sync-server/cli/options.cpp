@@ -131,7 +131,7 @@ bool plainText(const std::string& v)
 }
 
 const std::array<SettingKey, 29> k_serverKeys{{
-    {"db", [](const std::string& v) { return v.empty() ? std::string("must name the database file") : std::string(); }},
+    {"db", [](const std::string& v) { return v.empty() ? std::string("must name the database file or a postgresql:// URL") : std::string(); }},
     {"listen",
      [](const std::string& v) {
          auto parsed = parseListen(v);

@@ -18,6 +18,7 @@
 #include "sync-server/mail/smtpsender.h"
 #include "sync-server/service/slack.h"
 #include "sync-server/slack/webhooksender.h"
+#include "sync-server/store/pgstore.h"
 #include "sync-server/store/sqlitebackup.h"
 #include "sync-server/store/sqlitestore.h"
 
@@ -63,6 +64,55 @@ public:
 private:
     HealthProbe& m_probe;
     bool m_healthy = true;
+};
+
+// A background job run by one server at a time over a shared database
+// (Store::holdLease): skipped on the others, and taken over by one of them
+// when its server stops. `onTaken` runs before the first round this server
+// runs.
+class LeasedJob {
+public:
+    LeasedJob(Store& store, std::string name, bool shared, std::function<void()> job,
+              std::function<void()> onTaken = {})
+        : m_store(store), m_name(std::move(name)), m_shared(shared), m_job(std::move(job)),
+          m_onTaken(std::move(onTaken))
+    {
+    }
+    void operator()()
+    {
+        const auto lease = m_store.holdLease(m_name);
+        if (!lease) {
+            if (m_working)
+                log(LogLevel::Error, "cannot tell whether this server runs " + m_name,
+                    {{"JOB", m_name}, {"REASON", lease.error().message}});
+            m_working = false;
+            return;
+        }
+        m_working = true;
+        if (*lease == JobLease::Elsewhere) {
+            if (m_running && m_shared)
+                log(LogLevel::Info, "another server runs " + m_name + " now", {{"JOB", m_name}});
+            m_running = false;
+            return;
+        }
+        if (*lease == JobLease::Taken) {
+            if (m_shared)
+                log(LogLevel::Info, "this server runs " + m_name + " now", {{"JOB", m_name}});
+            if (m_onTaken)
+                m_onTaken();
+        }
+        m_running = true;
+        m_job();
+    }
+
+private:
+    Store& m_store;
+    const std::string m_name;
+    const bool m_shared;
+    const std::function<void()> m_job;
+    const std::function<void()> m_onTaken;
+    bool m_working = true;
+    bool m_running = false;
 };
 
 // Closes the windows whose end and grace have passed (closeDueWindows),
@@ -282,16 +332,41 @@ void reportReload(const Result<void>& reloaded)
 
 } // namespace
 
-std::unique_ptr<Store> openStore(const Settings& settings, const Clock& clock)
+bool isPostgresUrl(std::string_view db)
 {
-    const auto path = settings.require("db");
-    if (!path) {
-        failWith(path.error().message);
+    return db.starts_with("postgresql://") || db.starts_with("postgres://");
+}
+
+std::string describeDb(std::string_view db)
+{
+    if (!isPostgresUrl(db))
+        return std::string(db);
+    // scheme://user:password@host... → scheme://user@host...
+    const auto scheme = db.find("://") + 3;
+    const auto at = db.find('@', scheme);
+    const auto colon = db.find(':', scheme);
+    if (at == std::string_view::npos || colon == std::string_view::npos || colon > at)
+        return std::string(db);
+    return std::string(db.substr(0, colon)) + std::string(db.substr(at));
+}
+
+std::unique_ptr<Store> openStore(const Settings& settings, const Clock& clock, std::size_t connections)
+{
+    const auto db = settings.require("db");
+    if (!db) {
+        failWith(db.error().message);
         return nullptr;
     }
-    auto store = SqliteStore::open(*path, clock);
+    Result<std::unique_ptr<Store>> store;
+    if (isPostgresUrl(*db)) {
+        PgStore::Options options;
+        options.connections = connections;
+        store = PgStore::open(*db, clock, options);
+    } else {
+        store = SqliteStore::open(*db, clock);
+    }
     if (!store) {
-        failWith("cannot open " + *path + ": " + store.error().message);
+        failWith("cannot open " + describeDb(*db) + ": " + store.error().message);
         return nullptr;
     }
     return std::move(*store);
@@ -332,9 +407,16 @@ int serveCommand(const CommandLine&, const Settings& settings)
     const auto dbPath = settings.require("db");
     if (!dbPath)
         return failWith(dbPath.error().message);
-    auto lock = DatabaseLock::acquire(*dbPath);
-    if (!lock)
-        return failWith(lock.error().message);
+    // A file has one server, which the lock makes sure of; a PostgreSQL
+    // database is shared by every instance pointed at it.
+    const bool shared = isPostgresUrl(*dbPath);
+    std::optional<DatabaseLock> lock;
+    if (!shared) {
+        auto acquired = DatabaseLock::acquire(*dbPath);
+        if (!acquired)
+            return failWith(acquired.error().message);
+        lock.emplace(std::move(*acquired));
+    }
 
     curl_global_init(CURL_GLOBAL_DEFAULT); // before any thread starts
 
@@ -348,10 +430,14 @@ int serveCommand(const CommandLine&, const Settings& settings)
     sigaddset(&stopSignals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
-    if (auto saved = backUpBeforeMigrating(*dbPath); !saved)
-        return failWith("no backup before migrating, so no migration: " + saved.error().message);
+    if (!shared) {
+        if (auto saved = backUpBeforeMigrating(*dbPath); !saved)
+            return failWith("no backup before migrating, so no migration: " + saved.error().message);
+    }
     SystemClock clock;
-    auto store = openStore(settings, clock);
+    // One connection for each HTTP worker, the check-in writer, the health
+    // probe and each background job.
+    auto store = openStore(settings, clock, listen->threads + 6);
     if (!store)
         return 1;
     Services services(*store, clock);
@@ -365,18 +451,22 @@ int serveCommand(const CommandLine&, const Settings& settings)
     // It outlives the HTTP server, whose requests wake it.
     std::optional<Periodic> mailSender;
     if (*smtp) {
-        mailSender.emplace(limits::k_mailInterval, MailSender(services, **smtp));
+        mailSender.emplace(limits::k_mailInterval, LeasedJob(*store, "mail", shared, MailSender(services, **smtp)));
         services.mailQueued = [&mailSender] { mailSender->wake(); };
     }
     // Slack posts go out on a thread of their own too, woken when a window
-    // closes. This server holds the database's lock, so a claim left in the
-    // outbox is a stopped server's: it ends now, and the first run posts
-    // what was left.
+    // closes. A server that holds a file's lock knows that a claim left in
+    // the outbox is a stopped server's: it ends now, and the first run posts
+    // what was left. Over PostgreSQL a claim left by an instance that
+    // stopped ends at its expiry instead (k_slackClaimMs): the instance may
+    // only have lost the database for a while, and still be posting.
     services.slackLoopback = settings.get("slack-loopback").value_or("no") == "yes";
-    if (auto released = store->outbox().releaseSlackClaims(); !released)
-        return failWith("cannot read the Slack outbox: " + released.error().message);
+    if (!shared) {
+        if (auto released = store->outbox().releaseSlackClaims(); !released)
+            return failWith("cannot read the Slack outbox: " + released.error().message);
+    }
     std::optional<Periodic> slackSender;
-    slackSender.emplace(limits::k_slackInterval, SlackSender(services));
+    slackSender.emplace(limits::k_slackInterval, LeasedJob(*store, "Slack posts", shared, SlackSender(services)));
     services.slackQueued = [&slackSender] { slackSender->wake(); };
     if (auto loaded = loadKioskMetrics(services); !loaded)
         return failWith("cannot read the kiosks: " + loaded.error().message);
@@ -405,7 +495,8 @@ int serveCommand(const CommandLine&, const Settings& settings)
     const char* scheme = listen->tls ? "https" : "http";
     if (observe::logsToJournal())
         log(LogLevel::Info, "serving on " + listen->host + ":" + std::to_string(server.port()),
-            {{"LISTEN", listen->host + ":" + std::to_string(server.port())}, {"SCHEME", scheme}, {"DB", *dbPath}});
+            {{"LISTEN", listen->host + ":" + std::to_string(server.port())}, {"SCHEME", scheme},
+             {"DB", describeDb(*dbPath)}});
     else
         std::printf("imhere-server: listening on %s://%s:%u\n", scheme, listen->host.c_str(), unsigned{server.port()});
     std::fflush(stdout);
@@ -417,7 +508,8 @@ int serveCommand(const CommandLine&, const Settings& settings)
     // Windows close themselves at their end plus the course's grace; the
     // first run closes those whose time passed while the server was down.
     std::optional<Periodic> windowCloser;
-    windowCloser.emplace(limits::k_windowCloseInterval, WindowCloser(services));
+    windowCloser.emplace(limits::k_windowCloseInterval,
+                         LeasedJob(*store, "window auto-close", shared, WindowCloser(services)));
 
     // Milestone progress from GitHub and Codewars, on a thread of its own so
     // no request waits for it; the first round runs at once.
@@ -431,7 +523,9 @@ int serveCommand(const CommandLine&, const Settings& settings)
         harvest.githubToken = settings.get("github-token").value_or("");
         harvest.stop = &stopHarvest;
         const long timeoutMs = 1000L * unsignedSetting(settings, "harvest-timeout", limits::k_defaultHarvestTimeoutSec);
-        harvester.emplace(std::chrono::minutes(minutes), HarvestJob(services, std::move(harvest), timeoutMs));
+        harvester.emplace(std::chrono::minutes(minutes),
+                          LeasedJob(*store, "milestone harvest", shared,
+                                    HarvestJob(services, std::move(harvest), timeoutMs)));
     }
 
     int received = 0;

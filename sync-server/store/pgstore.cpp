@@ -23,7 +23,7 @@ Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url, const Clo
         TRY(migratePg(*admin, pgMigrations()));
     }
     TRY_ASSIGN(pool, PgPool::open(url, options.connections));
-    std::unique_ptr<PgStore> store(new PgStore(std::move(pool), clock));
+    std::unique_ptr<PgStore> store(new PgStore(std::move(pool), url, clock));
     TRY(store->write([&](PgConnection& db) -> Result<void> {
         TRY_ASSIGN(insert, db.query("INSERT INTO org(id, badge_key) VALUES(1, $1) ON CONFLICT DO NOTHING"));
         TRY(insert->bindBlob(1, randomBytes(imhere::limits::k_kioskKeyBytes)).run());
@@ -47,6 +47,11 @@ Result<void> PgStore::checkHealth()
             return fail(Errc::Corrupt, "the org row is missing");
         return {};
     });
+}
+
+Result<JobLease> PgStore::holdLease(std::string_view job)
+{
+    return m_leases.hold(job);
 }
 
 Result<void> PgStore::logChange(PgConnection& db, std::string_view kind, std::string_view ref,

@@ -30,6 +30,7 @@
 #include "store.h"
 #include "outboxrepository.h"
 #include "peoplerepository.h"
+#include "pgleases.h"
 #include "pgpool.h"
 #include "remoterepository.h"
 #include "trackerrepository.h"
@@ -81,6 +82,7 @@ public:
     [[nodiscard]] Result<void> inTransaction(const std::function<Result<void>()>& work) override;
     // A real query on a pooled connection.
     [[nodiscard]] Result<void> checkHealth() override;
+    [[nodiscard]] Result<JobLease> holdLease(std::string_view job) override;
     [[nodiscard]] PgPool& pool() { return *m_pool; }
 
     // ---- people (pgstorepeople.cpp, pgstoreprivacy.cpp) ----
@@ -239,7 +241,10 @@ public:
                              sync::SyncResponse& response) override;
 
 private:
-    PgStore(std::unique_ptr<PgPool> pool, const Clock& clock) : m_pool(std::move(pool)), m_clock(clock) {}
+    PgStore(std::unique_ptr<PgPool> pool, const std::string& url, const Clock& clock)
+        : m_pool(std::move(pool)), m_leases(url), m_clock(clock)
+    {
+    }
 
     using Work = PgPool::Work;
     // A write: SERIALIZABLE, joined when the thread is already in one.
@@ -286,6 +291,7 @@ private:
     Result<CheckInOutcome> commitOne(PgConnection& db, const CheckInEvent& event, const CheckInRule& decide);
 
     std::unique_ptr<PgPool> m_pool;
+    PgLeases m_leases;
     const Clock& m_clock;
 };
 

@@ -315,6 +315,12 @@ Result<std::optional<Kiosk>> SqliteStore::kioskWhere(std::string_view column,
 
 // ---- operations -------------------------------------------------------------------
 
+Result<JobLease> SqliteStore::holdLease(std::string_view job)
+{
+    std::lock_guard lock(m_mutex);
+    return m_leases.emplace(job).second ? JobLease::Taken : JobLease::Held;
+}
+
 Result<void> SqliteStore::checkHealth()
 {
     std::lock_guard lock(m_mutex);

@@ -21,6 +21,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <span>
 #include <utility>
 #include <unordered_map>
@@ -182,6 +183,7 @@ public:
                              sync::SyncResponse& response) override;
 
     Result<void> checkHealth() override;
+    Result<JobLease> holdLease(std::string_view job) override;
 
     Result<std::optional<TrackerIdentity>> trackerIdentity(std::string_view course) override;
     Result<void> setTrackerIdentity(std::string_view course, const std::optional<TrackerIdentity>& identity) override;
@@ -306,6 +308,8 @@ private:
     Result<std::unordered_map<std::string, sync::Ack>> priorOutcomes(const sync::SyncRequest& request);
 
     std::recursive_mutex m_mutex;
+    // The background jobs this server has run (holdLease).
+    std::set<std::string, std::less<>> m_leases;
     Database m_db;
     const Clock& m_clock;
     StatementCache m_statements;

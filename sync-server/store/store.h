@@ -26,8 +26,16 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace imhere::server {
+
+// Whose turn a background job is (Store::holdLease).
+enum class JobLease {
+    Elsewhere, // another server runs it: skip this round
+    Taken,     // this server's from now on; the one before may have stopped half-way
+    Held,      // this server's, as it was last time
+};
 
 // One backend: its repositories over one database, and what spans them.
 class Store {
@@ -55,6 +63,13 @@ public:
     // the file at its path is still the one opened. For the health loop
     // behind the systemd watchdog.
     [[nodiscard]] virtual Result<void> checkHealth() = 0;
+    // Whether this server runs the background job `job` (window auto-close,
+    // mail, Slack, the harvester) this round: one server at a time over one
+    // database, and another takes over when that one stops or loses the
+    // database. Asked before every round; only failures of the database
+    // itself are errors. A SQLite file has one server (the database lock,
+    // cli/databaselock.h), which holds every lease.
+    [[nodiscard]] virtual Result<JobLease> holdLease(std::string_view job) = 0;
 };
 
 } // namespace imhere::server

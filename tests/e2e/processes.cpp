@@ -84,6 +84,13 @@ bool ServerProcess::reloadTls()
     return true;
 }
 
+QString ServerProcess::logged()
+{
+    if (m_process)
+        m_logged += QString::fromUtf8(m_process->readAllStandardError());
+    return m_logged;
+}
+
 void ServerProcess::kill()
 {
     if (!m_process || m_process->state() == QProcess::NotRunning)

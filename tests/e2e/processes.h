@@ -45,12 +45,17 @@ public:
     [[nodiscard]] std::string url() const { return m_scheme + "://127.0.0.1:" + std::to_string(m_port); }
     [[nodiscard]] std::uint16_t port() const { return m_port; }
     [[nodiscard]] const std::string& dbPath() const { return m_dbPath; }
+    // What the server has logged (its stderr) so far.
+    [[nodiscard]] QString logged();
+    // The process id, for a signal sent from another thread; 0 when not running.
+    [[nodiscard]] qint64 pid() const { return m_process ? m_process->processId() : 0; }
 
 private:
     std::string m_dbPath;
     std::uint16_t m_port = 0;
     std::string m_scheme = "http";
     std::unique_ptr<QProcess> m_process;
+    QString m_logged;
 };
 
 class KioskProcess {

@@ -1,6 +1,7 @@
 #include "schoolseed.h"
 
 #include "sync-server/auth/tokens.h"
+#include "sync-server/store/pgstore.h"
 #include "sync-server/store/sqlitestore.h"
 
 #include "core/crypto.h"
@@ -56,11 +57,17 @@ SeededSchool seedSchool(const std::string& dbPath, int trainees)
 {
     ensureSodium();
     SystemClock clock;
-    auto store = must(server::SqliteStore::open(dbPath, clock), "open server store");
+    // A file, or a PostgreSQL database named by its URL.
+    std::unique_ptr<server::Store> store;
+    if (dbPath.starts_with("postgresql://"))
+        store = must(server::PgStore::open(dbPath, clock, {}), "open the PostgreSQL store");
+    else
+        store = must(server::SqliteStore::open(dbPath, clock), "open server store");
     SeededSchool s;
     s.teacherPin = "482193";
     const std::int64_t now = clock.nowMs();
     must(store->inTransaction([&]() -> Result<void> {
+             s.trainees.clear(); // the store may run this again (store.h)
              const Bytes key = must(store->people().badgeKey(), "badge key");
              std::uint64_t nextUid = 1;
              auto add = [&](const std::string& name, bool withBadge) {

@@ -35,8 +35,9 @@ struct SeededSchool {
     std::uint32_t kioskId = 0;
 };
 
-// Throws std::runtime_error when the database cannot be written.
-[[nodiscard]] SeededSchool seedSchool(const std::string& dbPath, int trainees);
+// `db` is a SQLite file or a postgresql:// URL. Throws std::runtime_error
+// when the database cannot be written.
+[[nodiscard]] SeededSchool seedSchool(const std::string& db, int trainees);
 
 // "04" + 5 bytes of `n` + "80": a 7-byte NFC UID unique per n.
 [[nodiscard]] QByteArray uidFor(std::uint64_t n);

@@ -302,6 +302,55 @@ private slots:
         QVERIFY(other.window(w.id).value()->closedAt);
         QVERIFY(other.openWindows().value().empty());
     }
+
+    void aBackgroundJobRunsOnOneInstanceAndMovesWhenItsSessionEnds()
+    {
+        const std::string url = freshDatabase();
+        auto a = PgStore::open(url, clock, {.connections = 2});
+        auto b = PgStore::open(url, clock, {.connections = 2});
+        QVERIFY(a && b);
+        auto lease = [](PgStore& store, std::string_view job) { return static_cast<int>(store.holdLease(job).value()); };
+        const int taken = static_cast<int>(JobLease::Taken);
+        const int held = static_cast<int>(JobLease::Held);
+        const int elsewhere = static_cast<int>(JobLease::Elsewhere);
+
+        QCOMPARE(lease(**a, "window auto-close"), taken);
+        QCOMPARE(lease(**a, "window auto-close"), held);
+        QCOMPARE(lease(**b, "window auto-close"), elsewhere);
+        // Each job has a lease of its own.
+        QCOMPARE(lease(**b, "Slack posts"), taken);
+        QCOMPARE(lease(**a, "Slack posts"), elsewhere);
+        // Asking again does not stack the lock: one hold per job in pg_locks.
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(lease(**a, "window auto-close"), held);
+        auto admin = PgConnection::connect(url).value();
+        auto holds = admin->query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                                  " AND classid = $1::int4::oid AND objid = $2::int4::oid")
+                         .value();
+        QVERIFY(holds->bindAll(int{PgLeases::k_namespace}, int{PgLeases::keyOf("window auto-close")}).step().value());
+        QCOMPARE(holds->int64At(0), 1);
+
+        // A's session ends (a lost connection, a database restart for it):
+        // B takes the job at its next question, and A learns it has lost it.
+        auto terminate = admin->query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                                      " AND classid = $1::int4::oid AND objid = $2::int4::oid")
+                             .value();
+        QVERIFY(terminate->bindAll(int{PgLeases::k_namespace}, int{PgLeases::keyOf("window auto-close")})
+                    .step()
+                    .value());
+        // pg_terminate_backend signals; the session is gone once its lock is.
+        for (int i = 0; i < 100 && lease(**b, "window auto-close") == elsewhere; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        QCOMPARE(lease(**b, "window auto-close"), held);
+        QCOMPARE(lease(**a, "window auto-close"), elsewhere);
+
+        // B stops: its connections close, and A takes both jobs.
+        b->reset();
+        for (int i = 0; i < 100 && lease(**a, "Slack posts") == elsewhere; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        QCOMPARE(lease(**a, "Slack posts"), held);
+        QCOMPARE(lease(**a, "window auto-close"), taken);
+    }
 };
 
 QTEST_GUILESS_MAIN(PgStoreTest)
