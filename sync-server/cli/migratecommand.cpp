@@ -18,20 +18,6 @@ namespace {
 
 constexpr std::string_view k_sqliteScheme = "sqlite:";
 
-// The URL without its password or parameters, fit to print.
-std::string printableUrl(const std::string& url)
-{
-    std::string shown = url.substr(0, url.find('?'));
-    const auto authority = shown.find("://");
-    if (authority == std::string::npos)
-        return shown;
-    const auto at = shown.find('@', authority + 3);
-    const auto colon = shown.find(':', authority + 3);
-    if (at != std::string::npos && colon != std::string::npos && colon < at)
-        shown.replace(colon, at - colon, ":***");
-    return shown;
-}
-
 std::string perSecond(std::int64_t rows, double seconds)
 {
     return seconds > 0 ? std::to_string(static_cast<std::int64_t>(static_cast<double>(rows) / seconds)) : "-";
@@ -61,7 +47,7 @@ int migrateCommand(const CommandLine&, const Settings& settings)
     const auto to = settings.get("to");
     if (!from || !from->starts_with(k_sqliteScheme) || from->size() == k_sqliteScheme.size())
         return usage("--from sqlite:PATH is required: the SQLite database to copy");
-    if (!to || !(to->starts_with("postgresql://") || to->starts_with("postgres://")))
+    if (!to || !isPostgresUrl(*to))
         return usage("--to postgresql://... is required: the empty PostgreSQL database to copy into");
     const std::string path = from->substr(k_sqliteScheme.size());
     if (std::error_code ignored; !std::filesystem::is_regular_file(path, ignored))
@@ -71,7 +57,8 @@ int migrateCommand(const CommandLine&, const Settings& settings)
     if (!lock)
         return failWith("not migrating: " + lock.error().message + "; stop imhere-server first");
 
-    const std::string target = printableUrl(*to);
+    // Printed without a password, in the URL or its parameters.
+    const std::string target = describeDb(to->substr(0, to->find('?')));
     std::printf("copying %s into %s\n", path.c_str(), target.c_str());
     std::fflush(stdout);
     auto report = copySqliteToPg(path, *to, printProgress);

@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <utility>
 
 namespace imhere::server {
 
@@ -44,6 +45,9 @@ constexpr std::string_view k_eventLog[] = {"window_event", "check_in",       "co
 
 // COPY data is sent in pieces of about this size.
 constexpr std::size_t k_copyChunkBytes = std::size_t{1} << 20;
+// Rows in one COPY statement, so that PostgreSQL's queue of foreign-key
+// checks (run when the statement ends) stays small.
+constexpr std::int64_t k_rowsPerCopy = 100'000;
 // Rows read back from PostgreSQL at a time, for the checksum.
 constexpr int k_fetchRows = 10'000;
 // How long to wait for a server still using the target to let go of a table.
@@ -340,14 +344,29 @@ Result<std::int64_t> copyTable(Database& sqlite, PgConnection& pg, const TablePl
         names.push_back(identifier(column.name));
     }
     TRY_ASSIGN(rows, prepareRows(sqlite, "SELECT " + join(sources) + " FROM " + identifier(plan.name)));
-    TRY_ASSIGN(copy, CopyIn::begin(pg, "COPY " + identifier(plan.name) + " (" + join(names) + ") FROM STDIN"));
+    const std::string copySql = "COPY " + identifier(plan.name) + " (" + join(names) + ") FROM STDIN";
+    std::optional<CopyIn> copy;
     std::string data;
     std::int64_t copied = 0;
+    // Each COPY ends its statement: foreign keys are checked, and their
+    // queued checks freed, every k_rowsPerCopy rows.
+    auto endCopy = [&]() -> Result<void> {
+        if (!copy)
+            return {};
+        TRY(copy->send(data));
+        auto ended = copy->finish();
+        copy.reset();
+        return ended;
+    };
     auto sendRows = [&]() -> Result<void> {
         for (;;) {
             TRY_ASSIGN(more, nextRow(sqlite, rows.get()));
             if (!more)
-                return copy.send(data);
+                return endCopy();
+            if (!copy) {
+                TRY_ASSIGN(begun, CopyIn::begin(pg, copySql));
+                copy.emplace(std::move(begun));
+            }
             for (std::size_t i = 0; i < plan.columns.size(); ++i) {
                 if (i > 0)
                     data.push_back('\t');
@@ -355,18 +374,20 @@ Result<std::int64_t> copyTable(Database& sqlite, PgConnection& pg, const TablePl
             }
             data.push_back('\n');
             if (data.size() >= k_copyChunkBytes)
-                TRY(copy.send(data));
-            if (++copied % k_progressRows == 0 && progress) {
+                TRY(copy->send(data));
+            if (++copied % k_rowsPerCopy == 0)
+                TRY(endCopy());
+            if (copied % k_progressRows == 0 && progress) {
                 count.sqliteRows = copied;
                 progress(count, false);
             }
         }
     };
     if (auto sent = sendRows(); !sent) {
-        (void)copy.finish(sent.error().message.c_str());
+        if (copy)
+            (void)copy->finish(sent.error().message.c_str());
         return std::unexpected(std::move(sent.error()));
     }
-    TRY(copy.finish());
     return copied;
 }
 

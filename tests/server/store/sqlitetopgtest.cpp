@@ -473,6 +473,7 @@ void SqliteToPgTest::aCopyThatFailsLeavesTheTargetEmpty()
     const std::string url = freshDatabase();
     const auto failed = copySqliteToPg(sqlitePath, url, {});
     QVERIFY(!failed);
+    QVERIFY2(failed.error().message.find("harvest_reply") != std::string::npos, failed.error().message.c_str());
     auto pg = must(PgConnection::connect(url), "connect");
     for (const auto table : copiedTables()) {
         const std::int64_t expected = table == "milestone_mark" ? 1 : 0; // the schema's own row
