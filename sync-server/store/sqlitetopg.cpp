@@ -659,6 +659,11 @@ Result<CopyReport> copySqliteToPg(const std::string& sqlitePath, const std::stri
     TRY_ASSIGN(before, pgSchemaVersion(*pg));
     if (before > 0)
         TRY(refuseUnlessEmpty(*pg));
+    TRY_ASSIGN(others, pgTables(*pg));
+    if (before == 0 && !others.empty())
+        return fail(Errc::Conflict, "the PostgreSQL database already has tables (" + *others.begin()
+                                        + ", ...) and no imhere schema: migrate only into a new, empty database;"
+                                          " nothing was changed");
     TRY(migratePg(*pg, pgMigrations()));
     TRY_ASSIGN(after, pgSchemaVersion(*pg));
     report.pgSchema = after;

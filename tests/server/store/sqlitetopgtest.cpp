@@ -459,6 +459,18 @@ void SqliteToPgTest::aTargetWithRowsIsRefusedAndKeptAsItWas()
     QVERIFY(!refused);
     QVERIFY2(refused.error().message.find("org 1") != std::string::npos, refused.error().message.c_str());
     QCOMPARE(pgCounts(used), usedCounts);
+
+    // A database with tables of its own gets no schema added.
+    const std::string other = freshDatabase();
+    {
+        auto pg = must(PgConnection::connect(other), "connect");
+        must(pg->exec("CREATE TABLE ledger(entry integer)"), "other table");
+    }
+    const auto foreign = copySqliteToPg(sqlitePath, other, {});
+    QVERIFY(!foreign);
+    QVERIFY2(foreign.error().message.find("ledger") != std::string::npos, foreign.error().message.c_str());
+    auto pg = must(PgConnection::connect(other), "connect");
+    QCOMPARE(must(pgSchemaVersion(*pg), "version"), 0);
 }
 
 void SqliteToPgTest::aCopyThatFailsLeavesTheTargetEmpty()
