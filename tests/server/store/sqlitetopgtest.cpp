@@ -225,6 +225,7 @@ private slots:
     void theKioskCarriesOnFromItsCursor();
     void aTargetWithRowsIsRefusedAndKeptAsItWas();
     void aCopyThatFailsLeavesTheTargetEmpty();
+    void aCopyThatDiffersIsRolledBack();
     void anOlderSqliteSchemaIsRefused();
     void theCommandMigratesAndPrintsTheVerification();
     void theCommandRefusesBadSourcesAndTargets();
@@ -498,6 +499,40 @@ void SqliteToPgTest::aCopyThatFailsLeavesTheTargetEmpty()
     }
     const auto mended = copySqliteToPg(sqlitePath, url, {});
     QVERIFY2(mended, mended ? "" : mended.error().message.c_str());
+}
+
+void SqliteToPgTest::aCopyThatDiffersIsRolledBack()
+{
+    fx->services.reset();
+    fx->store.reset();
+    // Triggers in the target change what arrives: one alters every flag's
+    // note, one drops window closes. The copy itself goes through.
+    struct Case {
+        std::string sql;
+        std::string says;
+    };
+    const Case cases[] = {
+        {"CREATE FUNCTION tamper() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.note := NEW.note || '!';"
+         " RETURN NEW; END $$;"
+         "CREATE TRIGGER tamper BEFORE INSERT ON flag_event FOR EACH ROW EXECUTE FUNCTION tamper();",
+         "differs from the SQLite database in the event log's checksum"},
+        {"CREATE FUNCTION tamper() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+         " IF NEW.kind = 'close' THEN RETURN NULL; END IF; RETURN NEW; END $$;"
+         "CREATE TRIGGER tamper BEFORE INSERT ON window_event FOR EACH ROW EXECUTE FUNCTION tamper();",
+         " window_event ("},
+    };
+    for (const Case& c : cases) {
+        const std::string url = freshDatabase();
+        auto pg = must(PgConnection::connect(url), "connect");
+        must(migratePg(*pg, pgMigrations()), "schema");
+        must(pg->exec(c.sql), "trigger");
+        const auto differs = copySqliteToPg(sqlitePath, url, {});
+        QVERIFY(!differs);
+        QCOMPARE(differs.error().code, Errc::Corrupt);
+        QVERIFY2(differs.error().message.find(c.says) != std::string::npos, differs.error().message.c_str());
+        for (const auto table : copiedTables())
+            QCOMPARE(rowsIn(*pg, table), table == "milestone_mark" ? 1 : 0);
+    }
 }
 
 void SqliteToPgTest::anOlderSqliteSchemaIsRefused()
