@@ -10,7 +10,6 @@
 #include "tests/server/servercommand.h"
 #include "tests/server/store/storeundertest.h"
 
-#include "sync-server/auth/tokens.h"
 #include "sync-server/cli/databaselock.h"
 #include "sync-server/service/kiosksync.h"
 #include "sync-server/store/pgconnection.h"
