@@ -8,8 +8,10 @@
 
 #include "tests/server/service/servicefixture.h"
 #include "tests/server/servercommand.h"
+#include "tests/server/testserver.h"
 #include "tests/server/store/storeundertest.h"
 
+#include "sync-server/auth/tokens.h"
 #include "sync-server/cli/databaselock.h"
 #include "sync-server/service/kiosksync.h"
 #include "sync-server/store/pgconnection.h"
@@ -27,6 +29,9 @@
 #include <QTest>
 
 #include <set>
+
+#include <signal.h>
+#include <sys/wait.h>
 
 using namespace imhere;
 using namespace imhere::server;
@@ -170,6 +175,30 @@ std::string pgCounts(const std::string& url)
     return out;
 }
 
+// What `imhere-server serve` over `db` answers the admin's API key about
+// course A and the people, as one text; empty when it did not start.
+std::string serverAnswers(const std::string& db, const std::string& key, const std::string& course)
+{
+    const ServerProcess server = startServerProcess(IMHERE_SERVER_BIN, db);
+    if (server.url.empty()) {
+        if (server.pid > 0)
+            waitpid(server.pid, nullptr, 0);
+        return {};
+    }
+    HttpClient client(server.url);
+    client.skipContract(); // the API's own tests check it against docs/openapi.yaml
+    std::string out;
+    const std::vector<std::string> paths{"/api/v1/courses/" + course + "/records",
+                                         "/api/v1/courses/" + course + "/members", "/api/v1/people", "/api/v1/courses"};
+    for (const auto& path : paths) {
+        const HttpResult r = client.get(path, bearer(key));
+        out += path + " " + std::to_string(r.status) + " " + r.body + "\n";
+    }
+    kill(server.pid, SIGTERM);
+    waitpid(server.pid, nullptr, 0);
+    return out;
+}
+
 } // namespace
 
 class SqliteToPgTest : public QObject {
@@ -179,6 +208,7 @@ class SqliteToPgTest : public QObject {
     int databases = 0;
     std::unique_ptr<ServiceFixture> fx;
     std::string sqlitePath;
+    std::string adminKey; // an API key of the admin, scope write
 
     std::string freshDatabase()
     {
@@ -281,7 +311,8 @@ void SqliteToPgTest::fill()
          {fx->event(fx->ta, RemoteConfirm{fx->studentA2.publicId, fx->openA.id, remoteId})});
 
     // Windows: a reopened one, and one closed with Slack set up (a post waits).
-    must(store.outbox().setSlackWebhook(fx->courseB.id, "https://hooks.slack.com/services/T0/B0/x", fx->teacherB.id), "slack");
+    // On loopback where nothing listens: the `serve` below posts nowhere.
+    must(store.outbox().setSlackWebhook(fx->courseB.id, "http://127.0.0.1:9/services/T0/B0/x", fx->teacherB.id), "slack");
     must(store.attendance().closeWindow(fx->openB.id, now + minute, fx->teacherB.id), "close B");
     must(store.attendance().reopenWindow(fx->closedA.id, now, now + 30 * minute, teacher.id), "reopen");
 
@@ -292,9 +323,11 @@ void SqliteToPgTest::fill()
                                                NewMail{"sam@example.org", "Your account", "Open the link"}),
          "invitation");
     must(store.outbox().queueMail({"tomas@example.org", "Report", "Attendance this week"}), "mail");
-    must(store.credentials().createApiKey(teacher.id, "ik_abcdef12", randomBytes(32), ApiScope::Write,
-                                          {"reports", now + 30 * 24 * 60 * minute}),
+    const IssuedToken key = issueToken(k_apiKeyPrefix);
+    must(store.credentials().createApiKey(fx->admin.id, key.lookup, key.hash, ApiScope::Write,
+                                          {"reports", std::nullopt}), // no expiry: `serve` runs on today's clock
          "api key");
+    adminKey = key.token;
 
     // The tracker, register imports, follow-ups.
     must(store.tracker().setTrackerIdentity(fx->courseA.id, TrackerIdentity{"WM5", "JS1", "2025-09-29"}), "tracker");
@@ -556,6 +589,10 @@ void SqliteToPgTest::theCommandMigratesAndPrintsTheVerification()
     fx->services.reset();
     fx->store.reset();
     TempDir dir("imhere-migrate-cli");
+    // A server over the file answers, and is stopped.
+    const std::string beforeMove = serverAnswers(sqlitePath, adminKey, fx->courseA.id);
+    QVERIFY2(beforeMove.find("/records 200 ") != std::string::npos, beforeMove.substr(0, 400).c_str());
+
     const std::string url = freshDatabase();
     const CommandOutcome r = runServerCommand(dir, "migrate --from sqlite:" + sqlitePath + " --to '" + url + "'");
     QVERIFY2(r.exitCode == 0, (r.out + r.err).c_str());
@@ -569,6 +606,9 @@ void SqliteToPgTest::theCommandMigratesAndPrintsTheVerification()
     const auto pgLine = r.out.find("  PostgreSQL  ");
     QVERIFY(sqliteLine != std::string::npos && pgLine != std::string::npos);
     QCOMPARE(r.out.substr(sqliteLine + 14, 64), r.out.substr(pgLine + 14, 64));
+
+    // A server over PostgreSQL answers the same.
+    QCOMPARE(serverAnswers(url, adminKey, fx->courseA.id), beforeMove);
 
     // Again into the same database: refused, exit 1, nothing changed.
     const std::string counts = pgCounts(url);
