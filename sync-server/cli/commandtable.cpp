@@ -161,9 +161,9 @@ PGPASSWORD or ~/.pgpass), in one transaction, keeping every id and sequence
 number, so kiosks carry on syncing from where they were. PATH is opened
 read-only and must have this version's schema (run `imhere-server init --db
 PATH` first to bring an older file up to date). The PostgreSQL database gets
-the schema if it has none, and must hold no rows: a database with any is
-refused and left as it was. Refuses while an imhere-server serves PATH (it
-holds PATH.lock): stop the server first.
+the schema if it has none, and must hold no rows and no tables but imhere's:
+any other is refused and left as it was. Refuses while an imhere-server
+serves PATH (it holds PATH.lock): stop the server first.
 
 Prints each table as it is copied, then verifies before committing: the
 number of rows in every table, and a SHA-256 of the event log (window
