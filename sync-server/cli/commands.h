@@ -37,6 +37,7 @@ int importRosterCommand(const CommandLine& line, const Settings& settings);
 int importRegisterCommand(const CommandLine& line, const Settings& settings);
 int demoDataCommand(const CommandLine& line, const Settings& settings);
 int personEraseCommand(const CommandLine& line, const Settings& settings);
+int migrateCommand(const CommandLine& line, const Settings& settings);
 
 // Opens the store named by --db (or IMHERE_DB / config), printing why not:
 // a SQLite file, or a PostgreSQL database named by a postgresql:// URL with

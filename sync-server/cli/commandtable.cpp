@@ -157,6 +157,28 @@ a server started with --slack-loopback yes) every course posts to it, and
 each course's latest class waits in the outbox to be posted.
 )",
      demoDataCommand},
+    {"migrate", "copy a SQLite database into an empty PostgreSQL one",
+     R"(usage: imhere-server migrate --from sqlite:PATH --to postgresql://USER@HOST:PORT/DATABASE
+
+Copies every row of the SQLite database PATH into the PostgreSQL database
+named by the URL (libpq's connection URI; a password can also come from
+PGPASSWORD or ~/.pgpass), in one transaction, keeping every id and sequence
+number, so kiosks carry on syncing from where they were. PATH is opened
+read-only and must have this version's schema (run `imhere-server init --db
+PATH` first to bring an older file up to date). The PostgreSQL database gets
+the schema if it has none, and must hold no rows and no tables but imhere's:
+any other is refused and left as it was. Refuses while an imhere-server
+serves PATH (it holds PATH.lock): stop the server first.
+
+Prints each table as it is copied, then verifies before committing: the
+number of rows in every table, and a SHA-256 of the event log (window
+events, check-ins, corrections, flags, remote confirmations and the change
+log, in the order they were stored, every column), read from both
+databases. Any difference rolls everything back, leaves the PostgreSQL
+database empty and exits 1. Exit status 2: --from or --to is missing or not
+of the form above.
+)",
+     migrateCommand},
     {"backup", "copy the database while the server runs",
      R"(usage: imhere-server backup --db PATH --to FILE
        imhere-server backup --db PATH --backup-dir DIR [--backup-keep N]

@@ -49,7 +49,7 @@ void CommandsTest::everyCommandHasHelp()
     TempDir dir;
     for (const std::string command :
          {"", "serve", "init", "user add", "import-roster", "import-register", "kiosk add", "demo-data", "backup",
-          "restore"}) {
+          "restore", "migrate"}) {
         const CommandOutcome r = runServerCommand(dir, command + " --help");
         QVERIFY2(r.exitCode == 0, (command + ": exit code " + std::to_string(r.exitCode)).c_str());
         QVERIFY2(r.out.find("usage: imhere-server") != std::string::npos, command.c_str());

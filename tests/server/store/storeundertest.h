@@ -39,6 +39,8 @@ public:
     [[nodiscard]] Result<std::unique_ptr<server::Store>> open(const Clock& clock, std::size_t connections = 4);
     // The last store open() made, opened again: a server restarting.
     [[nodiscard]] Result<std::unique_ptr<server::Store>> reopen(const Clock& clock);
+    // The file or the URL of the last store open() made.
+    [[nodiscard]] const std::string& lastOpened() const { return m_last; }
     // The cluster, for tests that restart it; nullptr for SQLite.
     [[nodiscard]] PgCluster* cluster() { return m_cluster.get(); }
 
