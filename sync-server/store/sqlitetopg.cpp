@@ -28,6 +28,10 @@ constexpr std::string_view k_tables[] = {
     "metric_snapshot", "harvest_error", "harvest_reply", "milestone_mark",
 };
 
+// PostgreSQL's own, with nothing in SQLite to copy: the rate limits' attempts,
+// which a server on one file counts in memory (attemptlog.h).
+constexpr std::string_view k_postgresOnly[] = {"attempt"};
+
 constexpr std::string_view k_eventLog[] = {"window_event", "check_in", "correction", "flag_event", "remote_confirm",
                                            "change_log"};
 
@@ -69,7 +73,7 @@ Result<void> sameTables(Database& sqlite, PgConnection& pg)
             return fail(Errc::Conflict, "the SQLite table " + table + " is not one this build can copy");
     }
     for (const auto& table : toTables) {
-        if (!known.contains(table))
+        if (!known.contains(table) && std::ranges::find(k_postgresOnly, table) == std::end(k_postgresOnly))
             return fail(Errc::Conflict, "the PostgreSQL database has a table " + table
                                             + " that is not imhere's: migrate into a new, empty database");
     }
@@ -120,7 +124,9 @@ Result<TablePlan> planTable(Database& sqlite, PgConnection& pg, std::string_view
 Result<std::string> tablesWithRows(PgConnection& pg)
 {
     std::string found;
-    for (const auto table : k_tables) {
+    std::vector<std::string_view> all(std::begin(k_tables), std::end(k_tables));
+    all.insert(all.end(), std::begin(k_postgresOnly), std::end(k_postgresOnly));
+    for (const auto table : all) {
         TRY_ASSIGN(exists, pg.query("SELECT to_regclass($1) IS NOT NULL"));
         TRY(exists->bind(1, identifier(table)).step());
         if (!exists->boolAt(0))
@@ -208,6 +214,11 @@ Result<void> copyAndVerify(Database& sqlite, PgConnection& pg, CopyReport& repor
 std::span<const std::string_view> copiedTables()
 {
     return k_tables;
+}
+
+std::span<const std::string_view> postgresOnlyTables()
+{
+    return k_postgresOnly;
 }
 
 std::span<const std::string_view> eventLogTables()

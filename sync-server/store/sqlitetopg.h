@@ -40,6 +40,9 @@ namespace imhere::server {
 
 // Every table copied, in the order copied: each after the tables it refers to.
 [[nodiscard]] std::span<const std::string_view> copiedTables();
+// PostgreSQL's tables with nothing in SQLite to copy (the rate limits'
+// attempts); they must be empty too.
+[[nodiscard]] std::span<const std::string_view> postgresOnlyTables();
 // The tables the checksum covers: the events, and the change log kiosks pull.
 [[nodiscard]] std::span<const std::string_view> eventLogTables();
 
