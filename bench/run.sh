@@ -50,7 +50,7 @@ benches=(
   "sync|$out/bench/server/bench_server_sync $sync"
   "wrk|bench/server/run-wrk.sh $out $wrk"
   "pg|$out/bench/server/bench_with_pg bench/server/run-pg.sh $out $wrk $sync"
-  "reports|$out/bench/server/bench_server_reports $reports"
+  "reports|$out/bench/server/bench_with_pg $out/bench/server/bench_server_reports $reports"
   "public|$out/bench/server/bench_server_public $public"
   "pin|$out/bench/server/bench_server_pin_guess $pin"
   "drain|$out/bench/kiosk/bench_kiosk_drain $drain"

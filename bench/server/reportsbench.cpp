@@ -12,10 +12,17 @@
 // three and the export, every one for the overview).
 //
 //   bench_server_reports [requests]   (default 30; the overview runs a third as often)
+//
+// With IMHERE_BENCH_PG set (bench_with_pg, bench/server/run-pg.sh), the same
+// history is then copied into PostgreSQL with imhere-server migrate's copy
+// and the same reports run on PgStore, next to a bare count(*) there.
 
 #include "bench/benchtable.h"
 #include "sync-server/service/reportviews.h"
+#include "sync-server/store/pgconnection.h"
+#include "sync-server/store/pgstore.h"
 #include "sync-server/store/sqlitestore.h"
+#include "sync-server/store/sqlitetopg.h"
 
 #include "core/clock.h"
 #include "core/database.h"
@@ -163,12 +170,67 @@ std::int64_t bareCount(Database& db, const std::string& course)
     return q.int64At(0);
 }
 
+std::int64_t pgCount(PgConnection& db, const std::string& course)
+{
+    auto q = must(db.query(course.empty() ? "SELECT count(*) FROM check_in"
+                                          : "SELECT count(*) FROM check_in c JOIN attendance_window w ON w.id = c.window_id"
+                                            " WHERE w.course = $1"),
+                  "prepare");
+    if (!course.empty())
+        q->bind(1, course);
+    (void)must(q->step(), "count");
+    return q->int64At(0);
+}
+
+std::string g_backend; // "" for SQLite, " on PostgreSQL"
+
 void row(const char* what, const Stats& s, const Stats& floor)
 {
-    bench::tableRow((std::string(what) + ", p50").c_str(), s.p50, "bare SELECT COUNT(*), p50", floor.p50, "ms");
-    bench::tableRow((std::string(what) + ", p99").c_str(), s.p99, "bare SELECT COUNT(*), p99", floor.p99, "ms");
+    const std::string figure = std::string(what) + g_backend;
+    const std::string floorName = "bare SELECT COUNT(*)" + g_backend;
+    bench::tableRow((figure + ", p50").c_str(), s.p50, (floorName + ", p50").c_str(), floor.p50, "ms");
+    bench::tableRow((figure + ", p99").c_str(), s.p99, (floorName + ", p99").c_str(), floor.p99, "ms");
     std::printf("| %s | %.2f | %.2f | %.3f | %.3f | %.0f× | %.0f× |\n", what, s.p50, s.p99, floor.p50, floor.p99,
                 s.p50 / floor.p50, s.p99 / floor.p99);
+}
+
+// The four reports on `store`, each next to `count` (a bare count of the
+// same check-ins on the same database).
+void measure(Store& store, const School& school, int requests, std::int64_t now,
+             const std::function<std::int64_t(const std::string&)>& count)
+{
+    SystemClock clock;
+    Services services(store, clock);
+    Caller admin{school.admin, PrincipalKind::Session, {}};
+    // The latest year's courses: the one people read most.
+    const std::size_t c = k_courses - 1;
+    const std::string course = school.courses[c].id;
+    const std::string trainee = school.trainees[c][3].publicId;
+
+    std::vector<double> report, record, csv, courseFloor, overviewMs, allFloor;
+    std::size_t checked = 0;
+    for (int i = 0; i < requests; ++i) {
+        courseFloor.push_back(timedMs([&] { checked += static_cast<std::size_t>(count(course)); }));
+        report.push_back(timedMs([&] { checked += must(courseReport(services, admin, course, {}), "report").figures.windows.size(); }));
+        record.push_back(timedMs([&] { checked += must(personReport(services, admin, course, trainee), "record").records.size(); }));
+        csv.push_back(timedMs([&] { checked += must(recordsCsv(services, admin, course, {}), "csv").size(); }));
+    }
+    const auto today = floorDiv(now, k_dayMs);
+    const DateRange fourWeeks{civilFromDays(today - 27), civilFromDays(today)};
+    for (int i = 0; i < std::max(3, requests / 3); ++i) {
+        allFloor.push_back(timedMs([&] { checked += static_cast<std::size_t>(count("")); }));
+        overviewMs.push_back(timedMs([&] { checked += must(overview(services, admin, fourWeeks), "overview").rows.size(); }));
+    }
+    std::printf("\n%d requests each (the overview %d), one thread; floor: a bare SELECT COUNT(*) over the same "
+                "check-ins in the same run\n\n",
+                requests, std::max(3, requests / 3));
+    std::printf("| Report | p50 ms | p99 ms | floor p50 ms | floor p99 ms | p50 ÷ floor | p99 ÷ floor |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
+    row("course report, one course-year (10 000 records)", stats(report), stats(courseFloor));
+    row("a trainee's record (400 classes)", stats(record), stats(courseFloor));
+    row("records.csv, one course-year", stats(csv), stats(courseFloor));
+    row("overview, 200 courses, 4 weeks", stats(overviewMs), stats(allFloor));
+    std::printf("\n(checksum %zu)\n", checked);
 }
 
 } // namespace
@@ -189,37 +251,24 @@ int main(int argc, char** argv)
                 k_courses, k_traineesPerCourse, k_windowsPerCourse,
                 k_courses * k_traineesPerCourse * k_windowsPerCourse, setupMs / 1000, historyMs / 1000);
 
-    Services services(*store, clock);
-    Caller admin{school.admin, PrincipalKind::Session, {}};
-    auto floorDb = must(Database::open(path), "open");
-    // The latest year's courses: the one people read most.
-    const std::size_t c = k_courses - 1;
-    const std::string course = school.courses[c].id;
-    const std::string trainee = school.trainees[c][3].publicId;
+    store.reset(); // every page of the file written
+    measure(*must(SqliteStore::open(path, clock), "open"), school, requests, now,
+            [&](const std::string& course) {
+                static auto floorDb = must(Database::open(path), "open");
+                return bareCount(floorDb, course);
+            });
 
-    std::vector<double> report, record, csv, courseFloor, overviewMs, allFloor;
-    std::size_t checked = 0;
-    for (int i = 0; i < requests; ++i) {
-        courseFloor.push_back(timedMs([&] { checked += static_cast<std::size_t>(bareCount(floorDb, course)); }));
-        report.push_back(timedMs([&] { checked += must(courseReport(services, admin, course, {}), "report").figures.windows.size(); }));
-        record.push_back(timedMs([&] { checked += must(personReport(services, admin, course, trainee), "record").records.size(); }));
-        csv.push_back(timedMs([&] { checked += must(recordsCsv(services, admin, course, {}), "csv").size(); }));
+    // The same school on PostgreSQL, when there is a cluster to use
+    // (bench/server/run-pg.sh: bench_with_pg sets IMHERE_BENCH_PG).
+    if (const char* base = std::getenv("IMHERE_BENCH_PG")) {
+        const std::string url = std::string(base) + "reports";
+        const auto copied = must(copySqliteToPg(path, url, {}), "copy into PostgreSQL");
+        std::printf("\ncopied into PostgreSQL with imhere-server migrate's copy: %lld rows in %.1f s\n",
+                    static_cast<long long>(copied.rows), copied.seconds);
+        auto pg = must(PgStore::open(url, clock, {.connections = 2}), "open PostgreSQL");
+        auto floorDb = must(PgConnection::connect(url), "connect");
+        g_backend = " on PostgreSQL";
+        measure(*pg, school, requests, now, [&](const std::string& course) { return pgCount(*floorDb, course); });
     }
-    const auto today = floorDiv(now, k_dayMs);
-    const DateRange fourWeeks{civilFromDays(today - 27), civilFromDays(today)};
-    for (int i = 0; i < std::max(3, requests / 3); ++i) {
-        allFloor.push_back(timedMs([&] { checked += static_cast<std::size_t>(bareCount(floorDb, "")); }));
-        overviewMs.push_back(timedMs([&] { checked += must(overview(services, admin, fourWeeks), "overview").rows.size(); }));
-    }
-    std::printf("\n%d requests each (the overview %d), one thread; floor: a bare SELECT COUNT(*) over the same "
-                "check-ins in the same run\n\n",
-                requests, std::max(3, requests / 3));
-    std::printf("| Report | p50 ms | p99 ms | floor p50 ms | floor p99 ms | p50 ÷ floor | p99 ÷ floor |\n");
-    std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
-    row("course report, one course-year (10 000 records)", stats(report), stats(courseFloor));
-    row("a trainee's record (400 classes)", stats(record), stats(courseFloor));
-    row("records.csv, one course-year", stats(csv), stats(courseFloor));
-    row("overview, 200 courses, 4 weeks", stats(overviewMs), stats(allFloor));
-    std::printf("\n(checksum %zu)\n", checked);
     return 0;
 }
