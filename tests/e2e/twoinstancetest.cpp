@@ -12,6 +12,9 @@
 //   acknowledged: the kiosk goes on with the other, and every check-in is
 //   on the server exactly once. The background jobs the killed instance ran
 //   go to the other: a window due to close is closed by it.
+// - While the database is down, requests get 503 with Retry-After and the
+//   kiosk keeps its taps; once it is back the same server answers again and
+//   every tap is stored once.
 #include "processes.h"
 #include "schoolseed.h"
 
@@ -336,6 +339,52 @@ private Q_SLOTS:
         // (its log arrives through a pipe the event loop reads)
         QVERIFY2(waitUntil([&] { return survivor.logged().contains(takes); }, k_processStartMs),
                  qPrintable(survivor.logged()));
+    }
+
+    // Last: it stops the cluster the other cases use.
+    void aDatabaseRestartIsA503AndLosesNothing()
+    {
+        const School school = freshSchool(40);
+        ServerProcess server(school.url);
+        QVERIFY(server.start());
+        Kiosk kiosk(kioskPath("restart"));
+        QVERIFY(kiosk.pointAt(server.url(), school.seeded.kioskToken));
+        QVERIFY(kiosk.drain());
+        SystemClock clock;
+        const std::string token = randomToken(32), csrf = randomToken(32);
+        {
+            auto store = server::PgStore::open(school.url, clock, {}).value();
+            QVERIFY(store->credentials()
+                        .createSession(server::sha256(token),
+                                       server::Session{school.seeded.teacher.id, csrf, clock.nowMs() + 3'600'000})
+                        .has_value());
+        }
+        const std::vector<std::string> session{"Cookie: imhere_session=" + token, "X-CSRF-Token: " + csrf};
+        for (int i = 0; i < 20; ++i)
+            kiosk.service.handleRead(kiosk::test::tap(school.seeded.trainees[static_cast<std::size_t>(i)].uid));
+        QVERIFY(kiosk.drain());
+
+        // The database goes away: requests get 503 with Retry-After, and the
+        // kiosk keeps its taps.
+        QVERIFY2(m_cluster->stop(), m_cluster->error().c_str());
+        imhere::test::HttpClient client(server.url());
+        const auto refused = client.json("POST", "/api/v1/windows/" + school.seeded.window + "/check-ins",
+                                         "{\"person\":\"" + school.seeded.trainees[39].publicId + "\"}", session);
+        QCOMPARE(refused.status, 503L);
+        QVERIFY(!refused.header("retry-after").empty());
+        for (int i = 20; i < 40; ++i)
+            kiosk.service.handleRead(kiosk::test::tap(school.seeded.trainees[static_cast<std::size_t>(i)].uid));
+        QVERIFY(!kiosk.client.syncNow());
+        QCOMPARE(kiosk.store.outboxLength().value(), 20);
+
+        // Back: the same server answers again, and every tap is stored once.
+        QVERIFY2(m_cluster->start(), m_cluster->error().c_str());
+        QVERIFY(waitUntil([&] { return client.get("/api/v1/courses/" + school.seeded.course + "/windows",
+                                                  session).status == 200; }));
+        QVERIFY(kiosk.drain());
+        const std::string kioskId = std::to_string(school.seeded.kioskId);
+        QCOMPARE(pgInt(school.url, "SELECT count(*) FROM check_in WHERE kiosk = " + kioskId), 40);
+        QCOMPARE(pgInt(school.url, "SELECT count(DISTINCT person) FROM check_in WHERE kiosk = " + kioskId), 40);
     }
 
 private:
