@@ -9,6 +9,7 @@
 #include "sync-server/auth/tokens.h"
 #include "sync-server/service/kiosksync.h"
 #include "sync-server/store/sqliteschema.h"
+#include "sync-server/store/sqlitestore.h"
 
 #include "core/database.h"
 #include "core/random.h"
