@@ -5,7 +5,6 @@
 #include "sync-server/store/sqlitestore.h"
 
 #include "core/database.h"
-
 #include "core/random.h"
 
 #include "tests/support/qtestsupport.h"

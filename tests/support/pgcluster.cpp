@@ -179,15 +179,9 @@ bool PgCluster::restart()
     return true;
 }
 
-bool PgCluster::createDatabase(const std::string& name, const std::string& copyOf)
+bool PgCluster::createDatabase(const std::string& name)
 {
-    std::vector<std::string> args{"-h", "127.0.0.1", "-p", std::to_string(m_port), "-U", k_superuser};
-    if (!copyOf.empty()) {
-        args.push_back("--template");
-        args.push_back(copyOf);
-    }
-    args.push_back(name);
-    return run("createdb", args, 60);
+    return run("createdb", {"-h", "127.0.0.1", "-p", std::to_string(m_port), "-U", k_superuser, name}, 60);
 }
 
 bool PgCluster::run(const std::string& program, const std::vector<std::string>& args, int timeoutS)

@@ -36,9 +36,8 @@ public:
     [[nodiscard]] std::string url() const { return url(m_database); }
     [[nodiscard]] std::string url(const std::string& database) const;
 
-    // Another database in the same cluster (a fresh one per test case);
-    // with `copyOf`, a copy of that database (no one may be connected to it).
-    [[nodiscard]] bool createDatabase(const std::string& name, const std::string& copyOf = {});
+    // Another database in the same cluster (a fresh one per test case).
+    [[nodiscard]] bool createDatabase(const std::string& name);
     // Stops and starts the server (fast shutdown: sessions are ended), as
     // an operator's restart does; the data stays.
     [[nodiscard]] bool restart();

@@ -1,5 +1,7 @@
 #include "storeundertest.h"
 
+#include "sync-server/store/pgconnection.h"
+#include "sync-server/store/pgschema.h"
 #include "sync-server/store/pgstore.h"
 #include "sync-server/store/sqlitestore.h"
 
@@ -44,10 +46,27 @@ Result<std::unique_ptr<server::Store>> Backends::open(const Clock& clock, std::s
     }
     if (!m_cluster->ok())
         return fail(Errc::Unavailable, problem());
-    if (!m_cluster->createDatabase(name))
-        return fail(Errc::Unavailable, "createdb " + name + ": " + m_cluster->error());
+    TRY(createDatabase(name));
     m_last = m_cluster->url(name);
     return reopen(clock);
+}
+
+Result<void> Backends::createDatabase(const std::string& name, const std::string& copyOf)
+{
+    constexpr const char* k_migrated = "migrated";
+    TRY_ASSIGN(admin, server::PgConnection::connect(m_cluster->url()));
+    if (copyOf.empty() && !m_migratedMade) {
+        TRY(admin->exec(std::string("CREATE DATABASE ") + k_migrated));
+        {
+            TRY_ASSIGN(migrated, server::PgConnection::connect(m_cluster->url(k_migrated)));
+            TRY(server::migratePg(*migrated, server::pgMigrations()));
+        }
+        m_migratedMade = true;
+    }
+    // A database that was just in use (a seed the demo-data command wrote)
+    // may still have its session ending: PostgreSQL waits a few seconds
+    // for it before refusing.
+    return admin->exec("CREATE DATABASE \"" + name + "\" TEMPLATE \"" + (copyOf.empty() ? k_migrated : copyOf) + "\"");
 }
 
 Result<std::string> Backends::freshLocation()
@@ -57,8 +76,7 @@ Result<std::string> Backends::freshLocation()
         return m_dir.file(name + ".db");
     if (!m_cluster->ok())
         return fail(Errc::Unavailable, problem());
-    if (!m_cluster->createDatabase(name))
-        return fail(Errc::Unavailable, "createdb " + name + ": " + m_cluster->error());
+    TRY(createDatabase(name));
     return m_cluster->url(name);
 }
 
@@ -78,8 +96,7 @@ Result<std::string> Backends::freshCopy(const std::string& seed)
     if (!m_cluster->ok())
         return fail(Errc::Unavailable, problem());
     const std::string seedName = seed.substr(seed.rfind('/') + 1);
-    if (!m_cluster->createDatabase(name, seedName))
-        return fail(Errc::Unavailable, "createdb " + name + " from " + seedName + ": " + m_cluster->error());
+    TRY(createDatabase(name, seedName));
     return m_cluster->url(name);
 }
 

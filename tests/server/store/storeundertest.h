@@ -59,7 +59,14 @@ public:
     [[nodiscard]] PgCluster* cluster() { return m_cluster.get(); }
 
 private:
+    // A new database `name` in the cluster, a copy of `copyOf`, or when that
+    // is empty of a database the schema was migrated into once: made
+    // through SQL, not a createdb process, as servers are made by the
+    // hundred.
+    [[nodiscard]] Result<void> createDatabase(const std::string& name, const std::string& copyOf = {});
+
     bool m_postgres = false;
+    bool m_migratedMade = false; // the migrated database, copied for each empty store
     std::unique_ptr<PgCluster> m_cluster;
     TempDir m_dir{"imhere-store-test"};
     int m_opened = 0;
