@@ -6,6 +6,7 @@
 #include "testserver.h"
 
 #include "sync-server/auth/tokens.h"
+#include "sync-server/store/sqlitestore.h"
 
 #include "core/database.h"
 #include "core/random.h"

@@ -6,8 +6,6 @@
 
 #include "testserver.h"
 
-#include "core/database.h"
-
 #include "tests/support/qtestsupport.h"
 
 using namespace imhere;
@@ -28,23 +26,11 @@ struct InputRoute {
 };
 
 // Every table's row count and the change-log head: any write shows here.
-std::string fingerprint(const std::string& dbPath)
+std::string fingerprint(const TestServer& server)
 {
-    auto db = Database::open(dbPath, {.readOnly = true});
-    if (!db) {
-        QTest::qFail(("cannot open " + dbPath).c_str(), __FILE__, __LINE__);
-        return {};
-    }
-    auto tables = db->prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    std::vector<std::string> names;
-    while (*tables->step())
-        names.push_back(tables->textAt(0));
     std::string out;
-    for (const auto& name : names) {
-        auto count = db->prepare("SELECT count(*) FROM \"" + name + "\"");
-        (void)count->step();
-        out += name + "=" + std::to_string(count->int64At(0)) + ";";
-    }
+    for (const auto& name : server.tableNames())
+        out += name + "=" + std::to_string(server.countInFile("SELECT count(*) FROM \"" + name + "\"")) + ";";
     return out;
 }
 
@@ -101,7 +87,7 @@ class BadInputTest : public QObject {
     void expectRefused(const InputRoute& route, const std::string& body, const std::string& contentType,
                        std::initializer_list<int> statuses, const std::string& what)
     {
-        const std::string before = fingerprint(server->dbPath());
+        const std::string before = fingerprint(*server);
         Headers headers = credentials(route.as);
         if (!contentType.empty())
             headers.push_back("Content-Type: " + contentType);
@@ -117,7 +103,7 @@ class BadInputTest : public QObject {
         for (const char* internal : {"json.exception", "parse_error", "syntax error", "last read", "out_of_range"})
             QVERIFY2(message.find(internal) == std::string::npos,
                      (what + " on " + route.path + " leaked the parser's message: " + message).c_str());
-        QVERIFY2(fingerprint(server->dbPath()) == before, (what + " on " + route.path + " changed the store").c_str());
+        QVERIFY2(fingerprint(*server) == before, (what + " on " + route.path + " changed the store").c_str());
         QCOMPARE(client->get("/healthz").status, 200);
     }
 

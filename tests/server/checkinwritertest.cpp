@@ -1,17 +1,19 @@
-// CheckInWriter on a real SQLite file: refusals inside a group are answered
+// CheckInWriter on a real store (a SQLite file, or a PostgreSQL database): refusals inside a group are answered
 // one by one and do not spoil the rest; a group whose transaction fails is
 // answered `unavailable` and stores none of its check-ins; a full queue
 // refuses at once; stopping answers everything queued.
 //
 // The groups are made deterministic by holding the database's write lock
-// from a second connection: the writer takes a first check-in and waits for
-// the lock, the check-ins submitted meanwhile queue up, and they form the
-// next group once the lock is released.
+// (on PostgreSQL, the check_in table's) from a second connection: the
+// writer takes a first check-in and waits for the lock, the check-ins
+// submitted meanwhile queue up, and they form the next group once the lock
+// is released.
 
 #include "checkinanswers.h"
 #include "testserver.h"
 
 #include "sync-server/service/checkinwriter.h"
+#include "sync-server/store/pgconnection.h"
 
 #include "core/database.h"
 #include "core/random.h"
@@ -30,16 +32,36 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The write lock of the store's file, held from another connection.
+// The write lock of the store's file, or on PostgreSQL the lock that keeps
+// every writer out of check_in (readers still read), held from another
+// connection.
 class WriteLock {
 public:
-    explicit WriteLock(const std::string& path) : m_db(std::move(*Database::open(path))) {}
-    [[nodiscard]] bool take() { return m_db.exec("BEGIN IMMEDIATE").has_value(); }
-    [[nodiscard]] bool release() { return m_db.exec("COMMIT").has_value(); }
-    Database& db() { return m_db; }
+    explicit WriteLock(const TestServer& server)
+    {
+        if (server.postgres()) {
+            if (auto connected = PgConnection::connect(server.location()))
+                m_pg = std::move(*connected);
+        } else if (auto opened = Database::open(server.location())) {
+            m_file.emplace(std::move(*opened));
+        }
+    }
+    [[nodiscard]] bool take()
+    {
+        if (m_pg)
+            return m_pg->exec("BEGIN; LOCK TABLE check_in IN EXCLUSIVE MODE").has_value();
+        return m_file && m_file->exec("BEGIN IMMEDIATE").has_value();
+    }
+    [[nodiscard]] bool release()
+    {
+        if (m_pg)
+            return m_pg->exec("COMMIT").has_value();
+        return m_file && m_file->exec("COMMIT").has_value();
+    }
 
 private:
-    Database m_db;
+    std::optional<Database> m_file;
+    std::unique_ptr<PgConnection> m_pg;
 };
 
 } // namespace
@@ -84,7 +106,7 @@ private slots:
     {
         server.emplace();
         school = School::build(*server);
-        lock.emplace(server->dbPath());
+        lock.emplace(*server);
     }
     void cleanup()
     {
@@ -143,8 +165,7 @@ void CheckInWriterTest::refusalsInAGroupAreAnsweredAloneAndTheRestIsStored()
 void CheckInWriterTest::aFailedGroupStoresNoneOfItsCheckIns()
 {
     // The file refuses one person's check-in, as a full disk would refuse a write.
-    QVERIFY(lock->db().exec("CREATE TRIGGER refuse BEFORE INSERT ON check_in WHEN NEW.person = "
-                           + std::to_string(school.taA.id) + " BEGIN SELECT RAISE(ABORT, 'refused'); END"));
+    QVERIFY(server->refuseInserts("check_in", "NEW.person = " + std::to_string(school.taA.id)));
     CheckInWriter writer(*server->store);
     Answers answers;
     QVERIFY(holdWriterAfterOne(writer, answers));
@@ -165,7 +186,7 @@ void CheckInWriterTest::aFailedGroupStoresNoneOfItsCheckIns()
     QCOMPARE(server->countInFile("SELECT count(*) FROM change_log WHERE kind = 'check_in'"), 1);
 
     // The writer goes on with the next group.
-    QVERIFY(lock->db().exec("DROP TRIGGER refuse"));
+    QVERIFY(server->allowInserts("check_in"));
     auto again = writer.commit(checkIn(school.studentA, school.openA.id));
     QVERIFY(again);
     QCOMPARE_EQ(*again, CheckInOutcome::Stored);

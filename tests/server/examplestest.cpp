@@ -83,7 +83,7 @@ private:
     std::string currentCode(std::int64_t nowMs) const;
 
     TempDir m_dir;
-    std::filesystem::path m_seed;
+    std::string m_seed; // the demo school's store
     std::map<std::string, std::string> m_ids; // example id -> demo id
     std::map<std::string, SessionOf> m_callers;
     std::map<std::string, PersonId> m_people;
@@ -95,11 +95,12 @@ private:
 
 void ExamplesTest::initTestCase()
 {
-    m_seed = m_dir.path() / "demo.db";
+    m_seed = TestServer::seedLocation();
+    const std::string db = "--db=" + m_seed;
+    const std::string badges = "--badges=" + (m_dir.path() / "demo-badges.txt").string();
     const pid_t pid = fork();
     if (pid == 0) {
-        const std::string db = "--db=" + m_seed.string();
-        execl(IMHERE_SERVER_BIN, IMHERE_SERVER_BIN, "demo-data", db.c_str(), static_cast<char*>(nullptr));
+        execl(IMHERE_SERVER_BIN, IMHERE_SERVER_BIN, "demo-data", db.c_str(), badges.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     int status = 0;
@@ -109,7 +110,7 @@ void ExamplesTest::initTestCase()
     QVERIFY(m_kioskToken.starts_with("kt_"));
 
     SystemClock clock;
-    auto opened = SqliteStore::open(m_seed.string(), clock);
+    auto opened = Backends::openAt(m_seed, clock);
     QVERIFY(opened);
     auto& store = **opened;
     const auto courses = store.courses().listCourses(std::nullopt);

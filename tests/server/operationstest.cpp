@@ -105,6 +105,8 @@ private:
 
 void OperationsTest::badSettingsStopStartUpNamingKeyValueAndReason()
 {
+    if (TestServer::postgres())
+        QSKIP("serve's settings, read before any store is opened: once, on SQLite, is enough");
     TempDir dir;
     const auto conf = dir.path() / "server.conf";
     const std::string db = (dir.path() / "imhere.db").string();
@@ -155,6 +157,8 @@ void OperationsTest::badSettingsStopStartUpNamingKeyValueAndReason()
 
 void OperationsTest::optionsBeatEnvironmentBeatConfigFile()
 {
+    if (TestServer::postgres())
+        QSKIP("serve's settings, read before any store is opened: once, on SQLite, is enough");
     TempDir dir;
     const auto conf = dir.path() / "server.conf";
     const std::string db = (dir.path() / "imhere.db").string();
@@ -268,9 +272,9 @@ void OperationsTest::metricsCountWhatHappens()
     QCOMPARE(sample(m, R"(imhere_http_request_duration_seconds_count{group="sync"})"), 1.0);
     QCOMPARE(sample(m, R"(imhere_http_request_duration_seconds_bucket{group="sync",le="+Inf"})"), 1.0);
     // After a restart, the last sync the store kept (to within a minute).
-    TestServer restarted(std::filesystem::path(server.dbPath()));
-    QVERIFY(loadKioskMetrics(*restarted.services));
-    const auto kept = restarted.client().get("/metrics");
+    const auto restarted = server.restarted();
+    QVERIFY(loadKioskMetrics(*restarted->services));
+    const auto kept = restarted->client().get("/metrics");
     QCOMPARE_GE(sample(kept.body, "imhere_kiosk_last_sync_timestamp_seconds{kiosk=\"" + kiosk + "\"}"),
                 static_cast<double>(now - 60'000) / 1000.0);
     QCOMPARE(sample(kept.body, "imhere_kiosk_outbox_events{kiosk=\"" + kiosk + "\"}"), -1.0);
@@ -282,6 +286,8 @@ void OperationsTest::metricsCountWhatHappens()
 
 void OperationsTest::backupRotationKeepsTheNewest()
 {
+    if (TestServer::postgres())
+        QSKIP("backup copies a SQLite file (a PostgreSQL database is backed up with pg_dump)");
     TempDir dir;
     for (const char* name : {"imhere-20260101T023000Z.db", "imhere-20260102T023000Z.db", "imhere-20260103T023000Z.db",
                              "imhere-20260104T023000Z.db", "notes.txt"})
@@ -314,6 +320,8 @@ void OperationsTest::backupRotationKeepsTheNewest()
 
 void OperationsTest::restoreRefusesWhatIsNotAGoodDatabase()
 {
+    if (TestServer::postgres())
+        QSKIP("restore writes a SQLite file (a PostgreSQL database is restored with pg_restore)");
     TempDir dir;
     const std::string db = (dir.path() / "imhere.db").string();
     QCOMPARE(run({"init", "--db", db, "--config", "/dev/null"}).status, 0);
@@ -354,12 +362,20 @@ void OperationsTest::healthProbeNeedsTheStoreAndAnAnsweringServer()
     QVERIFY(!stopped);
     QVERIFY2(stopped.error().message.starts_with("http: "), stopped.error().message.c_str());
 
-    // The database file gone: the store half fails first.
-    std::filesystem::rename(server.dbPath(), server.dbPath() + ".away");
+    // The database gone (the file moved away, the PostgreSQL server
+    // stopped): the store half fails first.
+    PgCluster* cluster = programBackends().cluster();
+    if (cluster)
+        QVERIFY2(cluster->stop(), cluster->error().c_str());
+    else
+        std::filesystem::rename(server.dbPath(), server.dbPath() + ".away");
     const auto gone = probe.check();
+    if (cluster)
+        QVERIFY2(cluster->start(), cluster->error().c_str());
+    else
+        std::filesystem::rename(server.dbPath() + ".away", server.dbPath());
     QVERIFY(!gone);
     QVERIFY2(gone.error().message.starts_with("store: "), gone.error().message.c_str());
-    std::filesystem::rename(server.dbPath() + ".away", server.dbPath());
 }
 
 QTEST_GUILESS_MAIN(OperationsTest)

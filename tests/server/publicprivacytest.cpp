@@ -43,20 +43,13 @@ int run(std::vector<std::string> args)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-// Every text column of `sql`'s rows, non-empty.
-std::vector<std::string> column(Database& db, const std::string& sql)
+// The first column of `sql`'s rows in the store at `location`, the non-empty ones.
+std::vector<std::string> column(const std::string& location, const std::string& sql)
 {
     std::vector<std::string> out;
-    auto s = db.prepare(sql);
-    if (!s)
-        throw std::runtime_error(sql);
-    while (true) {
-        auto row = s->step();
-        if (!row || !*row)
-            break;
-        if (auto v = s->optionalTextAt(0); v && !v->empty())
-            out.push_back(*v);
-    }
+    for (auto& v : TestServer::textsIn(location, sql))
+        if (!v.empty())
+            out.push_back(std::move(v));
     return out;
 }
 
@@ -77,7 +70,7 @@ private:
     void walkJson(const nlohmann::json& value, const std::string& key, const std::string& path);
 
     TempDir m_dir;
-    std::filesystem::path m_seed;
+    std::string m_seed; // the demo school's store
     std::vector<std::string> m_personal; // values that must appear nowhere
     std::set<std::string> m_trainees;    // public ids of students
     int m_answers = 0;
@@ -85,20 +78,18 @@ private:
 
 void PublicPrivacyTest::initTestCase()
 {
-    m_seed = m_dir.path() / "demo.db";
-    QCOMPARE(run({"demo-data", "--db=" + m_seed.string()}), 0);
-    auto db = Database::open(m_seed.string(), {.readOnly = true});
-    QVERIFY(db);
+    m_seed = TestServer::seedLocation();
+    QCOMPARE(run({"demo-data", "--db=" + m_seed, "--badges=" + (m_dir.path() / "demo-badges.txt").string()}), 0);
     for (const char* sql : {"SELECT display_name FROM person", "SELECT email FROM person", "SELECT github FROM person",
                             "SELECT codewars FROM person", "SELECT pin_hash FROM person",
                             "SELECT password_hash FROM person", "SELECT uid_hash FROM badge",
                             "SELECT title FROM milestone WHERE owner IS NOT NULL",
                             "SELECT description FROM milestone WHERE owner IS NOT NULL",
                             "SELECT note FROM milestone_confirmation"}) {
-        for (auto& v : column(*db, sql))
+        for (auto& v : column(m_seed, sql))
             m_personal.push_back(v);
     }
-    for (auto& id : column(*db, "SELECT DISTINCT p.public_id FROM person p JOIN enrollment e ON e.person = p.id"
+    for (auto& id : column(m_seed, "SELECT DISTINCT p.public_id FROM person p JOIN enrollment e ON e.person = p.id"
                                 " WHERE e.role = 'student'"))
         m_trainees.insert(id);
     // The raw UIDs the demo prints for its badges.
@@ -214,9 +205,7 @@ void PublicPrivacyTest::noPersonalValueInAnyPublicAnswer()
 
 void PublicPrivacyTest::eraseRemovesPersonalDataAndKeepsTheRecords()
 {
-    TempDir dir;
-    const auto db = (dir.path() / "erase.db").string();
-    std::filesystem::copy_file(m_seed, db);
+    const std::string db = TestServer::copyOf(m_seed);
     const std::string who = *m_trainees.begin();
     std::int64_t records = 0;
     {

@@ -5,6 +5,8 @@
 // (tests/server/webhooksink.h) counts the posts and checks their shape.
 
 #include "testserver.h"
+
+#include "sync-server/store/sqlitestore.h"
 #include "webhooksink.h"
 
 #include "sync-server/auth/tokens.h"

@@ -9,6 +9,7 @@
 #include "sync-server/auth/tokens.h"
 #include "sync-server/service/kiosksync.h"
 #include "sync-server/store/sqliteschema.h"
+#include "sync-server/store/sqlitestore.h"
 
 #include "core/database.h"
 #include "core/random.h"
@@ -209,6 +210,8 @@ void SyncCheckInsTest::checkInsFromElsewhereAndConfirmationsStillReachBothKiosks
 // logged the old way, one remote confirmation and a gap in the sequence.
 void SyncCheckInsTest::checkInsLoggedBeforeTheUpgradeStillReachOtherKiosks()
 {
+    if (TestServer::postgres())
+        QSKIP("an upgrade of a SQLite file made by migration 2; PostgreSQL databases began after it");
     TempDir dir;
     const std::string path = (dir.path() / "imhere.db").string();
     const IssuedToken token = issueToken(k_kioskTokenPrefix);

@@ -1,7 +1,10 @@
 #include "testserver.h"
 
 #include "sync-server/auth/tokens.h"
+#include "sync-server/store/pgconnection.h"
+#include "sync-server/store/sqlitestore.h"
 
+#include "core/database.h"
 #include "core/random.h"
 
 #include "tests/support/qtestsupport.h"
@@ -18,33 +21,103 @@ TestServer::TestServer(unsigned connectionTimeoutSec, TrustedProxies trustedProx
     start(connectionTimeoutSec, std::move(trustedProxies));
 }
 
-TestServer::TestServer(PublicApiSettings chosen, const std::filesystem::path& seed)
+TestServer::TestServer(PublicApiSettings chosen, const std::string& seed)
     : clock(SystemClock().nowMs()), publicSettings(chosen)
 {
-    if (!seed.empty()) {
-        std::filesystem::copy_file(seed, dbPath());
-        const std::filesystem::path wal = seed.string() + "-wal";
-        if (std::filesystem::exists(wal))
-            std::filesystem::copy_file(wal, dbPath() + "-wal");
+    start(0, {}, seed);
+}
+
+TestServer::TestServer(const std::string& seed) : clock(SystemClock().nowMs())
+{
+    start(0, {}, seed);
+}
+
+TestServer::TestServer(Restart of) : clock(SystemClock().nowMs())
+{
+    if (!postgres()) {
+        start(0, {}, of.location);
+        return;
     }
+    m_location = of.location;
     start(0);
 }
 
-TestServer::TestServer(const std::filesystem::path& seed) : clock(SystemClock().nowMs())
+std::unique_ptr<TestServer> TestServer::restarted() const
 {
-    std::filesystem::copy_file(seed, dbPath());
-    const std::filesystem::path wal = seed.string() + "-wal";
-    if (std::filesystem::exists(wal))
-        std::filesystem::copy_file(wal, dbPath() + "-wal");
-    start(0);
+    return std::unique_ptr<TestServer>(new TestServer(Restart{m_location}));
 }
 
-void TestServer::start(unsigned connectionTimeoutSec, TrustedProxies trustedProxies)
+std::string TestServer::seedLocation()
 {
-    auto opened = SqliteStore::open(dbPath(), clock);
-    if (!opened)
-        throw std::runtime_error(opened.error().message);
-    store = std::move(*opened);
+    auto fresh = programBackends().freshLocation();
+    if (!fresh)
+        throw std::runtime_error(fresh.error().message);
+    return *fresh;
+}
+
+std::string TestServer::copyOf(const std::string& seed)
+{
+    auto copy = programBackends().freshCopy(seed);
+    if (!copy)
+        throw std::runtime_error(copy.error().message);
+    return *copy;
+}
+
+std::vector<std::string> TestServer::textsIn(const std::string& location, const std::string& sql)
+{
+    if (location.starts_with("postgresql://")) {
+        auto connection = PgConnection::connect(location);
+        if (!connection)
+            throw std::runtime_error(connection.error().message);
+        auto s = (*connection)->query(sql);
+        if (!s)
+            throw std::runtime_error(sql + ": " + s.error().message);
+        auto texts = (*s)->collect([](PgStatement& row) { return row.optionalTextAt(0).value_or(""); });
+        if (!texts)
+            throw std::runtime_error(sql + ": " + texts.error().message);
+        return *texts;
+    }
+    auto file = Database::open(location, {.readOnly = true});
+    if (!file)
+        throw std::runtime_error("open " + location + ": " + file.error().message);
+    auto s = file->prepare(sql);
+    if (!s)
+        throw std::runtime_error(sql + ": " + s.error().message);
+    std::vector<std::string> texts;
+    for (auto row = s->step(); row && *row; row = s->step())
+        texts.push_back(s->optionalTextAt(0).value_or(""));
+    return texts;
+}
+
+void TestServer::start(unsigned connectionTimeoutSec, TrustedProxies trustedProxies, const std::string& seed)
+{
+    Backends& backends = programBackends();
+    if (backends.postgres()) {
+        // The HTTP workers, the check-in writer and a spare.
+        constexpr std::size_t k_connections = 4;
+        auto opened = !m_location.empty() ? Backends::openAt(m_location, clock, k_connections) // restarted
+                      : seed.empty()      ? backends.open(clock, k_connections)
+                                          : backends.openCopy(seed, clock, k_connections);
+        if (!opened)
+            throw std::runtime_error(opened.error().message);
+        store = std::move(*opened);
+        if (m_location.empty())
+            m_location = backends.location();
+    } else {
+        // The file stays in this server's directory, beside what its tests
+        // put there.
+        m_location = dbPath();
+        if (!seed.empty()) {
+            std::filesystem::copy_file(seed, m_location);
+            const std::filesystem::path wal = seed + "-wal";
+            if (std::filesystem::exists(wal))
+                std::filesystem::copy_file(wal, m_location + "-wal");
+        }
+        auto opened = SqliteStore::open(m_location, clock);
+        if (!opened)
+            throw std::runtime_error(opened.error().message);
+        store = std::move(*opened);
+    }
     services = std::make_unique<Services>(*store, clock);
     api = std::make_unique<ApiContext>(*services);
     publicApi = std::make_unique<PublicApi>(*services, publicSettings);
@@ -66,14 +139,37 @@ TestServer::~TestServer()
     http->stop();
 }
 
+PgConnection* TestServer::reader() const
+{
+    if (!m_reader) {
+        auto connected = PgConnection::connect(m_location);
+        if (!connected)
+            return nullptr;
+        m_reader = std::move(*connected);
+    }
+    return m_reader.get();
+}
+
 std::int64_t TestServer::countInFile(const std::string& sql) const
 {
-    // A file that cannot answer fails the running test and counts -1, which
-    // no count it is compared with can be.
+    // A database that cannot answer fails the running test and counts -1,
+    // which no count it is compared with can be.
     std::int64_t count = -1;
+    if (postgres()) {
+        [&] {
+            PgConnection* connection = reader();
+            QVERIFY2(connection, ("connect to " + m_location).c_str());
+            auto s = connection->query(sql);
+            QVERIFY2(s, (sql + ": " + (s ? "" : s.error().message)).c_str());
+            const auto row = (*s)->step();
+            QVERIFY2(row && *row, (sql + ": " + (row ? "no row" : row.error().message)).c_str());
+            count = (*s)->int64At(0);
+        }();
+        return count;
+    }
     [&] {
-        auto file = Database::open(dbPath(), {.readOnly = true});
-        QVERIFY2(file, ("open " + dbPath()).c_str());
+        auto file = Database::open(m_location, {.readOnly = true});
+        QVERIFY2(file, ("open " + m_location).c_str());
         auto s = file->prepare(sql);
         QVERIFY2(s, sql.c_str());
         const auto row = s->step();
@@ -81,6 +177,61 @@ std::int64_t TestServer::countInFile(const std::string& sql) const
         count = s->int64At(0);
     }();
     return count;
+}
+
+std::vector<std::string> TestServer::tableNames() const
+{
+    std::vector<std::string> names;
+    if (postgres()) {
+        [&] {
+            PgConnection* connection = reader();
+            QVERIFY2(connection, ("connect to " + m_location).c_str());
+            auto s = connection->query("SELECT table_name FROM information_schema.tables"
+                                          " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+                                          " ORDER BY table_name");
+            QVERIFY2(s, "list the tables");
+            auto all = (*s)->collect([](PgStatement& row) { return row.textAt(0); });
+            QVERIFY2(all, "list the tables");
+            names = std::move(*all);
+        }();
+        return names;
+    }
+    [&] {
+        auto file = Database::open(m_location, {.readOnly = true});
+        QVERIFY2(file, ("open " + m_location).c_str());
+        auto s = file->prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+        QVERIFY2(s, "list the tables");
+        for (auto row = s->step(); row && *row; row = s->step())
+            names.push_back(s->textAt(0));
+    }();
+    return names;
+}
+
+bool TestServer::refuseInserts(const std::string& table, const std::string& condition) const
+{
+    if (postgres()) {
+        PgConnection* connection = reader();
+        return connection
+               && connection->exec("CREATE OR REPLACE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS"
+                                   " $$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = 'disk_full'; END $$;"
+                                   " CREATE TRIGGER refuse BEFORE INSERT ON "
+                                   + table + " FOR EACH ROW WHEN (" + condition
+                                   + ") EXECUTE FUNCTION refuse_insert()");
+    }
+    auto file = Database::open(m_location);
+    return file
+           && file->exec("CREATE TRIGGER refuse BEFORE INSERT ON " + table + " WHEN " + condition
+                         + " BEGIN SELECT RAISE(ABORT, 'refused'); END");
+}
+
+bool TestServer::allowInserts(const std::string& table) const
+{
+    if (postgres()) {
+        PgConnection* connection = reader();
+        return connection && connection->exec("DROP TRIGGER refuse ON " + table);
+    }
+    auto file = Database::open(m_location);
+    return file && file->exec("DROP TRIGGER refuse");
 }
 
 std::string TestServer::url() const

@@ -9,8 +9,6 @@
 #include "servercommand.h"
 #include "testserver.h"
 
-#include "sync-server/store/sqlitestore.h"
-
 #include "tests/support/qtestsupport.h"
 #include "tests/support/tempdir.h"
 
@@ -153,13 +151,14 @@ private:
     Headers as(Demo& demo, const Person& p) { return School::sessionFor(*demo.server, p); }
 
     TempDir m_dir;
-    std::filesystem::path m_seed;
+    std::string m_seed; // the demo school's store
 };
 
 void TrackerHttpTest::initTestCase()
 {
-    m_seed = m_dir.path() / "demo.db";
-    const CommandOutcome made = runServerCommand(m_dir, "demo-data --db " + m_seed.string());
+    m_seed = TestServer::seedLocation();
+    const CommandOutcome made =
+        runServerCommand(m_dir, "demo-data --db " + m_seed + " --badges " + (m_dir.path() / "demo-badges.txt").string());
     QVERIFY2(made.exitCode == 0, made.err.c_str());
 }
 
@@ -474,13 +473,12 @@ void TrackerHttpTest::thePagesShowAndImport()
 void TrackerHttpTest::theCommandLineImports()
 {
     TempDir dir;
-    const auto db = dir.path() / "school.db";
-    std::filesystem::copy_file(m_seed, db);
+    const std::string db = TestServer::copyOf(m_seed);
     std::string course;
     std::string sheet;
     {
         SystemClock clock;
-        auto store = SqliteStore::open(db.string(), clock);
+        auto store = Backends::openAt(db, clock);
         QVERIFY(store);
         const auto courses = (*store)->courses().listCourses(std::nullopt);
         for (const auto& c : *courses)
@@ -491,7 +489,7 @@ void TrackerHttpTest::theCommandLineImports()
     // that has no window yet.
     {
         SystemClock clock;
-        auto store = SqliteStore::open(db.string(), clock);
+        auto store = Backends::openAt(db, clock);
         sheet = "Day,Location,Email,Name,Date,Time,Course,Module\r\n";
         int n = 0;
         const auto roster = (*store)->courses().roster(course);
@@ -506,7 +504,7 @@ void TrackerHttpTest::theCommandLineImports()
     }
     const auto file = dir.path() / "old.csv";
     std::ofstream(file) << sheet;
-    const std::string args = "import-register " + file.string() + " --course " + course + " --db " + db.string();
+    const std::string args = "import-register " + file.string() + " --course " + course + " --db " + db;
     const CommandOutcome dry = runServerCommand(dir, args + " --dry-run");
     QVERIFY2(dry.exitCode == 0, dry.err.c_str());
     QVERIFY2(dry.out.find("5 check-in(s) would be recorded; 0 already recorded.") != std::string::npos,

@@ -16,6 +16,7 @@
 #include "sync-server/mail/smtpsender.h"
 #include "sync-server/service/mail.h"
 #include "sync-server/serverlimits.h"
+#include "sync-server/store/sqlitestore.h"
 #include "sync-server/web/html.h"
 
 #include "tests/support/qtestsupport.h"

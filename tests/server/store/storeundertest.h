@@ -41,11 +41,34 @@ public:
     [[nodiscard]] Result<std::unique_ptr<server::Store>> reopen(const Clock& clock);
     // The file or the URL of the last store open() made.
     [[nodiscard]] const std::string& lastOpened() const { return m_last; }
+    // Where the last open() put its store: the file, or the database's URL.
+    [[nodiscard]] const std::string& location() const { return m_last; }
+    // A fresh, empty place for a store that a command fills
+    // (`imhere-server demo-data --db LOCATION`): a file name, or the URL of
+    // a new database.
+    [[nodiscard]] Result<std::string> freshLocation();
+    // A fresh place holding a copy of the store at `seed` (a location from
+    // freshLocation() or location(), which nothing may have open).
+    [[nodiscard]] Result<std::string> freshCopy(const std::string& seed);
+    // A fresh store holding a copy of the store at `seed`, as freshCopy.
+    [[nodiscard]] Result<std::unique_ptr<server::Store>> openCopy(const std::string& seed, const Clock& clock,
+                                                                   std::size_t connections = 4);
+    // The store at `location` (a file, or a postgresql:// URL).
+    [[nodiscard]] static Result<std::unique_ptr<server::Store>> openAt(const std::string& location,
+                                                                        const Clock& clock,
+                                                                        std::size_t connections = 4);
     // The cluster, for tests that restart it; nullptr for SQLite.
     [[nodiscard]] PgCluster* cluster() { return m_cluster.get(); }
 
 private:
+    // A new database `name` in the cluster, a copy of `copyOf`, or when that
+    // is empty of a database the schema was migrated into once: made
+    // through SQL, not a createdb process, as servers are made by the
+    // hundred.
+    [[nodiscard]] Result<void> createDatabase(const std::string& name, const std::string& copyOf = {});
+
     bool m_postgres = false;
+    bool m_migratedMade = false; // the migrated database, copied for each empty store
     std::unique_ptr<PgCluster> m_cluster;
     TempDir m_dir{"imhere-store-test"};
     int m_opened = 0;
