@@ -1,21 +1,23 @@
 #pragma once
 // The repositories over one PostgreSQL database, for several imhere-server
-// instances sharing it (issue 18). PostgreSQL implements storage only: the
-// rules stay in sync-server/service/, and every method means what its
-// SqliteStore counterpart means (the store-contract suite runs the same
-// cases against both).
+// instances sharing it (docs/SERVER.md). PostgreSQL implements storage
+// only: the rules stay in sync-server/service/, and every method means what
+// its SqliteStore counterpart means (the store-contract, service and HTTP
+// suites run the same cases against both).
 //
-// Every repository is here (pgstore<part>.cpp), and the service suites run
-// on it as on SQLite. `serve` does not offer it yet: its timers (window
-// auto-close, mail, Slack, the harvester) must first run on one instance at
-// a time, and the state kept in one process (rotating codes, rate limits)
-// be shared or safe per instance.
+// What several instances need beyond that is here too: a lease per
+// background job (holdLease, pgleases.h), the rate limits' attempts
+// (AttemptLog, pgstoreattempts.cpp) and a change log whose cursor stays
+// exact across instances (pgstorepull.cpp).
 //
 // Transactions (pgpool.h). Every write runs SERIALIZABLE: PostgreSQL then
 // gives the outcome of some one-at-a-time order, which is what SQLite's
 // single writer (BEGIN IMMEDIATE) gave the domain's read-check-write steps
 // (one open window per course, a badge on one person), and a transaction
-// that loses is run again. Single-statement reads run in autocommit; reads
+// that loses is run again. Two writes run READ COMMITTED under an advisory
+// lock that orders them instead: the group commit of check-ins
+// (commitCheckIns) and the rate limits' attempts. Single-statement reads
+// run in autocommit; reads
 // of several statements that must agree (recordInputs) in one REPEATABLE
 // READ snapshot.
 //
