@@ -1,5 +1,5 @@
 #pragma once
-// The org admin pages (DESIGN §3 "admin", issue 6): every course, every
+// The org admin pages (DESIGN §3 "admin"): every course, every
 // person, every kiosk. Only org admins see them or post their forms; anyone
 // else signed in gets 403 (teachers included), and nobody signed in is sent
 // to sign in. What they change goes through the services shared with the
