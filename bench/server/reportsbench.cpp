@@ -29,6 +29,7 @@
 #include "core/random.h"
 
 #include "tests/support/tempdir.h"
+#include "bench/must.h"
 
 #include <algorithm>
 #include <chrono>
@@ -39,6 +40,7 @@
 
 using namespace imhere;
 using namespace imhere::server;
+using imhere::bench::must;
 using Steady = std::chrono::steady_clock;
 
 namespace {
@@ -76,20 +78,6 @@ struct School {
     std::vector<Course> courses;
     std::vector<std::vector<Person>> trainees; // per course
 };
-
-template <class T>
-T must(Result<T> r, const char* what)
-{
-    if (!r)
-        throw std::runtime_error(std::string(what) + ": " + r.error().message);
-    return std::move(*r);
-}
-
-void must(Result<void> r, const char* what)
-{
-    if (!r)
-        throw std::runtime_error(std::string(what) + ": " + r.error().message);
-}
 
 School buildSchool(Store& store)
 {

@@ -7,26 +7,17 @@
 #include "core/crypto.h"
 #include "core/random.h"
 
+#include "tests/support/must.h"
+
 #include <sodium.h>
 
 #include <stdexcept>
 
 namespace imhere::e2e {
 
-namespace {
+using imhere::test::must;
 
-template <class T>
-T must(Result<T> r, const char* what)
-{
-    if (!r)
-        throw std::runtime_error(std::string(what) + ": " + r.error().message);
-    return std::move(*r);
-}
-void must(Result<void> r, const char* what)
-{
-    if (!r)
-        throw std::runtime_error(std::string(what) + ": " + r.error().message);
-}
+namespace {
 
 std::string cheapPinHash(const std::string& pin)
 {

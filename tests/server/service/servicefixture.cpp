@@ -9,6 +9,8 @@
 
 #include "core/random.h"
 
+#include "tests/support/must.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -17,23 +19,6 @@ namespace imhere::test {
 using namespace imhere::server;
 
 namespace {
-
-// Set-up that fails is a broken test, not a finding: stop with the reason.
-template <class T>
-T must(Result<T> r, const char* what)
-{
-    if (!r)
-        throw std::runtime_error(std::string(what) + ": " + std::string(errorCodeName(r.error().code)) + ": "
-                                 + r.error().message);
-    return std::move(*r);
-}
-
-void must(Result<void> r, const char* what)
-{
-    if (!r)
-        throw std::runtime_error(std::string(what) + ": " + std::string(errorCodeName(r.error().code)) + ": "
-                                 + r.error().message);
-}
 
 } // namespace
 

@@ -24,6 +24,7 @@
 #include "core/random.h"
 
 #include "tests/support/pgcluster.h"
+#include "tests/support/must.h"
 #include "tests/support/qtestsupport.h"
 
 #include <QTest>
@@ -37,22 +38,9 @@ using namespace imhere;
 using namespace imhere::server;
 using namespace imhere::sync;
 using namespace imhere::test;
+using imhere::test::must;
 
 namespace {
-
-template <class T>
-T must(Result<T> r, const char* what)
-{
-    if (!r)
-        qFatal("%s: %s", what, r.error().message.c_str());
-    return std::move(*r);
-}
-
-void must(Result<void> r, const char* what)
-{
-    if (!r)
-        qFatal("%s: %s", what, r.error().message.c_str());
-}
 
 std::string text(const std::optional<std::string>& v)
 {

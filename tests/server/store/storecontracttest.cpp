@@ -6,6 +6,7 @@
 
 #include "core/random.h"
 
+#include "tests/support/must.h"
 #include "tests/support/qtestsupport.h"
 
 #include <QTest>
@@ -19,26 +20,13 @@
 using namespace imhere;
 using namespace imhere::server;
 using namespace imhere::test;
+using imhere::test::must;
 
 namespace {
 
 constexpr std::int64_t k_start = 1'760'001'600'000; // 2025-10-09 09:20 UTC
 constexpr std::int64_t k_minute = 60'000;
 constexpr std::int64_t k_day = 24 * 60 * k_minute;
-
-template <class T>
-T must(Result<T> r, const char* what)
-{
-    if (!r)
-        throw std::runtime_error(std::string(what) + ": " + r.error().message);
-    return std::move(*r);
-}
-
-void must(Result<void> r, const char* what)
-{
-    if (!r)
-        throw std::runtime_error(std::string(what) + ": " + r.error().message);
-}
 
 std::string hashOf(char c)
 {
