@@ -125,14 +125,23 @@ Rectangle {
             spacing: root.unit
 
             Text { font.family: Theme.fontFamily; font.pixelSize: root.unit * 3; color: Theme.text; text: qsTr("Open classes") }
+            // Repeaters sit in a Column, not straight in the layout: Qt 6.4's
+            // layouts keep a delegate the model just removed until their next
+            // polish, and a resize before it (the offline banner going away)
+            // read the deleted item and crashed the kiosk.
+            Column {
+                Layout.fillWidth: true
+                visible: windowRepeater.count > 0
+                spacing: root.unit
             Repeater {
+                id: windowRepeater
                 model: root.admin.windows
                 delegate: RowLayout {
                     required property string windowId
                     required property string courseName
                     required property string title
                     required property string opened
-                    Layout.fillWidth: true
+                    width: parent ? parent.width : 0
                     BigButton {
                         Layout.fillWidth: true
                         Layout.maximumWidth: root.sideWidth * 0.75
@@ -145,6 +154,7 @@ Rectangle {
                     BigButton { unit: root.unit * 0.9; tone: Theme.failure; text: qsTr("Close"); onClicked: root.admin.closeWindow(windowId) }
                 }
             }
+            }
             Text { font.family: Theme.fontFamily; font.pixelSize: root.unit * 3; color: Theme.text; text: qsTr("Open a class now") }
             EntryField {
                 id: titleField
@@ -152,15 +162,20 @@ Rectangle {
                 unit: root.unit
                 placeholderText: qsTr("Title, e.g. Week 4 · Promises")
             }
-            Repeater {
-                model: root.admin.courses
-                delegate: BigButton {
-                    required property var modelData
-                    Layout.fillWidth: true
-                    Layout.maximumWidth: root.sideWidth
-                    unit: root.unit * 0.9
-                    text: qsTr("Open for %1").arg(modelData.name)
-                    onClicked: root.admin.openWindow(modelData.id, titleField.text)
+            Column {
+                Layout.fillWidth: true
+                visible: courseRepeater.count > 0
+                spacing: root.unit
+                Repeater {
+                    id: courseRepeater
+                    model: root.admin.courses
+                    delegate: BigButton {
+                        required property var modelData
+                        width: parent ? Math.min(parent.width, root.sideWidth) : 0
+                        unit: root.unit * 0.9
+                        text: qsTr("Open for %1").arg(modelData.name)
+                        onClicked: root.admin.openWindow(modelData.id, titleField.text)
+                    }
                 }
             }
             Text {
@@ -226,7 +241,12 @@ Rectangle {
                     placeholderText: qsTr("or type one")
                 }
             }
+            Column {
+                Layout.fillWidth: true
+                visible: remoteRepeater.count > 0
+                spacing: root.unit
             Repeater {
+                id: remoteRepeater
                 model: root.remoteModel
                 delegate: RowLayout {
                     required property string shortName
@@ -237,6 +257,7 @@ Rectangle {
                     Text { font.family: Theme.fontFamily; font.pixelSize: root.unit * 2.4; color: Theme.late; text: qsTr("Remote: %1 at %2").arg(shortName).arg(time) }
                     BigButton { unit: root.unit * 0.9; tone: Theme.success; text: qsTr("Confirm"); onClicked: root.admin.confirmRemote(checkInId, person, window) }
                 }
+            }
             }
             ListView {
                 objectName: "roster"

@@ -3,6 +3,7 @@
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QTest>
+#include <QThread>
 
 #include <csignal>
 #include <sys/socket.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace imhere::e2e {
@@ -132,22 +134,32 @@ bool KioskProcess::start(const QStringList& extraArgs)
 
 bool KioskProcess::tap(const QByteArray& uid)
 {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return false;
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     const QByteArray path = QFile::encodeName(m_socket);
-    if (static_cast<std::size_t>(path.size()) >= sizeof addr.sun_path) {
-        ::close(fd);
+    if (static_cast<std::size_t>(path.size()) >= sizeof addr.sun_path)
         return false;
-    }
     std::memcpy(addr.sun_path, path.constData(), static_cast<std::size_t>(path.size()));
-    bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
-    const QByteArray line = uid.toHex() + '\n';
-    ok = ok && ::write(fd, line.constData(), static_cast<std::size_t>(line.size())) == line.size();
-    ::close(fd);
-    return ok;
+    // The socket's file appears when the reader binds it, a moment before it
+    // listens: a refused connection just after a start is tried again.
+    QDeadlineTimer deadline(k_processStartMs);
+    for (;;) {
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            return false;
+        if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) {
+            const QByteArray line = uid.toHex() + '\n';
+            const bool ok = ::write(fd, line.constData(), static_cast<std::size_t>(line.size())) == line.size();
+            ::close(fd);
+            return ok;
+        }
+        const int error = errno;
+        ::close(fd);
+        if ((error != ECONNREFUSED && error != ENOENT) || deadline.hasExpired() || !m_process
+            || m_process->state() != QProcess::Running)
+            return false;
+        QThread::msleep(k_pollMs);
+    }
 }
 
 bool KioskProcess::stop()
