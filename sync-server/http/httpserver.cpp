@@ -14,7 +14,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <charconv>
@@ -442,16 +441,18 @@ void HttpServer::stop()
 {
     if (!m_daemon)
         return;
-    // No new connections; those open may still send requests meanwhile.
-    const MHD_socket listener = MHD_quiesce_daemon(m_daemon.get());
+    // Replies already deferred are sent before the daemon stops; requests
+    // that arrive meanwhile are answered on their worker (see defer). The
+    // listener stays open until then: MHD_quiesce_daemon would close it
+    // first, but with epoll and a thread pool it races each worker's own
+    // removal of the listen socket from its epoll set, and the loser aborts
+    // the process.
     {
         std::unique_lock lock(m_dispatch->mutex);
         m_dispatch->stopping = true;
         m_dispatch->settled.wait(lock, [this] { return m_dispatch->deferred == 0; });
     }
     m_daemon.reset();
-    if (listener != MHD_INVALID_SOCKET)
-        close(listener); // after MHD_stop_daemon, as MHD asks
 }
 
 Result<HttpServerOptions> parseListen(std::string_view listen)

@@ -36,6 +36,7 @@ private slots:
     void manyConcurrentClientsAreServed();
     void deferredRepliesDoNotHoldAPoolThread();
     void stopWaitsUntilEveryDeferredReplyIsReady();
+    void stopWhileRequestsKeepArriving();
 };
 
 void HttpServerTest::healthzAnswersOk()
@@ -364,6 +365,66 @@ void HttpServerTest::stopWaitsUntilEveryDeferredReplyIsReady()
     opener.join();
     client.join();
     QCOMPARE(status, 200); // answered before the server closed its connections
+}
+
+// Stopping while clients keep connecting and asking, over and over: every
+// request gets its answer or a closed connection, and the process lives.
+// Quiescing the listener first (MHD_quiesce_daemon) raced the pool's own
+// epoll loops here and aborted the server.
+void HttpServerTest::stopWhileRequestsKeepArriving()
+{
+    Gate gate;
+    gate.openAll();
+    imhere::server::Router router;
+    addDeferredRoute(router, gate);
+    router.add("GET", "/now", [](const imhere::server::Request&) -> imhere::server::Reply {
+        return imhere::server::jsonResponse(200, {{"answer", "now"}});
+    });
+    int answered = 0;
+    int refused = 0;
+    for (int round = 0; round < 500; ++round) {
+        imhere::server::HttpServer http(router);
+        imhere::server::HttpServerOptions options;
+        options.threads = 4;
+        QVERIFY(http.start(options));
+        std::atomic<bool> running{true};
+        std::atomic<int> ok{0};
+        std::atomic<int> failed{0};
+        std::atomic<int> wrong{0};
+        std::vector<std::thread> clients;
+        for (int c = 0; c < 6; ++c) {
+            clients.emplace_back([&, c] {
+                while (running) {
+                    RawSocket s(http.port());
+                    if (!s.connected() || !s.send(std::string("GET ") + (c % 2 ? "/later" : "/now")
+                                                  + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) {
+                        ++failed;
+                        std::this_thread::sleep_for(100us);
+                        continue;
+                    }
+                    const std::string reply = s.readAll(5s);
+                    if (reply.rfind("HTTP/1.1 200", 0) == 0)
+                        ++ok;
+                    else if (reply.empty() && s.closedByPeer())
+                        ++failed;
+                    else
+                        ++wrong;
+                }
+            });
+        }
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (ok.load() < 20 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(1ms);
+        http.stop();
+        running = false;
+        for (auto& c : clients)
+            c.join();
+        QCOMPARE(wrong.load(), 0);
+        QCOMPARE_GE(ok.load(), 20);
+        answered += ok.load();
+        refused += failed.load();
+    }
+    qInfo("%d answered, %d refused or closed while stopping", answered, refused);
 }
 
 QTEST_GUILESS_MAIN(HttpServerTest)
